@@ -1,0 +1,314 @@
+//! The command line: `migrate` and `explain`, with exit codes 0 (clean), 1 (manual work needed)
+//! and 2 (usage, I/O or parse failure).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rules2actions::registry::{Code, REGISTRY};
+use rules2actions::report::{colorize_diff, render_findings, unified_diff};
+use rules2actions::{migrate::migrate_rules, Migration, Outcome};
+
+#[derive(Parser)]
+#[command(name = "rules2actions", version, about = "Migrate Auth0 Rules into post-login Actions")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert rules into post-login Actions (previews unless --out is given)
+    Migrate(MigrateArgs),
+    /// Print the documentation of a finding code, or list every code
+    Explain {
+        /// A code such as R2A101, or its name
+        code: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct MigrateArgs {
+    /// Rule files, or folders searched for `.js` files
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Write one Action per rule to DIR/actions/<name>/code.js
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Print a unified diff from each Rule to its Action instead of writing
+    #[arg(long, conflicts_with = "out")]
+    diff: bool,
+    /// Replace Actions in DIR that differ from the new output
+    #[arg(long, requires = "out")]
+    force: bool,
+    /// When to color diagnostics and diffs
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Migrate(args) => migrate(args),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn explain(code: Option<&str>) -> ExitCode {
+    let Some(key) = code else {
+        for (code, info) in REGISTRY {
+            println!("{}  {:<8} {:<40} {}", info.id, code.severity(), info.name, info.summary);
+        }
+        return ExitCode::SUCCESS;
+    };
+    match Code::lookup(key) {
+        Some(code) => {
+            let info = code.info();
+            println!("{} {} ({})\n\n{}\n\n{}", info.id, info.name, info.severity, info.summary, info.doc);
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown code `{key}`; `rules2actions explain` lists them all");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A rule file and the name its Action gets.
+struct RuleFile {
+    path: PathBuf,
+    name: String,
+}
+
+#[derive(Default)]
+struct Tally {
+    converted: usize,
+    manual: usize,
+    already_actions: usize,
+    failed: usize,
+    io_errors: usize,
+}
+
+impl Tally {
+    fn exit_code(&self) -> ExitCode {
+        if self.failed + self.io_errors > 0 {
+            ExitCode::from(2)
+        } else if self.manual > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn migrate(args: MigrateArgs) -> ExitCode {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let mut tally = Tally::default();
+    let mut files = Vec::new();
+    for path in &args.paths {
+        if let Err(error) = collect_rules(path, &mut files) {
+            eprintln!("error: {}: {error}", path.display());
+            tally.io_errors += 1;
+        }
+    }
+    assign_unique_names(&mut files);
+
+    let mut sources = Vec::with_capacity(files.len());
+    let mut readable = Vec::with_capacity(files.len());
+    for file in files {
+        match fs::read(&file.path) {
+            Ok(bytes) => {
+                sources.push(bytes);
+                readable.push(file);
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", file.path.display());
+                tally.io_errors += 1;
+            }
+        }
+    }
+    let migrations = migrate_rules(&sources);
+    let single_file = args.paths.len() == 1 && args.paths[0].is_file() && readable.len() == 1;
+    let inputs: BTreeSet<PathBuf> = readable
+        .iter()
+        .filter_map(|f| fs::canonicalize(&f.path).ok())
+        .collect();
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (file, migration) in readable.iter().zip(&migrations) {
+        let display = file.path.display().to_string();
+        eprint!("{}", render_findings(&display, &migration.source, &migration.findings, color));
+        match migration.outcome {
+            Outcome::Converted(_) if migration.has_errors() => tally.manual += 1,
+            Outcome::Converted(_) => tally.converted += 1,
+            Outcome::AlreadyAction => tally.already_actions += 1,
+            Outcome::Failed => tally.failed += 1,
+        }
+        let Some(action) = migration.output() else {
+            continue;
+        };
+        if args.diff {
+            if action != migration.source {
+                let diff = unified_diff(&display, &migration.source, action);
+                let diff = if color { colorize_diff(&diff) } else { diff };
+                let _ = out.write_all(diff.as_bytes());
+            }
+        } else if let Some(dir) = &args.out {
+            match write_action(dir, file, action, args.force, &inputs) {
+                Ok(written) => eprintln!("{} {}", written, describe(dir, file, migration)),
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    tally.io_errors += 1;
+                }
+            }
+        } else if single_file {
+            let _ = out.write_all(action.as_bytes());
+        }
+    }
+    let total = migrations.len();
+    eprintln!(
+        "{total} rule{}: {} converted, {} need manual work, {} already Actions, {} failed",
+        if total == 1 { "" } else { "s" },
+        tally.converted,
+        tally.manual,
+        tally.already_actions,
+        tally.failed
+    );
+    if args.out.is_none() && !args.diff && !single_file {
+        eprintln!("nothing written: use --diff to preview the Actions or --out DIR to write them");
+    }
+    tally.exit_code()
+}
+
+fn describe(dir: &Path, file: &RuleFile, migration: &Migration) -> String {
+    let mut text = format!("{}", action_path(dir, &file.name).display());
+    if !migration.secrets.is_empty() {
+        text.push_str(&format!(" (secrets: {})", migration.secrets.join(", ")));
+    }
+    if !migration.dependencies.is_empty() {
+        let deps: Vec<String> = migration
+            .dependencies
+            .iter()
+            .map(|d| match &d.version {
+                Some(v) => format!("{}@{v}", d.name),
+                None => d.name.clone(),
+            })
+            .collect();
+        text.push_str(&format!(" (dependencies: {})", deps.join(", ")));
+    }
+    text
+}
+
+fn action_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join("actions").join(name).join("code.js")
+}
+
+/// Writes one Action; never overwrites an input, and replaces a different existing file only
+/// with `--force`. Returns the verb to print.
+fn write_action(
+    dir: &Path,
+    file: &RuleFile,
+    action: &str,
+    force: bool,
+    inputs: &BTreeSet<PathBuf>,
+) -> Result<&'static str, String> {
+    let path = action_path(dir, &file.name);
+    let shown = path.display();
+    if fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
+        return Err(format!("{shown} is one of the inputs; refusing to overwrite it"));
+    }
+    match fs::read(&path) {
+        Ok(existing) if existing == action.as_bytes() => return Ok("unchanged"),
+        Ok(_) if !force => {
+            return Err(format!(
+                "{shown} already exists with different content; use --force to replace it"
+            ))
+        }
+        _ => {}
+    }
+    let parent = path.parent().expect("action paths have a parent");
+    fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    fs::write(&path, action).map_err(|e| format!("{shown}: {e}"))?;
+    Ok("wrote")
+}
+
+fn collect_rules(path: &Path, files: &mut Vec<RuleFile>) -> std::io::Result<()> {
+    let metadata = fs::metadata(path)?;
+    if metadata.is_file() {
+        files.push(RuleFile {
+            path: path.to_path_buf(),
+            name: rule_name(path),
+        });
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> = fs::read_dir(path)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<_, _>>()?;
+    entries.sort();
+    for entry in entries {
+        let file_name = entry.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if file_name.starts_with('.') || file_name == "node_modules" {
+            continue;
+        }
+        if entry.is_dir() {
+            collect_rules(&entry, files)?;
+        } else if entry.extension().is_some_and(|e| e == "js") {
+            files.push(RuleFile {
+                name: rule_name(&entry),
+                path: entry,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The file stem, or the folder name for an Action's own `code.js`, made safe as a folder name.
+fn rule_name(path: &Path) -> String {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let raw = match stem {
+        "code" => path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or(stem),
+        _ => stem,
+    };
+    let safe: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
+        .collect();
+    let safe = safe.trim_matches('-');
+    if safe.is_empty() {
+        "rule".to_string()
+    } else {
+        safe.to_string()
+    }
+}
+
+fn assign_unique_names(files: &mut [RuleFile]) {
+    let mut taken = BTreeSet::new();
+    for file in files {
+        let mut name = file.name.clone();
+        let mut n = 2;
+        while !taken.insert(name.clone()) {
+            name = format!("{}-{n}", file.name);
+            n += 1;
+        }
+        file.name = name;
+    }
+}

@@ -1,0 +1,20 @@
+//! rules2actions: migrate legacy Auth0 Rules into post-login Actions.
+//!
+//! The pipeline for one rule: [`input`] checks the raw text, [`parse`] finds the rule function,
+//! [`rewrite`] records span edits and findings, [`markers`] annotates the output, and
+//! [`migrate`] splices the edits into the original text and re-parses the result.
+
+pub mod edit;
+pub mod finding;
+pub mod input;
+pub mod markers;
+pub mod migrate;
+pub mod parse;
+pub mod registry;
+pub mod report;
+pub mod rewrite;
+pub mod span;
+pub mod stack;
+pub mod tables;
+
+pub use migrate::{migrate_rule, Dependency, Migration, Outcome};

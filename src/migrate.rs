@@ -1,0 +1,176 @@
+//! One rule in, one Action (or a failure) out, with every finding.
+
+use crate::edit::apply;
+use crate::finding::Finding;
+use crate::input::{check_complexity, decode};
+use crate::markers::marker_edits;
+use crate::parse::{check_script, parse_rule, Parsed};
+use crate::registry::{Code, Severity};
+use crate::rewrite::{self, rewrite};
+use crate::span::{line_start, Span};
+use crate::stack::with_big_stack;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dependency {
+    pub name: String,
+    /// `None` when the rule did not pin a version.
+    pub version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Converted(String),
+    /// The input is already an Action and is left as it is.
+    AlreadyAction,
+    /// Nothing usable was produced; the findings say why.
+    Failed,
+}
+
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// The rule's text (lossily decoded when it was not UTF-8).
+    pub source: String,
+    pub outcome: Outcome,
+    pub findings: Vec<Finding>,
+    pub secrets: Vec<String>,
+    pub dependencies: Vec<Dependency>,
+}
+
+impl Migration {
+    /// The Action text: the converted code, or the input when it already was an Action.
+    pub fn output(&self) -> Option<&str> {
+        match &self.outcome {
+            Outcome::Converted(code) => Some(code),
+            Outcome::AlreadyAction => Some(&self.source),
+            Outcome::Failed => None,
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(|f| f.severity() == Severity::Error)
+    }
+
+    fn failed(source: String, finding: Finding) -> Self {
+        Migration {
+            source,
+            outcome: Outcome::Failed,
+            findings: vec![finding],
+            secrets: Vec::new(),
+            dependencies: Vec::new(),
+        }
+    }
+}
+
+/// Migrates one rule, on a thread whose stack fits the nesting cap.
+pub fn migrate_rule(bytes: &[u8]) -> Migration {
+    with_big_stack(|| migrate_on_this_thread(bytes))
+}
+
+/// Migrates many rules on one big-stack thread, in order.
+pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B]) -> Vec<Migration> {
+    with_big_stack(|| {
+        inputs
+            .iter()
+            .map(|bytes| migrate_on_this_thread(bytes.as_ref()))
+            .collect()
+    })
+}
+
+/// The caller guarantees a stack large enough for `input::MAX_NESTING`.
+pub fn migrate_on_this_thread(bytes: &[u8]) -> Migration {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err(refusal) => {
+            let source = String::from_utf8_lossy(bytes).into_owned();
+            return Migration::failed(source, Finding::new(refusal.code, refusal.span, refusal.message));
+        }
+    };
+    migrate_text(text)
+}
+
+fn migrate_text(text: &str) -> Migration {
+    let source = text.to_string();
+    if let Err(refusal) = check_complexity(text) {
+        return Migration::failed(source, Finding::new(refusal.code, refusal.span, refusal.message));
+    }
+    let (parsed, offsets) = match parse_rule(text) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Migration::failed(
+                source,
+                Finding::new(Code::SyntaxError, error.span, error.message)
+                    .with_help("fix the rule's syntax; nothing was converted"),
+            )
+        }
+    };
+    let rule = match parsed {
+        Parsed::Rule(rule) => rule,
+        Parsed::Action => {
+            return Migration {
+                findings: vec![Finding::new(
+                    Code::AlreadyAnAction,
+                    Span::empty(0),
+                    "already a post-login Action; left unchanged",
+                )],
+                source,
+                outcome: Outcome::AlreadyAction,
+                secrets: Vec::new(),
+                dependencies: Vec::new(),
+            }
+        }
+        Parsed::Other => {
+            return Migration::failed(
+                source,
+                Finding::new(
+                    Code::NotARule,
+                    Span::new(0, text.len().min(text.find('\n').unwrap_or(text.len()))),
+                    "expected a single function `function (user, context, callback) { … }`",
+                ),
+            )
+        }
+    };
+    if let Some(problem) = rewrite::signature_problem(&rule, offsets) {
+        return Migration::failed(source, problem);
+    }
+
+    let result = rewrite(text, &rule, offsets);
+    let mut findings = result.findings;
+    findings.sort_by_key(|f| (f.span.start, f.code));
+    let dependencies = result
+        .dependencies
+        .into_iter()
+        .map(|(name, version)| Dependency { name, version })
+        .collect();
+    let secrets = result.secrets.into_iter().collect();
+    let internal = |findings: &mut Vec<Finding>, message: String| {
+        findings.push(Finding::new(Code::InvalidOutput, rule.span, message));
+        Outcome::Failed
+    };
+
+    let mut edits = result.edits;
+    edits.extend(marker_edits(
+        text,
+        &findings,
+        &result.statements,
+        &edits,
+        line_start(text, rule.span.start),
+    ));
+    let outcome = match (result.internal_error, apply(text, &edits)) {
+        (Some(message), _) => internal(&mut findings, message),
+        (None, Err(overlap)) => internal(&mut findings, format!("overlapping edits: {overlap:?}")),
+        (None, Ok(output)) => match check_script(&output) {
+            Ok(()) => Outcome::Converted(output),
+            Err(error) => internal(
+                &mut findings,
+                format!("the generated Action does not parse: {}", error.message),
+            ),
+        },
+    };
+    Migration {
+        source,
+        outcome,
+        findings,
+        secrets,
+        dependencies,
+    }
+}

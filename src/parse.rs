@@ -1,0 +1,210 @@
+//! Parsing rules and Actions with swc, without a `SourceMap`: spans map straight to byte offsets.
+//!
+//! A rule is a function *expression*, which is not a valid script when it is anonymous. The
+//! parser first tries the text as a script (named rules, Actions), then as the expression
+//! `0,<rule>`, which accepts anonymous and `async` functions and a trailing `;`.
+
+use swc_common::{BytePos, Spanned};
+use swc_ecma_ast::{
+    AssignTarget, Decl, EsVersion, Expr, Function, MemberProp, Script, SimpleAssignTarget, Stmt,
+};
+use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax};
+
+use crate::span::Span;
+
+/// swc reserves `BytePos(0)` for dummy spans, so source text starts at 1.
+const BASE: u32 = 1;
+/// Turns an anonymous function expression into a valid expression statement.
+const EXPRESSION_PREFIX: &str = "0,";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// What a file holds.
+pub enum Parsed {
+    Rule(RuleFunction),
+    Action,
+    /// Valid JavaScript, but not a single rule function.
+    Other,
+}
+
+pub struct RuleFunction {
+    pub function: Box<Function>,
+    /// From `async`/`function` to the closing `}`, in the original text.
+    pub span: Span,
+}
+
+/// Byte offsets of a swc span, given where the parsed text started in the original.
+#[derive(Clone, Copy)]
+pub struct Offsets {
+    shift: u32,
+}
+
+impl Offsets {
+    pub fn span(self, span: swc_common::Span) -> Span {
+        Span::new(self.offset(span.lo), self.offset(span.hi))
+    }
+
+    pub fn offset(self, pos: BytePos) -> usize {
+        pos.0.saturating_sub(self.shift) as usize
+    }
+}
+
+pub fn parse_rule(text: &str) -> Result<(Parsed, Offsets), SyntaxError> {
+    let as_script = Offsets { shift: BASE };
+    let script_error = match parse_script(text, as_script) {
+        Ok(script) => return Ok((classify_script(script, as_script), as_script)),
+        Err(error) => error,
+    };
+    let wrapped = format!("{EXPRESSION_PREFIX}{text}");
+    let as_expression = Offsets {
+        shift: BASE + EXPRESSION_PREFIX.len() as u32,
+    };
+    match parse_script(&wrapped, as_expression) {
+        Ok(script) => Ok((classify_expression(script, as_expression), as_expression)),
+        // Report whichever attempt got further into the text.
+        Err(error) if error.span.start >= script_error.span.start => Err(error),
+        Err(_) => Err(script_error),
+    }
+}
+
+/// Checks that generated code is a valid script.
+pub fn check_script(text: &str) -> Result<(), SyntaxError> {
+    parse_script(text, Offsets { shift: BASE }).map(drop)
+}
+
+fn parse_script(text: &str, offsets: Offsets) -> Result<Script, SyntaxError> {
+    let input = StringInput::new(text, BytePos(BASE), BytePos(BASE + text.len() as u32));
+    let syntax = Syntax::Es(EsSyntax::default());
+    let lexer = swc_ecma_parser::lexer::Lexer::new(syntax, EsVersion::latest(), input, None);
+    let mut parser = Parser::new_from(lexer);
+    let to_error = |e: swc_ecma_parser::error::Error| {
+        let span = offsets.span(e.span());
+        SyntaxError {
+            span: Span::new(span.start.min(text.len()), span.end.min(text.len())),
+            message: e.kind().msg().into_owned(),
+        }
+    };
+    let script = parser.parse_script().map_err(to_error)?;
+    // Recovered errors mean swc only half understood the code: never convert that.
+    match parser.take_errors().into_iter().next() {
+        Some(error) => Err(to_error(error)),
+        None => Ok(script),
+    }
+}
+
+fn significant(script: Script) -> Vec<Stmt> {
+    script
+        .body
+        .into_iter()
+        .filter(|s| !matches!(s, Stmt::Empty(_)))
+        .collect()
+}
+
+fn classify_script(script: Script, offsets: Offsets) -> Parsed {
+    if script.body.iter().any(is_action_export) {
+        return Parsed::Action;
+    }
+    let mut body = significant(script);
+    if body.len() != 1 {
+        return Parsed::Other;
+    }
+    match body.pop() {
+        Some(Stmt::Decl(Decl::Fn(decl))) => Parsed::Rule(RuleFunction {
+            span: offsets.span(decl.function.span),
+            function: decl.function,
+        }),
+        Some(Stmt::Expr(stmt)) => rule_from_expr(*stmt.expr, offsets),
+        _ => Parsed::Other,
+    }
+}
+
+fn classify_expression(script: Script, offsets: Offsets) -> Parsed {
+    let mut body = significant(script);
+    let Some(Stmt::Expr(stmt)) = body.pop() else {
+        return Parsed::Other;
+    };
+    if !body.is_empty() {
+        return Parsed::Other;
+    }
+    match *stmt.expr {
+        Expr::Seq(mut seq) if seq.exprs.len() == 2 => rule_from_expr(*seq.exprs.remove(1), offsets),
+        _ => Parsed::Other,
+    }
+}
+
+fn rule_from_expr(expr: Expr, offsets: Offsets) -> Parsed {
+    match expr {
+        Expr::Fn(fn_expr) => Parsed::Rule(RuleFunction {
+            span: offsets.span(fn_expr.function.span),
+            function: fn_expr.function,
+        }),
+        Expr::Paren(paren) => rule_from_expr(*paren.expr, offsets),
+        _ => Parsed::Other,
+    }
+}
+
+/// `exports.onExecutePostLogin = …` or `module.exports.onContinuePostLogin = …`.
+fn is_action_export(stmt: &Stmt) -> bool {
+    let Stmt::Expr(expr_stmt) = stmt else {
+        return false;
+    };
+    let Expr::Assign(assign) = &*expr_stmt.expr else {
+        return false;
+    };
+    let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left else {
+        return false;
+    };
+    let MemberProp::Ident(prop) = &member.prop else {
+        return false;
+    };
+    let is_exports = match &*member.obj {
+        Expr::Ident(obj) => &*obj.sym == "exports",
+        Expr::Member(inner) => {
+            matches!(&*inner.obj, Expr::Ident(m) if &*m.sym == "module")
+                && matches!(&inner.prop, MemberProp::Ident(p) if &*p.sym == "exports")
+        }
+        _ => false,
+    };
+    is_exports && matches!(&*prop.sym, "onExecutePostLogin" | "onContinuePostLogin")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_span(text: &str) -> Span {
+        match parse_rule(text) {
+            Ok((Parsed::Rule(rule), _)) => rule.span,
+            _ => panic!("not parsed as a rule: {text}"),
+        }
+    }
+
+    #[test]
+    fn accepts_every_rule_shape() {
+        let anonymous = "function (user, context, callback) { callback(null, user, context); }";
+        assert_eq!(rule_span(anonymous), Span::new(0, anonymous.len()));
+        let named = "/** doc */\nfunction addRoles(u, c, cb) {}\n";
+        assert_eq!(rule_span(named).start, named.find("function").unwrap());
+        let asynchronous = "async function (user, context, callback) {};";
+        assert_eq!(rule_span(asynchronous), Span::new(0, asynchronous.len() - 1));
+    }
+
+    #[test]
+    fn recognises_actions_and_other_code() {
+        let action = "exports.onExecutePostLogin = async (event, api) => {};";
+        assert!(matches!(parse_rule(action), Ok((Parsed::Action, _))));
+        assert!(matches!(parse_rule("var a = 1;"), Ok((Parsed::Other, _))));
+        assert!(matches!(parse_rule("function (a) {}\n(x)"), Ok((Parsed::Other, _))));
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_rule() {
+        let text = "function (user, context, callback) {\n  var x = ;\n}";
+        let error = parse_rule(text).err().expect("syntax error");
+        assert_eq!(&text[error.span.start..error.span.start + 1], ";");
+    }
+}

@@ -1,0 +1,256 @@
+//! The one registry of finding codes. A code never changes meaning; retired codes are not reused.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Static description of one code: what `explain` prints.
+pub struct CodeInfo {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub doc: &'static str,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $id:literal, $name:literal, $severity:ident, $summary:literal, $doc:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant),* }
+
+        pub static REGISTRY: &[(Code, CodeInfo)] = &[
+            $((Code::$variant, CodeInfo {
+                id: $id,
+                name: $name,
+                severity: Severity::$severity,
+                summary: $summary,
+                doc: $doc,
+            })),*
+        ];
+    };
+}
+
+codes! {
+    SyntaxError = "R2A001", "syntax-error", Error,
+        "The rule is not valid JavaScript",
+        "The rule could not be parsed, so nothing was converted.\n\nFix the syntax error in the rule (the span shows where the parser stopped) and run the migration again. Auth0 stored this rule as-is, so it may never have run successfully.";
+    NotARule = "R2A002", "not-a-rule", Error,
+        "The file does not hold exactly one rule function",
+        "A rule is a single function expression: `function (user, context, callback) { ... }`,\noptionally named or `async`, optionally followed by `;`.\n\nThe file held something else (several statements, a non-function expression, or a\nfunction with a different parameter shape), so it was not converted.";
+    AlreadyAnAction = "R2A003", "already-an-action", Info,
+        "The file is already a post-login Action; left unchanged",
+        "The file assigns `exports.onExecutePostLogin`, so it is already an Action.\nMigrating an Action again changes nothing.";
+    InputTooComplex = "R2A004", "input-too-complex", Error,
+        "The rule is too large or too deeply nested to convert safely",
+        "Rules larger than the size cap or nested deeper than the nesting cap are refused with this\nerror instead of risking a crash. Auth0 Actions are limited to 100 KB of code, so such a rule\nneeds to be split by hand.";
+    UnreadableInput = "R2A005", "unreadable-input", Error,
+        "The file is binary or not UTF-8 text",
+        "Rules are JavaScript source text. The file contains NUL bytes or invalid UTF-8, so it was\nnot treated as a rule. Re-export it as UTF-8.";
+    InvalidOutput = "R2A006", "invalid-output", Error,
+        "Internal error: the generated Action did not re-parse; nothing was written",
+        "Every generated Action is parsed again before it is used. This one failed, which is a bug in\nrules2actions. The rule is reported as failed and no file is written. Please report the rule.";
+    HandlerParamsRenamed = "R2A007", "handler-params-renamed", Info,
+        "The rule already uses the name `event` or `api`; the handler parameters were renamed",
+        "The Action handler receives `(event, api)`. The rule itself uses one of those names, so the\nhandler uses other parameter names to avoid shadowing. Behaviour is unchanged.";
+    ThisOrArguments = "R2A008", "this-or-arguments", Error,
+        "The rule uses `this` or `arguments`, which an arrow-function handler does not bind",
+        "The Action handler is an arrow function, so `this` and `arguments` inside it refer to the\nmodule, not to the rule's call. Replace them with explicit parameters.";
+    RuleParamReassigned = "R2A009", "rule-param-reassigned", Error,
+        "A rule parameter (user, context or callback) is reassigned or redeclared",
+        "The conversion follows the rule's parameters by name. After `user = ...`, `context = ...` or\n`callback = ...` the name no longer means the parameter, so uses after it cannot be converted\nsafely. Use a new local variable instead.";
+    UnsupportedSignature = "R2A010", "unsupported-signature", Error,
+        "The rule's parameters are not three plain identifiers",
+        "Rules are called as `(user, context, callback)`. Destructured, defaulted or rest parameters,\nand generator functions, are not converted. Rewrite the header as three plain names.";
+
+    UnauthorizedBecomesAccessDenied = "R2A101", "unauthorized-becomes-access-denied", Warning,
+        "`UnauthorizedError` returned `error=unauthorized`; `api.access.deny` returns `error=access_denied`",
+        "Rule:\n    return callback(new UnauthorizedError('Blocked'));\nAction:\n    return api.access.deny('Blocked');\n\nIn Rules the application received `error=unauthorized`. Actions always return\n`error=access_denied`; no API chooses the code. Applications that branch on the error code must\nbe updated. Auth0 suggests encoding a code in the message instead.";
+    CallbackInNestedFunction = "R2A102", "callback-in-nested-function", Error,
+        "`callback` is called inside a nested function (asynchronous rule); not converted",
+        "The callback is called from a nested function such as a request callback or a promise\nhandler. The Action must await that work instead. This conversion is not automatic yet: rewrite\nthe asynchronous call with `await` and `return api.access.deny(...)` on failure.";
+    CallbackAsValue = "R2A103", "callback-as-value", Error,
+        "`callback` is used as a value or inside an expression; not converted",
+        "The callback is passed to another function, stored in a variable, or called inside a larger\nexpression. Only `callback(...);` and `return callback(...);` statements are converted.";
+    ErrorValueOfUnknownType = "R2A104", "error-value-of-unknown-type", Warning,
+        "`callback` receives a value whose type is not known; the Action denies with its message",
+        "Rule:\n    return callback(err);\nAction:\n    return api.access.deny(err?.message ?? String(err));\n\nIn Rules a null or undefined first argument meant success. The Action always denies. Check that\nthe value can never be empty here, or add the check.";
+    CodeAfterCallback = "R2A105", "code-after-callback", Warning,
+        "Code after this callback ran in the Rule but no longer runs in the Action",
+        "`callback(...)` did not stop the rule: statements after it still ran. The Action returns at\nthat point, which is what the rule meant in almost every case, but side effects after the call\n(logging, HTTP calls) no longer happen.";
+    CallbackNeverCalled = "R2A106", "callback-never-called", Warning,
+        "The rule never calls `callback`",
+        "A rule that never calls its callback timed out and failed the login. The Action returns and\nthe login succeeds. Check that this rule was really in use.";
+    CallbackReplacesUserOrContext = "R2A107", "callback-replaces-user-or-context", Error,
+        "`callback` passes a different user or context object; not converted",
+        "Rules could hand a modified `user` or `context` to the next rule. Actions cannot: use\n`api.*` methods for side effects and `api.transaction.setMetadata` to pass data on.";
+
+    ContextMemberUnsupported = "R2A201", "context-member-unsupported", Error,
+        "This `context` member has no Actions equivalent",
+        "Auth0 documents no alternative for this member (for example `context.connectionOptions`,\n`context.sso.with_auth0`, `context.sso.with_dbconn`, `context.sessionID` or\n`context.jwtConfiguration`). The code was left in place and must be rewritten by hand.";
+    ContextMemberUnknown = "R2A202", "context-member-unknown", Error,
+        "Unknown `context` member; not converted",
+        "The rule reads a `context` member that is not in the Rules context reference, so there is no\nknown mapping. It was left unchanged and the Action will fail at that line until it is fixed.";
+    ContextAsValue = "R2A203", "context-as-value", Error,
+        "`context` is used as a whole value; not converted",
+        "`context` is passed to a function, aliased or iterated. Actions have no single object that\nmatches it: reads go to `event.*` and writes to `api.*`. Rewrite the use by hand.";
+    ContextWriteNotConverted = "R2A204", "context-write-not-converted", Error,
+        "This write to `context` is not converted",
+        "The rule changes a `context` member that this version of the tool does not convert (for\nexample `context.redirect`, `context.samlConfiguration` or `context.accessToken.scope`), or a\nread-only one. The statement was left in place.";
+    ShapeChanges = "R2A205", "shape-changes", Warning,
+        "The Actions value has a different shape (keys or type) from the Rules value",
+        "Examples: `context.request.geoip` keys are camelCase in Actions (`countryCode`, not\n`country_code`); `context.stats` becomes `event.stats` with `logins_count`;\n`context.sso.current_clients` held client ids but `event.session.clients` holds objects. Code\nthat reads such an object whole, or with a computed key, needs review.";
+    UnofficialMapping = "R2A206", "unofficial-mapping", Warning,
+        "The Actions equivalent used here is not documented by Auth0",
+        "The member is undocumented in Rules and the equivalent used comes from community tooling (for\nexample `context.locale` to `event.transaction.locale`). Test it before relying on it.";
+
+    UpstreamIdpToken = "R2A301", "upstream-idp-token", Error,
+        "Upstream identity-provider tokens are not available in Actions",
+        "`user.identities[i].access_token` and similar tokens are not exposed to Actions. Auth0\ndocuments no alternative inside the Action; the Token Vault is a separate mechanism.";
+    UserMutation = "R2A302", "user-mutation", Error,
+        "The rule changes the `user` object; `event.user` is read-only in Actions",
+        "Rule:\n    user.app_metadata.plan = 'free';\nIn Rules such changes were visible to later rules and sometimes persisted. In Actions\n`event.user` must not be changed. Use `api.user.setAppMetadata(key, value)` to persist and\n`api.transaction.setMetadata` to pass data to later Actions.";
+    UserPropertyNotInActions = "R2A303", "user-property-not-in-actions", Warning,
+        "This `user` property is not in the Actions `event.user` reference",
+        "The property (an identity-provider attribute at the root of the profile, or `permissions`)\nis not documented on `event.user`. It was converted to `event.user.<name>`; check that it is\npresent for your connections.";
+
+    RestrictedClaim = "R2A401", "restricted-claim", Warning,
+        "Auth0 silently ignores this restricted claim name",
+        "Claims such as `roles`, `permissions`, `groups`, `sub` or `aud` cannot be set by Actions; the\ncall succeeds but the claim is not added. Use a namespaced name such as\n`https://example.com/roles`.";
+    ReservedNamespace = "R2A402", "reserved-namespace", Warning,
+        "Claims namespaced under auth0.com, webtask.io or webtask.run are silently dropped",
+        "Auth0 ignores custom claims whose namespace is on auth0.com, webtask.io or webtask.run. Use a\nnamespace on a domain you own.";
+    NonNamespacedClaim = "R2A403", "non-namespaced-claim", Warning,
+        "Non-namespaced claim: dropped by tenants that enforce claim namespacing",
+        "Tenants with \"Custom claims must be namespaced\" enabled drop claims whose name is not a URL.\nSince 2022 other tenants accept them, but they are ignored on access tokens for Auth0 APIs.\nKeep the name only if the applications read it.";
+    ClaimReadBack = "R2A404", "claim-read-back", Error,
+        "Reading a claim back from `context.idToken` / `context.accessToken` is not possible in Actions",
+        "Actions have no getter for claims set earlier. Pass the value with\n`api.transaction.setMetadata(key, value)` and read `event.transaction.metadata[key]` instead.";
+    ClaimDelete = "R2A405", "claim-delete", Error,
+        "Deleting a claim is not supported in Actions",
+        "Standard claims of an ID or access token cannot be deleted from an Action. The statement was\nleft in place.";
+    ClaimWriteNotConverted = "R2A406", "claim-write-not-converted", Error,
+        "This claim write is not converted",
+        "Only `context.idToken[key] = value;` and `context.idToken.key = value;` statements (and the\nsame for `context.accessToken`) are converted. Compound assignments, assignments whose value is\nused, and whole-object replacement are left for a human.";
+    ClaimNameNotChecked = "R2A407", "claim-name-not-checked", Info,
+        "The claim name is computed; its namespace could not be checked",
+        "The claim is converted, but its name is only known at run time, so the checks for restricted\nnames and namespaces could not run.";
+
+    SecretRequired = "R2A501", "secret-required", Info,
+        "`configuration` value becomes an Action secret",
+        "Rule:\n    configuration.API_KEY\nAction:\n    event.secrets.API_KEY\n\nRules configuration was global; Actions secrets are per Action. Add each listed secret to this\nAction.";
+    SecretsUsedDynamically = "R2A502", "secrets-used-dynamically", Warning,
+        "`configuration` is used with a computed key or as a whole object",
+        "The secrets this Action needs cannot be listed statically. Add every key it may read to the\nAction's secrets.";
+    ConfigurationWrite = "R2A503", "configuration-write", Error,
+        "The rule writes to `configuration`; Action secrets are read-only",
+        "`event.secrets` cannot be changed. Use a local variable.";
+
+    PinnedRequire = "R2A601", "pinned-require", Info,
+        "The version in `require('pkg@version')` moves into the Action's dependencies",
+        "Rule:\n    const _ = require('lodash@4.17.21');\nAction:\n    const _ = require('lodash');\n    // dependency: lodash 4.17.21\n\nActions declare dependency versions outside the code.";
+    ImplicitSandboxGlobal = "R2A602", "implicit-sandbox-global", Warning,
+        "The rule relies on a module global of the old Rules sandbox; a `require` was added",
+        "Rules on Node 12 and earlier could use modules such as `_`, `jwt`, `uuid`, `request` or\n`crypto` without requiring them. Actions cannot. The tool adds the `require` and the\ndependency. The version the sandbox provided may differ from the one installed now, so review\nthe calls (for example `jwt.sign` options changed across jsonwebtoken majors). Note that a bare\n`crypto` in Node 20+ is the Web Crypto object, not the Node module.";
+    UnpinnedDependency = "R2A603", "unpinned-dependency", Info,
+        "The required package has no version; Auth0 will pin the latest one",
+        "Rules resolved an unversioned `require` to the version on Auth0's allow-list. Actions resolve\nit to the latest version when the Action is saved. Pin the version you tested.";
+
+    RememberBrowserMadeExplicit = "R2A701", "remember-browser-made-explicit", Warning,
+        "`allowRememberBrowser` was omitted; the Action sets it to `false` explicitly",
+        "The documented defaults disagree: the Rules Duo template says `true`, the Actions API says\n`false`. The Action always prompts (`false`), which is the safe choice. Set it to `true` if users\nmay skip MFA on remembered browsers.";
+    MultifactorNotConverted = "R2A702", "multifactor-not-converted", Error,
+        "This `context.multifactor` assignment is not converted",
+        "Only object literals with static keys (`provider`, `allowRememberBrowser`, and the Duo keys\n`ikey`, `skey`, `host`, `username`) are converted to `api.multifactor.enable(...)`.";
+
+    PrimaryUserConstraints = "R2A801", "primary-user-constraints", Warning,
+        "`api.authentication.setPrimaryUser` has constraints that `context.primaryUser` did not",
+        "The authenticating identity must already be a secondary identity of the target user, the\ncall may happen once per transaction, and user metadata set in the same Action is discarded.";
+
+    Auth0Object = "R2A901", "auth0-object", Error,
+        "The `auth0` object (Management API token and helpers) does not exist in Actions",
+        "Actions get no Management API token. Metadata updates of the current user become\n`api.user.setAppMetadata` / `setUserMetadata`; other calls need an M2M application whose\ncredentials are stored as secrets.";
+    GlobalObject = "R2A902", "global-object", Error,
+        "The Rules `global` object is not shared across executions in Actions",
+        "Use module-scope variables for helpers, or `api.cache` for values that should survive between\nexecutions.";
+    UnauthorizedErrorOutsideCallback = "R2A903", "unauthorized-error-outside-callback", Error,
+        "`UnauthorizedError` does not exist in Actions",
+        "Only `callback(new UnauthorizedError(message))` is converted. Other uses (throwing it, storing\nit) must become `return api.access.deny(message)` by hand.";
+}
+
+impl Code {
+    pub fn info(self) -> &'static CodeInfo {
+        &REGISTRY
+            .iter()
+            .find(|(code, _)| *code == self)
+            .expect("every code is registered")
+            .1
+    }
+
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// Looks a code up by id (`R2A101`, case-insensitive) or by name (`unauthorized-becomes-access-denied`).
+    pub fn lookup(key: &str) -> Option<Code> {
+        REGISTRY
+            .iter()
+            .find(|(_, info)| info.id.eq_ignore_ascii_case(key) || info.name == key)
+            .map(|(code, _)| *code)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn ids_and_names_are_unique() {
+        let ids: HashSet<_> = REGISTRY.iter().map(|(_, i)| i.id).collect();
+        let names: HashSet<_> = REGISTRY.iter().map(|(_, i)| i.name).collect();
+        assert_eq!(ids.len(), REGISTRY.len());
+        assert_eq!(names.len(), REGISTRY.len());
+    }
+
+    #[test]
+    fn lookup_accepts_id_and_name() {
+        assert_eq!(Code::lookup("r2a101"), Some(Code::UnauthorizedBecomesAccessDenied));
+        assert_eq!(Code::lookup("claim-delete"), Some(Code::ClaimDelete));
+        assert_eq!(Code::lookup("nope"), None);
+    }
+}

@@ -1,0 +1,94 @@
+//! The reporting edge: byte spans become lines and columns only here.
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
+};
+
+use crate::finding::Finding;
+use crate::markers::marker_text;
+use crate::registry::Severity;
+use crate::span::LineIndex;
+
+/// One line per finding plus its help: stable text for snapshots and logs.
+pub fn plain_findings(source: &str, findings: &[Finding]) -> String {
+    let index = LineIndex::new(source);
+    let mut out = String::new();
+    for finding in findings {
+        let at = index.position(finding.span.start);
+        out.push_str(&format!(
+            "{} {} {}:{} [{}] {}\n",
+            finding.code.id(),
+            finding.severity(),
+            at.line,
+            at.column,
+            finding.code.name(),
+            finding.message
+        ));
+        if let Some(help) = &finding.help {
+            out.push_str(&format!("    help: {help}\n"));
+        }
+    }
+    out
+}
+
+/// A miette rendering of each finding: the source line, the span's label and the help.
+pub fn render_findings(name: &str, source: &str, findings: &[Finding], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    for finding in findings {
+        let severity = match finding.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        };
+        let mut diagnostic = MietteDiagnostic::new(finding.message.clone())
+            .with_code(format!("{} {}", finding.code.id(), finding.code.name()))
+            .with_severity(severity)
+            .with_label(LabeledSpan::at(
+                finding.span.start..finding.span.end,
+                finding.code.info().summary,
+            ));
+        let explain = format!("`rules2actions explain {}` for details", finding.code.id());
+        diagnostic = diagnostic.with_help(match &finding.help {
+            Some(help) => format!("{help}\n{explain}"),
+            None => explain,
+        });
+        let report =
+            Report::new(diagnostic).with_source_code(NamedSource::new(name, source.to_string()));
+        if handler.render_report(&mut out, report.as_ref()).is_err() {
+            out.push_str(&marker_text(finding));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A unified diff from the Rule to the Action, with `a/` and `b/` headers.
+pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Colors `+` and `-` lines of a unified diff for a terminal.
+pub fn colorize_diff(diff: &str) -> String {
+    diff.lines()
+        .map(|line| {
+            let color = match line.as_bytes().first() {
+                _ if line.starts_with("+++") || line.starts_with("---") => "1",
+                Some(b'+') => "32",
+                Some(b'-') => "31",
+                Some(b'@') => "36",
+                _ => return format!("{line}\n"),
+            };
+            format!("\x1b[{color}m{line}\x1b[0m\n")
+        })
+        .collect()
+}

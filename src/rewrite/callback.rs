@@ -1,0 +1,210 @@
+//! Control flow: `callback(...)` becomes `return` or `return api.access.deny(...)`.
+//!
+//! Rule:
+//! ```js
+//! if (!user.email_verified) {
+//!   return callback(new UnauthorizedError('Please verify your email'));
+//! }
+//! callback(null, user, context);
+//! ```
+//! Action:
+//! ```js
+//! if (!event.user.email_verified) {
+//!   return api.access.deny('Please verify your email');
+//! }
+//! ```
+//! `return callback(null, user, context)` becomes `return;`, and a final success call is
+//! dropped. Errors (`new UnauthorizedError(m)`, `new Error(m)`, a string) deny with the message;
+//! UnauthorizedError also reports `R2A101` because the error code changes.
+//!
+//! Refused: calls inside nested functions (`R2A102`, asynchronous rules), the callback used as a
+//! value or inside a larger expression (`R2A103`), and calls that hand on a different user or
+//! context object (`R2A107`).
+
+use swc_ecma_ast::{CallExpr, Expr, ExprOrSpread, Lit};
+use swc_ecma_visit::VisitWith;
+
+use super::walk::unparen;
+use super::{Param, Rewriter};
+use crate::edit::Edit;
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::{line_start, Span};
+
+enum Outcome {
+    Success,
+    /// The `api.access.deny` argument.
+    Deny(String),
+}
+
+impl Rewriter<'_> {
+    /// `callback(...);` or `return callback(...);` spanning `stmt`.
+    pub(super) fn callback_statement(&mut self, stmt: Span, call: &CallExpr, is_return: bool) {
+        self.callback_uses += 1;
+        let call_span = self.span(call.span);
+        if self.depth > 0 {
+            self.report(
+                Finding::new(
+                    Code::CallbackInNestedFunction,
+                    call_span,
+                    "`callback` is called inside a nested function; the Action must await this work",
+                )
+                .with_help("rewrite the asynchronous call with `await` and return from the handler"),
+            );
+            call.args.iter().for_each(|a| a.visit_with(self));
+            return;
+        }
+        if !self.passes_own_user_and_context(&call.args) {
+            self.report_at(
+                Code::CallbackReplacesUserOrContext,
+                call_span,
+                "`callback` hands on a different user or context object",
+            );
+            call.args.iter().for_each(|a| a.visit_with(self));
+            return;
+        }
+        let deny = match self.outcome(call) {
+            Outcome::Success => None,
+            Outcome::Deny(reason) => Some(format!("{}.access.deny({reason})", self.api)),
+        };
+        let flow = self.flow;
+        let replacement = match (deny, is_return) {
+            (None, true) => "return;".to_string(),
+            (None, false) if flow.last_in_rule_body || flow.next_is_return => {
+                return self.delete_statement(stmt, flow.last_in_rule_body);
+            }
+            (None, false) => "return;".to_string(),
+            (Some(deny), false) if flow.next_is_return => format!("{deny};"),
+            (Some(deny), _) => format!("return {deny};"),
+        };
+        if !is_return && flow.following && !flow.next_is_return {
+            self.report(
+                Finding::new(
+                    Code::CodeAfterCallback,
+                    call_span,
+                    "statements after this `callback` call ran in the Rule; the Action returns here",
+                )
+                .with_help("move side effects that must still happen before this line"),
+            );
+        }
+        self.replace(stmt, replacement);
+    }
+
+    /// A callback call that is not a statement of its own.
+    pub(super) fn callback_in_expression(&mut self, call: &CallExpr) {
+        self.callback_uses += 1;
+        let code = if self.depth > 0 {
+            Code::CallbackInNestedFunction
+        } else {
+            Code::CallbackAsValue
+        };
+        self.report_at(
+            code,
+            self.span(call.span),
+            "`callback` is called inside an expression; only `callback(...);` and `return callback(...);` statements are converted",
+        );
+        call.args.iter().for_each(|a| a.visit_with(self));
+    }
+
+    fn passes_own_user_and_context(&self, args: &[ExprOrSpread]) -> bool {
+        let is = |index: usize, param: Param| match args.get(index) {
+            None => true,
+            Some(arg) => match unparen(&arg.expr) {
+                Expr::Ident(ident) => self.param(ident) == Some(param),
+                _ => false,
+            },
+        };
+        args.iter().all(|a| a.spread.is_none()) && is(1, Param::User) && is(2, Param::Context)
+    }
+
+    fn outcome(&mut self, call: &CallExpr) -> Outcome {
+        let Some(first) = call.args.first() else {
+            return Outcome::Success;
+        };
+        let error = unparen(&first.expr);
+        match error {
+            Expr::Lit(Lit::Null(_)) => Outcome::Success,
+            Expr::Ident(ident) if &*ident.sym == "undefined" => Outcome::Success,
+            Expr::Unary(unary) if unary.op == swc_ecma_ast::UnaryOp::Void => Outcome::Success,
+            Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) => Outcome::Deny(self.rewritten(error)),
+            Expr::New(new) => {
+                let class = match &*new.callee {
+                    Expr::Ident(class) => class.sym.to_string(),
+                    _ => String::new(),
+                };
+                let message = new.args.as_ref().and_then(|args| args.first());
+                let reason = match message {
+                    Some(message) => self.rewritten(&message.expr),
+                    None => self.string_literal(""),
+                };
+                let span = self.span(new.span);
+                match class.as_str() {
+                    "UnauthorizedError" => self.report(
+                        Finding::new(
+                            Code::UnauthorizedBecomesAccessDenied,
+                            span,
+                            "the application received `error=unauthorized`; the Action returns `error=access_denied`",
+                        )
+                        .with_help("update applications that check the error code, or encode a code in the message"),
+                    ),
+                    "Error" => {}
+                    _ => self.report_at(
+                        Code::ErrorValueOfUnknownType,
+                        span,
+                        format!("`{class}` is not a known error class; the Action denies with its first argument"),
+                    ),
+                }
+                Outcome::Deny(reason)
+            }
+            Expr::Ident(ident) => {
+                let name = self.rewritten(error);
+                if !self.catch_params.contains(&ident.sym) {
+                    self.report(
+                        Finding::new(
+                            Code::ErrorValueOfUnknownType,
+                            self.span(ident.span),
+                            format!("if `{name}` is null or undefined the Rule allowed the login; the Action denies"),
+                        )
+                        .with_help(format!("guard the call: `if ({name}) return {}.access.deny(...)`", self.api)),
+                    );
+                }
+                Outcome::Deny(format!("{name}?.message ?? String({name})"))
+            }
+            _ => {
+                let value = self.rewritten(error);
+                self.report_at(
+                    Code::ErrorValueOfUnknownType,
+                    self.span(swc_common::Spanned::span(error)),
+                    "the error value's type is not known; the Action denies with its message",
+                );
+                Outcome::Deny(format!(
+                    "((error) => error?.message ?? String(error))({value})"
+                ))
+            }
+        }
+    }
+
+    /// Removes a statement, with its line when nothing else is on it.
+    fn delete_statement(&mut self, stmt: Span, last_in_body: bool) {
+        let source = self.source;
+        let start = line_start(source, stmt.start);
+        let line_end = source[stmt.end..]
+            .find('\n')
+            .map_or(source.len(), |i| stmt.end + i + 1);
+        let alone = source[start..stmt.start].trim().is_empty()
+            && source[stmt.end..line_end].trim().is_empty();
+        if !alone {
+            self.edits.push(Edit::delete(stmt));
+            return;
+        }
+        // A blank line left between the body's last statement and `}` is noise.
+        let mut from = start;
+        if last_in_body && start > 0 {
+            let previous = line_start(source, start - 1);
+            if source[previous..start].trim().is_empty() {
+                from = previous;
+            }
+        }
+        self.edits.push(Edit::delete(Span::new(from, line_end)));
+    }
+}

@@ -1,0 +1,173 @@
+//! Reads of `context.*` become reads of `event.*`, through the table in `tables/context.rs`.
+//!
+//! Rule:
+//! ```js
+//! if (context.clientID === 'abc' && context.request.geoip.country_code === 'FR') { … }
+//! ```
+//! Action:
+//! ```js
+//! if (event.client.client_id === 'abc' && event.request.geoip.countryCode === 'FR') { … }
+//! ```
+//! Refused: members with no Actions equivalent (`R2A201`: `connectionOptions`, `sso.with_*`,
+//! `sessionID`, …), unknown members (`R2A202`), `context` used as a whole value (`R2A203`), and
+//! writes other than claims, `multifactor` and `primaryUser` (`R2A204`). Objects whose keys
+//! change shape (`request.geoip`, `stats`) are converted with `R2A205` when read whole.
+
+use swc_ecma_ast::{AssignExpr, UnaryExpr, UpdateExpr};
+use swc_ecma_visit::VisitWith;
+
+use super::chain::{self, Chain};
+use super::{Param, Rewriter};
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::tables::context::{longest_match, Children, ContextRead, TOKEN_MEMBERS};
+
+impl Rewriter<'_> {
+    pub(super) fn context_read(&mut self, chain: &Chain<'_>) {
+        let keys = chain.static_prefix();
+        let Some(first) = keys.first() else {
+            self.report_at(
+                Code::ContextAsValue,
+                chain.span(),
+                "`context` is read with a computed key",
+            );
+            return;
+        };
+        if TOKEN_MEMBERS.contains(first) {
+            self.report(
+                Finding::new(
+                    Code::ClaimReadBack,
+                    chain.span(),
+                    format!("`context.{first}` is read back; Actions cannot read claims"),
+                )
+                .with_help("pass the value with `api.transaction.setMetadata` instead"),
+            );
+            return;
+        }
+        let Some((depth, read)) = longest_match(&keys) else {
+            self.report_at(
+                Code::ContextMemberUnknown,
+                chain.prefix_span(1),
+                format!("`context.{first}` is not a known Rules context member"),
+            );
+            return;
+        };
+        let path = keys[..depth].join(".");
+        match read {
+            ContextRead::Unsupported => self.report_at(
+                Code::ContextMemberUnsupported,
+                chain.prefix_span(depth),
+                format!("`context.{path}` has no Actions equivalent"),
+            ),
+            ContextRead::Event {
+                children: Children::Closed,
+                ..
+            } if depth < keys.len() => self.report_at(
+                Code::ContextMemberUnknown,
+                chain.prefix_span(depth + 1),
+                format!("`context.{path}.{}` is not a known Rules context member", keys[depth]),
+            ),
+            ContextRead::Event {
+                target, finding, ..
+            } => {
+                let optional = chain.links[..depth].iter().any(|l| l.optional);
+                let target = match optional {
+                    true if target.chars().all(|c| c.is_alphanumeric() || "_.?".contains(c)) => {
+                        target.replace("?.", ".").replace('.', "?.")
+                    }
+                    _ => target.to_string(),
+                };
+                let replacement = format!("{}.{target}", self.event);
+                let span = chain.prefix_span(depth);
+                if let Some(code) = finding {
+                    self.report_at(
+                        *code,
+                        span,
+                        format!("`context.{path}` becomes `{replacement}`: {}", code.info().summary),
+                    );
+                }
+                self.replace(span, replacement);
+            }
+        }
+    }
+
+    /// `context.<member> = value`: claims, MFA and account linking have rewrites; the rest not.
+    pub(super) fn context_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, unused: bool) {
+        let keys = chain.static_prefix();
+        match (keys.first().copied(), chain.links.len()) {
+            (Some(token), _) if TOKEN_MEMBERS.contains(&token) => {
+                return self.claim_write(assign, chain, unused)
+            }
+            (Some("multifactor"), 1) => return self.multifactor_write(assign, unused),
+            (Some("primaryUser"), 1) => return self.primary_user_write(assign, unused),
+            _ => {}
+        }
+        self.context_write_not_converted(assign, chain);
+    }
+
+    pub(super) fn context_write_not_converted(&mut self, assign: &AssignExpr, chain: &Chain<'_>) {
+        let path = chain.static_prefix().join(".");
+        self.report_at(
+            Code::ContextWriteNotConverted,
+            self.span(assign.span),
+            format!("the write to `context.{path}` is not converted"),
+        );
+        for key in chain.computed_keys() {
+            key.visit_with(self);
+        }
+        assign.right.visit_with(self);
+    }
+
+    pub(super) fn delete(&mut self, unary: &UnaryExpr) {
+        let target = chain::flatten(&unary.arg, self.offsets);
+        let Some(chain) = target.filter(|c| self.param(c.root).is_some()) else {
+            return unary.visit_children_with(self);
+        };
+        let span = self.span(unary.span);
+        let first = chain.static_key(0).unwrap_or_default().to_string();
+        match self.param(chain.root) {
+            Some(Param::Context) if TOKEN_MEMBERS.contains(&first.as_str()) => self.report(
+                Finding::new(
+                    Code::ClaimDelete,
+                    span,
+                    "claims cannot be deleted from an Action",
+                )
+                .with_help("stop setting the claim in the Action that adds it"),
+            ),
+            Some(Param::User) => self.report_at(
+                Code::UserMutation,
+                span,
+                "`delete` on the user object: `event.user` is read-only",
+            ),
+            _ => self.report_at(
+                Code::ContextWriteNotConverted,
+                span,
+                "`delete` on `context` is not converted",
+            ),
+        }
+        if self.param(chain.root) == Some(Param::User) {
+            self.replace(chain.root_span, format!("{}.user", self.event));
+        }
+        for key in chain.computed_keys() {
+            key.visit_with(self);
+        }
+    }
+
+    pub(super) fn update(&mut self, update: &UpdateExpr) {
+        let target = chain::flatten(&update.arg, self.offsets);
+        match target.as_ref().and_then(|c| self.param(c.root)) {
+            Some(Param::Context) => self.report_at(
+                Code::ContextWriteNotConverted,
+                self.span(update.span),
+                "updating a `context` member in place is not converted",
+            ),
+            Some(Param::User) => self.report_at(
+                Code::UserMutation,
+                self.span(update.span),
+                "updating a `user` property in place: `event.user` is read-only",
+            ),
+            _ => {}
+        }
+        update.visit_children_with(self);
+    }
+}

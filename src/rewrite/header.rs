@@ -1,0 +1,174 @@
+//! The rule's header becomes the Action's handler; the body text stays as it was.
+//!
+//! Rule:
+//! ```js
+//! function addRoles(user, context, callback) {
+//!   …
+//! }
+//! ```
+//! Action:
+//! ```js
+//! exports.onExecutePostLogin = async (event, api) => {
+//!   …
+//! };
+//! ```
+//! Parameters are bound by position, so `function (u, ctx, done)` is a rule too. Refused:
+//! destructured, defaulted or rest parameters, more than three parameters, generators
+//! (`R2A010`), and `this` / `arguments` in the body (`R2A008`, see `platform.rs`).
+
+use swc_atoms::Atom;
+use swc_ecma_ast::{Ident, Pat};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::{trivia, Rewriter};
+use crate::finding::Finding;
+use crate::parse::{Offsets, RuleFunction};
+use crate::registry::Code;
+use crate::span::Span;
+
+/// Why the function cannot be treated as a rule, if it cannot.
+pub fn signature_problem(rule: &RuleFunction, offsets: Offsets) -> Option<Finding> {
+    let function = &rule.function;
+    let header = Span::new(
+        rule.span.start,
+        function
+            .body
+            .as_ref()
+            .map_or(rule.span.end, |b| offsets.span(b.span).start),
+    );
+    let problem = if function.is_generator {
+        "a generator function cannot be a rule"
+    } else if function.params.len() > 3 {
+        "a rule takes at most three parameters: (user, context, callback)"
+    } else if function.params.iter().any(|p| !matches!(p.pat, Pat::Ident(_))) {
+        "rule parameters must be plain names, not patterns, defaults or rest parameters"
+    } else {
+        return None;
+    };
+    Some(Finding::new(Code::UnsupportedSignature, header, problem))
+}
+
+/// `'` unless the rule mostly uses `"`.
+pub fn dominant_quote(source: &str) -> char {
+    let double = source.matches('"').count();
+    let single = source.matches('\'').count();
+    if double > single {
+        '"'
+    } else {
+        '\''
+    }
+}
+
+impl Rewriter<'_> {
+    pub(super) fn run(&mut self, rule: &RuleFunction) {
+        let names: Vec<Option<Atom>> = rule
+            .function
+            .params
+            .iter()
+            .map(|p| p.pat.as_ident().map(|b| b.id.sym.clone()))
+            .collect();
+        self.params.user = names.first().cloned().flatten();
+        self.params.context = names.get(1).cloned().flatten();
+        self.params.callback = names.get(2).cloned().flatten();
+        self.choose_handler_names(rule);
+
+        let Some(body) = &rule.function.body else {
+            return;
+        };
+        self.report_redeclared_params(&body.stmts);
+        self.collect_constants(&body.stmts);
+        self.visit_statement_list(&body.stmts, true);
+
+        if self.callback_uses == 0 {
+            let at = rule
+                .function
+                .params
+                .get(2)
+                .map_or(rule.span, |p| self.span(p.span));
+            self.report_at(
+                Code::CallbackNeverCalled,
+                Span::new(at.start, at.start.max(at.end)),
+                "the rule never calls `callback`, so in Rules the login timed out",
+            );
+        }
+
+        let body_span = self.span(body.span);
+        let handler = format!(
+            "exports.onExecutePostLogin = async ({}, {}) => ",
+            self.event, self.api
+        );
+        self.replace(Span::new(rule.span.start, body_span.start), handler);
+        let after = trivia::skip_trivia(self.source, rule.span.end);
+        if !self.source[after..].starts_with(';') {
+            self.edits
+                .push(crate::edit::Edit::insert(rule.span.end, ";"));
+        }
+        self.insert_sandbox_requires(rule.span.start);
+    }
+
+    /// `var user = …` in the rule body redeclares the parameter itself.
+    fn report_redeclared_params(&mut self, stmts: &[swc_ecma_ast::Stmt]) {
+        let declared = super::scope::body_names(stmts);
+        for name in [&self.params.user, &self.params.context, &self.params.callback]
+            .into_iter()
+            .flatten()
+            .filter(|n| declared.contains(n))
+            .cloned()
+            .collect::<Vec<_>>()
+        {
+            let at = self.source.find(&*name).unwrap_or(0);
+            self.report_at(
+                Code::RuleParamReassigned,
+                Span::new(at, at + name.len()),
+                format!("the rule parameter `{name}` is declared again in the rule body"),
+            );
+        }
+    }
+
+    fn choose_handler_names(&mut self, rule: &RuleFunction) {
+        let mut used = UsedNames::default();
+        rule.function.visit_with(&mut used);
+        for (slot, preferred, fallback) in [
+            (&mut self.event, "event", "postLoginEvent"),
+            (&mut self.api, "api", "postLoginApi"),
+        ] {
+            if used.contains(preferred) {
+                let mut candidate = fallback.to_string();
+                let mut n = 2;
+                while used.contains(&candidate) {
+                    candidate = format!("{fallback}{n}");
+                    n += 1;
+                }
+                *slot = candidate;
+            }
+        }
+        if self.event != "event" || self.api != "api" {
+            let header = Span::new(rule.span.start, rule.span.start);
+            self.report_at(
+                Code::HandlerParamsRenamed,
+                header,
+                format!(
+                    "the rule already uses `event` or `api`; the handler's parameters are `({}, {})`",
+                    self.event, self.api
+                ),
+            );
+        }
+    }
+}
+
+#[derive(Default)]
+struct UsedNames {
+    names: Vec<Atom>,
+}
+
+impl UsedNames {
+    fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
+}
+
+impl Visit for UsedNames {
+    fn visit_ident(&mut self, ident: &Ident) {
+        self.names.push(ident.sym.clone());
+    }
+}

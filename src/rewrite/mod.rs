@@ -1,0 +1,222 @@
+//! The rewrite pass: one walk over the rule that records text edits and findings.
+//!
+//! `walk.rs` tracks scopes and control flow and dispatches each construct to its family:
+//! one file per family, each starting with the Rule it reads, the Action it writes and the
+//! cases it refuses.
+
+mod callback;
+mod chain;
+mod claims;
+mod context_reads;
+mod header;
+mod modules;
+mod multifactor;
+mod platform;
+mod primary_user;
+mod scope;
+mod secrets;
+pub mod trivia;
+mod user;
+mod walk;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use swc_atoms::Atom;
+use swc_ecma_ast::Ident;
+
+use crate::edit::{apply_within, Edit};
+use crate::finding::Finding;
+use crate::parse::{Offsets, RuleFunction};
+use crate::registry::Code;
+use crate::span::Span;
+use crate::tables::modules::SandboxGlobal;
+
+/// Everything the rewrite of one rule produced.
+pub struct Rewrite {
+    pub edits: Vec<Edit>,
+    pub findings: Vec<Finding>,
+    pub secrets: BTreeSet<String>,
+    /// Package name → version (`None` when the rule did not pin one).
+    pub dependencies: BTreeMap<String, Option<String>>,
+    /// Spans of every statement, for placing marker comments.
+    pub statements: Vec<Span>,
+    /// Set when two rewrites produced overlapping edits: a bug, reported as invalid output.
+    pub internal_error: Option<String>,
+}
+
+pub use header::signature_problem;
+
+pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets) -> Rewrite {
+    let mut rewriter = Rewriter::new(source, offsets, rule);
+    rewriter.run(rule);
+    Rewrite {
+        edits: rewriter.edits,
+        findings: rewriter.findings,
+        secrets: rewriter.secrets,
+        dependencies: rewriter.dependencies,
+        statements: rewriter.statements,
+        internal_error: rewriter.internal_error,
+    }
+}
+
+/// The rule's parameters, bound by position.
+#[derive(Default)]
+struct RuleParams {
+    user: Option<Atom>,
+    context: Option<Atom>,
+    callback: Option<Atom>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Param {
+    User,
+    Context,
+    Callback,
+}
+
+/// Where the statement being visited sits in the rule's control flow.
+#[derive(Clone, Copy, Default)]
+struct Flow {
+    /// Some statement of the rule body may run after this one.
+    following: bool,
+    /// This is the last statement of the rule body itself.
+    last_in_rule_body: bool,
+    /// The next statement in the same list is a bare `return;`.
+    next_is_return: bool,
+}
+
+struct Rewriter<'s> {
+    source: &'s str,
+    offsets: Offsets,
+    params: RuleParams,
+    /// Names of the handler's `(event, api)` parameters.
+    event: String,
+    api: String,
+    quote: char,
+    edits: Vec<Edit>,
+    findings: Vec<Finding>,
+    secrets: BTreeSet<String>,
+    dependencies: BTreeMap<String, Option<String>>,
+    sandbox_globals: Vec<&'static SandboxGlobal>,
+    statements: Vec<Span>,
+    internal_error: Option<String>,
+    /// String constants declared once in the rule body, for checking claim names.
+    constants: HashMap<Atom, String>,
+    /// Declared names per scope; index 0 is the rule function itself.
+    scopes: Vec<Vec<Atom>>,
+    catch_params: Vec<Atom>,
+    /// Functions entered below the rule body (arrows included).
+    depth: usize,
+    /// Non-arrow functions entered below the rule body: they rebind `this` and `arguments`.
+    binding_depth: usize,
+    flow: Flow,
+    /// Expressions whose value is discarded (expression statements and `forEach` bodies).
+    unused: HashSet<Span>,
+    callback_uses: usize,
+}
+
+impl<'s> Rewriter<'s> {
+    fn new(source: &'s str, offsets: Offsets, rule: &RuleFunction) -> Self {
+        Rewriter {
+            source,
+            offsets,
+            params: RuleParams::default(),
+            event: "event".into(),
+            api: "api".into(),
+            quote: header::dominant_quote(source),
+            edits: Vec::new(),
+            findings: Vec::new(),
+            secrets: BTreeSet::new(),
+            dependencies: BTreeMap::new(),
+            sandbox_globals: Vec::new(),
+            statements: Vec::new(),
+            internal_error: None,
+            constants: HashMap::new(),
+            scopes: vec![scope::function_names(&rule.function)],
+            catch_params: Vec::new(),
+            depth: 0,
+            binding_depth: 0,
+            flow: Flow::default(),
+            unused: HashSet::new(),
+            callback_uses: 0,
+        }
+    }
+
+    fn span(&self, span: swc_common::Span) -> Span {
+        self.offsets.span(span)
+    }
+
+    fn text(&self, span: Span) -> &'s str {
+        &self.source[span.range()]
+    }
+
+    fn replace(&mut self, span: Span, replacement: impl Into<String>) {
+        self.edits.push(Edit::replace(span, replacement));
+    }
+
+    fn report(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    fn report_at(&mut self, code: Code, span: Span, message: impl Into<String>) {
+        self.report(Finding::new(code, span, message));
+    }
+
+    /// Runs `visit` and takes back the edits it recorded, so a caller can fold them into one
+    /// larger replacement.
+    fn capture(&mut self, visit: impl FnOnce(&mut Self)) -> Vec<Edit> {
+        let mark = self.edits.len();
+        visit(self);
+        self.edits.split_off(mark)
+    }
+
+    /// The source of `span` with `inner` edits applied.
+    fn render(&mut self, span: Span, inner: &[Edit]) -> String {
+        match apply_within(self.source, span, inner) {
+            Ok(text) => text,
+            Err(overlap) => {
+                self.internal_error = Some(format!("overlapping edits: {overlap:?}"));
+                self.text(span).to_string()
+            }
+        }
+    }
+
+    /// Visits `expr` and returns its text with the rewrites inside it applied.
+    fn rewritten(&mut self, expr: &swc_ecma_ast::Expr) -> String {
+        use swc_common::Spanned;
+        use swc_ecma_visit::VisitWith;
+        let inner = self.capture(|this| expr.visit_with(this));
+        let span = self.span(expr.span());
+        self.render(span, &inner)
+    }
+
+    fn string_literal(&self, value: &str) -> String {
+        trivia::string_literal(value, self.quote)
+    }
+
+    /// Declared in a scope below the rule function (or anywhere, for `include_rule_scope`).
+    fn is_declared(&self, name: &Atom, include_rule_scope: bool) -> bool {
+        let skip = usize::from(!include_rule_scope);
+        self.scopes.iter().skip(skip).any(|s| s.contains(name))
+    }
+
+    /// Which rule parameter `ident` refers to, if any.
+    fn param(&self, ident: &Ident) -> Option<Param> {
+        let sym = &ident.sym;
+        let which = if self.params.user.as_ref() == Some(sym) {
+            Param::User
+        } else if self.params.context.as_ref() == Some(sym) {
+            Param::Context
+        } else if self.params.callback.as_ref() == Some(sym) {
+            Param::Callback
+        } else {
+            return None;
+        };
+        (!self.is_declared(sym, false)).then_some(which)
+    }
+
+    /// `ident` is an undeclared global with this name.
+    fn is_global(&self, ident: &Ident, name: &str) -> bool {
+        &*ident.sym == name && !self.is_declared(&ident.sym, true)
+    }
+}

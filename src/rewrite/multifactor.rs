@@ -1,0 +1,214 @@
+//! `context.multifactor = {...}` becomes `api.multifactor.enable(provider, options)`.
+//!
+//! Rule:
+//! ```js
+//! context.multifactor = {
+//!   provider: 'duo',
+//!   ikey: configuration.DUO_IKEY,
+//!   skey: configuration.DUO_SKEY,
+//!   host: configuration.DUO_HOST,
+//! };
+//! ```
+//! Action:
+//! ```js
+//! api.multifactor.enable('duo', {
+//!   allowRememberBrowser: false,
+//!   providerOptions: {
+//!     ikey: event.secrets.DUO_IKEY,
+//!     skey: event.secrets.DUO_SKEY,
+//!     host: event.secrets.DUO_HOST,
+//!   },
+//! });
+//! ```
+//! Duo keys move under `providerOptions`. `allowRememberBrowser` is always explicit; when the
+//! rule omitted it the Action uses `false` and reports `R2A701`, because the documented defaults
+//! disagree. Comments between the properties are kept. Refused (`R2A702`): values that are not
+//! object literals, spreads, computed or unknown keys, and a missing `provider`.
+
+use swc_common::Spanned;
+use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ObjectLit, Prop, PropName, PropOrSpread};
+use swc_ecma_visit::VisitWith;
+
+use super::trivia::comments_in;
+use super::walk::unparen;
+use super::Rewriter;
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::indentation_at;
+
+const DUO_OPTIONS: &[&str] = &["ikey", "skey", "host", "username"];
+
+/// One property of the rule's object literal, with the comments written before it.
+struct Entry<'a> {
+    key: String,
+    value: Expr,
+    comments: Vec<&'a str>,
+}
+
+impl<'s> Rewriter<'s> {
+    pub(super) fn multifactor_write(&mut self, assign: &AssignExpr, unused: bool) {
+        let object = match unparen(&assign.right) {
+            Expr::Object(object) if assign.op == AssignOp::Assign && unused => object,
+            Expr::Object(_) => {
+                return self.refuse_multifactor(assign, "the assignment's value is used")
+            }
+            _ => return self.refuse_multifactor(assign, "the value is not an object literal"),
+        };
+        let entries = match self.multifactor_entries(object) {
+            Ok(entries) => entries,
+            Err(why) => return self.refuse_multifactor(assign, &why),
+        };
+        if !entries.iter().any(|e| e.key == "provider") {
+            return self.refuse_multifactor(assign, "the object has no `provider`");
+        }
+        let statement_indent = indentation_at(self.source, self.span(assign.span).start).to_string();
+        let object_span = self.span(object.span);
+        let multiline = self.text(object_span).contains('\n');
+        let prop_indent = match object.props.first() {
+            Some(first) if multiline => {
+                let at = self.span(first.span()).start;
+                let indent = indentation_at(self.source, at);
+                if indent.len() > statement_indent.len() {
+                    indent.to_string()
+                } else {
+                    format!("{statement_indent}  ")
+                }
+            }
+            _ => format!("{statement_indent}  "),
+        };
+        let unit = prop_indent
+            .strip_prefix(statement_indent.as_str())
+            .filter(|u| !u.is_empty())
+            .unwrap_or("  ")
+            .to_string();
+
+        let mut provider = String::new();
+        let mut remember = None;
+        let mut leading = Vec::new();
+        let mut options = Vec::new();
+        for entry in &entries {
+            let value = self.rewritten(&entry.value);
+            let comments: Vec<String> = entry.comments.iter().map(|c| c.to_string()).collect();
+            match entry.key.as_str() {
+                "provider" => {
+                    provider = value;
+                    leading.extend(comments);
+                }
+                "allowRememberBrowser" => {
+                    remember = Some(value);
+                    leading.extend(comments);
+                }
+                key => options.push((comments, format!("{key}: {value}"))),
+            }
+        }
+        let trailing: Vec<String> = self.trailing_comments(object).into_iter().map(String::from).collect();
+        let remember = remember.unwrap_or_else(|| {
+            self.report(
+                Finding::new(
+                    Code::RememberBrowserMadeExplicit,
+                    self.span(assign.span),
+                    "`allowRememberBrowser` was not set; the Action sets it to `false` (always prompt)",
+                )
+                .with_help("set it to `true` if users may skip MFA on remembered browsers"),
+            );
+            "false".to_string()
+        });
+
+        let api = self.api.clone();
+        let has_comments =
+            !leading.is_empty() || !trailing.is_empty() || options.iter().any(|(c, _)| !c.is_empty());
+        let replacement = if multiline || has_comments {
+            let mut out = format!("{api}.multifactor.enable({provider}, {{\n");
+            for comment in &leading {
+                out.push_str(&format!("{prop_indent}{comment}\n"));
+            }
+            out.push_str(&format!("{prop_indent}allowRememberBrowser: {remember},\n"));
+            if !options.is_empty() {
+                out.push_str(&format!("{prop_indent}providerOptions: {{\n"));
+                for (comments, option) in &options {
+                    for comment in comments {
+                        out.push_str(&format!("{prop_indent}{unit}{comment}\n"));
+                    }
+                    out.push_str(&format!("{prop_indent}{unit}{option},\n"));
+                }
+                out.push_str(&format!("{prop_indent}}},\n"));
+            }
+            for comment in &trailing {
+                out.push_str(&format!("{prop_indent}{comment}\n"));
+            }
+            out.push_str(&format!("{statement_indent}}})"));
+            out
+        } else if options.is_empty() {
+            format!("{api}.multifactor.enable({provider}, {{ allowRememberBrowser: {remember} }})")
+        } else {
+            let options: Vec<&str> = options.iter().map(|(_, o)| o.as_str()).collect();
+            format!(
+                "{api}.multifactor.enable({provider}, {{ allowRememberBrowser: {remember}, providerOptions: {{ {} }} }})",
+                options.join(", ")
+            )
+        };
+        self.replace(self.span(assign.span), replacement);
+    }
+
+    /// The object's properties with their leading comments, or why they cannot be converted.
+    fn multifactor_entries(&self, object: &ObjectLit) -> Result<Vec<Entry<'s>>, String> {
+        let mut entries = Vec::new();
+        let mut gap_start = self.span(object.span).start + 1;
+        for prop in &object.props {
+            let prop_span = self.span(prop.span());
+            let comments = comments_in(&self.source[gap_start..prop_span.start]);
+            gap_start = prop_span.end;
+            let PropOrSpread::Prop(prop) = prop else {
+                return Err("the object uses a spread".into());
+            };
+            let (key, value) = match &**prop {
+                Prop::KeyValue(kv) => {
+                    let key = match &kv.key {
+                        PropName::Ident(name) => name.sym.to_string(),
+                        PropName::Str(s) => s.value.as_atom().map(|a| a.to_string()).unwrap_or_default(),
+                        _ => return Err("the object has a computed key".into()),
+                    };
+                    (key, (*kv.value).clone())
+                }
+                Prop::Shorthand(ident) => (ident.sym.to_string(), Expr::Ident(ident.clone())),
+                _ => return Err("the object has a method or accessor".into()),
+            };
+            let known = matches!(key.as_str(), "provider" | "allowRememberBrowser")
+                || DUO_OPTIONS.contains(&key.as_str());
+            if !known {
+                return Err(format!("`{key}` has no `api.multifactor.enable` equivalent"));
+            }
+            entries.push(Entry {
+                key,
+                value,
+                comments,
+            });
+        }
+        Ok(entries)
+    }
+
+    fn trailing_comments(&self, object: &ObjectLit) -> Vec<&'s str> {
+        let object_span = self.span(object.span);
+        let from = object
+            .props
+            .last()
+            .map_or(object_span.start + 1, |p| self.span(p.span()).end);
+        comments_in(&self.source[from..object_span.end.saturating_sub(1).max(from)])
+    }
+
+    fn refuse_multifactor(&mut self, assign: &AssignExpr, why: &str) {
+        self.report(
+            Finding::new(
+                Code::MultifactorNotConverted,
+                self.span(assign.span),
+                format!("`context.multifactor` is not converted: {why}"),
+            )
+            .with_help(format!(
+                "call `{}.multifactor.enable(provider, {{ allowRememberBrowser, providerOptions }})` instead",
+                self.api
+            )),
+        );
+        assign.right.visit_with(self);
+    }
+}
+

@@ -1,0 +1,71 @@
+//! The rest of the Rules platform that has no direct Actions equivalent: the `auth0` object,
+//! `global`, `UnauthorizedError` outside a callback, and `this` / `arguments`.
+//!
+//! Rule:
+//! ```js
+//! global.token = global.token || fetchToken(auth0.accessToken);
+//! ```
+//! Action: unchanged, with `R2A902` and `R2A901` and their markers. Asynchronous metadata
+//! updates and caching have rewrites of their own; these findings mark what is left.
+
+use swc_ecma_ast::Ident;
+
+use super::chain::Chain;
+use super::Rewriter;
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::Span;
+
+impl Rewriter<'_> {
+    /// `auth0.*` and `global.*` chains. Returns whether the root was one of them.
+    pub(super) fn platform_chain(&mut self, chain: &Chain<'_>) -> bool {
+        self.platform_global(chain.root, chain.span())
+    }
+
+    /// A free identifier that is not a rule parameter or `configuration`.
+    pub(super) fn global_identifier(&mut self, ident: &Ident) {
+        let span = self.span(ident.span);
+        if self.platform_global(ident, span) || self.sandbox_global_use(ident) {
+            return;
+        }
+        if self.is_global(ident, "arguments") {
+            self.this_or_arguments(span, "arguments");
+        }
+    }
+
+    fn platform_global(&mut self, ident: &Ident, span: Span) -> bool {
+        let (code, message, help) = if self.is_global(ident, "auth0") {
+            (
+                Code::Auth0Object,
+                "the `auth0` object does not exist in Actions",
+                "use `api.user.setAppMetadata` / `setUserMetadata`, or a Management API client with M2M credentials in secrets",
+            )
+        } else if self.is_global(ident, "global") {
+            (
+                Code::GlobalObject,
+                "`global` is not shared across executions in Actions",
+                "use a module-scope variable, or `api.cache` for values that must survive",
+            )
+        } else if self.is_global(ident, "UnauthorizedError") {
+            (
+                Code::UnauthorizedErrorOutsideCallback,
+                "`UnauthorizedError` does not exist in Actions",
+                "deny the login with `return api.access.deny(message)`",
+            )
+        } else {
+            return false;
+        };
+        self.report(Finding::new(code, span, message).with_help(help));
+        true
+    }
+
+    pub(super) fn this_or_arguments(&mut self, span: Span, name: &str) {
+        if self.binding_depth == 0 {
+            self.report_at(
+                Code::ThisOrArguments,
+                span,
+                format!("`{name}` in the rule body means something else in the arrow-function handler"),
+            );
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! `configuration.X` becomes `event.secrets.X`, and each name is recorded as a secret.
+//!
+//! Rule:
+//! ```js
+//! const { CLIENT_ID, CLIENT_SECRET } = configuration;
+//! const key = configuration.API_KEY;
+//! ```
+//! Action:
+//! ```js
+//! const { CLIENT_ID, CLIENT_SECRET } = event.secrets;
+//! const key = event.secrets.API_KEY;
+//! ```
+//! Computed keys and whole-object uses convert with `R2A502` (the secret list is incomplete);
+//! writes are refused with `R2A503`.
+
+use swc_ecma_ast::{AssignExpr, Expr, ObjectPatProp, Pat, PropName, VarDeclarator};
+use swc_ecma_visit::VisitWith;
+
+use super::chain::Chain;
+use super::Rewriter;
+use crate::registry::Code;
+use crate::span::Span;
+
+impl Rewriter<'_> {
+    pub(super) fn secret_read(&mut self, chain: &Chain<'_>) {
+        match chain.static_key(0) {
+            Some(name) => {
+                let name = name.to_string();
+                self.record_secret(name, chain.prefix_span(1));
+                self.replace(chain.root_span, format!("{}.secrets", self.event));
+            }
+            None => self.bare_configuration(chain.root_span, ""),
+        }
+    }
+
+    fn record_secret(&mut self, name: String, span: Span) {
+        if self.secrets.insert(name.clone()) {
+            self.report_at(
+                Code::SecretRequired,
+                span,
+                format!("`{name}` must be added to this Action's secrets"),
+            );
+        }
+    }
+
+    /// `configuration` as a whole value; `prefix` keeps a shorthand property valid.
+    pub(super) fn bare_configuration(&mut self, span: Span, prefix: &str) {
+        self.report_at(
+            Code::SecretsUsedDynamically,
+            span,
+            "`configuration` is used as a whole object, so the secrets this Action needs are not known",
+        );
+        self.replace(span, format!("{prefix}{}.secrets", self.event));
+    }
+
+    /// `const { A, B } = configuration;`
+    pub(super) fn secrets_destructuring(&mut self, declarator: &VarDeclarator) -> bool {
+        let (Pat::Object(pattern), Some(init)) = (&declarator.name, declarator.init.as_deref())
+        else {
+            return false;
+        };
+        let Expr::Ident(source) = init else {
+            return false;
+        };
+        if !self.is_global(source, "configuration") {
+            return false;
+        }
+        for prop in &pattern.props {
+            let name = match prop {
+                ObjectPatProp::Assign(assign) => Some(assign.key.id.sym.to_string()),
+                ObjectPatProp::KeyValue(kv) => match &kv.key {
+                    PropName::Ident(key) => Some(key.sym.to_string()),
+                    PropName::Str(key) => key.value.as_atom().map(|a| a.to_string()),
+                    _ => None,
+                },
+                ObjectPatProp::Rest(_) => None,
+            };
+            let span = self.span(swc_common::Spanned::span(prop));
+            match name {
+                Some(name) => self.record_secret(name, span),
+                None => self.report_at(
+                    Code::SecretsUsedDynamically,
+                    span,
+                    "a computed or rest pattern reads secrets that cannot be listed",
+                ),
+            }
+        }
+        self.replace(self.span(source.span), format!("{}.secrets", self.event));
+        declarator.name.visit_with(self);
+        true
+    }
+
+    pub(super) fn configuration_write(&mut self, assign: &AssignExpr) {
+        self.report_at(
+            Code::ConfigurationWrite,
+            self.span(assign.span),
+            "`configuration` is written to; Action secrets are read-only",
+        );
+    }
+}

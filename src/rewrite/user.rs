@@ -1,0 +1,83 @@
+//! Reads of `user.*` become reads of `event.user.*`.
+//!
+//! Rule:
+//! ```js
+//! const roles = user.app_metadata.roles || [];
+//! ```
+//! Action:
+//! ```js
+//! const roles = event.user.app_metadata.roles || [];
+//! ```
+//! A few members live elsewhere (`user.clientID` → `event.client.client_id`). Refused: upstream
+//! IdP tokens in `user.identities[i]` (`R2A301`) and changes to the user object (`R2A302`).
+//! Properties missing from the Actions reference are converted with `R2A303`.
+
+use swc_ecma_ast::AssignExpr;
+use swc_ecma_visit::VisitWith;
+
+use super::chain::Chain;
+use super::Rewriter;
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIRECTS};
+
+impl Rewriter<'_> {
+    pub(super) fn user_read(&mut self, chain: &Chain<'_>) {
+        let first = chain.static_key(0);
+        if let Some((key, target, code)) = USER_REDIRECTS.iter().find(|(k, ..)| Some(*k) == first) {
+            let replacement = format!("{}.{target}", self.event);
+            let span = chain.prefix_span(1);
+            self.report_at(
+                *code,
+                span,
+                format!("`user.{key}` becomes `{replacement}`"),
+            );
+            return self.replace(span, replacement);
+        }
+        self.replace(chain.root_span, format!("{}.user", self.event));
+        let reads_idp_token = first == Some("identities")
+            && (1..chain.links.len())
+                .filter_map(|i| chain.static_key(i))
+                .any(|k| UPSTREAM_TOKEN_KEYS.contains(&k));
+        if reads_idp_token {
+            self.report(
+                Finding::new(
+                    Code::UpstreamIdpToken,
+                    chain.span(),
+                    "upstream identity-provider tokens are not available to Actions",
+                )
+                .with_help("call the provider's API outside the login flow, or use the Token Vault"),
+            );
+        } else if let Some(key) = first.filter(|k| !EVENT_USER_PROPERTIES.contains(k)) {
+            let help = match key {
+                "logins_count" => "use `event.stats.logins_count`",
+                _ => "check that the property is present on `event.user` for your connections",
+            };
+            self.report(
+                Finding::new(
+                    Code::UserPropertyNotInActions,
+                    chain.prefix_span(1),
+                    format!("`user.{key}` is not in the Actions `event.user` reference"),
+                )
+                .with_help(help),
+            );
+        }
+    }
+
+    pub(super) fn user_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>) {
+        let path = chain.static_prefix().join(".");
+        self.report(
+            Finding::new(
+                Code::UserMutation,
+                self.span(assign.span),
+                format!("`user.{path}` is changed, but `event.user` is read-only in Actions"),
+            )
+            .with_help("persist with `api.user.setAppMetadata` / `setUserMetadata`, or pass data on with `api.transaction.setMetadata`"),
+        );
+        self.replace(chain.root_span, format!("{}.user", self.event));
+        for key in chain.computed_keys() {
+            key.visit_with(self);
+        }
+        assign.right.visit_with(self);
+    }
+}

@@ -1,0 +1,358 @@
+//! The traversal: scopes, control flow, and dispatch to the rewrite families.
+
+use swc_common::Spanned;
+use swc_ecma_ast::{
+    ArrowExpr, AssignExpr, AssignTarget, ArrowFunctionBody, BlockStmt, BreakStmt, Callee,
+    CatchClause, ClassDecl, ClassExpr, Constructor, ContinueStmt, DoWhileStmt, Expr, ExprStmt,
+    FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, ParamOrTsParamProp,
+    Prop, ReturnStmt, SimpleAssignTarget, Stmt, UnaryOp, VarDeclarator, WhileStmt,
+};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::scope::{self, Names};
+use super::{chain, Flow, Param, Rewriter};
+use crate::registry::Code;
+
+pub(super) fn unparen(mut expr: &Expr) -> &Expr {
+    while let Expr::Paren(paren) = expr {
+        expr = &paren.expr;
+    }
+    expr
+}
+
+impl Rewriter<'_> {
+    fn with_scope(&mut self, names: Names, visit: impl FnOnce(&mut Self)) {
+        self.scopes.push(names);
+        visit(self);
+        self.scopes.pop();
+    }
+
+    fn enter_function(&mut self, names: Names, binds_this: bool, visit: impl FnOnce(&mut Self)) {
+        let saved_flow = std::mem::take(&mut self.flow);
+        self.depth += 1;
+        self.binding_depth += usize::from(binds_this);
+        self.with_scope(names, visit);
+        self.depth -= 1;
+        self.binding_depth -= usize::from(binds_this);
+        self.flow = saved_flow;
+    }
+
+    pub(super) fn visit_statement_list(&mut self, stmts: &[Stmt], rule_body: bool) {
+        let outer = self.flow;
+        for (i, stmt) in stmts.iter().enumerate() {
+            let next = stmts[i + 1..].iter().find(|s| !matches!(s, Stmt::Empty(_)));
+            self.flow = Flow {
+                following: next.is_some() || outer.following,
+                last_in_rule_body: rule_body && next.is_none(),
+                next_is_return: matches!(next, Some(Stmt::Return(r)) if r.arg.is_none()),
+            };
+            stmt.visit_with(self);
+        }
+        self.flow = outer;
+    }
+
+    /// `cb(...)` where `cb` is the rule's callback parameter.
+    pub(super) fn as_callback_call<'e>(&self, expr: &'e Expr) -> Option<&'e swc_ecma_ast::CallExpr> {
+        let Expr::Call(call) = unparen(expr) else {
+            return None;
+        };
+        let Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        match &**callee {
+            Expr::Ident(ident) if self.param(ident) == Some(Param::Callback) => Some(call),
+            _ => None,
+        }
+    }
+
+    fn mark_unused(&mut self, expr: &Expr) {
+        let expr = unparen(expr);
+        self.unused.insert(self.span(expr.span()));
+        if let Expr::Seq(seq) = expr {
+            for e in &seq.exprs {
+                self.mark_unused(e);
+            }
+        }
+    }
+
+    /// `list.forEach((x) => context.idToken[x] = true)`: the arrow's value is discarded.
+    fn mark_for_each_body(&mut self, call: &swc_ecma_ast::CallExpr) {
+        let Callee::Expr(callee) = &call.callee else {
+            return;
+        };
+        let Expr::Member(member) = &**callee else {
+            return;
+        };
+        let is_for_each = matches!(&member.prop, swc_ecma_ast::MemberProp::Ident(p) if &*p.sym == "forEach");
+        if let (true, Some(arg)) = (is_for_each, call.args.first()) {
+            if let Expr::Arrow(arrow) = &*arg.expr {
+                if let ArrowFunctionBody::Expr(body) = &*arrow.body {
+                    self.mark_unused(body);
+                }
+            }
+        }
+    }
+
+    fn assignment(&mut self, assign: &AssignExpr) {
+        let unused = self.unused.contains(&self.span(assign.span));
+        match &assign.left {
+            AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
+                if let Some(chain) = chain::flatten_member(member, self.offsets) {
+                    if self.param(chain.root) == Some(Param::Context) {
+                        return self.context_write(assign, &chain, unused);
+                    }
+                    if self.param(chain.root) == Some(Param::User) {
+                        return self.user_write(assign, &chain);
+                    }
+                    if self.is_global(chain.root, "configuration") {
+                        self.configuration_write(assign);
+                    }
+                }
+            }
+            AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) => {
+                if self.param(&binding.id).is_some() {
+                    self.report_at(
+                        Code::RuleParamReassigned,
+                        self.span(assign.span),
+                        format!("`{}` is reassigned", binding.id.sym),
+                    );
+                } else if self.is_global(&binding.id, "configuration") {
+                    self.configuration_write(assign);
+                }
+            }
+            _ => {}
+        }
+        assign.visit_children_with(self);
+    }
+}
+
+impl Visit for Rewriter<'_> {
+    fn visit_function(&mut self, function: &Function) {
+        self.enter_function(scope::function_names(function), true, |this| {
+            function.visit_children_with(this)
+        });
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
+        self.enter_function(scope::arrow_names(arrow), false, |this| {
+            arrow.visit_children_with(this)
+        });
+    }
+
+    fn visit_constructor(&mut self, constructor: &Constructor) {
+        let mut names = Names::new();
+        for param in &constructor.params {
+            if let ParamOrTsParamProp::Param(param) = param {
+                scope::pattern_names(&param.pat, &mut names);
+            }
+        }
+        if let Some(body) = &constructor.body {
+            names.extend(scope::body_names(&body.stmts));
+        }
+        self.enter_function(names, true, |this| constructor.body.visit_with(this));
+    }
+
+    fn visit_fn_expr(&mut self, fn_expr: &FnExpr) {
+        let own_name = fn_expr.ident.iter().map(|i| i.sym.clone()).collect();
+        self.with_scope(own_name, |this| fn_expr.function.visit_with(this));
+    }
+
+    fn visit_fn_decl(&mut self, decl: &FnDecl) {
+        decl.function.visit_with(self);
+    }
+
+    fn visit_class_decl(&mut self, decl: &ClassDecl) {
+        decl.class.visit_with(self);
+    }
+
+    fn visit_class_expr(&mut self, class: &ClassExpr) {
+        class.class.visit_with(self);
+    }
+
+    // Names in binding, label and property-key positions are not references.
+    fn visit_binding_ident(&mut self, _: &swc_ecma_ast::BindingIdent) {}
+    fn visit_break_stmt(&mut self, _: &BreakStmt) {}
+    fn visit_continue_stmt(&mut self, _: &ContinueStmt) {}
+
+    fn visit_labeled_stmt(&mut self, labeled: &LabeledStmt) {
+        labeled.body.visit_with(self);
+    }
+
+    fn visit_block_stmt(&mut self, block: &BlockStmt) {
+        self.with_scope(scope::block_names(&block.stmts), |this| {
+            block.visit_children_with(this)
+        });
+    }
+
+    fn visit_stmts(&mut self, stmts: &[Stmt]) {
+        self.visit_statement_list(stmts, false);
+    }
+
+    fn visit_catch_clause(&mut self, clause: &CatchClause) {
+        let mut names = Names::new();
+        if let Some(param) = &clause.param {
+            scope::pattern_names(param, &mut names);
+        }
+        let added = names.len();
+        self.catch_params.extend(names.iter().cloned());
+        self.with_scope(names, |this| clause.body.visit_with(this));
+        self.catch_params.truncate(self.catch_params.len() - added);
+    }
+
+    fn visit_for_stmt(&mut self, stmt: &ForStmt) {
+        let names = scope::for_head_names(stmt.init.as_ref(), None);
+        self.with_scope(names, |this| stmt.visit_children_with(this));
+    }
+
+    fn visit_for_in_stmt(&mut self, stmt: &ForInStmt) {
+        let names = scope::for_head_names(None, Some(&stmt.left));
+        self.with_scope(names, |this| stmt.visit_children_with(this));
+    }
+
+    fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
+        let names = scope::for_head_names(None, Some(&stmt.left));
+        self.with_scope(names, |this| stmt.visit_children_with(this));
+    }
+
+    fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_do_while_stmt(&mut self, stmt: &DoWhileStmt) {
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_stmt(&mut self, stmt: &Stmt) {
+        self.statements.push(self.span(stmt.span()));
+        let saved = self.flow;
+        if !matches!(stmt, Stmt::Expr(_) | Stmt::Return(_)) {
+            self.flow.last_in_rule_body = false;
+            self.flow.next_is_return = false;
+        }
+        if matches!(
+            stmt,
+            Stmt::For(_) | Stmt::ForIn(_) | Stmt::ForOf(_) | Stmt::While(_) | Stmt::DoWhile(_)
+        ) {
+            // A loop body may run again after any of its statements.
+            self.flow.following = true;
+        }
+        stmt.visit_children_with(self);
+        self.flow = saved;
+    }
+
+    fn visit_expr_stmt(&mut self, stmt: &ExprStmt) {
+        if let Some(call) = self.as_callback_call(&stmt.expr) {
+            return self.callback_statement(self.span(stmt.span), call, false);
+        }
+        self.mark_unused(&stmt.expr);
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
+        let call = stmt.arg.as_deref().and_then(|arg| match unparen(arg) {
+            Expr::Unary(unary) if unary.op == UnaryOp::Void => self.as_callback_call(&unary.arg),
+            arg => self.as_callback_call(arg),
+        });
+        match call {
+            Some(call) => self.callback_statement(self.span(stmt.span), call, true),
+            None => stmt.visit_children_with(self),
+        }
+    }
+
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if !self.secrets_destructuring(declarator) {
+            declarator.visit_children_with(self);
+        }
+    }
+
+    fn visit_prop(&mut self, prop: &Prop) {
+        match prop {
+            Prop::Shorthand(ident) => self.shorthand_property(ident),
+            _ => prop.visit_children_with(self),
+        }
+    }
+
+    fn visit_expr(&mut self, expr: &Expr) {
+        match expr {
+            Expr::Ident(ident) => self.identifier(ident),
+            Expr::This(this) => self.this_or_arguments(self.span(this.span), "this"),
+            Expr::Member(_) | Expr::OptChain(_) => {
+                let handled = chain::flatten(expr, self.offsets)
+                    .is_some_and(|chain| self.chain_read(&chain));
+                if !handled {
+                    expr.visit_children_with(self);
+                }
+            }
+            Expr::Call(call) => {
+                if self.as_callback_call(expr).is_some() {
+                    self.callback_in_expression(call);
+                } else if !self.require_call(call) {
+                    self.mark_for_each_body(call);
+                    call.visit_children_with(self);
+                }
+            }
+            Expr::Assign(assign) => self.assignment(assign),
+            Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
+            Expr::Update(update) => self.update(update),
+            _ => expr.visit_children_with(self),
+        }
+    }
+}
+
+impl Rewriter<'_> {
+    /// A member chain in read position. Returns whether a family handled it.
+    fn chain_read(&mut self, chain: &chain::Chain<'_>) -> bool {
+        match self.param(chain.root) {
+            Some(Param::User) => self.user_read(chain),
+            Some(Param::Context) => self.context_read(chain),
+            Some(Param::Callback) => {
+                self.callback_uses += 1;
+                self.report_at(
+                    Code::CallbackAsValue,
+                    chain.span(),
+                    "`callback` is used as an object",
+                );
+            }
+            None if self.is_global(chain.root, "configuration") => self.secret_read(chain),
+            None if self.platform_chain(chain) => {}
+            None => return false,
+        }
+        for key in chain.computed_keys() {
+            key.visit_with(self);
+        }
+        true
+    }
+
+    fn identifier(&mut self, ident: &swc_ecma_ast::Ident) {
+        let span = self.span(ident.span);
+        match self.param(ident) {
+            Some(Param::User) => self.replace(span, format!("{}.user", self.event)),
+            Some(Param::Context) => self.report_at(
+                Code::ContextAsValue,
+                span,
+                "`context` is used as a whole value",
+            ),
+            Some(Param::Callback) => {
+                self.callback_uses += 1;
+                self.report_at(
+                    Code::CallbackAsValue,
+                    span,
+                    "`callback` is passed as a value",
+                );
+            }
+            None if self.is_global(ident, "configuration") => self.bare_configuration(span, ""),
+            None => self.global_identifier(ident),
+        }
+    }
+
+    fn shorthand_property(&mut self, ident: &swc_ecma_ast::Ident) {
+        let span = self.span(ident.span);
+        match self.param(ident) {
+            Some(Param::User) => self.replace(span, format!("user: {}.user", self.event)),
+            None if self.is_global(ident, "configuration") => {
+                self.bare_configuration(span, "configuration: ")
+            }
+            _ => self.identifier(ident),
+        }
+    }
+}

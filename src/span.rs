@@ -1,0 +1,97 @@
+//! Byte-offset spans and the line index that turns them into line/column at the reporting edge.
+
+use std::ops::Range;
+
+/// A half-open byte range into one rule's source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end);
+        Span { start, end }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    pub fn contains(self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// 1-based line and column; the column counts characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineColumn {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Start offsets of every line, so offsets convert to positions in `O(log n)`.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, line_starts }
+    }
+
+    pub fn position(&self, offset: usize) -> LineColumn {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text[start..offset].chars().count() + 1;
+        LineColumn {
+            line: line + 1,
+            column,
+        }
+    }
+}
+
+/// Offset of the first byte of the line that contains `offset`.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The whitespace that starts the line containing `offset`.
+pub fn indentation_at(text: &str, offset: usize) -> &str {
+    let start = line_start(text, offset);
+    let line = &text[start..];
+    let width = line.len() - line.trim_start_matches([' ', '\t']).len();
+    &line[..width]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_not_bytes() {
+        let text = "a\nü = 'x';\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(0), LineColumn { line: 1, column: 1 });
+        let eq = text.find('=').unwrap();
+        assert_eq!(index.position(eq), LineColumn { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn indentation_is_taken_from_the_line() {
+        let text = "{\n\t  foo();\n}";
+        let at = text.find("foo").unwrap();
+        assert_eq!(indentation_at(text, at), "\t  ");
+        assert_eq!(line_start(text, at), 2);
+    }
+}

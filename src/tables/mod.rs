@@ -1,0 +1,6 @@
+//! Mappings that are data. Rewrites look things up here instead of spreading match arms around.
+
+pub mod claims;
+pub mod context;
+pub mod modules;
+pub mod user;
