@@ -1,7 +1,7 @@
 //! The command line: `migrate` and `explain`, with exit codes 0 (clean), 1 (manual work needed)
 //! and 2 (usage, I/O or parse failure).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rules2actions::registry::{Code, REGISTRY};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
-use rules2actions::{migrate::migrate_rules, Migration, Outcome};
+use rules2actions::{migrate::migrate_rules, Migration, Status};
 
 #[derive(Parser)]
 #[command(name = "rules2actions", version, about = "Migrate Auth0 Rules into post-login Actions")]
@@ -92,22 +92,40 @@ struct RuleFile {
 
 #[derive(Default)]
 struct Tally {
-    converted: usize,
-    manual: usize,
-    already_actions: usize,
-    failed: usize,
+    statuses: BTreeMap<Status, usize>,
     io_errors: usize,
 }
 
 impl Tally {
+    fn count(&self, status: Status) -> usize {
+        self.statuses.get(&status).copied().unwrap_or(0)
+    }
+
     fn exit_code(&self) -> ExitCode {
-        if self.failed + self.io_errors > 0 {
+        if self.count(Status::Failed) + self.io_errors > 0 {
             ExitCode::from(2)
-        } else if self.manual > 0 {
+        } else if self.count(Status::ManualWork) > 0 {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
         }
+    }
+
+    fn summary(&self) -> String {
+        let total: usize = self.statuses.values().sum();
+        let parts: Vec<String> = [
+            Status::Converted,
+            Status::NeedsReview,
+            Status::ManualWork,
+            Status::AlreadyAction,
+            Status::Failed,
+        ]
+        .iter()
+        .filter(|s| self.count(**s) > 0)
+        .map(|s| format!("{} {}", self.count(*s), s.label()))
+        .collect();
+        let noun = if total == 1 { "rule" } else { "rules" };
+        format!("{total} {noun}: {}", parts.join(", "))
     }
 }
 
@@ -153,12 +171,7 @@ fn migrate(args: MigrateArgs) -> ExitCode {
     for (file, migration) in readable.iter().zip(&migrations) {
         let display = file.path.display().to_string();
         eprint!("{}", render_findings(&display, &migration.source, &migration.findings, color));
-        match migration.outcome {
-            Outcome::Converted(_) if migration.has_errors() => tally.manual += 1,
-            Outcome::Converted(_) => tally.converted += 1,
-            Outcome::AlreadyAction => tally.already_actions += 1,
-            Outcome::Failed => tally.failed += 1,
-        }
+        *tally.statuses.entry(migration.status()).or_default() += 1;
         let Some(action) = migration.output() else {
             continue;
         };
@@ -180,15 +193,7 @@ fn migrate(args: MigrateArgs) -> ExitCode {
             let _ = out.write_all(action.as_bytes());
         }
     }
-    let total = migrations.len();
-    eprintln!(
-        "{total} rule{}: {} converted, {} need manual work, {} already Actions, {} failed",
-        if total == 1 { "" } else { "s" },
-        tally.converted,
-        tally.manual,
-        tally.already_actions,
-        tally.failed
-    );
+    eprintln!("{}", tally.summary());
     if args.out.is_none() && !args.diff && !single_file {
         eprintln!("nothing written: use --diff to preview the Actions or --out DIR to write them");
     }

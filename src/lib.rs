@@ -17,4 +17,4 @@ pub mod span;
 pub mod stack;
 pub mod tables;
 
-pub use migrate::{migrate_rule, Dependency, Migration, Outcome};
+pub use migrate::{migrate_rule, Dependency, Migration, Outcome, Status};

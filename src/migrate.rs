@@ -1,6 +1,6 @@
 //! One rule in, one Action (or a failure) out, with every finding.
 
-use crate::edit::apply;
+use crate::edit::{apply, Edit};
 use crate::finding::Finding;
 use crate::input::{check_complexity, decode};
 use crate::markers::marker_edits;
@@ -34,9 +34,47 @@ pub struct Migration {
     pub findings: Vec<Finding>,
     pub secrets: Vec<String>,
     pub dependencies: Vec<Dependency>,
+    /// The edits that turned the source into the output, markers included.
+    pub edits: Vec<Edit>,
+}
+
+/// How far a rule got, for summaries and exit codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Converted with nothing to review.
+    Converted,
+    /// Converted; warnings say where behaviour may differ.
+    NeedsReview,
+    /// Converted in part; error findings mark code left for a human.
+    ManualWork,
+    AlreadyAction,
+    Failed,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Converted => "converted",
+            Status::NeedsReview => "needs review",
+            Status::ManualWork => "needs manual work",
+            Status::AlreadyAction => "already an Action",
+            Status::Failed => "failed",
+        }
+    }
 }
 
 impl Migration {
+    pub fn status(&self) -> Status {
+        let worst = self.findings.iter().map(|f| f.severity()).max();
+        match (&self.outcome, worst) {
+            (Outcome::Failed, _) => Status::Failed,
+            (Outcome::AlreadyAction, _) => Status::AlreadyAction,
+            (Outcome::Converted(_), Some(Severity::Error)) => Status::ManualWork,
+            (Outcome::Converted(_), Some(Severity::Warning)) => Status::NeedsReview,
+            (Outcome::Converted(_), _) => Status::Converted,
+        }
+    }
+
     /// The Action text: the converted code, or the input when it already was an Action.
     pub fn output(&self) -> Option<&str> {
         match &self.outcome {
@@ -46,10 +84,6 @@ impl Migration {
         }
     }
 
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity() == Severity::Error)
-    }
-
     fn failed(source: String, finding: Finding) -> Self {
         Migration {
             source,
@@ -57,6 +91,7 @@ impl Migration {
             findings: vec![finding],
             secrets: Vec::new(),
             dependencies: Vec::new(),
+            edits: Vec::new(),
         }
     }
 }
@@ -116,6 +151,7 @@ fn migrate_text(text: &str) -> Migration {
                 outcome: Outcome::AlreadyAction,
                 secrets: Vec::new(),
                 dependencies: Vec::new(),
+                edits: Vec::new(),
             }
         }
         Parsed::Other => {
@@ -172,5 +208,6 @@ fn migrate_text(text: &str) -> Migration {
         findings,
         secrets,
         dependencies,
+        edits,
     }
 }

@@ -51,8 +51,7 @@ impl Rewriter<'_> {
                 )
                 .with_help("rewrite the asynchronous call with `await` and return from the handler"),
             );
-            call.args.iter().for_each(|a| a.visit_with(self));
-            return;
+            return self.visit_error_argument(call);
         }
         if !self.passes_own_user_and_context(&call.args) {
             self.report_at(
@@ -69,6 +68,9 @@ impl Rewriter<'_> {
         };
         let flow = self.flow;
         let replacement = match (deny, is_return) {
+            (None, true) if flow.last_in_rule_body => {
+                return self.delete_statement(stmt, true);
+            }
             (None, true) => "return;".to_string(),
             (None, false) if flow.last_in_rule_body || flow.next_is_return => {
                 return self.delete_statement(stmt, flow.last_in_rule_body);
@@ -93,17 +95,34 @@ impl Rewriter<'_> {
     /// A callback call that is not a statement of its own.
     pub(super) fn callback_in_expression(&mut self, call: &CallExpr) {
         self.callback_uses += 1;
-        let code = if self.depth > 0 {
-            Code::CallbackInNestedFunction
+        let (code, message) = if self.depth > 0 {
+            (
+                Code::CallbackInNestedFunction,
+                "`callback` is called inside a nested function; the Action must await this work",
+            )
         } else {
-            Code::CallbackAsValue
+            (
+                Code::CallbackAsValue,
+                "`callback` is called inside an expression; only `callback(...);` and `return callback(...);` statements are converted",
+            )
         };
-        self.report_at(
-            code,
-            self.span(call.span),
-            "`callback` is called inside an expression; only `callback(...);` and `return callback(...);` statements are converted",
-        );
-        call.args.iter().for_each(|a| a.visit_with(self));
+        self.report_at(code, self.span(call.span), message);
+        self.visit_error_argument(call);
+    }
+
+    /// Visits the arguments of a callback call that stays in place; the `user` and `context`
+    /// it hands back are not uses of their own.
+    fn visit_error_argument(&mut self, call: &CallExpr) {
+        for (index, arg) in call.args.iter().enumerate() {
+            let param = match unparen(&arg.expr) {
+                Expr::Ident(ident) => self.param(ident),
+                _ => None,
+            };
+            let handed_back = matches!((index, param), (1, Some(Param::User)) | (2, Some(Param::Context)));
+            if !handed_back {
+                arg.visit_with(self);
+            }
+        }
     }
 
     fn passes_own_user_and_context(&self, args: &[ExprOrSpread]) -> bool {

@@ -80,10 +80,14 @@ impl Rewriter<'_> {
                 let replacement = format!("{}.{target}", self.event);
                 let span = chain.prefix_span(depth);
                 if let Some(code) = finding {
+                    let caveat = match code {
+                        Code::ShapeChanges => "whose keys or type differ from the Rules value",
+                        _ => "an equivalent Auth0 does not document",
+                    };
                     self.report_at(
                         *code,
                         span,
-                        format!("`context.{path}` becomes `{replacement}`: {}", code.info().summary),
+                        format!("`context.{path}` becomes `{replacement}`, {caveat}"),
                     );
                 }
                 self.replace(span, replacement);

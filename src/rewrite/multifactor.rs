@@ -38,11 +38,22 @@ use crate::span::indentation_at;
 
 const DUO_OPTIONS: &[&str] = &["ikey", "skey", "host", "username"];
 
-/// One property of the rule's object literal, with the comments written before it.
+/// One property of the rule's object literal, with the comments written around it.
 struct Entry<'a> {
     key: String,
     value: Expr,
-    comments: Vec<&'a str>,
+    /// Comments on the lines before the property.
+    leading: Vec<&'a str>,
+    /// Comments after the property on its own line.
+    trailing: Vec<&'a str>,
+}
+
+/// Comments in the text after a property: those on its line, then the rest.
+fn split_after_property(gap: &str) -> (Vec<&str>, Vec<&str>) {
+    match gap.find('\n') {
+        Some(newline) => (comments_in(&gap[..newline]), comments_in(&gap[newline..])),
+        None => (comments_in(gap), Vec::new()),
+    }
 }
 
 impl<'s> Rewriter<'s> {
@@ -84,25 +95,26 @@ impl<'s> Rewriter<'s> {
 
         let mut provider = String::new();
         let mut remember = None;
-        let mut leading = Vec::new();
+        let mut leading: Vec<&str> = Vec::new();
         let mut options = Vec::new();
         for entry in &entries {
             let value = self.rewritten(&entry.value);
-            let comments: Vec<String> = entry.comments.iter().map(|c| c.to_string()).collect();
+            let trailing = entry.trailing.iter().map(|c| format!(" {c}")).collect::<String>();
             match entry.key.as_str() {
                 "provider" => {
                     provider = value;
-                    leading.extend(comments);
+                    leading.extend(&entry.leading);
+                    leading.extend(&entry.trailing);
                 }
                 "allowRememberBrowser" => {
-                    remember = Some(value);
-                    leading.extend(comments);
+                    remember = Some((value, trailing));
+                    leading.extend(&entry.leading);
                 }
-                key => options.push((comments, format!("{key}: {value}"))),
+                key => options.push((&entry.leading, format!("{key}: {value},{trailing}"))),
             }
         }
-        let trailing: Vec<String> = self.trailing_comments(object).into_iter().map(String::from).collect();
-        let remember = remember.unwrap_or_else(|| {
+        let trailing = self.closing_comments(object);
+        let (remember, remember_comment) = remember.unwrap_or_else(|| {
             self.report(
                 Finding::new(
                     Code::RememberBrowserMadeExplicit,
@@ -111,25 +123,27 @@ impl<'s> Rewriter<'s> {
                 )
                 .with_help("set it to `true` if users may skip MFA on remembered browsers"),
             );
-            "false".to_string()
+            ("false".to_string(), String::new())
         });
 
         let api = self.api.clone();
-        let has_comments =
-            !leading.is_empty() || !trailing.is_empty() || options.iter().any(|(c, _)| !c.is_empty());
+        let has_comments = !leading.is_empty()
+            || !trailing.is_empty()
+            || !remember_comment.is_empty()
+            || options.iter().any(|(c, o)| !c.is_empty() || !o.ends_with(','));
         let replacement = if multiline || has_comments {
             let mut out = format!("{api}.multifactor.enable({provider}, {{\n");
             for comment in &leading {
                 out.push_str(&format!("{prop_indent}{comment}\n"));
             }
-            out.push_str(&format!("{prop_indent}allowRememberBrowser: {remember},\n"));
+            out.push_str(&format!("{prop_indent}allowRememberBrowser: {remember},{remember_comment}\n"));
             if !options.is_empty() {
                 out.push_str(&format!("{prop_indent}providerOptions: {{\n"));
                 for (comments, option) in &options {
-                    for comment in comments {
+                    for comment in comments.iter() {
                         out.push_str(&format!("{prop_indent}{unit}{comment}\n"));
                     }
-                    out.push_str(&format!("{prop_indent}{unit}{option},\n"));
+                    out.push_str(&format!("{prop_indent}{unit}{option}\n"));
                 }
                 out.push_str(&format!("{prop_indent}}},\n"));
             }
@@ -141,7 +155,10 @@ impl<'s> Rewriter<'s> {
         } else if options.is_empty() {
             format!("{api}.multifactor.enable({provider}, {{ allowRememberBrowser: {remember} }})")
         } else {
-            let options: Vec<&str> = options.iter().map(|(_, o)| o.as_str()).collect();
+            let options: Vec<&str> = options
+                .iter()
+                .map(|(_, o)| o.trim_end_matches(','))
+                .collect();
             format!(
                 "{api}.multifactor.enable({provider}, {{ allowRememberBrowser: {remember}, providerOptions: {{ {} }} }})",
                 options.join(", ")
@@ -152,11 +169,19 @@ impl<'s> Rewriter<'s> {
 
     /// The object's properties with their leading comments, or why they cannot be converted.
     fn multifactor_entries(&self, object: &ObjectLit) -> Result<Vec<Entry<'s>>, String> {
-        let mut entries = Vec::new();
+        let mut entries: Vec<Entry<'s>> = Vec::new();
         let mut gap_start = self.span(object.span).start + 1;
         for prop in &object.props {
             let prop_span = self.span(prop.span());
-            let comments = comments_in(&self.source[gap_start..prop_span.start]);
+            let gap = &self.source[gap_start..prop_span.start];
+            let leading = match entries.last_mut() {
+                Some(previous) => {
+                    let (same_line, rest) = split_after_property(gap);
+                    previous.trailing = same_line;
+                    rest
+                }
+                None => comments_in(gap),
+            };
             gap_start = prop_span.end;
             let PropOrSpread::Prop(prop) = prop else {
                 return Err("the object uses a spread".into());
@@ -181,19 +206,33 @@ impl<'s> Rewriter<'s> {
             entries.push(Entry {
                 key,
                 value,
-                comments,
+                leading,
+                trailing: Vec::new(),
             });
+        }
+        if let Some(last) = entries.last_mut() {
+            last.trailing = split_after_property(self.closing_gap(object)).0;
         }
         Ok(entries)
     }
 
-    fn trailing_comments(&self, object: &ObjectLit) -> Vec<&'s str> {
+    /// The text between the last property and the closing `}`.
+    fn closing_gap(&self, object: &ObjectLit) -> &'s str {
         let object_span = self.span(object.span);
         let from = object
             .props
             .last()
             .map_or(object_span.start + 1, |p| self.span(p.span()).end);
-        comments_in(&self.source[from..object_span.end.saturating_sub(1).max(from)])
+        &self.source[from..object_span.end.saturating_sub(1).max(from)]
+    }
+
+    /// Comments on their own lines before the closing `}`.
+    fn closing_comments(&self, object: &ObjectLit) -> Vec<&'s str> {
+        let gap = self.closing_gap(object);
+        match object.props.is_empty() {
+            true => comments_in(gap),
+            false => split_after_property(gap).1,
+        }
     }
 
     fn refuse_multifactor(&mut self, assign: &AssignExpr, why: &str) {

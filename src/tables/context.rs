@@ -62,7 +62,7 @@ pub static CONTEXT_READS: &[(&str, ContextRead)] = &[
     ("protocol", event("transaction?.protocol")),
     ("stats", object("stats", Some(Code::ShapeChanges))),
     ("stats.loginsCount", event("stats.logins_count")),
-    ("sso", Unsupported),
+    ("sso", object("session", Some(Code::ShapeChanges))),
     (
         "sso.current_clients",
         noted(
