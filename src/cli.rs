@@ -13,7 +13,11 @@ use rules2actions::report::{colorize_diff, render_findings, unified_diff};
 use rules2actions::{migrate::migrate_rules, Migration, Status};
 
 #[derive(Parser)]
-#[command(name = "rules2actions", version, about = "Migrate Auth0 Rules into post-login Actions")]
+#[command(
+    name = "rules2actions",
+    version,
+    about = "Migrate Auth0 Rules into post-login Actions"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,14 +71,23 @@ pub fn run() -> ExitCode {
 fn explain(code: Option<&str>) -> ExitCode {
     let Some(key) = code else {
         for (code, info) in REGISTRY {
-            println!("{}  {:<8} {:<40} {}", info.id, code.severity(), info.name, info.summary);
+            println!(
+                "{}  {:<8} {:<40} {}",
+                info.id,
+                code.severity(),
+                info.name,
+                info.summary
+            );
         }
         return ExitCode::SUCCESS;
     };
     match Code::lookup(key) {
         Some(code) => {
             let info = code.info();
-            println!("{} {} ({})\n\n{}\n\n{}", info.id, info.name, info.severity, info.summary, info.doc);
+            println!(
+                "{} {} ({})\n\n{}\n\n{}",
+                info.id, info.name, info.severity, info.summary, info.doc
+            );
             ExitCode::SUCCESS
         }
         None => {
@@ -133,7 +146,9 @@ fn migrate(args: MigrateArgs) -> ExitCode {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let mut tally = Tally::default();
     let mut files = Vec::new();
@@ -170,7 +185,10 @@ fn migrate(args: MigrateArgs) -> ExitCode {
     let mut out = stdout.lock();
     for (file, migration) in readable.iter().zip(&migrations) {
         let display = file.path.display().to_string();
-        eprint!("{}", render_findings(&display, &migration.source, &migration.findings, color));
+        eprint!(
+            "{}",
+            render_findings(&display, &migration.source, &migration.findings, color)
+        );
         *tally.statuses.entry(migration.status()).or_default() += 1;
         let Some(action) = migration.output() else {
             continue;
@@ -235,7 +253,9 @@ fn write_action(
     let path = action_path(dir, &file.name);
     let shown = path.display();
     if fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
-        return Err(format!("{shown} is one of the inputs; refusing to overwrite it"));
+        return Err(format!(
+            "{shown} is one of the inputs; refusing to overwrite it"
+        ));
     }
     match fs::read(&path) {
         Ok(existing) if existing == action.as_bytes() => return Ok("unchanged"),
@@ -266,7 +286,10 @@ fn collect_rules(path: &Path, files: &mut Vec<RuleFile>) -> std::io::Result<()> 
         .collect::<Result<_, _>>()?;
     entries.sort();
     for entry in entries {
-        let file_name = entry.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let file_name = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if file_name.starts_with('.') || file_name == "node_modules" {
             continue;
         }
@@ -284,7 +307,10 @@ fn collect_rules(path: &Path, files: &mut Vec<RuleFile>) -> std::io::Result<()> 
 
 /// The file stem, or the folder name for an Action's own `code.js`, made safe as a folder name.
 fn rule_name(path: &Path) -> String {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let raw = match stem {
         "code" => path
             .parent()
@@ -295,7 +321,13 @@ fn rule_name(path: &Path) -> String {
     };
     let safe: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let safe = safe.trim_matches('-');
     if safe.is_empty() {

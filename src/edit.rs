@@ -41,7 +41,11 @@ pub fn apply(source: &str, edits: &[Edit]) -> Result<String, OverlappingEdits> {
 }
 
 /// The text of `window` with those `edits` applied that lie inside it.
-pub fn apply_within(source: &str, window: Span, edits: &[Edit]) -> Result<String, OverlappingEdits> {
+pub fn apply_within(
+    source: &str,
+    window: Span,
+    edits: &[Edit],
+) -> Result<String, OverlappingEdits> {
     let mut inside: Vec<&Edit> = edits.iter().filter(|e| window.contains(e.span)).collect();
     inside.sort_by_key(|e| (e.span.start, e.span.end > e.span.start));
     let mut out = String::with_capacity(window.end - window.start + 64);
@@ -71,7 +75,10 @@ mod tests {
     fn splices_and_keeps_untouched_bytes() {
         let src = "var a = context.clientID; // keep\n";
         let at = src.find("context.clientID").unwrap();
-        let edits = [Edit::replace(Span::new(at, at + 16), "event.client.client_id")];
+        let edits = [Edit::replace(
+            Span::new(at, at + 16),
+            "event.client.client_id",
+        )];
         assert_eq!(
             apply(src, &edits).unwrap(),
             "var a = event.client.client_id; // keep\n"
@@ -99,7 +106,13 @@ mod tests {
 
     #[test]
     fn window_applies_only_inner_edits() {
-        let edits = [Edit::replace(Span::new(1, 2), "X"), Edit::replace(Span::new(3, 4), "Y")];
-        assert_eq!(apply_within("abcd", Span::new(0, 3), &edits).unwrap(), "aXc");
+        let edits = [
+            Edit::replace(Span::new(1, 2), "X"),
+            Edit::replace(Span::new(3, 4), "Y"),
+        ];
+        assert_eq!(
+            apply_within("abcd", Span::new(0, 3), &edits).unwrap(),
+            "aXc"
+        );
     }
 }

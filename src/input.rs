@@ -44,30 +44,99 @@ pub fn check_complexity(text: &str) -> Result<(), Refusal> {
             ),
         });
     }
-    let mut depth = 0usize;
-    let mut prefix_run = 0usize;
-    for (at, &b) in text.as_bytes().iter().enumerate() {
-        match b {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-        // Unary operators and `=` chains recurse without brackets. Names and spaces between
-        // them keep a chain going; any other punctuation ends it.
-        match b {
-            b'!' | b'~' | b'-' | b'+' | b'=' => prefix_run += 1,
-            _ if b.is_ascii_alphanumeric() || b" \t\r\n_$".contains(&b) => {}
-            _ => prefix_run = 0,
-        }
-        if depth > MAX_NESTING || prefix_run > MAX_NESTING {
+    let mut scan = NestingScan::default();
+    for (at, &byte) in text.as_bytes().iter().enumerate() {
+        if let Some(what) = scan.step(byte) {
             return Err(Refusal {
                 code: Code::InputTooComplex,
                 span: Span::new(at, at + 1),
-                message: format!("the rule is nested more than {MAX_NESTING} levels deep"),
+                message: format!("the rule nests {what} more than the limit allows"),
             });
         }
     }
     Ok(())
+}
+
+/// Nested labels make the parser's memory grow quadratically.
+const MAX_LABEL_RUN: usize = 100;
+/// Words longer than this end an operator chain, so long text (base64) is never mistaken for one.
+const CHAIN_WORD_LEN: usize = 16;
+
+/// A byte-level upper bound on how deeply the parser will recurse. Brackets are counted even in
+/// strings and comments: a false refusal is acceptable, a stack overflow is not.
+#[derive(Default)]
+struct NestingScan {
+    depth: usize,
+    /// Operators with only short names and spaces between them on one line (`a = a = …`).
+    operator_run: usize,
+    word_len: usize,
+    /// `name:` pairs with nothing else between them (`a: b: c: …`).
+    label_run: usize,
+    after_word: bool,
+}
+
+impl NestingScan {
+    fn step(&mut self, byte: u8) -> Option<&'static str> {
+        let mut after_word = false;
+        match byte {
+            b'(' | b'[' | b'{' => {
+                self.depth += 1;
+                self.reset_runs();
+            }
+            b')' | b']' | b'}' => {
+                self.depth = self.depth.saturating_sub(1);
+                self.reset_runs();
+            }
+            b'\n' => {
+                self.operator_run = 0;
+                self.word_len = 0;
+                after_word = self.after_word;
+            }
+            b' ' | b'\t' | b'\r' => {
+                self.word_len = 0;
+                after_word = self.after_word;
+            }
+            b':' => {
+                self.label_run = if self.after_word {
+                    self.label_run + 1
+                } else {
+                    0
+                };
+                self.operator_run += 1;
+                self.word_len = 0;
+            }
+            b'!' | b'~' | b'-' | b'+' | b'=' | b'<' | b'>' | b'?' | b'*' | b'/' | b'%' | b'&'
+            | b'|' | b'^' => {
+                self.operator_run += 1;
+                self.label_run = 0;
+                self.word_len = 0;
+            }
+            _ if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' => {
+                self.word_len += 1;
+                if self.word_len > CHAIN_WORD_LEN {
+                    self.operator_run = 0;
+                }
+                after_word = true;
+            }
+            _ => self.reset_runs(),
+        }
+        self.after_word = after_word;
+        if self.depth > MAX_NESTING {
+            Some("brackets")
+        } else if self.operator_run > MAX_NESTING {
+            Some("operators")
+        } else if self.label_run > MAX_LABEL_RUN {
+            Some("labels")
+        } else {
+            None
+        }
+    }
+
+    fn reset_runs(&mut self) {
+        self.operator_run = 0;
+        self.label_run = 0;
+        self.word_len = 0;
+    }
 }
 
 #[cfg(test)]
@@ -77,19 +146,38 @@ mod tests {
     #[test]
     fn refuses_binary_and_invalid_utf8() {
         assert_eq!(decode(b"a\0b").unwrap_err().code, Code::UnreadableInput);
-        assert_eq!(decode(&[0x66, 0xff]).unwrap_err().code, Code::UnreadableInput);
+        assert_eq!(
+            decode(&[0x66, 0xff]).unwrap_err().code,
+            Code::UnreadableInput
+        );
         assert_eq!(decode("ü".as_bytes()).unwrap(), "ü");
     }
 
     #[test]
     fn refuses_deep_nesting_but_not_normal_code() {
-        let deep = format!("{}1{}", "(".repeat(MAX_NESTING + 1), ")".repeat(MAX_NESTING + 1));
-        assert_eq!(check_complexity(&deep).unwrap_err().code, Code::InputTooComplex);
+        let deep = format!(
+            "{}1{}",
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
+        );
+        assert_eq!(
+            check_complexity(&deep).unwrap_err().code,
+            Code::InputTooComplex
+        );
         let unary = format!("x = {}1;", "!".repeat(MAX_NESTING + 1));
         assert!(check_complexity(&unary).is_err());
         let chain = format!("{}1;", "a = ".repeat(MAX_NESTING + 1));
         assert!(check_complexity(&chain).is_err());
-        let normal = "var a = 1;\nvar b = -a + !c;\n".repeat(2000);
+        let labels = format!("{}x;", "a:\n".repeat(MAX_LABEL_RUN + 1));
+        assert!(check_complexity(&labels).is_err());
+        let normal = "var a = 1;\nvar b = -a + !c;\n// ==========\n".repeat(2000);
         assert!(check_complexity(&normal).is_ok());
+        let base64 = format!(
+            "var k = '{}';",
+            "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo+/".repeat(3000)
+        );
+        assert!(check_complexity(&base64).is_ok());
+        let object = format!("var o = {{{}}};", "key: 1,\n".repeat(5000));
+        assert!(check_complexity(&object).is_ok());
     }
 }

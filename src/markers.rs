@@ -23,17 +23,47 @@ pub fn marker_edits(
     edits: &[Edit],
     fallback: usize,
 ) -> Vec<Edit> {
-    let inside_edit = |at: usize| edits.iter().any(|e| e.span.start < at && at < e.span.end);
+    let mut replaced: Vec<Span> = edits
+        .iter()
+        .map(|e| e.span)
+        .filter(|s| s.end > s.start)
+        .collect();
+    replaced.sort();
+    // Applied edits never overlap, so only the last one starting before `at` can contain it.
+    let inside_edit = |at: usize| {
+        let before = replaced.partition_point(|s| s.start < at);
+        before > 0 && replaced[before - 1].end > at
+    };
+
+    let mut marked: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.severity() >= Severity::Warning)
+        .collect();
+    marked.sort_by_key(|f| f.span.start);
+    // Statements nest, so one sweep with a stack of open statements finds every finding's
+    // enclosing statements, innermost last.
+    let mut sorted: Vec<Span> = statements.to_vec();
+    sorted.sort_by_key(|s| (s.start, std::cmp::Reverse(s.end)));
+    let mut next = 0;
+    let mut open: Vec<Span> = Vec::new();
     let mut placed: Vec<(usize, String)> = Vec::new();
-    for finding in findings.iter().filter(|f| f.severity() >= Severity::Warning) {
+    let mut seen = std::collections::HashSet::new();
+    for finding in marked {
         let at = finding.span.start;
-        let mut containing: Vec<&Span> = statements
+        while next < sorted.len() && sorted[next].start <= at {
+            let statement = sorted[next];
+            while open.last().is_some_and(|s| s.end <= statement.start) {
+                open.pop();
+            }
+            open.push(statement);
+            next += 1;
+        }
+        while open.last().is_some_and(|s| s.end <= at) {
+            open.pop();
+        }
+        let anchor = open
             .iter()
-            .filter(|s| s.start <= at && at < s.end.max(s.start + 1))
-            .collect();
-        containing.sort_by_key(|s| s.end - s.start);
-        let anchor = containing
-            .into_iter()
+            .rev()
             .map(|s| s.start)
             .find(|&start| {
                 let line = line_start(source, start);
@@ -46,7 +76,7 @@ pub fn marker_edits(
             indentation_at(source, anchor),
             marker_text(finding)
         );
-        if !placed.iter().any(|(l, t)| *l == line && *t == text) {
+        if seen.insert((line, text.clone())) {
             placed.push((line, text));
         }
     }

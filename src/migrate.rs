@@ -117,7 +117,10 @@ pub fn migrate_on_this_thread(bytes: &[u8]) -> Migration {
         Ok(text) => text,
         Err(refusal) => {
             let source = String::from_utf8_lossy(bytes).into_owned();
-            return Migration::failed(source, Finding::new(refusal.code, refusal.span, refusal.message));
+            return Migration::failed(
+                source,
+                Finding::new(refusal.code, refusal.span, refusal.message),
+            );
         }
     };
     migrate_text(text)
@@ -126,7 +129,10 @@ pub fn migrate_on_this_thread(bytes: &[u8]) -> Migration {
 fn migrate_text(text: &str) -> Migration {
     let source = text.to_string();
     if let Err(refusal) = check_complexity(text) {
-        return Migration::failed(source, Finding::new(refusal.code, refusal.span, refusal.message));
+        return Migration::failed(
+            source,
+            Finding::new(refusal.code, refusal.span, refusal.message),
+        );
     }
     let (parsed, offsets) = match parse_rule(text) {
         Ok(parsed) => parsed,

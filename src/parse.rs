@@ -190,7 +190,10 @@ mod tests {
         let named = "/** doc */\nfunction addRoles(u, c, cb) {}\n";
         assert_eq!(rule_span(named).start, named.find("function").unwrap());
         let asynchronous = "async function (user, context, callback) {};";
-        assert_eq!(rule_span(asynchronous), Span::new(0, asynchronous.len() - 1));
+        assert_eq!(
+            rule_span(asynchronous),
+            Span::new(0, asynchronous.len() - 1)
+        );
     }
 
     #[test]
@@ -198,7 +201,10 @@ mod tests {
         let action = "exports.onExecutePostLogin = async (event, api) => {};";
         assert!(matches!(parse_rule(action), Ok((Parsed::Action, _))));
         assert!(matches!(parse_rule("var a = 1;"), Ok((Parsed::Other, _))));
-        assert!(matches!(parse_rule("function (a) {}\n(x)"), Ok((Parsed::Other, _))));
+        assert!(matches!(
+            parse_rule("function (a) {}\n(x)"),
+            Ok((Parsed::Other, _))
+        ));
     }
 
     #[test]

@@ -249,7 +249,10 @@ mod tests {
 
     #[test]
     fn lookup_accepts_id_and_name() {
-        assert_eq!(Code::lookup("r2a101"), Some(Code::UnauthorizedBecomesAccessDenied));
+        assert_eq!(
+            Code::lookup("r2a101"),
+            Some(Code::UnauthorizedBecomesAccessDenied)
+        );
         assert_eq!(Code::lookup("claim-delete"), Some(Code::ClaimDelete));
         assert_eq!(Code::lookup("nope"), None);
     }

@@ -1,5 +1,7 @@
 //! The reporting edge: byte spans become lines and columns only here.
 
+use std::sync::Arc;
+
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report,
 };
@@ -8,6 +10,17 @@ use crate::finding::Finding;
 use crate::markers::marker_text;
 use crate::registry::Severity;
 use crate::span::LineIndex;
+
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn line_length_at(source: &str, offset: usize) -> usize {
+    let offset = offset.min(source.len());
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    end - start
+}
 
 /// One line per finding plus its help: stable text for snapshots and logs.
 pub fn plain_findings(source: &str, findings: &[Finding]) -> String {
@@ -31,6 +44,10 @@ pub fn plain_findings(source: &str, findings: &[Finding]) -> String {
     out
 }
 
+/// Findings past this many per file are listed one per line: nobody reads thousands of
+/// snippets, and each snippet costs a scan of the source.
+const MAX_SNIPPETS: usize = 50;
+
 /// A miette rendering of each finding: the source line, the span's label and the help.
 pub fn render_findings(name: &str, source: &str, findings: &[Finding], color: bool) -> String {
     let theme = if color {
@@ -39,33 +56,48 @@ pub fn render_findings(name: &str, source: &str, findings: &[Finding], color: bo
         GraphicalTheme::unicode_nocolor()
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let shared: Arc<str> = Arc::from(source);
     let mut out = String::new();
-    for finding in findings {
-        let severity = match finding.severity() {
-            Severity::Error => miette::Severity::Error,
-            Severity::Warning => miette::Severity::Warning,
-            Severity::Info => miette::Severity::Advice,
-        };
-        let mut diagnostic = MietteDiagnostic::new(finding.message.clone())
-            .with_code(format!("{} {}", finding.code.id(), finding.code.name()))
-            .with_severity(severity)
-            .with_label(LabeledSpan::at(
-                finding.span.start..finding.span.end,
-                finding.code.info().summary,
-            ));
-        let explain = format!("`rules2actions explain {}` for details", finding.code.id());
-        diagnostic = diagnostic.with_help(match &finding.help {
-            Some(help) => format!("{help}\n{explain}"),
-            None => explain,
-        });
-        let report =
-            Report::new(diagnostic).with_source_code(NamedSource::new(name, source.to_string()));
+    for finding in findings.iter().take(MAX_SNIPPETS) {
+        let report = miette_report(name, &shared, finding);
         if handler.render_report(&mut out, report.as_ref()).is_err() {
             out.push_str(&marker_text(finding));
             out.push('\n');
         }
     }
+    if findings.len() > MAX_SNIPPETS {
+        out.push_str(&format!(
+            "{name}: {} more findings:\n",
+            findings.len() - MAX_SNIPPETS
+        ));
+        out.push_str(&plain_findings(source, &findings[MAX_SNIPPETS..]));
+    }
     out
+}
+
+fn miette_report(name: &str, source: &Arc<str>, finding: &Finding) -> Report {
+    let severity = match finding.severity() {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    };
+    let explain = format!("`rules2actions explain {}` for details", finding.code.id());
+    let diagnostic = MietteDiagnostic::new(finding.message.clone())
+        .with_code(format!("{} {}", finding.code.id(), finding.code.name()))
+        .with_severity(severity)
+        .with_help(match &finding.help {
+            Some(help) => format!("{help}\n{explain}"),
+            None => explain,
+        });
+    // miette cannot lay out labels on very long lines (minified code, generated blobs).
+    if line_length_at(source, finding.span.start) > MAX_SNIPPET_LINE {
+        return Report::new(diagnostic);
+    }
+    let labelled = diagnostic.with_label(LabeledSpan::at(
+        finding.span.start..finding.span.end,
+        finding.code.info().summary,
+    ));
+    Report::new(labelled).with_source_code(NamedSource::new(name, Arc::clone(source)))
 }
 
 /// A unified diff from the Rule to the Action, with `a/` and `b/` headers.

@@ -42,7 +42,11 @@ fn status(migration: &Migration) -> &'static str {
 }
 
 fn document(migration: &Migration) -> String {
-    let mut doc = format!("# Status: {}\n\n# Input\n{}\n", status(migration), migration.source);
+    let mut doc = format!(
+        "# Status: {}\n\n# Input\n{}\n",
+        status(migration),
+        migration.source
+    );
     doc.push_str("\n# Findings\n");
     doc.push_str(&plain_findings(&migration.source, &migration.findings));
     if !migration.secrets.is_empty() {
@@ -64,7 +68,11 @@ fn document(migration: &Migration) -> String {
 #[test]
 fn corpus_snapshots() {
     let corpus = corpus();
-    assert!(corpus.len() >= 40, "the corpus holds {} rules", corpus.len());
+    assert!(
+        corpus.len() >= 40,
+        "the corpus holds {} rules",
+        corpus.len()
+    );
     let _guard = settings().bind_to_scope();
     for (path, bytes) in &corpus {
         let migration = migrate_rule(bytes);
@@ -83,7 +91,12 @@ fn corpus_summary() {
         let codes: std::collections::BTreeSet<&str> =
             migration.findings.iter().map(|f| f.code.id()).collect();
         let codes: Vec<&str> = codes.into_iter().collect();
-        lines.push(format!("{:<48} {:<18} {}", name(&path), status(&migration), codes.join(" ")));
+        lines.push(format!(
+            "{:<48} {:<18} {}",
+            name(&path),
+            status(&migration),
+            codes.join(" ")
+        ));
     }
     let totals: Vec<String> = counts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     let summary = format!("{}\n\n{}\n", totals.join(", "), lines.join("\n"));
@@ -135,9 +148,12 @@ fn untouched_lines_keep_their_bytes() {
         for line in source.split_inclusive('\n') {
             let line_end = line_start + line.len();
             let touched = migration.edits.iter().any(|e| {
-                let inserts_at_line_start = e.span.start == e.span.end && e.span.start == line_start;
+                let inserts_at_line_start =
+                    e.span.start == e.span.end && e.span.start == line_start;
                 !inserts_at_line_start && e.span.start < line_end && e.span.end > line_start
-                    || e.span.start == e.span.end && e.span.start > line_start && e.span.start < line_end
+                    || e.span.start == e.span.end
+                        && e.span.start > line_start
+                        && e.span.start < line_end
             });
             if !touched {
                 let text = line.trim_end_matches(['\n', '\r']);

@@ -118,7 +118,10 @@ impl Rewriter<'_> {
                 Expr::Ident(ident) => self.param(ident),
                 _ => None,
             };
-            let handed_back = matches!((index, param), (1, Some(Param::User)) | (2, Some(Param::Context)));
+            let handed_back = matches!(
+                (index, param),
+                (1, Some(Param::User)) | (2, Some(Param::Context))
+            );
             if !handed_back {
                 arg.visit_with(self);
             }

@@ -36,12 +36,15 @@ impl Rewriter<'_> {
             2 if token == "accessToken" && chain.static_key(1) == Some("scope") => {
                 return self.context_write_not_converted(assign, chain);
             }
-            2 if assign.op != AssignOp::Assign => {
-                Some(format!("compound assignment `{}` to a claim", assign.op.as_str()))
-            }
+            2 if assign.op != AssignOp::Assign => Some(format!(
+                "compound assignment `{}` to a claim",
+                assign.op.as_str()
+            )),
             2 if !unused => Some("the value of this claim assignment is used".to_string()),
             2 => None,
-            _ => Some(format!("a nested property of a `context.{token}` claim is written")),
+            _ => Some(format!(
+                "a nested property of a `context.{token}` claim is written"
+            )),
         };
         if let Some(why) = refusal {
             self.report(
@@ -63,7 +66,9 @@ impl Rewriter<'_> {
 
         let key = &chain.links[1];
         let (key_text, name) = match (&key.key, key.key_span) {
-            (Key::Static(name), Some(literal)) => (self.text(literal).to_string(), Some(name.to_string())),
+            (Key::Static(name), Some(literal)) => {
+                (self.text(literal).to_string(), Some(name.to_string()))
+            }
             (Key::Static(name), None) => (self.string_literal(name), Some(name.to_string())),
             (Key::Computed(expr), _) => (self.rewritten(expr), self.constant_string(expr)),
         };
@@ -169,4 +174,3 @@ impl Visit for Reassigned {
         }
     }
 }
-

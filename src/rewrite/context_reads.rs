@@ -65,14 +65,20 @@ impl Rewriter<'_> {
             } if depth < keys.len() => self.report_at(
                 Code::ContextMemberUnknown,
                 chain.prefix_span(depth + 1),
-                format!("`context.{path}.{}` is not a known Rules context member", keys[depth]),
+                format!(
+                    "`context.{path}.{}` is not a known Rules context member",
+                    keys[depth]
+                ),
             ),
             ContextRead::Event {
                 target, finding, ..
             } => {
                 let optional = chain.links[..depth].iter().any(|l| l.optional);
                 let target = match optional {
-                    true if target.chars().all(|c| c.is_alphanumeric() || "_.?".contains(c)) => {
+                    true if target
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || "_.?".contains(c)) =>
+                    {
                         target.replace("?.", ".").replace('.', "?.")
                     }
                     _ => target.to_string(),

@@ -40,7 +40,11 @@ pub fn signature_problem(rule: &RuleFunction, offsets: Offsets) -> Option<Findin
         "a generator function cannot be a rule"
     } else if function.params.len() > 3 {
         "a rule takes at most three parameters: (user, context, callback)"
-    } else if function.params.iter().any(|p| !matches!(p.pat, Pat::Ident(_))) {
+    } else if function
+        .params
+        .iter()
+        .any(|p| !matches!(p.pat, Pat::Ident(_)))
+    {
         "rule parameters must be plain names, not patterns, defaults or rest parameters"
     } else {
         return None;
@@ -109,12 +113,16 @@ impl Rewriter<'_> {
     /// `var user = …` in the rule body redeclares the parameter itself.
     fn report_redeclared_params(&mut self, stmts: &[swc_ecma_ast::Stmt]) {
         let declared = super::scope::body_names(stmts);
-        for name in [&self.params.user, &self.params.context, &self.params.callback]
-            .into_iter()
-            .flatten()
-            .filter(|n| declared.contains(n))
-            .cloned()
-            .collect::<Vec<_>>()
+        for name in [
+            &self.params.user,
+            &self.params.context,
+            &self.params.callback,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|n| declared.contains(n))
+        .cloned()
+        .collect::<Vec<_>>()
         {
             let at = self.source.find(&*name).unwrap_or(0);
             self.report_at(

@@ -74,7 +74,9 @@ impl Rewriter<'_> {
                     span,
                     format!("`{name}` has no version; Auth0 will install the latest one"),
                 )
-                .with_help(format!("pin it: add `{name}` with the version you tested to the Action's dependencies")),
+                .with_help(format!(
+                    "pin it: add `{name}` with the version you tested to the Action's dependencies"
+                )),
             ),
         }
         true

@@ -72,7 +72,8 @@ impl<'s> Rewriter<'s> {
         if !entries.iter().any(|e| e.key == "provider") {
             return self.refuse_multifactor(assign, "the object has no `provider`");
         }
-        let statement_indent = indentation_at(self.source, self.span(assign.span).start).to_string();
+        let statement_indent =
+            indentation_at(self.source, self.span(assign.span).start).to_string();
         let object_span = self.span(object.span);
         let multiline = self.text(object_span).contains('\n');
         let prop_indent = match object.props.first() {
@@ -99,7 +100,11 @@ impl<'s> Rewriter<'s> {
         let mut options = Vec::new();
         for entry in &entries {
             let value = self.rewritten(&entry.value);
-            let trailing = entry.trailing.iter().map(|c| format!(" {c}")).collect::<String>();
+            let trailing = entry
+                .trailing
+                .iter()
+                .map(|c| format!(" {c}"))
+                .collect::<String>();
             match entry.key.as_str() {
                 "provider" => {
                     provider = value;
@@ -130,13 +135,17 @@ impl<'s> Rewriter<'s> {
         let has_comments = !leading.is_empty()
             || !trailing.is_empty()
             || !remember_comment.is_empty()
-            || options.iter().any(|(c, o)| !c.is_empty() || !o.ends_with(','));
+            || options
+                .iter()
+                .any(|(c, o)| !c.is_empty() || !o.ends_with(','));
         let replacement = if multiline || has_comments {
             let mut out = format!("{api}.multifactor.enable({provider}, {{\n");
             for comment in &leading {
                 out.push_str(&format!("{prop_indent}{comment}\n"));
             }
-            out.push_str(&format!("{prop_indent}allowRememberBrowser: {remember},{remember_comment}\n"));
+            out.push_str(&format!(
+                "{prop_indent}allowRememberBrowser: {remember},{remember_comment}\n"
+            ));
             if !options.is_empty() {
                 out.push_str(&format!("{prop_indent}providerOptions: {{\n"));
                 for (comments, option) in &options {
@@ -190,7 +199,9 @@ impl<'s> Rewriter<'s> {
                 Prop::KeyValue(kv) => {
                     let key = match &kv.key {
                         PropName::Ident(name) => name.sym.to_string(),
-                        PropName::Str(s) => s.value.as_atom().map(|a| a.to_string()).unwrap_or_default(),
+                        PropName::Str(s) => {
+                            s.value.as_atom().map(|a| a.to_string()).unwrap_or_default()
+                        }
                         _ => return Err("the object has a computed key".into()),
                     };
                     (key, (*kv.value).clone())
@@ -201,7 +212,9 @@ impl<'s> Rewriter<'s> {
             let known = matches!(key.as_str(), "provider" | "allowRememberBrowser")
                 || DUO_OPTIONS.contains(&key.as_str());
             if !known {
-                return Err(format!("`{key}` has no `api.multifactor.enable` equivalent"));
+                return Err(format!(
+                    "`{key}` has no `api.multifactor.enable` equivalent"
+                ));
             }
             entries.push(Entry {
                 key,
@@ -250,4 +263,3 @@ impl<'s> Rewriter<'s> {
         assign.right.visit_with(self);
     }
 }
-

@@ -64,7 +64,9 @@ impl Rewriter<'_> {
             self.report_at(
                 Code::ThisOrArguments,
                 span,
-                format!("`{name}` in the rule body means something else in the arrow-function handler"),
+                format!(
+                    "`{name}` in the rule body means something else in the arrow-function handler"
+                ),
             );
         }
     }

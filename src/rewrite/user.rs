@@ -27,11 +27,7 @@ impl Rewriter<'_> {
         if let Some((key, target, code)) = USER_REDIRECTS.iter().find(|(k, ..)| Some(*k) == first) {
             let replacement = format!("{}.{target}", self.event);
             let span = chain.prefix_span(1);
-            self.report_at(
-                *code,
-                span,
-                format!("`user.{key}` becomes `{replacement}`"),
-            );
+            self.report_at(*code, span, format!("`user.{key}` becomes `{replacement}`"));
             return self.replace(span, replacement);
         }
         self.replace(chain.root_span, format!("{}.user", self.event));
@@ -46,7 +42,9 @@ impl Rewriter<'_> {
                     chain.span(),
                     "upstream identity-provider tokens are not available to Actions",
                 )
-                .with_help("call the provider's API outside the login flow, or use the Token Vault"),
+                .with_help(
+                    "call the provider's API outside the login flow, or use the Token Vault",
+                ),
             );
         } else if let Some(key) = first.filter(|k| !EVENT_USER_PROPERTIES.contains(k)) {
             let help = match key {

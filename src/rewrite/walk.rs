@@ -2,10 +2,11 @@
 
 use swc_common::Spanned;
 use swc_ecma_ast::{
-    ArrowExpr, AssignExpr, AssignTarget, ArrowFunctionBody, BlockStmt, BreakStmt, Callee,
+    ArrowExpr, ArrowFunctionBody, AssignExpr, AssignTarget, BlockStmt, BreakStmt, Callee,
     CatchClause, ClassDecl, ClassExpr, Constructor, ContinueStmt, DoWhileStmt, Expr, ExprStmt,
-    FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, ParamOrTsParamProp,
-    Prop, ReturnStmt, SimpleAssignTarget, Stmt, UnaryOp, VarDeclarator, WhileStmt,
+    FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, MemberProp, OptChainBase,
+    ParamOrTsParamProp, Prop, ReturnStmt, SimpleAssignTarget, Stmt, UnaryOp, VarDeclarator,
+    WhileStmt,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -52,7 +53,10 @@ impl Rewriter<'_> {
     }
 
     /// `cb(...)` where `cb` is the rule's callback parameter.
-    pub(super) fn as_callback_call<'e>(&self, expr: &'e Expr) -> Option<&'e swc_ecma_ast::CallExpr> {
+    pub(super) fn as_callback_call<'e>(
+        &self,
+        expr: &'e Expr,
+    ) -> Option<&'e swc_ecma_ast::CallExpr> {
         let Expr::Call(call) = unparen(expr) else {
             return None;
         };
@@ -83,7 +87,8 @@ impl Rewriter<'_> {
         let Expr::Member(member) = &**callee else {
             return;
         };
-        let is_for_each = matches!(&member.prop, swc_ecma_ast::MemberProp::Ident(p) if &*p.sym == "forEach");
+        let is_for_each =
+            matches!(&member.prop, swc_ecma_ast::MemberProp::Ident(p) if &*p.sym == "forEach");
         if let (true, Some(arg)) = (is_for_each, call.args.first()) {
             if let Expr::Arrow(arrow) = &*arg.expr {
                 if let ArrowFunctionBody::Expr(body) = &*arrow.body {
@@ -277,10 +282,10 @@ impl Visit for Rewriter<'_> {
             Expr::Ident(ident) => self.identifier(ident),
             Expr::This(this) => self.this_or_arguments(self.span(this.span), "this"),
             Expr::Member(_) | Expr::OptChain(_) => {
-                let handled = chain::flatten(expr, self.offsets)
-                    .is_some_and(|chain| self.chain_read(&chain));
+                let handled =
+                    chain::flatten(expr, self.offsets).is_some_and(|chain| self.chain_read(&chain));
                 if !handled {
-                    expr.visit_children_with(self);
+                    self.visit_chain_parts(expr);
                 }
             }
             Expr::Call(call) => {
@@ -300,6 +305,34 @@ impl Visit for Rewriter<'_> {
 }
 
 impl Rewriter<'_> {
+    /// Visits the base and computed keys of a member chain without descending link by link:
+    /// re-examining every inner chain would be quadratic in the chain's length.
+    fn visit_chain_parts(&mut self, expr: &Expr) {
+        let mut keys = Vec::new();
+        let mut current = expr;
+        loop {
+            let member = match current {
+                Expr::Member(member) => member,
+                Expr::OptChain(chain) => match &*chain.base {
+                    OptChainBase::Member(member) => member,
+                    OptChainBase::Call(_) => break,
+                },
+                _ => break,
+            };
+            if let MemberProp::Computed(computed) = &member.prop {
+                keys.push(&*computed.expr);
+            }
+            current = &member.obj;
+        }
+        if std::ptr::eq(current, expr) {
+            return expr.visit_children_with(self);
+        }
+        current.visit_with(self);
+        for key in keys.into_iter().rev() {
+            key.visit_with(self);
+        }
+    }
+
     /// A member chain in read position. Returns whether a family handled it.
     fn chain_read(&mut self, chain: &chain::Chain<'_>) -> bool {
         match self.param(chain.root) {

@@ -2,20 +2,89 @@
 
 /// Restricted claims: Auth0 silently ignores attempts to set them.
 pub static RESTRICTED_CLAIMS: &[&str] = &[
-    "acr", "act", "active", "amr", "at_hash", "ath", "attest", "aud", "auth_time",
-    "authorization_details", "azp", "c_hash", "client_id", "cnf", "cty", "dest", "entitlements",
-    "events", "exp", "groups", "gty", "htm", "htu", "iat", "internalService", "iss", "jcard", "jku",
-    "jti", "jwe", "jwk", "kid", "may_act", "mky", "nbf", "nonce", "object_id", "org_id", "org_name",
-    "orig", "origid", "permissions", "roles", "rph", "s_hash", "sid", "sip_callid", "sip_cseq_num",
-    "sip_date", "sip_from_tag", "sip_via_branch", "sub", "sub_jwk", "toe", "txn", "typ", "uuid",
-    "vot", "vtm", "x5t#S256",
+    "acr",
+    "act",
+    "active",
+    "amr",
+    "at_hash",
+    "ath",
+    "attest",
+    "aud",
+    "auth_time",
+    "authorization_details",
+    "azp",
+    "c_hash",
+    "client_id",
+    "cnf",
+    "cty",
+    "dest",
+    "entitlements",
+    "events",
+    "exp",
+    "groups",
+    "gty",
+    "htm",
+    "htu",
+    "iat",
+    "internalService",
+    "iss",
+    "jcard",
+    "jku",
+    "jti",
+    "jwe",
+    "jwk",
+    "kid",
+    "may_act",
+    "mky",
+    "nbf",
+    "nonce",
+    "object_id",
+    "org_id",
+    "org_name",
+    "orig",
+    "origid",
+    "permissions",
+    "roles",
+    "rph",
+    "s_hash",
+    "sid",
+    "sip_callid",
+    "sip_cseq_num",
+    "sip_date",
+    "sip_from_tag",
+    "sip_via_branch",
+    "sub",
+    "sub_jwk",
+    "toe",
+    "txn",
+    "typ",
+    "uuid",
+    "vot",
+    "vtm",
+    "x5t#S256",
 ];
 
 /// OIDC profile claims that may be set without a namespace.
 pub static OIDC_PROFILE_CLAIMS: &[&str] = &[
-    "address", "birthdate", "email", "email_verified", "family_name", "gender", "given_name",
-    "locale", "middle_name", "name", "nickname", "phone_number", "phone_number_verified", "picture",
-    "preferred_username", "profile", "updated_at", "website", "zoneinfo",
+    "address",
+    "birthdate",
+    "email",
+    "email_verified",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "phone_number_verified",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
 ];
 
 /// Namespaces Auth0 reserves: claims under them never reach the token.
@@ -65,7 +134,10 @@ mod tests {
     fn classifies_claim_names() {
         assert_eq!(classify("roles"), ClaimName::Restricted);
         assert_eq!(classify("https://example.com/roles"), ClaimName::Accepted);
-        assert_eq!(classify("https://acme.auth0.com/roles"), ClaimName::ReservedNamespace);
+        assert_eq!(
+            classify("https://acme.auth0.com/roles"),
+            ClaimName::ReservedNamespace
+        );
         assert_eq!(classify("https://notauth0.com/x"), ClaimName::Accepted);
         assert_eq!(classify("favorite_color"), ClaimName::NotNamespaced);
         assert_eq!(classify("picture"), ClaimName::Accepted);

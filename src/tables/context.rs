@@ -73,8 +73,14 @@ pub static CONTEXT_READS: &[(&str, ContextRead)] = &[
     ("sso.with_auth0", Unsupported),
     ("sso.with_dbconn", Unsupported),
     ("sessionID", Unsupported),
-    ("auth0SessionId", noted("session?.id", Code::UnofficialMapping)),
-    ("locale", noted("transaction?.locale", Code::UnofficialMapping)),
+    (
+        "auth0SessionId",
+        noted("session?.id", Code::UnofficialMapping),
+    ),
+    (
+        "locale",
+        noted("transaction?.locale", Code::UnofficialMapping),
+    ),
     ("original_protocol", Unsupported),
     ("jwtConfiguration", Unsupported),
     ("primaryUser", Unsupported),
@@ -93,17 +99,38 @@ pub static CONTEXT_READS: &[(&str, ContextRead)] = &[
     ("request.userAgent", event("request.user_agent")),
     ("request.query", event("request.query")),
     ("request.body", event("request.body")),
-    ("request.geoip", object("request.geoip", Some(Code::ShapeChanges))),
-    ("request.geoip.country_code", event("request.geoip.countryCode")),
-    ("request.geoip.country_code3", event("request.geoip.countryCode3")),
-    ("request.geoip.country_name", event("request.geoip.countryName")),
+    (
+        "request.geoip",
+        object("request.geoip", Some(Code::ShapeChanges)),
+    ),
+    (
+        "request.geoip.country_code",
+        event("request.geoip.countryCode"),
+    ),
+    (
+        "request.geoip.country_code3",
+        event("request.geoip.countryCode3"),
+    ),
+    (
+        "request.geoip.country_name",
+        event("request.geoip.countryName"),
+    ),
     ("request.geoip.city_name", event("request.geoip.cityName")),
     ("request.geoip.latitude", event("request.geoip.latitude")),
     ("request.geoip.longitude", event("request.geoip.longitude")),
     ("request.geoip.time_zone", event("request.geoip.timeZone")),
-    ("request.geoip.continent_code", event("request.geoip.continentCode")),
-    ("request.geoip.subdivision_code", event("request.geoip.subdivisionCode")),
-    ("request.geoip.subdivision_name", event("request.geoip.subdivisionName")),
+    (
+        "request.geoip.continent_code",
+        event("request.geoip.continentCode"),
+    ),
+    (
+        "request.geoip.subdivision_code",
+        event("request.geoip.subdivisionCode"),
+    ),
+    (
+        "request.geoip.subdivision_name",
+        event("request.geoip.subdivisionName"),
+    ),
 ];
 
 /// Top-level members that are written, not read: their handling lives in the write rewrites.
@@ -135,7 +162,13 @@ mod tests {
         let (depth, read) = longest_match(&["request", "geoip", "country_code", "toLowerCase"])
             .expect("geoip is mapped");
         assert_eq!(depth, 3);
-        assert!(matches!(read, Event { target: "request.geoip.countryCode", .. }));
+        assert!(matches!(
+            read,
+            Event {
+                target: "request.geoip.countryCode",
+                ..
+            }
+        ));
     }
 
     #[test]

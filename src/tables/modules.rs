@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn splits_plain_and_scoped_specifiers() {
-        assert_eq!(split_versioned("lodash@4.17.21"), ("lodash", Some("4.17.21")));
+        assert_eq!(
+            split_versioned("lodash@4.17.21"),
+            ("lodash", Some("4.17.21"))
+        );
         assert_eq!(
             split_versioned("@slack/webhook@6.1.0"),
             ("@slack/webhook", Some("6.1.0"))

@@ -1,0 +1,257 @@
+//! The binary as a user runs it: exit codes, stdout and stderr, snapshotted together.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_rules2actions");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[&str], cwd: &Path) -> Run {
+    let output = Command::new(BINARY)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run rules2actions");
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("exited normally, not by a signal"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Run {
+    fn transcript(&self) -> String {
+        format!(
+            "exit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
+
+/// A scratch folder holding the named rules.
+fn workspace(rules: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in rules {
+        let path = dir.path().join(name);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+const CLEAN_RULE: &str = "function (user, context, callback) {\n  context.idToken['https://example.com/email'] = user.email;\n  callback(null, user, context);\n}\n";
+const REVIEW_RULE: &str = "function (user, context, callback) {\n  if (!user.email_verified) {\n    return callback(new UnauthorizedError('verify your email'));\n  }\n  callback(null, user, context);\n}\n";
+const MANUAL_RULE: &str = "function (user, context, callback) {\n  if (context.sessionID) {\n    context.idToken['https://example.com/s'] = true;\n  }\n  callback(null, user, context);\n}\n";
+
+#[test]
+fn single_clean_rule_prints_the_action_and_exits_0() {
+    let dir = workspace(&[("add-email.js", CLEAN_RULE)]);
+    let run = run(&["migrate", "add-email.js", "--color", "never"], dir.path());
+    assert_eq!(run.code, 0);
+    assert!(run
+        .stdout
+        .starts_with("exports.onExecutePostLogin = async (event, api) => {"));
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__single_clean_rule", run.transcript());
+}
+
+#[test]
+fn warnings_are_rendered_but_exit_0() {
+    let dir = workspace(&[("verified.js", REVIEW_RULE)]);
+    let run = run(&["migrate", "verified.js", "--color", "never"], dir.path());
+    assert_eq!(run.code, 0);
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__warning_rule", run.transcript());
+}
+
+#[test]
+fn manual_work_exits_1() {
+    let dir = workspace(&[("session.js", MANUAL_RULE)]);
+    let run = run(&["migrate", "session.js", "--color", "never"], dir.path());
+    assert_eq!(run.code, 1);
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__manual_rule", run.transcript());
+}
+
+#[test]
+fn syntax_error_exits_2_with_a_diagnostic_and_no_output() {
+    let dir = workspace(&[(
+        "broken.js",
+        "function (user, context, callback) {\n  var x = ;\n}\n",
+    )]);
+    let run = run(&["migrate", "broken.js", "--color", "never"], dir.path());
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__syntax_error", run.transcript());
+}
+
+#[test]
+fn binary_and_missing_inputs_exit_2() {
+    let dir = workspace(&[]);
+    fs::write(
+        dir.path().join("image.js"),
+        [0x89, b'P', b'N', b'G', 0, 1, 2],
+    )
+    .unwrap();
+    let binary = run(&["migrate", "image.js", "--color", "never"], dir.path());
+    assert_eq!(binary.code, 2);
+    assert!(binary.stderr.contains("binary file"), "{}", binary.stderr);
+    let missing = run(&["migrate", "nope.js"], dir.path());
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("nope.js"), "{}", missing.stderr);
+}
+
+#[test]
+fn deeply_nested_input_is_refused_without_crashing() {
+    let depth = 100_000;
+    let rule = format!(
+        "function (user, context, callback) {{ var x = {}1{}; callback(null, user, context); }}",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let dir = workspace(&[("deep.js", &rule)]);
+    let run = run(&["migrate", "deep.js", "--color", "never"], dir.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("R2A004"), "{}", run.stderr);
+}
+
+#[test]
+fn diff_prints_a_unified_diff() {
+    let dir = workspace(&[("verified.js", REVIEW_RULE)]);
+    let run = run(
+        &["migrate", "--diff", "verified.js", "--color", "never"],
+        dir.path(),
+    );
+    assert_eq!(run.code, 0);
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__diff", run.stdout);
+}
+
+#[test]
+fn folder_without_out_previews_and_writes_nothing() {
+    let dir = workspace(&[("rules/a.js", CLEAN_RULE), ("rules/b.js", MANUAL_RULE)]);
+    let run = run(&["migrate", "rules", "--color", "never"], dir.path());
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("nothing written"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn out_writes_actions_and_never_overwrites_silently() {
+    let dir = workspace(&[
+        ("rules/add-email.js", CLEAN_RULE),
+        ("rules/verified.js", REVIEW_RULE),
+    ]);
+    let first = run(
+        &["migrate", "rules", "--out", "out", "--color", "never"],
+        dir.path(),
+    );
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let written = dir.path().join("out/actions/add-email/code.js");
+    let action = fs::read_to_string(&written).unwrap();
+    assert!(action
+        .contains("api.idToken.setCustomClaim('https://example.com/email', event.user.email)"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("rules/add-email.js")).unwrap(),
+        CLEAN_RULE
+    );
+
+    let again = run(
+        &["migrate", "rules", "--out", "out", "--color", "never"],
+        dir.path(),
+    );
+    assert_eq!(again.code, 0);
+    assert!(again.stderr.contains("unchanged"), "{}", again.stderr);
+
+    fs::write(&written, "// edited by hand\n").unwrap();
+    let clash = run(
+        &["migrate", "rules", "--out", "out", "--color", "never"],
+        dir.path(),
+    );
+    assert_eq!(clash.code, 2);
+    assert!(clash.stderr.contains("--force"), "{}", clash.stderr);
+    assert_eq!(fs::read_to_string(&written).unwrap(), "// edited by hand\n");
+
+    let forced = run(
+        &[
+            "migrate", "rules", "--out", "out", "--force", "--color", "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(forced.code, 0);
+    assert_eq!(fs::read_to_string(&written).unwrap(), action);
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__out_first_run", first.transcript());
+}
+
+#[test]
+fn migrating_written_actions_in_place_is_refused() {
+    let dir = workspace(&[("rules/add-email.js", CLEAN_RULE)]);
+    assert_eq!(
+        run(&["migrate", "rules", "--out", "out"], dir.path()).code,
+        0
+    );
+    let code_js = PathBuf::from("out/actions/add-email/code.js");
+    let before = fs::read(dir.path().join(&code_js)).unwrap();
+    let run = run(&["migrate", "out", "--out", "out", "--force"], dir.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("is one of the inputs"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fs::read(dir.path().join(&code_js)).unwrap(), before);
+}
+
+#[test]
+fn explain_prints_a_code_and_rejects_unknown_ones() {
+    let dir = workspace(&[]);
+    let known = run(&["explain", "R2A101"], dir.path());
+    assert_eq!(known.code, 0);
+    let by_name = run(
+        &["explain", "unauthorized-becomes-access-denied"],
+        dir.path(),
+    );
+    assert_eq!(by_name.stdout, known.stdout);
+    let unknown = run(&["explain", "R2A999"], dir.path());
+    assert_eq!(unknown.code, 2);
+    let list = run(&["explain"], dir.path());
+    assert_eq!(list.code, 0);
+    assert_eq!(
+        list.stdout.lines().count(),
+        rules2actions::registry::REGISTRY.len()
+    );
+    let _guard = settings().bind_to_scope();
+    insta::assert_snapshot!("cli__explain_r2a101", known.transcript());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = workspace(&[]);
+    assert_eq!(run(&["migrate"], dir.path()).code, 2);
+    assert_eq!(
+        run(&["migrate", "x.js", "--diff", "--out", "o"], dir.path()).code,
+        2
+    );
+    assert_eq!(run(&["frobnicate"], dir.path()).code, 2);
+}
