@@ -1,0 +1,209 @@
+// Runs a Rule and its generated Action side by side in Node over generated scenarios and
+// prints the scenarios whose observable effects differ.
+//
+// usage: node equivalence.js RULE_FILE ACTION_FILE
+'use strict';
+
+const fs = require('fs');
+const nodeRequire = require;
+
+const [ruleFile, actionFile] = process.argv.slice(2);
+const ruleText = fs.readFileSync(ruleFile, 'utf8');
+const actionText = fs.readFileSync(actionFile, 'utf8');
+
+class UnauthorizedError extends Error {}
+
+// Rules and Actions log freely; only the report may reach stdout.
+for (const level of ['log', 'info', 'warn', 'error', 'debug']) console[level] = () => {};
+
+/** Only Node core modules are available to the code under test. */
+function coreRequire(name) {
+  return nodeRequire(name.replace(/@[^/]*$/, ''));
+}
+
+function baseScenario() {
+  return {
+    user: {
+      user_id: 'auth0|100',
+      email: 'ada@example.com',
+      email_verified: true,
+      name: 'Ada',
+      nickname: 'ada',
+      app_metadata: { roles: ['viewer'], plan: 'pro', primary_id: '200' },
+      user_metadata: { color: 'green', locale: 'fr', department: 'eng', prefs: '{}' },
+      identities: [{ provider: 'auth0', connection: 'Username-Password-Authentication', isSocial: false, user_id: '100' }],
+      multifactor: [],
+    },
+    clientID: 'client-a',
+    clientName: 'Web App',
+    clientMetadata: { required_role: 'viewer' },
+    connection: 'Username-Password-Authentication',
+    connectionID: 'con_1',
+    connectionStrategy: 'auth0',
+    connectionMetadata: { region: 'eu' },
+    tenant: 'acme',
+    protocol: 'oidc-basic-profile',
+    loginsCount: 3,
+    request: {
+      ip: '203.0.113.7',
+      hostname: 'login.example.com',
+      userAgent: 'Mozilla/5.0',
+      query: { audience: 'https://api.example.com', scope: 'openid' },
+      body: {},
+      geoip: {
+        country_code: 'FR', country_code3: 'FRA', country_name: 'France', city_name: 'Paris',
+        latitude: 48.8, longitude: 2.3, time_zone: 'Europe/Paris', continent_code: 'EU',
+        subdivision_code: 'IDF', subdivision_name: 'Ile-de-France',
+      },
+    },
+    authentication: { methods: [{ name: 'pwd', timestamp: 1700000000000 }] },
+    authorization: { roles: ['viewer'] },
+    organization: undefined,
+    riskAssessment: { confidence: 'high', version: '1', assessments: {} },
+    currentClients: ['client-a'],
+    secrets: new Proxy({}, { get: (_, key) => (typeof key === 'string' ? `secret-${key}` : undefined) }),
+  };
+}
+
+/** Variants seeded with the rule's own string literals, so constant-guarded branches run. */
+function scenarios() {
+  const literals = new Set();
+  for (const match of ruleText.matchAll(/'([^'\\\n]{1,80})'|"([^"\\\n]{1,80})"/g)) {
+    literals.add(match[1] ?? match[2]);
+  }
+  const seeded = [...literals].slice(0, 40);
+  const variants = [
+    (s) => s,
+    (s) => { s.user.email_verified = false; },
+    (s) => { s.user.app_metadata = { roles: ['admin'], blocked: true, suspended: true }; },
+    (s) => { s.user.app_metadata = {}; s.user.user_metadata = {}; },
+    (s) => { s.loginsCount = 1; s.protocol = 'oauth2-refresh-token'; },
+    (s) => { s.organization = { id: 'org_1', name: 'acme', metadata: { tier: 'gold', require_mfa: 'true' } }; },
+    (s) => { s.riskAssessment.confidence = 'low'; s.authorization.roles = ['admin']; },
+    (s) => { s.authentication.methods.push({ name: 'mfa', timestamp: 1700000001000 }); s.authorization.roles = ['admin']; },
+  ];
+  for (const literal of seeded) {
+    variants.push((s) => {
+      s.clientID = literal; s.clientName = literal; s.connection = literal; s.tenant = literal;
+      s.request.query.audience = literal; s.request.hostname = literal;
+      s.request.geoip.country_code = literal; s.request.geoip.continent_code = literal;
+      s.user.app_metadata.roles = [literal]; s.authorization.roles = [literal];
+      s.user.email = literal.includes('@') ? `someone${literal}` : s.user.email;
+    });
+  }
+  return variants.map((apply) => { const s = baseScenario(); apply(s); return s; });
+}
+
+function ruleContext(s) {
+  return {
+    clientID: s.clientID, clientName: s.clientName, clientMetadata: s.clientMetadata,
+    connection: s.connection, connectionID: s.connectionID, connectionStrategy: s.connectionStrategy,
+    connectionMetadata: s.connectionMetadata, tenant: s.tenant, protocol: s.protocol,
+    stats: { loginsCount: s.loginsCount },
+    request: JSON.parse(JSON.stringify(s.request)),
+    authentication: s.authentication, authorization: s.authorization, organization: s.organization,
+    riskAssessment: s.riskAssessment, sso: { current_clients: s.currentClients },
+    idToken: {}, accessToken: {},
+  };
+}
+
+function actionEvent(s) {
+  const g = s.request.geoip;
+  return {
+    user: JSON.parse(JSON.stringify(s.user)),
+    client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata },
+    connection: { name: s.connection, id: s.connectionID, strategy: s.connectionStrategy, metadata: s.connectionMetadata },
+    tenant: { id: s.tenant },
+    transaction: { protocol: s.protocol },
+    stats: { logins_count: s.loginsCount },
+    request: {
+      ip: s.request.ip, hostname: s.request.hostname, user_agent: s.request.userAgent,
+      query: s.request.query, body: s.request.body,
+      geoip: {
+        countryCode: g.country_code, countryCode3: g.country_code3, countryName: g.country_name,
+        cityName: g.city_name, latitude: g.latitude, longitude: g.longitude, timeZone: g.time_zone,
+        continentCode: g.continent_code, subdivisionCode: g.subdivision_code, subdivisionName: g.subdivision_name,
+      },
+    },
+    authentication: { methods: s.authentication.methods, riskAssessment: s.riskAssessment },
+    authorization: s.authorization, organization: s.organization,
+    session: { clients: s.currentClients.map((client_id) => ({ client_id })) },
+    secrets: s.secrets,
+  };
+}
+
+/** A recording `api` that throws on any member the post-login API does not have. */
+function recordingApi(effects) {
+  const strict = (name, members) => new Proxy(members, {
+    get(target, key) {
+      if (typeof key === 'symbol' || key === 'then') return undefined;
+      if (!(key in target)) throw new Error(`api${name}.${String(key)} does not exist`);
+      return target[key];
+    },
+  });
+  return strict('', {
+    idToken: strict('.idToken', { setCustomClaim: (k, v) => { effects.idToken[k] = v; } }),
+    accessToken: strict('.accessToken', { setCustomClaim: (k, v) => { effects.accessToken[k] = v; } }),
+    access: strict('.access', { deny: (reason) => { effects.denied ??= String(reason); } }),
+    multifactor: strict('.multifactor', {
+      enable: (provider, options = {}) => {
+        effects.mfa = { provider, allowRememberBrowser: options.allowRememberBrowser ?? false, ...(options.providerOptions ?? {}) };
+      },
+    }),
+    authentication: strict('.authentication', { setPrimaryUser: (id) => { effects.primaryUser = id; } }),
+  });
+}
+
+function emptyEffects() {
+  return { denied: null, idToken: {}, accessToken: {}, mfa: null, primaryUser: null };
+}
+
+async function runRule(s) {
+  const effects = emptyEffects();
+  const context = ruleContext(s);
+  const rule = new Function('configuration', 'UnauthorizedError', 'require',
+    `return (${ruleText.trim().replace(/;$/, '')});`)(s.secrets, UnauthorizedError, coreRequire);
+  let called = false;
+  await rule(JSON.parse(JSON.stringify(s.user)), context, (error) => {
+    if (called) return;
+    called = true;
+    if (error) effects.denied = String(error instanceof Error ? error.message : error);
+  });
+  if (!called) effects.denied = 'timeout: callback never called';
+  if (effects.denied === null) {
+    effects.idToken = { ...context.idToken };
+    effects.accessToken = { ...context.accessToken };
+    if (context.multifactor) {
+      const { provider, allowRememberBrowser, ...options } = context.multifactor;
+      effects.mfa = { provider, allowRememberBrowser: allowRememberBrowser ?? false, ...options };
+    }
+    effects.primaryUser = context.primaryUser ?? null;
+  }
+  return effects;
+}
+
+async function runAction(s) {
+  const effects = emptyEffects();
+  const module = { exports: {} };
+  new Function('exports', 'module', 'require', actionText)(module.exports, module, coreRequire);
+  await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects));
+  if (effects.denied !== null) {
+    // A denied login issues no tokens and runs no MFA, in both systems.
+    Object.assign(effects, { idToken: {}, accessToken: {}, mfa: null, primaryUser: null });
+  }
+  return effects;
+}
+
+function outcome(run) {
+  return run.then((effects) => JSON.stringify(effects), (error) => `throws: ${error.message}`);
+}
+
+(async () => {
+  const all = scenarios();
+  const mismatches = [];
+  for (const scenario of all) {
+    const [rule, action] = await Promise.all([outcome(runRule(scenario)), outcome(runAction(scenario))]);
+    if (rule !== action) mismatches.push({ rule, action });
+  }
+  process.stdout.write(JSON.stringify({ scenarios: all.length, mismatches }));
+})();
