@@ -44,17 +44,14 @@ pub fn check_complexity(text: &str) -> Result<(), Refusal> {
             ),
         });
     }
-    let mut scan = NestingScan::default();
-    for (at, &byte) in text.as_bytes().iter().enumerate() {
-        if let Some(what) = scan.step(byte) {
-            return Err(Refusal {
-                code: Code::InputTooComplex,
-                span: Span::new(at, at + 1),
-                message: format!("the rule nests {what} more than the limit allows"),
-            });
-        }
+    match nesting_scan(text.as_bytes()) {
+        None => Ok(()),
+        Some((at, what)) => Err(Refusal {
+            code: Code::InputTooComplex,
+            span: Span::new(at, at + 1),
+            message: format!("the rule nests {what} more than the limit allows"),
+        }),
     }
-    Ok(())
 }
 
 /// Nested labels make the parser's memory grow quadratically.
@@ -62,81 +59,102 @@ const MAX_LABEL_RUN: usize = 100;
 /// Words longer than this end an operator chain, so long text (base64) is never mistaken for one.
 const CHAIN_WORD_LEN: usize = 16;
 
-/// A byte-level upper bound on how deeply the parser will recurse. Brackets are counted even in
-/// strings and comments: a false refusal is acceptable, a stack overflow is not.
-#[derive(Default)]
-struct NestingScan {
-    depth: usize,
-    /// Operators with only short names and spaces between them on one line (`a = a = …`).
-    operator_run: usize,
-    word_len: usize,
-    /// `name:` pairs with nothing else between them (`a: b: c: …`).
-    label_run: usize,
-    after_word: bool,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Open,
+    Close,
+    Newline,
+    Space,
+    Colon,
+    Operator,
+    Word,
+    Other,
 }
 
-impl NestingScan {
-    fn step(&mut self, byte: u8) -> Option<&'static str> {
-        let mut after_word = false;
-        match byte {
-            b'(' | b'[' | b'{' => {
-                self.depth += 1;
-                self.reset_runs();
-            }
-            b')' | b']' | b'}' => {
-                self.depth = self.depth.saturating_sub(1);
-                self.reset_runs();
-            }
-            b'\n' => {
-                self.operator_run = 0;
-                self.word_len = 0;
-                after_word = self.after_word;
-            }
-            b' ' | b'\t' | b'\r' => {
-                self.word_len = 0;
-                after_word = self.after_word;
-            }
-            b':' => {
-                self.label_run = if self.after_word {
-                    self.label_run + 1
-                } else {
-                    0
-                };
-                self.operator_run += 1;
-                self.word_len = 0;
-            }
+/// The class of every byte, computed once: the scan runs over every rule.
+static CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = match b {
+            b'(' | b'[' | b'{' => Class::Open,
+            b')' | b']' | b'}' => Class::Close,
+            b'\n' => Class::Newline,
+            b' ' | b'\t' | b'\r' => Class::Space,
+            b':' => Class::Colon,
             b'!' | b'~' | b'-' | b'+' | b'=' | b'<' | b'>' | b'?' | b'*' | b'/' | b'%' | b'&'
-            | b'|' | b'^' => {
-                self.operator_run += 1;
-                self.label_run = 0;
-                self.word_len = 0;
-            }
-            _ if byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' => {
-                self.word_len += 1;
-                if self.word_len > CHAIN_WORD_LEN {
-                    self.operator_run = 0;
+            | b'|' | b'^' => Class::Operator,
+            b'_' | b'$' | b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => Class::Word,
+            _ => Class::Other,
+        };
+        byte += 1;
+    }
+    table
+};
+
+/// A byte-level upper bound on how deeply the parser will recurse: where and what is too deep.
+/// Brackets are counted even in strings and comments: a false refusal is acceptable, a stack
+/// overflow is not. The state lives in locals because this loop runs over every byte of every
+/// rule.
+fn nesting_scan(bytes: &[u8]) -> Option<(usize, &'static str)> {
+    let mut depth = 0usize;
+    // Operators with only short names and spaces between them on one line (`a = a = …`).
+    let mut operator_run = 0usize;
+    let mut word_len = 0usize;
+    // `name:` pairs with nothing else between them (`a: b: c: …`).
+    let mut label_run = 0usize;
+    let mut after_word = false;
+    for (at, &byte) in bytes.iter().enumerate() {
+        match CLASSES[byte as usize] {
+            Class::Word => {
+                word_len += 1;
+                if word_len > CHAIN_WORD_LEN {
+                    operator_run = 0;
                 }
                 after_word = true;
+                continue;
             }
-            _ => self.reset_runs(),
+            Class::Space => {
+                word_len = 0;
+                continue;
+            }
+            Class::Newline => {
+                operator_run = 0;
+                word_len = 0;
+                continue;
+            }
+            Class::Open => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((at, "brackets"));
+                }
+                (operator_run, label_run) = (0, 0);
+            }
+            Class::Close => {
+                depth = depth.saturating_sub(1);
+                (operator_run, label_run) = (0, 0);
+            }
+            Class::Colon => {
+                label_run = if after_word { label_run + 1 } else { 0 };
+                if label_run > MAX_LABEL_RUN {
+                    return Some((at, "labels"));
+                }
+                operator_run += 1;
+            }
+            Class::Operator => {
+                operator_run += 1;
+                label_run = 0;
+            }
+            Class::Other => (operator_run, label_run) = (0, 0),
         }
-        self.after_word = after_word;
-        if self.depth > MAX_NESTING {
-            Some("brackets")
-        } else if self.operator_run > MAX_NESTING {
-            Some("operators")
-        } else if self.label_run > MAX_LABEL_RUN {
-            Some("labels")
-        } else {
-            None
+        if operator_run > MAX_NESTING {
+            return Some((at, "operators"));
         }
+        word_len = 0;
+        after_word = false;
     }
-
-    fn reset_runs(&mut self) {
-        self.operator_run = 0;
-        self.label_run = 0;
-        self.word_len = 0;
-    }
+    None
 }
 
 #[cfg(test)]

@@ -39,6 +39,9 @@ pub fn marker_edits(
         .iter()
         .filter(|f| f.severity() >= Severity::Warning)
         .collect();
+    if marked.is_empty() {
+        return Vec::new();
+    }
     marked.sort_by_key(|f| f.span.start);
     // Statements nest, so one sweep with a stack of open statements finds every finding's
     // enclosing statements, innermost last.

@@ -78,7 +78,11 @@ fn rules_and_actions_behave_the_same() {
         );
         let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         let mismatches = report["mismatches"].as_array().unwrap();
-        assert!(mismatches.is_empty(), "{name}: {}", serde_json::to_string_pretty(&report).unwrap());
+        assert!(
+            mismatches.is_empty(),
+            "{name}: {}",
+            serde_json::to_string_pretty(&report).unwrap()
+        );
         scenarios += report["scenarios"].as_u64().unwrap();
         compared += 1;
     }

@@ -32,7 +32,11 @@ const FRAGMENTS: &[Fragment] = &[
 const USERS: &[&str] = &["user", "u", "usr"];
 const CONTEXTS: &[&str] = &["context", "ctx", "c"];
 const CALLBACKS: &[&str] = &["callback", "cb", "done"];
-const HEADERS: &[&str] = &["function ({u}, {c}, {cb}) {", "function rule{n}({u}, {c}, {cb}) {", "async function ({u}, {c}, {cb}) {"];
+const HEADERS: &[&str] = &[
+    "function ({u}, {c}, {cb}) {",
+    "function rule{n}({u}, {c}, {cb}) {",
+    "async function ({u}, {c}, {cb}) {",
+];
 const INDENTS: &[&str] = &["  ", "    ", "\t"];
 
 #[derive(Debug, Clone)]
@@ -62,22 +66,37 @@ fn rules() -> impl Strategy<Value = GeneratedRule> {
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(u, c, cb, header, indent, picks, trailing_call, semicolon)| {
-            let params = [USERS[u], CONTEXTS[c], CALLBACKS[cb]];
-            let indent = INDENTS[indent];
-            let mut text = format!("// generated rule\n{}\n", fill(HEADERS[header], params, indent, 0));
-            let mut denies = 0;
-            for (n, pick) in picks.iter().enumerate() {
-                let fragment = &FRAGMENTS[*pick];
-                denies += usize::from(fragment.denies);
-                text.push_str(&format!("{indent}{}\n", fill(fragment.text, params, indent, n)));
-            }
-            if trailing_call {
-                text.push_str(&format!("{indent}{}(null, {}, {});\n", params[2], params[0], params[1]));
-            }
-            text.push_str(if semicolon { "};\n" } else { "}\n" });
-            GeneratedRule { text, denies, params }
-        })
+        .prop_map(
+            |(u, c, cb, header, indent, picks, trailing_call, semicolon)| {
+                let params = [USERS[u], CONTEXTS[c], CALLBACKS[cb]];
+                let indent = INDENTS[indent];
+                let mut text = format!(
+                    "// generated rule\n{}\n",
+                    fill(HEADERS[header], params, indent, 0)
+                );
+                let mut denies = 0;
+                for (n, pick) in picks.iter().enumerate() {
+                    let fragment = &FRAGMENTS[*pick];
+                    denies += usize::from(fragment.denies);
+                    text.push_str(&format!(
+                        "{indent}{}\n",
+                        fill(fragment.text, params, indent, n)
+                    ));
+                }
+                if trailing_call {
+                    text.push_str(&format!(
+                        "{indent}{}(null, {}, {});\n",
+                        params[2], params[0], params[1]
+                    ));
+                }
+                text.push_str(if semicolon { "};\n" } else { "}\n" });
+                GeneratedRule {
+                    text,
+                    denies,
+                    params,
+                }
+            },
+        )
 }
 
 /// Identifiers in reference or binding position (not property names).

@@ -19,7 +19,7 @@
 
 use swc_atoms::Atom;
 use swc_ecma_ast::{AssignExpr, AssignOp, BinaryOp, Decl, Expr, Lit, Pat, Stmt, VarDeclKind};
-use swc_ecma_visit::{Visit, VisitWith};
+use swc_ecma_visit::VisitWith;
 
 use super::chain::{Chain, Key};
 use super::walk::unparen;
@@ -132,9 +132,7 @@ impl Rewriter<'_> {
     }
 
     /// `const NS = 'https://…'` (or a `var`/`let` never assigned again) in the rule body.
-    pub(super) fn collect_constants(&mut self, stmts: &[Stmt]) {
-        let mut reassigned = Reassigned::default();
-        stmts.iter().for_each(|s| s.visit_with(&mut reassigned));
+    pub(super) fn collect_constants(&mut self, stmts: &[Stmt], reassigned: &[Atom]) {
         for stmt in stmts {
             let Stmt::Decl(Decl::Var(var)) = stmt else {
                 continue;
@@ -144,33 +142,13 @@ impl Rewriter<'_> {
                     continue;
                 };
                 let name = &binding.id.sym;
-                if var.kind != VarDeclKind::Const && reassigned.names.contains(name) {
+                if var.kind != VarDeclKind::Const && reassigned.contains(name) {
                     continue;
                 }
                 if let Some(value) = self.constant_string(init) {
                     self.constants.insert(name.clone(), value);
                 }
             }
-        }
-    }
-}
-
-#[derive(Default)]
-struct Reassigned {
-    names: Vec<Atom>,
-}
-
-impl Visit for Reassigned {
-    fn visit_assign_expr(&mut self, assign: &AssignExpr) {
-        if let Some(binding) = assign.left.as_simple().and_then(|s| s.as_ident()) {
-            self.names.push(binding.id.sym.clone());
-        }
-        assign.visit_children_with(self);
-    }
-
-    fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
-        if let Expr::Ident(ident) = &*update.arg {
-            self.names.push(ident.sym.clone());
         }
     }
 }

@@ -74,13 +74,15 @@ impl Rewriter<'_> {
         self.params.user = names.first().cloned().flatten();
         self.params.context = names.get(1).cloned().flatten();
         self.params.callback = names.get(2).cloned().flatten();
-        self.choose_handler_names(rule);
+        let mut prepass = Prepass::default();
+        rule.function.visit_with(&mut prepass);
+        self.choose_handler_names(rule, &prepass);
 
         let Some(body) = &rule.function.body else {
             return;
         };
-        self.report_redeclared_params(&body.stmts);
-        self.collect_constants(&body.stmts);
+        self.report_redeclared_params();
+        self.collect_constants(&body.stmts, &prepass.reassigned);
         self.visit_statement_list(&body.stmts, true);
 
         if self.callback_uses == 0 {
@@ -111,8 +113,9 @@ impl Rewriter<'_> {
     }
 
     /// `var user = …` in the rule body redeclares the parameter itself.
-    fn report_redeclared_params(&mut self, stmts: &[swc_ecma_ast::Stmt]) {
-        let declared = super::scope::body_names(stmts);
+    fn report_redeclared_params(&mut self) {
+        let declared = &self.scopes[0];
+        let declared_twice = |name: &Atom| declared.iter().filter(|n| *n == name).count() > 1;
         for name in [
             &self.params.user,
             &self.params.context,
@@ -120,7 +123,7 @@ impl Rewriter<'_> {
         ]
         .into_iter()
         .flatten()
-        .filter(|n| declared.contains(n))
+        .filter(|n| declared_twice(n))
         .cloned()
         .collect::<Vec<_>>()
         {
@@ -133,17 +136,15 @@ impl Rewriter<'_> {
         }
     }
 
-    fn choose_handler_names(&mut self, rule: &RuleFunction) {
-        let mut used = UsedNames::default();
-        rule.function.visit_with(&mut used);
+    fn choose_handler_names(&mut self, rule: &RuleFunction, used: &Prepass) {
         for (slot, preferred, fallback) in [
             (&mut self.event, "event", "postLoginEvent"),
             (&mut self.api, "api", "postLoginApi"),
         ] {
-            if used.contains(preferred) {
+            if used.uses(preferred) {
                 let mut candidate = fallback.to_string();
                 let mut n = 2;
-                while used.contains(&candidate) {
+                while used.uses(&candidate) {
                     candidate = format!("{fallback}{n}");
                     n += 1;
                 }
@@ -164,19 +165,42 @@ impl Rewriter<'_> {
     }
 }
 
+/// One pass over the rule for the facts the rewrite needs up front.
 #[derive(Default)]
-struct UsedNames {
-    names: Vec<Atom>,
+pub(super) struct Prepass {
+    /// Identifiers that could clash with the handler's parameter names.
+    handler_like: Vec<Atom>,
+    /// Names assigned anywhere (`x = …`, `x++`): not constants.
+    pub(super) reassigned: Vec<Atom>,
 }
 
-impl UsedNames {
-    fn contains(&self, name: &str) -> bool {
-        self.names.iter().any(|n| n == name)
+impl Prepass {
+    fn uses(&self, name: &str) -> bool {
+        self.handler_like.iter().any(|n| n == name)
     }
 }
 
-impl Visit for UsedNames {
+impl Visit for Prepass {
     fn visit_ident(&mut self, ident: &Ident) {
-        self.names.push(ident.sym.clone());
+        if ident.sym.starts_with("event")
+            || ident.sym.starts_with("api")
+            || ident.sym.starts_with("postLogin")
+        {
+            self.handler_like.push(ident.sym.clone());
+        }
+    }
+
+    fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
+        if let Some(binding) = assign.left.as_simple().and_then(|s| s.as_ident()) {
+            self.reassigned.push(binding.id.sym.clone());
+        }
+        assign.visit_children_with(self);
+    }
+
+    fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
+        if let swc_ecma_ast::Expr::Ident(ident) = &*update.arg {
+            self.reassigned.push(ident.sym.clone());
+        }
+        update.visit_children_with(self);
     }
 }

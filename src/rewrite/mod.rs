@@ -19,7 +19,7 @@ pub mod trivia;
 mod user;
 mod walk;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use swc_atoms::Atom;
 use swc_ecma_ast::Ident;
@@ -110,8 +110,6 @@ struct Rewriter<'s> {
     /// Non-arrow functions entered below the rule body: they rebind `this` and `arguments`.
     binding_depth: usize,
     flow: Flow,
-    /// Expressions whose value is discarded (expression statements and `forEach` bodies).
-    unused: HashSet<Span>,
     callback_uses: usize,
 }
 
@@ -137,7 +135,6 @@ impl<'s> Rewriter<'s> {
             depth: 0,
             binding_depth: 0,
             flow: Flow::default(),
-            unused: HashSet::new(),
             callback_uses: 0,
         }
     }

@@ -69,37 +69,45 @@ impl Rewriter<'_> {
         }
     }
 
-    fn mark_unused(&mut self, expr: &Expr) {
-        let expr = unparen(expr);
-        self.unused.insert(self.span(expr.span()));
-        if let Expr::Seq(seq) = expr {
-            for e in &seq.exprs {
-                self.mark_unused(e);
-            }
+    /// Visits an expression whose value is thrown away, so that assignments in it may become
+    /// calls that return nothing.
+    fn visit_discarded(&mut self, expr: &Expr) {
+        match unparen(expr) {
+            Expr::Assign(assign) => self.assignment(assign, true),
+            Expr::Seq(seq) => seq.exprs.iter().for_each(|e| self.visit_discarded(e)),
+            _ => expr.visit_with(self),
         }
     }
 
     /// `list.forEach((x) => context.idToken[x] = true)`: the arrow's value is discarded.
-    fn mark_for_each_body(&mut self, call: &swc_ecma_ast::CallExpr) {
+    fn visit_for_each(&mut self, call: &swc_ecma_ast::CallExpr) -> bool {
         let Callee::Expr(callee) = &call.callee else {
-            return;
+            return false;
         };
-        let Expr::Member(member) = &**callee else {
-            return;
+        let is_for_each = matches!(&**callee, Expr::Member(member)
+            if matches!(&member.prop, MemberProp::Ident(p) if &*p.sym == "forEach"));
+        let Some((arrow, body)) = call.args.first().and_then(|arg| match &*arg.expr {
+            Expr::Arrow(arrow) => match &*arrow.body {
+                ArrowFunctionBody::Expr(body) => Some((arrow, body)),
+                ArrowFunctionBody::FunctionBody(_) => None,
+            },
+            _ => None,
+        }) else {
+            return false;
         };
-        let is_for_each =
-            matches!(&member.prop, swc_ecma_ast::MemberProp::Ident(p) if &*p.sym == "forEach");
-        if let (true, Some(arg)) = (is_for_each, call.args.first()) {
-            if let Expr::Arrow(arrow) = &*arg.expr {
-                if let ArrowFunctionBody::Expr(body) = &*arrow.body {
-                    self.mark_unused(body);
-                }
-            }
+        if !is_for_each {
+            return false;
         }
+        callee.visit_with(self);
+        self.enter_function(scope::arrow_names(arrow), false, |this| {
+            arrow.params.visit_with(this);
+            this.visit_discarded(body);
+        });
+        call.args[1..].iter().for_each(|a| a.visit_with(self));
+        true
     }
 
-    fn assignment(&mut self, assign: &AssignExpr) {
-        let unused = self.unused.contains(&self.span(assign.span));
+    fn assignment(&mut self, assign: &AssignExpr, unused: bool) {
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 if let Some(chain) = chain::flatten_member(member, self.offsets) {
@@ -249,8 +257,7 @@ impl Visit for Rewriter<'_> {
         if let Some(call) = self.as_callback_call(&stmt.expr) {
             return self.callback_statement(self.span(stmt.span), call, false);
         }
-        self.mark_unused(&stmt.expr);
-        stmt.visit_children_with(self);
+        self.visit_discarded(&stmt.expr);
     }
 
     fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
@@ -291,12 +298,11 @@ impl Visit for Rewriter<'_> {
             Expr::Call(call) => {
                 if self.as_callback_call(expr).is_some() {
                     self.callback_in_expression(call);
-                } else if !self.require_call(call) {
-                    self.mark_for_each_body(call);
+                } else if !self.require_call(call) && !self.visit_for_each(call) {
                     call.visit_children_with(self);
                 }
             }
-            Expr::Assign(assign) => self.assignment(assign),
+            Expr::Assign(assign) => self.assignment(assign, false),
             Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
             Expr::Update(update) => self.update(update),
             _ => expr.visit_children_with(self),

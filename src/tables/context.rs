@@ -137,7 +137,7 @@ pub static CONTEXT_READS: &[(&str, ContextRead)] = &[
 pub static TOKEN_MEMBERS: &[&str] = &["idToken", "accessToken"];
 
 /// The longest table entry that is a prefix of `keys`, and how many keys it covers.
-pub fn longest_match<'k>(keys: &[&'k str]) -> Option<(usize, &'static ContextRead)> {
+pub fn longest_match(keys: &[&str]) -> Option<(usize, &'static ContextRead)> {
     let mut path = String::new();
     let mut best = None;
     for (depth, key) in keys.iter().enumerate() {
