@@ -4,7 +4,7 @@
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::registry::Severity;
-use crate::span::{indentation_at, line_start, Span};
+use crate::span::{indentation_at, line_start, newline_of, Span};
 
 pub const MARKER_PREFIX: &str = "// TODO(rules2actions ";
 
@@ -42,6 +42,7 @@ pub fn marker_edits(
     if marked.is_empty() {
         return Vec::new();
     }
+    let newline = newline_of(source);
     marked.sort_by_key(|f| f.span.start);
     // Statements nest, so one sweep with a stack of open statements finds every finding's
     // enclosing statements, innermost last.
@@ -51,6 +52,7 @@ pub fn marker_edits(
     let mut open: Vec<Span> = Vec::new();
     let mut placed: Vec<(usize, String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut warned = std::collections::HashSet::new();
     for finding in marked {
         let at = finding.span.start;
         while next < sorted.len() && sorted[next].start <= at {
@@ -74,8 +76,13 @@ pub fn marker_edits(
             })
             .unwrap_or(fallback);
         let line = line_start(source, anchor);
+        // A warning repeated word for word needs one marker, at its first place.
+        let message = marker_text(finding);
+        if finding.severity() == Severity::Warning && !warned.insert(message) {
+            continue;
+        }
         let text = format!(
-            "{}{}\n",
+            "{}{}{newline}",
             indentation_at(source, anchor),
             marker_text(finding)
         );

@@ -35,6 +35,8 @@ pub struct RuleFunction {
     pub function: Box<Function>,
     /// From `async`/`function` to the closing `}`, in the original text.
     pub span: Span,
+    /// The rule's whole expression, including any parentheses around the function.
+    pub outer: Span,
 }
 
 /// Byte offsets of a swc span, given where the parsed text started in the original.
@@ -115,9 +117,13 @@ fn classify_script(script: Script, offsets: Offsets) -> Parsed {
     match body.pop() {
         Some(Stmt::Decl(Decl::Fn(decl))) => Parsed::Rule(RuleFunction {
             span: offsets.span(decl.function.span),
+            outer: offsets.span(decl.function.span),
             function: decl.function,
         }),
-        Some(Stmt::Expr(stmt)) => rule_from_expr(*stmt.expr, offsets),
+        Some(Stmt::Expr(stmt)) => {
+            let outer = offsets.span(stmt.expr.span());
+            rule_from_expr(*stmt.expr, outer, offsets)
+        }
         _ => Parsed::Other,
     }
 }
@@ -131,18 +137,23 @@ fn classify_expression(script: Script, offsets: Offsets) -> Parsed {
         return Parsed::Other;
     }
     match *stmt.expr {
-        Expr::Seq(mut seq) if seq.exprs.len() == 2 => rule_from_expr(*seq.exprs.remove(1), offsets),
+        Expr::Seq(mut seq) if seq.exprs.len() == 2 => {
+            let rule = seq.exprs.remove(1);
+            let outer = offsets.span(rule.span());
+            rule_from_expr(*rule, outer, offsets)
+        }
         _ => Parsed::Other,
     }
 }
 
-fn rule_from_expr(expr: Expr, offsets: Offsets) -> Parsed {
+fn rule_from_expr(expr: Expr, outer: Span, offsets: Offsets) -> Parsed {
     match expr {
         Expr::Fn(fn_expr) => Parsed::Rule(RuleFunction {
             span: offsets.span(fn_expr.function.span),
+            outer,
             function: fn_expr.function,
         }),
-        Expr::Paren(paren) => rule_from_expr(*paren.expr, offsets),
+        Expr::Paren(paren) => rule_from_expr(*paren.expr, outer, offsets),
         _ => Parsed::Other,
     }
 }
@@ -152,7 +163,11 @@ fn is_action_export(stmt: &Stmt) -> bool {
     let Stmt::Expr(expr_stmt) = stmt else {
         return false;
     };
-    let Expr::Assign(assign) = &*expr_stmt.expr else {
+    let mut expr = &*expr_stmt.expr;
+    while let Expr::Paren(paren) = expr {
+        expr = &paren.expr;
+    }
+    let Expr::Assign(assign) = expr else {
         return false;
     };
     let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left else {
@@ -205,6 +220,8 @@ mod tests {
             parse_rule("function (a) {}\n(x)"),
             Ok((Parsed::Other, _))
         ));
+        let wrapped = "(exports.onExecutePostLogin = async (event, api) => {});";
+        assert!(matches!(parse_rule(wrapped), Ok((Parsed::Action, _))));
     }
 
     #[test]

@@ -93,8 +93,8 @@ codes! {
         "`callback` is used as a value or inside an expression; not converted",
         "The callback is passed to another function, stored in a variable, or called inside a larger\nexpression. Only `callback(...);` and `return callback(...);` statements are converted.";
     ErrorValueOfUnknownType = "R2A104", "error-value-of-unknown-type", Warning,
-        "`callback` receives a value whose type is not known; the Action denies with its message",
-        "Rule:\n    return callback(err);\nAction:\n    return api.access.deny(err?.message ?? String(err));\n\nIn Rules a null or undefined first argument meant success. The Action always denies. Check that\nthe value can never be empty here, or add the check.";
+        "`callback` receives an error of an unknown kind; the Action denies with its message",
+        "Rule:\n    return callback(buildError(user));\nAction:\n    return api.access.deny(((error) => error?.message ?? String(error))(buildError(event.user)));\n\nThe first argument is neither a literal, `new Error(...)`, `new UnauthorizedError(...)` nor a\nvariable. In Rules an empty value meant success; the Action always denies. Check that the value\nis never empty here. (A plain variable such as `err` is converted to a check at run time.)";
     CodeAfterCallback = "R2A105", "code-after-callback", Warning,
         "Code after this callback ran in the Rule but no longer runs in the Action",
         "`callback(...)` did not stop the rule: statements after it still ran. The Action returns at\nthat point, which is what the rule meant in almost every case, but side effects after the call\n(logging, HTTP calls) no longer happen.";
@@ -195,7 +195,7 @@ codes! {
         "Use module-scope variables for helpers, or `api.cache` for values that should survive between\nexecutions.";
     UnauthorizedErrorOutsideCallback = "R2A903", "unauthorized-error-outside-callback", Error,
         "`UnauthorizedError` does not exist in Actions",
-        "Only `callback(new UnauthorizedError(message))` is converted. Other uses (throwing it, storing\nit) must become `return api.access.deny(message)` by hand.";
+        "`callback(new UnauthorizedError(message))` becomes `return api.access.deny(message)` and any\nother `new UnauthorizedError(message)` becomes `new Error(message)`. Other uses (`instanceof`\nchecks, passing the class around) must be rewritten by hand.";
 }
 
 impl Code {

@@ -61,6 +61,15 @@ impl<'a> LineIndex<'a> {
     }
 }
 
+/// The line ending new lines should use: the file's own, `\r\n` or `\n`.
+pub fn newline_of(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
 /// Offset of the first byte of the line that contains `offset`.
 pub fn line_start(text: &str, offset: usize) -> usize {
     text[..offset].rfind('\n').map_or(0, |i| i + 1)

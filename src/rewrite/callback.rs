@@ -15,7 +15,9 @@
 //! ```
 //! `return callback(null, user, context)` becomes `return;`, and a final success call is
 //! dropped. Errors (`new UnauthorizedError(m)`, `new Error(m)`, a string) deny with the message;
-//! UnauthorizedError also reports `R2A101` because the error code changes.
+//! UnauthorizedError also reports `R2A101` because the error code changes. A variable that may
+//! hold an error or nothing (`callback(err)`) denies only when it is set, as in Rules:
+//! `return err ? api.access.deny(err.message ?? String(err)) : undefined;`.
 //!
 //! Refused: calls inside nested functions (`R2A102`, asynchronous rules), the callback used as a
 //! value or inside a larger expression (`R2A103`), and calls that hand on a different user or
@@ -35,6 +37,8 @@ enum Outcome {
     Success,
     /// The `api.access.deny` argument.
     Deny(String),
+    /// A variable that holds an error or nothing.
+    DenyIfSet(String),
 }
 
 impl Rewriter<'_> {
@@ -59,12 +63,15 @@ impl Rewriter<'_> {
                 call_span,
                 "`callback` hands on a different user or context object",
             );
-            call.args.iter().for_each(|a| a.visit_with(self));
-            return;
+            return self.visit_error_argument(call);
         }
         let deny = match self.outcome(call) {
             Outcome::Success => None,
             Outcome::Deny(reason) => Some(format!("{}.access.deny({reason})", self.api)),
+            Outcome::DenyIfSet(error) => Some(format!(
+                "{error} ? {}.access.deny({error}.message ?? String({error})) : undefined",
+                self.api
+            )),
         };
         let flow = self.flow;
         let replacement = match (deny, is_return) {
@@ -178,20 +185,12 @@ impl Rewriter<'_> {
                 }
                 Outcome::Deny(reason)
             }
-            Expr::Ident(ident) => {
+            Expr::Ident(ident) if self.catch_params.contains(&ident.sym) => {
                 let name = self.rewritten(error);
-                if !self.catch_params.contains(&ident.sym) {
-                    self.report(
-                        Finding::new(
-                            Code::ErrorValueOfUnknownType,
-                            self.span(ident.span),
-                            format!("if `{name}` is null or undefined the Rule allowed the login; the Action denies"),
-                        )
-                        .with_help(format!("guard the call: `if ({name}) return {}.access.deny(...)`", self.api)),
-                    );
-                }
                 Outcome::Deny(format!("{name}?.message ?? String({name})"))
             }
+            // An empty error meant success, so the Action decides at run time, as the Rule did.
+            Expr::Ident(_) => Outcome::DenyIfSet(self.rewritten(error)),
             _ => {
                 let value = self.rewritten(error);
                 self.report_at(

@@ -104,10 +104,10 @@ impl Rewriter<'_> {
             self.event, self.api
         );
         self.replace(Span::new(rule.span.start, body_span.start), handler);
-        let after = trivia::skip_trivia(self.source, rule.span.end);
+        let after = trivia::skip_trivia(self.source, rule.outer.end);
         if !self.source[after..].starts_with(';') {
             self.edits
-                .push(crate::edit::Edit::insert(rule.span.end, ";"));
+                .push(crate::edit::Edit::insert(rule.outer.end, ";"));
         }
         self.insert_sandbox_requires(rule.span.start);
     }

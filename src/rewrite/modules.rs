@@ -27,6 +27,7 @@ use super::Rewriter;
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::registry::Code;
+use crate::span::newline_of;
 use crate::tables::modules::{is_core_module, sandbox_global, split_versioned};
 
 impl Rewriter<'_> {
@@ -122,9 +123,10 @@ impl Rewriter<'_> {
             .iter()
             .map(|g| {
                 format!(
-                    "const {} = require({});\n",
+                    "const {} = require({});{}",
                     g.name,
-                    self.string_literal(g.package)
+                    self.string_literal(g.package),
+                    newline_of(self.source)
                 )
             })
             .collect();

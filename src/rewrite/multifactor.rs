@@ -34,7 +34,7 @@ use super::walk::unparen;
 use super::Rewriter;
 use crate::finding::Finding;
 use crate::registry::Code;
-use crate::span::indentation_at;
+use crate::span::{indentation_at, newline_of};
 
 const DUO_OPTIONS: &[&str] = &["ikey", "skey", "host", "username"];
 
@@ -139,25 +139,26 @@ impl<'s> Rewriter<'s> {
                 .iter()
                 .any(|(c, o)| !c.is_empty() || !o.ends_with(','));
         let replacement = if multiline || has_comments {
-            let mut out = format!("{api}.multifactor.enable({provider}, {{\n");
+            let nl = newline_of(self.source);
+            let mut out = format!("{api}.multifactor.enable({provider}, {{{nl}");
             for comment in &leading {
-                out.push_str(&format!("{prop_indent}{comment}\n"));
+                out.push_str(&format!("{prop_indent}{comment}{nl}"));
             }
             out.push_str(&format!(
-                "{prop_indent}allowRememberBrowser: {remember},{remember_comment}\n"
+                "{prop_indent}allowRememberBrowser: {remember},{remember_comment}{nl}"
             ));
             if !options.is_empty() {
-                out.push_str(&format!("{prop_indent}providerOptions: {{\n"));
+                out.push_str(&format!("{prop_indent}providerOptions: {{{nl}"));
                 for (comments, option) in &options {
                     for comment in comments.iter() {
-                        out.push_str(&format!("{prop_indent}{unit}{comment}\n"));
+                        out.push_str(&format!("{prop_indent}{unit}{comment}{nl}"));
                     }
-                    out.push_str(&format!("{prop_indent}{unit}{option}\n"));
+                    out.push_str(&format!("{prop_indent}{unit}{option}{nl}"));
                 }
-                out.push_str(&format!("{prop_indent}}},\n"));
+                out.push_str(&format!("{prop_indent}}},{nl}"));
             }
             for comment in &trailing {
-                out.push_str(&format!("{prop_indent}{comment}\n"));
+                out.push_str(&format!("{prop_indent}{comment}{nl}"));
             }
             out.push_str(&format!("{statement_indent}}})"));
             out

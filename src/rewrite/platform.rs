@@ -8,7 +8,8 @@
 //! Action: unchanged, with `R2A902` and `R2A901` and their markers. Asynchronous metadata
 //! updates and caching have rewrites of their own; these findings mark what is left.
 
-use swc_ecma_ast::Ident;
+use swc_ecma_ast::{Expr, Ident, NewExpr};
+use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::Rewriter;
@@ -57,6 +58,26 @@ impl Rewriter<'_> {
         };
         self.report(Finding::new(code, span, message).with_help(help));
         true
+    }
+
+    /// `new UnauthorizedError(m)` outside a callback call becomes `new Error(m)`.
+    pub(super) fn new_expression(&mut self, new: &NewExpr) {
+        let Expr::Ident(class) = &*new.callee else {
+            return new.visit_children_with(self);
+        };
+        if !self.is_global(class, "UnauthorizedError") {
+            return new.visit_children_with(self);
+        }
+        self.report(
+            Finding::new(
+                Code::UnauthorizedBecomesAccessDenied,
+                self.span(new.span),
+                "`UnauthorizedError` becomes `Error`: a login that fails with it returns `error=access_denied`, not `error=unauthorized`",
+            )
+            .with_help("where the error ends the login, prefer `return api.access.deny(message)`"),
+        );
+        self.replace(self.span(class.span), "Error");
+        new.args.visit_with(self);
     }
 
     pub(super) fn this_or_arguments(&mut self, span: Span, name: &str) {

@@ -305,6 +305,7 @@ impl Visit for Rewriter<'_> {
             Expr::Assign(assign) => self.assignment(assign, false),
             Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
             Expr::Update(update) => self.update(update),
+            Expr::New(new) => self.new_expression(new),
             _ => expr.visit_children_with(self),
         }
     }

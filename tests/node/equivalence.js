@@ -13,6 +13,9 @@ const actionText = fs.readFileSync(actionFile, 'utf8');
 
 class UnauthorizedError extends Error {}
 
+// Both runs of a scenario must see the same clock.
+Date.now = () => 1767225600000;
+
 // Rules and Actions log freely; only the report may reach stdout.
 for (const level of ['log', 'info', 'warn', 'error', 'debug']) console[level] = () => {};
 
