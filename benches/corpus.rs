@@ -34,8 +34,9 @@ fn main() {
     let bytes: usize = inputs.iter().map(Vec::len).sum();
     let megabytes = bytes as f64 / 1_000_000.0;
 
-    let (parse, migrate, converted) = with_big_stack(|| {
+    let (parse, floor, migrate, converted) = with_big_stack(|| {
         let mut parse = Duration::MAX;
+        let mut floor = Duration::MAX;
         let mut migrate = Duration::MAX;
         let mut converted = 0;
         for _ in 0..ROUNDS {
@@ -47,6 +48,15 @@ fn main() {
             parse = parse.min(started.elapsed());
             assert_eq!(parsed, inputs.len());
 
+            // Two parses of the same text: the cost of parse + validation with no rewriting.
+            let started = Instant::now();
+            for bytes in &inputs {
+                let text = std::str::from_utf8(bytes).expect("UTF-8");
+                let _ = parse_rule(text);
+                let _ = parse_rule(text);
+            }
+            floor = floor.min(started.elapsed());
+
             let started = Instant::now();
             converted = inputs
                 .iter()
@@ -54,8 +64,22 @@ fn main() {
                 .count();
             migrate = migrate.min(started.elapsed());
         }
-        (parse, migrate, converted)
+        (parse, floor, migrate, converted)
     });
+
+    let parallel = (0..ROUNDS)
+        .map(|_| {
+            let started = Instant::now();
+            let produced = rules2actions::migrate::migrate_rules(&inputs)
+                .iter()
+                .filter(|m| m.output().is_some())
+                .count();
+            assert_eq!(produced, converted);
+            started.elapsed()
+        })
+        .min()
+        .expect("rounds");
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
 
     let report = |label: &str, time: Duration| {
         let seconds = time.as_secs_f64();
@@ -67,15 +91,19 @@ fn main() {
         );
     };
     println!(
-        "{} rules ({} distinct), {:.2} MB, best of {ROUNDS} rounds, one thread",
+        "{} rules ({} distinct), {:.2} MB, best of {ROUNDS} rounds",
         inputs.len(),
         corpus.len(),
         megabytes
     );
     report("swc parse only", parse);
+    report("parse twice", floor);
     report("migrate end to end", migrate);
+    report(&format!("migrate, {threads} threads"), parallel);
     println!(
-        "migrate / parse: {:.2}x   ({converted} Actions produced)",
-        migrate.as_secs_f64() / parse.as_secs_f64()
+        "migrate / parse: {:.2}x on one thread, {:.2}x on {threads} threads (two parses alone: {:.2}x); {converted} Actions produced",
+        migrate.as_secs_f64() / parse.as_secs_f64(),
+        parallel.as_secs_f64() / parse.as_secs_f64(),
+        floor.as_secs_f64() / parse.as_secs_f64()
     );
 }

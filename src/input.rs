@@ -44,6 +44,9 @@ pub fn check_complexity(text: &str) -> Result<(), Refusal> {
             ),
         });
     }
+    if within_limits_by_count(text.as_bytes()) {
+        return Ok(());
+    }
     match nesting_scan(text.as_bytes()) {
         None => Ok(()),
         Some((at, what)) => Err(Refusal {
@@ -60,6 +63,7 @@ const MAX_LABEL_RUN: usize = 100;
 const CHAIN_WORD_LEN: usize = 16;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum Class {
     Open,
     Close,
@@ -92,6 +96,20 @@ static CLASSES: [Class; 256] = {
     }
     table
 };
+
+/// Counts are upper bounds on every run the scan measures, so when no count reaches its limit
+/// the scan cannot fail, and most rules never need it. Counting is branch-free.
+fn within_limits_by_count(bytes: &[u8]) -> bool {
+    let (mut opening, mut operators, mut colons) = (0u32, 0u32, 0u32);
+    for &b in bytes {
+        let class = CLASSES[b as usize];
+        opening += u32::from(class == Class::Open);
+        colons += u32::from(class == Class::Colon);
+        operators += u32::from(class == Class::Operator);
+    }
+    let limit = MAX_NESTING as u32;
+    opening <= limit && operators + colons <= limit && colons <= MAX_LABEL_RUN as u32
+}
 
 /// A byte-level upper bound on how deeply the parser will recurse: where and what is too deep.
 /// Brackets are counted even in strings and comments: a false refusal is acceptable, a stack

@@ -8,7 +8,7 @@ use crate::parse::{check_script, parse_rule, Parsed};
 use crate::registry::{Code, Severity};
 use crate::rewrite::{self, rewrite};
 use crate::span::{line_start, Span};
-use crate::stack::with_big_stack;
+use crate::stack::{with_big_stack, RULE_THREAD_STACK};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
@@ -101,12 +101,31 @@ pub fn migrate_rule(bytes: &[u8]) -> Migration {
     with_big_stack(|| migrate_on_this_thread(bytes))
 }
 
-/// Migrates many rules on one big-stack thread, in order.
+/// Migrates many rules on every core, each worker on a big-stack thread; results keep the
+/// order of `inputs`.
 pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B]) -> Vec<Migration> {
-    with_big_stack(|| {
-        inputs
-            .iter()
-            .map(|bytes| migrate_on_this_thread(bytes.as_ref()))
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(inputs.len().max(1));
+    let chunk = inputs.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| {
+                std::thread::Builder::new()
+                    .name("rules2actions-worker".into())
+                    .stack_size(RULE_THREAD_STACK)
+                    .spawn_scoped(scope, move || {
+                        part.iter()
+                            .map(|bytes| migrate_on_this_thread(bytes.as_ref()))
+                            .collect::<Vec<_>>()
+                    })
+                    .expect("spawn a worker thread")
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     })
 }
