@@ -1,8 +1,12 @@
 //! The binary as a user runs it: exit codes, stdout and stderr, snapshotted together.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use common::snapshot_settings;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_rules2actions");
 
@@ -38,14 +42,6 @@ impl Run {
     }
 }
 
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
-
 /// A scratch folder holding the named rules.
 fn workspace(rules: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -69,7 +65,7 @@ fn single_clean_rule_prints_the_action_and_exits_0() {
     assert!(run
         .stdout
         .starts_with("exports.onExecutePostLogin = async (event, api) => {"));
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__single_clean_rule", run.transcript());
 }
 
@@ -78,7 +74,7 @@ fn warnings_are_rendered_but_exit_0() {
     let dir = workspace(&[("verified.js", REVIEW_RULE)]);
     let run = run(&["migrate", "verified.js", "--color", "never"], dir.path());
     assert_eq!(run.code, 0);
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__warning_rule", run.transcript());
 }
 
@@ -87,7 +83,7 @@ fn manual_work_exits_1() {
     let dir = workspace(&[("session.js", MANUAL_RULE)]);
     let run = run(&["migrate", "session.js", "--color", "never"], dir.path());
     assert_eq!(run.code, 1);
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__manual_rule", run.transcript());
 }
 
@@ -100,7 +96,7 @@ fn syntax_error_exits_2_with_a_diagnostic_and_no_output() {
     let run = run(&["migrate", "broken.js", "--color", "never"], dir.path());
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__syntax_error", run.transcript());
 }
 
@@ -142,7 +138,7 @@ fn diff_prints_a_unified_diff() {
         dir.path(),
     );
     assert_eq!(run.code, 0);
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__diff", run.stdout);
 }
 
@@ -200,7 +196,7 @@ fn out_writes_actions_and_never_overwrites_silently() {
     );
     assert_eq!(forced.code, 0);
     assert_eq!(fs::read_to_string(&written).unwrap(), action);
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__out_first_run", first.transcript());
 }
 
@@ -241,7 +237,7 @@ fn explain_prints_a_code_and_rejects_unknown_ones() {
         list.stdout.lines().count(),
         rules2actions::registry::REGISTRY.len()
     );
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("cli__explain_r2a101", known.transcript());
 }
 

@@ -1,41 +1,13 @@
 //! Every corpus rule: an insta snapshot of input, findings and output, plus the invariants
 //! that hold for every generated Action.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{corpus, snapshot_settings};
 
 use rules2actions::parse::check_script;
 use rules2actions::report::plain_findings;
 use rules2actions::{migrate_rule, Migration, Outcome};
-
-fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .expect("rule-corpus exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let bytes = fs::read(&p).expect("readable rule");
-            (p, bytes)
-        })
-        .collect()
-}
-
-fn name(path: &Path) -> String {
-    path.file_stem().unwrap().to_string_lossy().into_owned()
-}
-
-fn settings() -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings
-}
 
 fn status(migration: &Migration) -> &'static str {
     migration.status().label()
@@ -73,10 +45,10 @@ fn corpus_snapshots() {
         "the corpus holds {} rules",
         corpus.len()
     );
-    let _guard = settings().bind_to_scope();
-    for (path, bytes) in &corpus {
+    let _guard = snapshot_settings().bind_to_scope();
+    for (name, bytes) in &corpus {
         let migration = migrate_rule(bytes);
-        insta::assert_snapshot!(format!("corpus__{}", name(path)), document(&migration));
+        insta::assert_snapshot!(format!("corpus__{name}"), document(&migration));
     }
 }
 
@@ -85,7 +57,7 @@ fn corpus_snapshots() {
 fn corpus_summary() {
     let mut lines = Vec::new();
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-    for (path, bytes) in corpus() {
+    for (name, bytes) in corpus() {
         let migration = migrate_rule(&bytes);
         *counts.entry(status(&migration)).or_default() += 1;
         let codes: std::collections::BTreeSet<&str> =
@@ -93,42 +65,42 @@ fn corpus_summary() {
         let codes: Vec<&str> = codes.into_iter().collect();
         lines.push(format!(
             "{:<48} {:<18} {}",
-            name(&path),
+            name,
             status(&migration),
             codes.join(" ")
         ));
     }
     let totals: Vec<String> = counts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
     let summary = format!("{}\n\n{}\n", totals.join(", "), lines.join("\n"));
-    let _guard = settings().bind_to_scope();
+    let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("corpus_summary", summary);
 }
 
 #[test]
 fn every_action_reparses_and_is_stable_when_migrated_again() {
-    for (path, bytes) in corpus() {
+    for (name, bytes) in corpus() {
         let first = migrate_rule(&bytes);
         let Some(action) = first.output() else {
-            panic!("{} failed: {:?}", path.display(), first.findings);
+            panic!("{} failed: {:?}", name, first.findings);
         };
-        check_script(action).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        check_script(action).unwrap_or_else(|e| panic!("{}: {e:?}", name));
         let second = migrate_rule(action.as_bytes());
-        assert_eq!(second.outcome, Outcome::AlreadyAction, "{}", path.display());
-        assert_eq!(second.output(), Some(action), "{}", path.display());
+        assert_eq!(second.outcome, Outcome::AlreadyAction, "{}", name);
+        assert_eq!(second.output(), Some(action), "{}", name);
     }
 }
 
 /// Comments are part of what reviewers read: none may disappear.
 #[test]
 fn every_comment_survives() {
-    for (path, bytes) in corpus() {
+    for (name, bytes) in corpus() {
         let migration = migrate_rule(&bytes);
         let output = migration.output().expect("converted");
         for comment in comments(&migration.source) {
             assert!(
                 output.contains(comment.trim_end()),
                 "{}: lost comment {comment:?}",
-                path.display()
+                name
             );
         }
     }
@@ -138,7 +110,7 @@ fn every_comment_survives() {
 /// insertions (markers, `require`s) add whole lines.
 #[test]
 fn untouched_lines_keep_their_bytes() {
-    for (path, bytes) in corpus() {
+    for (name, bytes) in corpus() {
         let migration = migrate_rule(&bytes);
         let output = migration.output().expect("converted");
         let source = migration.source.as_str();
@@ -160,13 +132,13 @@ fn untouched_lines_keep_their_bytes() {
                 assert!(
                     remaining.any(|out| out == text),
                     "{}: untouched line changed or moved: {text:?}",
-                    path.display()
+                    name
                 );
                 checked += 1;
             }
             line_start = line_end;
         }
-        assert!(checked > 0, "{}", path.display());
+        assert!(checked > 0, "{}", name);
     }
 }
 

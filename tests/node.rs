@@ -1,27 +1,19 @@
 //! Node.js runs what the tool writes: every Action passes `node --check`, and Rules and their
 //! Actions behave the same over generated scenarios.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use rules2actions::registry::Code;
 use rules2actions::{migrate_rule, Migration, Status};
 
 fn corpus() -> Vec<(String, Migration)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus");
-    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "js"))
-        .collect();
-    paths.sort();
-    paths
+    common::corpus()
         .into_iter()
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
-            (name, migrate_rule(&fs::read(&p).unwrap()))
-        })
+        .map(|(name, bytes)| (name, migrate_rule(&bytes)))
         .collect()
 }
 

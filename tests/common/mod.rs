@@ -1,0 +1,33 @@
+//! Helpers shared by the integration tests.
+
+#![allow(dead_code)] // each test crate uses its own subset
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Every rule of `rule-corpus/`, sorted by name: `(name, bytes)`.
+pub fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus");
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .expect("rule-corpus exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "js"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&p).expect("readable rule"))
+        })
+        .collect()
+}
+
+/// Snapshots live in `snapshots/`, named without the test module.
+pub fn snapshot_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings
+}
