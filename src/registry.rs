@@ -123,6 +123,9 @@ codes! {
     UnofficialMapping = "R2A206", "unofficial-mapping", Warning,
         "The Actions equivalent used here is not documented by Auth0",
         "The member is undocumented in Rules and the equivalent used comes from community tooling (for\nexample `context.locale` to `event.transaction.locale`). Test it before relying on it.";
+    ProtocolValueAbsent = "R2A207", "protocol-value-absent", Error,
+        "Actions never report this protocol value, so code that checks for it does not run",
+        "`event.transaction.protocol` is never `redirect-callback` or `delegation`. A rule that\nresumed after a redirect in a `context.protocol === 'redirect-callback'` branch must move that\ncode into `exports.onContinuePostLogin`; delegation no longer exists.";
 
     UpstreamIdpToken = "R2A301", "upstream-idp-token", Error,
         "Upstream identity-provider tokens are not available in Actions",

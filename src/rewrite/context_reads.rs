@@ -13,14 +13,16 @@
 //! writes other than claims, `multifactor` and `primaryUser` (`R2A204`). Objects whose keys
 //! change shape (`request.geoip`, `stats`) are converted with `R2A205` when read whole.
 
-use swc_ecma_ast::{AssignExpr, UnaryExpr, UpdateExpr};
+use swc_ecma_ast::{AssignExpr, Str, UnaryExpr, UpdateExpr};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::{self, Chain};
 use super::{Param, Rewriter};
 use crate::finding::Finding;
 use crate::registry::Code;
-use crate::tables::context::{longest_match, Children, ContextRead, TOKEN_MEMBERS};
+use crate::tables::context::{
+    longest_match, Children, ContextRead, PROTOCOLS_ABSENT_IN_ACTIONS, TOKEN_MEMBERS,
+};
 
 impl Rewriter<'_> {
     pub(super) fn context_read(&mut self, chain: &Chain<'_>) {
@@ -85,6 +87,16 @@ impl Rewriter<'_> {
                 };
                 let replacement = format!("{}.{target}", self.event);
                 let span = chain.prefix_span(depth);
+                if path == "authentication.methods" && self.source.contains("timestamp") {
+                    self.report(
+                        Finding::new(
+                            Code::ShapeChanges,
+                            span,
+                            "`timestamp` of an authentication method is an ISO-8601 string in Actions, a number in Rules",
+                        )
+                        .with_help("compare with `new Date(method.timestamp).valueOf()`"),
+                    );
+                }
                 if let Some(code) = finding {
                     let caveat = match code {
                         Code::ShapeChanges => "whose keys or type differ from the Rules value",
@@ -126,6 +138,24 @@ impl Rewriter<'_> {
             key.visit_with(self);
         }
         assign.right.visit_with(self);
+    }
+
+    /// `'redirect-callback'` and `'delegation'` were `context.protocol` values that Actions never
+    /// report: a comparison with them is always false after the migration.
+    pub(super) fn string_literal_read(&mut self, literal: &Str) {
+        let Some(value) = literal.value.as_atom() else {
+            return;
+        };
+        if PROTOCOLS_ABSENT_IN_ACTIONS.contains(&value.as_str()) {
+            self.report(
+                Finding::new(
+                    Code::ProtocolValueAbsent,
+                    self.span(literal.span),
+                    format!("`event.transaction.protocol` is never `{value}`: this comparison is always false in the Action"),
+                )
+                .with_help("move the resumed-login code into `exports.onContinuePostLogin`"),
+            );
+        }
     }
 
     pub(super) fn delete(&mut self, unary: &UnaryExpr) {

@@ -12,11 +12,12 @@
 //! IdP tokens in `user.identities[i]` (`R2A301`) and changes to the user object (`R2A302`).
 //! Properties missing from the Actions reference are converted with `R2A303`.
 
-use swc_ecma_ast::AssignExpr;
+use swc_ecma_ast::{AssignExpr, Expr};
 use swc_ecma_visit::VisitWith;
 
-use super::chain::Chain;
-use super::Rewriter;
+use super::chain::{self, Chain};
+use super::walk::unparen;
+use super::{Param, Rewriter};
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIRECTS};
@@ -58,6 +59,27 @@ impl Rewriter<'_> {
                     format!("`user.{key}` is not in the Actions `event.user` reference"),
                 )
                 .with_help(help),
+            );
+        }
+    }
+
+    /// `!user.app_metadata`: true in Rules for users without metadata, never true in Actions.
+    pub(super) fn metadata_presence_test(&mut self, tested: &Expr) {
+        let Some(chain) = chain::flatten(unparen(tested), self.offsets) else {
+            return;
+        };
+        let key = chain.static_key(0).filter(|_| chain.links.len() == 1);
+        let Some(key @ ("app_metadata" | "user_metadata")) = key else {
+            return;
+        };
+        if self.param(chain.root) == Some(Param::User) {
+            self.report(
+                Finding::new(
+                    Code::ShapeChanges,
+                    chain.span(),
+                    format!("`event.user.{key}` is never undefined in Actions, so this test is always false"),
+                )
+                .with_help("test for the keys the rule needs instead"),
             );
         }
     }

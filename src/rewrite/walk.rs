@@ -4,9 +4,9 @@ use swc_common::Spanned;
 use swc_ecma_ast::{
     ArrowExpr, ArrowFunctionBody, AssignExpr, AssignTarget, BlockStmt, BreakStmt, Callee,
     CatchClause, ClassDecl, ClassExpr, Constructor, ContinueStmt, DoWhileStmt, Expr, ExprStmt,
-    FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, MemberProp, OptChainBase,
-    ParamOrTsParamProp, Prop, ReturnStmt, SimpleAssignTarget, Stmt, UnaryOp, VarDeclarator,
-    WhileStmt,
+    FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, Lit, MemberProp,
+    OptChainBase, ParamOrTsParamProp, Prop, ReturnStmt, SimpleAssignTarget, Stmt, UnaryOp,
+    VarDeclarator, WhileStmt,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -304,8 +304,13 @@ impl Visit for Rewriter<'_> {
             }
             Expr::Assign(assign) => self.assignment(assign, false),
             Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
+            Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
+                self.metadata_presence_test(&unary.arg);
+                unary.visit_children_with(self);
+            }
             Expr::Update(update) => self.update(update),
             Expr::New(new) => self.new_expression(new),
+            Expr::Lit(Lit::Str(literal)) => self.string_literal_read(literal),
             _ => expr.visit_children_with(self),
         }
     }

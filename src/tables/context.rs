@@ -133,6 +133,9 @@ pub static CONTEXT_READS: &[(&str, ContextRead)] = &[
     ),
 ];
 
+/// `context.protocol` values of Rules that `event.transaction.protocol` never takes.
+pub static PROTOCOLS_ABSENT_IN_ACTIONS: &[&str] = &["redirect-callback", "delegation"];
+
 /// Top-level members that are written, not read: their handling lives in the write rewrites.
 pub static TOKEN_MEMBERS: &[&str] = &["idToken", "accessToken"];
 

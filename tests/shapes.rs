@@ -1,0 +1,45 @@
+//! Source shapes that must survive conversion exactly: line endings, byte-order marks and
+//! parenthesized rules.
+
+use rules2actions::{migrate_rule, Outcome};
+
+fn convert(text: &str) -> String {
+    match migrate_rule(text.as_bytes()).outcome {
+        Outcome::Converted(output) => output,
+        other => panic!("not converted: {other:?}"),
+    }
+}
+
+#[test]
+fn crlf_rules_keep_crlf_everywhere() {
+    let rule = "function (user, context, callback) {\r\n  if (context.sessionID) {\r\n    _.noop();\r\n  }\r\n  callback(null, user, context);\r\n}\r\n";
+    let output = convert(rule);
+    assert!(output.contains("// TODO(rules2actions R2A201)"));
+    assert!(output.contains("require('lodash');\r\n"));
+    assert_eq!(
+        output.matches('\n').count(),
+        output.matches("\r\n").count(),
+        "{output:?}"
+    );
+}
+
+#[test]
+fn byte_order_mark_is_kept() {
+    let output = convert(
+        "\u{feff}function (user, context, callback) {\n  callback(null, user, context);\n}\n",
+    );
+    assert!(output.starts_with("\u{feff}exports.onExecutePostLogin = async (event, api) => {"));
+}
+
+#[test]
+fn parenthesized_rules_convert_and_stay_stable() {
+    let output = convert("(function (u, c, cb) {\n  c.idToken['https://a.example.com/x'] = 1;\n  cb(null, u, c);\n})\n");
+    assert_eq!(
+        output,
+        "(exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://a.example.com/x', 1);\n});\n"
+    );
+    assert_eq!(
+        migrate_rule(output.as_bytes()).outcome,
+        Outcome::AlreadyAction
+    );
+}
