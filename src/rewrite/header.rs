@@ -109,7 +109,7 @@ impl Rewriter<'_> {
             self.edits
                 .push(crate::edit::Edit::insert(rule.outer.end, ";"));
         }
-        self.insert_sandbox_requires(rule.span.start);
+        self.insert_sandbox_requires(rule.outer.start);
     }
 
     /// `var user = …` in the rule body redeclares the parameter itself.
