@@ -47,5 +47,8 @@ fn parenthesized_rules_convert_and_stay_stable() {
 #[test]
 fn requires_go_before_a_parenthesized_rule() {
     let output = convert("(function (user, context, callback) {\n  var id = uuid.v4();\n  callback(null, user, context);\n})\n");
-    assert!(output.starts_with("const uuid = require('uuid');\n(exports.onExecutePostLogin"), "{output}");
+    assert!(
+        output.starts_with("const uuid = require('uuid');\n(exports.onExecutePostLogin"),
+        "{output}"
+    );
 }
