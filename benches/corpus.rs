@@ -33,6 +33,7 @@ fn main() {
     let inputs: Vec<Vec<u8>> = corpus.iter().cycle().take(target).cloned().collect();
     let bytes: usize = inputs.iter().map(Vec::len).sum();
     let megabytes = bytes as f64 / 1_000_000.0;
+    let options = rules2actions::Options::default();
 
     let (parse, floor, migrate, converted) = with_big_stack(|| {
         let mut parse = Duration::MAX;
@@ -60,7 +61,7 @@ fn main() {
             let started = Instant::now();
             converted = inputs
                 .iter()
-                .filter(|b| migrate_on_this_thread(b).output().is_some())
+                .filter(|b| migrate_on_this_thread(b, &options).output().is_some())
                 .count();
             migrate = migrate.min(started.elapsed());
         }
@@ -70,7 +71,7 @@ fn main() {
     let parallel = (0..ROUNDS)
         .map(|_| {
             let started = Instant::now();
-            let produced = rules2actions::migrate::migrate_rules(&inputs)
+            let produced = rules2actions::migrate::migrate_rules(&inputs, &options)
                 .iter()
                 .filter(|m| m.output().is_some())
                 .count();

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rules2actions::registry::{Code, REGISTRY};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
-use rules2actions::{migrate::migrate_rules, Migration, Status};
+use rules2actions::{migrate::migrate_rules, ClaimsPolicy, Migration, Options, Status};
 
 #[derive(Parser)]
 #[command(
@@ -48,9 +48,19 @@ struct MigrateArgs {
     /// Replace Actions in DIR that differ from the new output
     #[arg(long, requires = "out")]
     force: bool,
+    /// How non-namespaced claims are judged: `enforced` (the tenant drops them, an error) or
+    /// `relaxed` (the tenant accepts them, a warning)
+    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
+    claims_policy: ClaimsPolicyArg,
     /// When to color diagnostics and diffs
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ClaimsPolicyArg {
+    Enforced,
+    Relaxed,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,7 +184,13 @@ fn migrate(args: MigrateArgs) -> ExitCode {
             }
         }
     }
-    let migrations = migrate_rules(&sources);
+    let options = Options {
+        claims_policy: match args.claims_policy {
+            ClaimsPolicyArg::Enforced => ClaimsPolicy::Enforced,
+            ClaimsPolicyArg::Relaxed => ClaimsPolicy::Relaxed,
+        },
+    };
+    let migrations = migrate_rules(&sources, &options);
     let single_file = args.paths.len() == 1 && args.paths[0].is_file() && readable.len() == 1;
     let inputs: BTreeSet<PathBuf> = readable
         .iter()

@@ -9,6 +9,7 @@ pub mod finding;
 pub mod input;
 pub mod markers;
 pub mod migrate;
+pub mod options;
 pub mod parse;
 pub mod registry;
 pub mod report;
@@ -18,3 +19,4 @@ pub mod stack;
 pub mod tables;
 
 pub use migrate::{migrate_rule, Dependency, Migration, Outcome, Status};
+pub use options::{ClaimsPolicy, Options};

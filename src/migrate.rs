@@ -4,6 +4,7 @@ use crate::edit::{apply, Edit};
 use crate::finding::Finding;
 use crate::input::{check_complexity, decode};
 use crate::markers::marker_edits;
+use crate::options::Options;
 use crate::parse::{check_script, parse_rule, Parsed};
 use crate::registry::{Code, Severity};
 use crate::rewrite::{self, rewrite};
@@ -98,12 +99,16 @@ impl Migration {
 
 /// Migrates one rule, on a thread whose stack fits the nesting cap.
 pub fn migrate_rule(bytes: &[u8]) -> Migration {
-    with_big_stack(|| migrate_on_this_thread(bytes))
+    migrate_rule_with(bytes, &Options::default())
+}
+
+pub fn migrate_rule_with(bytes: &[u8], options: &Options) -> Migration {
+    with_big_stack(|| migrate_on_this_thread(bytes, options))
 }
 
 /// Migrates many rules on every core, each worker on a big-stack thread; results keep the
 /// order of `inputs`.
-pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B]) -> Vec<Migration> {
+pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B], options: &Options) -> Vec<Migration> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(inputs.len().max(1));
@@ -117,7 +122,7 @@ pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B]) -> Vec<Migration> {
                     .stack_size(RULE_THREAD_STACK)
                     .spawn_scoped(scope, move || {
                         part.iter()
-                            .map(|bytes| migrate_on_this_thread(bytes.as_ref()))
+                            .map(|bytes| migrate_on_this_thread(bytes.as_ref(), options))
                             .collect::<Vec<_>>()
                     })
                     .expect("spawn a worker thread")
@@ -131,7 +136,7 @@ pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B]) -> Vec<Migration> {
 }
 
 /// The caller guarantees a stack large enough for `input::MAX_NESTING`.
-pub fn migrate_on_this_thread(bytes: &[u8]) -> Migration {
+pub fn migrate_on_this_thread(bytes: &[u8], options: &Options) -> Migration {
     let text = match decode(bytes) {
         Ok(text) => text,
         Err(refusal) => {
@@ -142,10 +147,10 @@ pub fn migrate_on_this_thread(bytes: &[u8]) -> Migration {
             );
         }
     };
-    migrate_text(text)
+    migrate_text(text, options)
 }
 
-fn migrate_text(text: &str) -> Migration {
+fn migrate_text(text: &str, options: &Options) -> Migration {
     let source = text.to_string();
     if let Err(refusal) = check_complexity(text) {
         return Migration::failed(
@@ -194,7 +199,7 @@ fn migrate_text(text: &str) -> Migration {
         return Migration::failed(source, problem);
     }
 
-    let result = rewrite(text, &rule, offsets);
+    let result = rewrite(text, &rule, offsets, options);
     let mut findings = result.findings;
     findings.sort_by_key(|f| (f.span.start, f.code));
     let dependencies = result

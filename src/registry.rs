@@ -137,15 +137,15 @@ codes! {
         "This `user` property is not in the Actions `event.user` reference",
         "The property (an identity-provider attribute at the root of the profile, or `permissions`)\nis not documented on `event.user`. It was converted to `event.user.<name>`; check that it is\npresent for your connections.";
 
-    RestrictedClaim = "R2A401", "restricted-claim", Warning,
+    RestrictedClaim = "R2A401", "restricted-claim", Error,
         "Auth0 silently ignores this restricted claim name",
         "Claims such as `roles`, `permissions`, `groups`, `sub` or `aud` cannot be set by Actions; the\ncall succeeds but the claim is not added. Use a namespaced name such as\n`https://example.com/roles`.";
-    ReservedNamespace = "R2A402", "reserved-namespace", Warning,
+    ReservedNamespace = "R2A402", "reserved-namespace", Error,
         "Claims namespaced under auth0.com, webtask.io or webtask.run are silently dropped",
         "Auth0 ignores custom claims whose namespace is on auth0.com, webtask.io or webtask.run. Use a\nnamespace on a domain you own.";
-    NonNamespacedClaim = "R2A403", "non-namespaced-claim", Warning,
+    NonNamespacedClaim = "R2A403", "non-namespaced-claim", Error,
         "Non-namespaced claim: dropped by tenants that enforce claim namespacing",
-        "Tenants with \"Custom claims must be namespaced\" enabled drop claims whose name is not a URL.\nSince 2022 other tenants accept them, but they are ignored on access tokens for Auth0 APIs.\nKeep the name only if the applications read it.";
+        "Reported under `--claims-policy enforced` (the default). Tenants with \"Custom claims must be\nnamespaced\" enabled, and every Rules tenant before July 2022, drop claims whose name is not a\nURL: the Action calls `setCustomClaim`, and the claim silently never reaches the token.\nNamespace it (`--namespace https://example.com/` does it for you), or switch the tenant and\nuse `--claims-policy relaxed`. OIDC profile claims such as `picture` are exempt.";
     ClaimReadBack = "R2A404", "claim-read-back", Error,
         "Reading a claim back from `context.idToken` / `context.accessToken` is not possible in Actions",
         "Actions have no getter for claims set earlier. Pass the value with\n`api.transaction.setMetadata(key, value)` and read `event.transaction.metadata[key]` instead.";
@@ -157,7 +157,10 @@ codes! {
         "Only `context.idToken[key] = value;` and `context.idToken.key = value;` statements (and the\nsame for `context.accessToken`) are converted. Compound assignments, assignments whose value is\nused, and whole-object replacement are left for a human.";
     ClaimNameNotChecked = "R2A407", "claim-name-not-checked", Info,
         "The claim name is computed; its namespace could not be checked",
-        "The claim is converted, but its name is only known at run time, so the checks for restricted\nnames and namespaces could not run.";
+        "The claim is converted, but its name is only known at run time (a variable, a loop value, or a\nsecret such as `configuration.NAMESPACE`), so the checks for restricted names and namespaces\ncould not run.";
+    NonNamespacedClaimAppears = "R2A408", "non-namespaced-claim-appears", Warning,
+        "Non-namespaced claim on a tenant that accepts them: tokens now carry it",
+        "Reported under `--claims-policy relaxed`. The tenant accepts non-namespaced claims, so the\nAction adds a claim that tokens from an enforcing Rules pipeline never carried. Applications\nthat see it for the first time may behave differently. On access tokens for Auth0's own APIs\n(`/api/v2`, `/mfa`, `/userinfo` audiences) such claims are still ignored.";
 
     SecretRequired = "R2A501", "secret-required", Info,
         "`configuration` value becomes an Action secret",

@@ -25,6 +25,7 @@ use super::chain::{Chain, Key};
 use super::walk::unparen;
 use super::Rewriter;
 use crate::finding::Finding;
+use crate::options::ClaimsPolicy;
 use crate::registry::Code;
 use crate::tables::claims::{classify, ClaimName};
 
@@ -80,11 +81,11 @@ impl Rewriter<'_> {
         );
         let key_span = key.key_span.unwrap_or(chain.prefix_span(2));
         let Some(name) = name else {
-            return self.report_at(
-                Code::ClaimNameNotChecked,
-                key_span,
-                "the claim name is computed at run time, so its namespace cannot be checked",
-            );
+            let message = match self.key_secret(&key.key) {
+                Some(secret) => format!("the claim name comes from the secret `{secret}`, unknown until deployment, so its namespace cannot be checked"),
+                None => "the claim name is computed at run time, so its namespace cannot be checked".to_string(),
+            };
+            return self.report_at(Code::ClaimNameNotChecked, key_span, message);
         };
         let (code, message, help) = match classify(&name) {
             ClaimName::Accepted => return,
@@ -98,11 +99,18 @@ impl Rewriter<'_> {
                 format!("`{name}` uses a namespace Auth0 reserves: the claim never reaches the token"),
                 "use a namespace on a domain you own",
             ),
-            ClaimName::NotNamespaced => (
-                Code::NonNamespacedClaim,
-                format!("`{name}` is not namespaced: tenants that enforce namespacing drop it"),
-                "namespace it (`https://example.com/<name>`) unless your applications read this exact name",
-            ),
+            ClaimName::NotNamespaced => match self.options.claims_policy {
+                ClaimsPolicy::Enforced => (
+                    Code::NonNamespacedClaim,
+                    format!("`{name}` is not namespaced: a tenant that enforces namespacing drops it"),
+                    "namespace it (`https://example.com/<name>`), or use `--claims-policy relaxed` if the tenant accepts it",
+                ),
+                ClaimsPolicy::Relaxed => (
+                    Code::NonNamespacedClaimAppears,
+                    format!("`{name}` is not namespaced: tokens now carry it, and Auth0 APIs ignore it on access tokens"),
+                    "check that applications expect this claim",
+                ),
+            },
         };
         self.report(Finding::new(code, key_span, message).with_help(help));
     }
@@ -131,6 +139,25 @@ impl Rewriter<'_> {
         }
     }
 
+    /// The secret a computed claim name starts with: `configuration.NAMESPACE + 'roles'`, or a
+    /// constant initialised from one.
+    fn key_secret(&self, key: &Key<'_>) -> Option<String> {
+        let Key::Computed(expr) = key else {
+            return None;
+        };
+        let mut expr = unparen(expr);
+        loop {
+            expr = match expr {
+                Expr::Bin(bin) if bin.op == BinaryOp::Add => unparen(&bin.left),
+                Expr::Tpl(tpl) if tpl.quasis.first().is_some_and(|q| q.raw.is_empty()) => {
+                    unparen(tpl.exprs.first()?)
+                }
+                Expr::Ident(ident) => return self.secret_constants.get(&ident.sym).cloned(),
+                expr => return configuration_key(expr),
+            };
+        }
+    }
+
     /// `const NS = 'https://…'` (or a `var`/`let` never assigned again) in the rule body.
     pub(super) fn collect_constants(&mut self, stmts: &[Stmt], reassigned: &[Atom]) {
         for stmt in stmts {
@@ -147,8 +174,25 @@ impl Rewriter<'_> {
                 }
                 if let Some(value) = self.constant_string(init) {
                     self.constants.insert(name.clone(), value);
+                } else if let Some(secret) = configuration_key(unparen(init)) {
+                    self.secret_constants.insert(name.clone(), secret);
                 }
             }
         }
+    }
+}
+
+/// `X` in `configuration.X`.
+fn configuration_key(expr: &Expr) -> Option<String> {
+    let Expr::Member(member) = expr else {
+        return None;
+    };
+    match (&*member.obj, &member.prop) {
+        (Expr::Ident(root), swc_ecma_ast::MemberProp::Ident(prop))
+            if &*root.sym == "configuration" =>
+        {
+            Some(prop.sym.to_string())
+        }
+        _ => None,
     }
 }

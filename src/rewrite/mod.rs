@@ -11,6 +11,7 @@ mod context_reads;
 mod header;
 mod modules;
 mod multifactor;
+mod objects;
 mod platform;
 mod primary_user;
 mod scope;
@@ -26,6 +27,7 @@ use swc_ecma_ast::Ident;
 
 use crate::edit::{apply_within, Edit};
 use crate::finding::Finding;
+use crate::options::Options;
 use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
 use crate::span::Span;
@@ -46,8 +48,8 @@ pub struct Rewrite {
 
 pub use header::signature_problem;
 
-pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets) -> Rewrite {
-    let mut rewriter = Rewriter::new(source, offsets, rule);
+pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets, options: &Options) -> Rewrite {
+    let mut rewriter = Rewriter::new(source, offsets, rule, options.clone());
     rewriter.run(rule);
     Rewrite {
         edits: rewriter.edits,
@@ -87,6 +89,7 @@ struct Flow {
 
 struct Rewriter<'s> {
     source: &'s str,
+    options: Options,
     offsets: Offsets,
     params: RuleParams,
     /// Names of the handler's `(event, api)` parameters.
@@ -102,6 +105,8 @@ struct Rewriter<'s> {
     internal_error: Option<String>,
     /// String constants declared once in the rule body, for checking claim names.
     constants: HashMap<Atom, String>,
+    /// Constants initialised from `configuration.X`: claim names built from them are unknown.
+    secret_constants: HashMap<Atom, String>,
     /// Declared names per scope; index 0 is the rule function itself.
     scopes: Vec<Vec<Atom>>,
     catch_params: Vec<Atom>,
@@ -114,9 +119,10 @@ struct Rewriter<'s> {
 }
 
 impl<'s> Rewriter<'s> {
-    fn new(source: &'s str, offsets: Offsets, rule: &RuleFunction) -> Self {
+    fn new(source: &'s str, offsets: Offsets, rule: &RuleFunction, options: Options) -> Self {
         Rewriter {
             source,
+            options,
             offsets,
             params: RuleParams::default(),
             event: "event".into(),
@@ -130,6 +136,7 @@ impl<'s> Rewriter<'s> {
             statements: Vec::new(),
             internal_error: None,
             constants: HashMap::new(),
+            secret_constants: HashMap::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
             depth: 0,

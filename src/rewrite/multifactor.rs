@@ -29,7 +29,7 @@ use swc_common::Spanned;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ObjectLit, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::VisitWith;
 
-use super::trivia::comments_in;
+use super::objects::property_comments;
 use super::walk::unparen;
 use super::Rewriter;
 use crate::finding::Finding;
@@ -46,14 +46,6 @@ struct Entry<'a> {
     leading: Vec<&'a str>,
     /// Comments after the property on its own line.
     trailing: Vec<&'a str>,
-}
-
-/// Comments in the text after a property: those on its line, then the rest.
-fn split_after_property(gap: &str) -> (Vec<&str>, Vec<&str>) {
-    match gap.find('\n') {
-        Some(newline) => (comments_in(&gap[..newline]), comments_in(&gap[newline..])),
-        None => (comments_in(gap), Vec::new()),
-    }
 }
 
 impl<'s> Rewriter<'s> {
@@ -118,7 +110,7 @@ impl<'s> Rewriter<'s> {
                 key => options.push((&entry.leading, format!("{key}: {value},{trailing}"))),
             }
         }
-        let trailing = self.closing_comments(object);
+        let (_, trailing) = property_comments(self.source, object, self.offsets);
         let (remember, remember_comment) = remember.unwrap_or_else(|| {
             self.report(
                 Finding::new(
@@ -177,22 +169,11 @@ impl<'s> Rewriter<'s> {
         self.replace(self.span(assign.span), replacement);
     }
 
-    /// The object's properties with their leading comments, or why they cannot be converted.
+    /// The object's properties with their comments, or why they cannot be converted.
     fn multifactor_entries(&self, object: &ObjectLit) -> Result<Vec<Entry<'s>>, String> {
-        let mut entries: Vec<Entry<'s>> = Vec::new();
-        let mut gap_start = self.span(object.span).start + 1;
-        for prop in &object.props {
-            let prop_span = self.span(prop.span());
-            let gap = &self.source[gap_start..prop_span.start];
-            let leading = match entries.last_mut() {
-                Some(previous) => {
-                    let (same_line, rest) = split_after_property(gap);
-                    previous.trailing = same_line;
-                    rest
-                }
-                None => comments_in(gap),
-            };
-            gap_start = prop_span.end;
+        let (comments, _) = property_comments(self.source, object, self.offsets);
+        let mut entries = Vec::new();
+        for (prop, comments) in object.props.iter().zip(comments) {
             let PropOrSpread::Prop(prop) = prop else {
                 return Err("the object uses a spread".into());
             };
@@ -220,33 +201,11 @@ impl<'s> Rewriter<'s> {
             entries.push(Entry {
                 key,
                 value,
-                leading,
-                trailing: Vec::new(),
+                leading: comments.leading,
+                trailing: comments.trailing,
             });
         }
-        if let Some(last) = entries.last_mut() {
-            last.trailing = split_after_property(self.closing_gap(object)).0;
-        }
         Ok(entries)
-    }
-
-    /// The text between the last property and the closing `}`.
-    fn closing_gap(&self, object: &ObjectLit) -> &'s str {
-        let object_span = self.span(object.span);
-        let from = object
-            .props
-            .last()
-            .map_or(object_span.start + 1, |p| self.span(p.span()).end);
-        &self.source[from..object_span.end.saturating_sub(1).max(from)]
-    }
-
-    /// Comments on their own lines before the closing `}`.
-    fn closing_comments(&self, object: &ObjectLit) -> Vec<&'s str> {
-        let gap = self.closing_gap(object);
-        match object.props.is_empty() {
-            true => comments_in(gap),
-            false => split_after_property(gap).1,
-        }
     }
 
     fn refuse_multifactor(&mut self, assign: &AssignExpr, why: &str) {
