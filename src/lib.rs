@@ -18,5 +18,5 @@ pub mod span;
 pub mod stack;
 pub mod tables;
 
-pub use migrate::{migrate_rule, Dependency, Migration, Outcome, Status};
+pub use migrate::{migrate_rule, migrate_rule_with, Dependency, Migration, Outcome, Status};
 pub use options::{ClaimsPolicy, Options};

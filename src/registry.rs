@@ -158,6 +158,9 @@ codes! {
     ClaimNameNotChecked = "R2A407", "claim-name-not-checked", Info,
         "The claim name is computed; its namespace could not be checked",
         "The claim is converted, but its name is only known at run time (a variable, a loop value, or a\nsecret such as `configuration.NAMESPACE`), so the checks for restricted names and namespaces\ncould not run.";
+    ClaimsObjectReplaced = "R2A409", "claims-object-replaced", Warning,
+        "The rule replaced the whole claims object; the Action sets each claim",
+        "Rule:\n    context.idToken = { 'https://example.com/a': 1, 'https://example.com/b': 2 };\nAction:\n    api.idToken.setCustomClaim('https://example.com/a', 1);\n    api.idToken.setCustomClaim('https://example.com/b', 2);\n\nReplacing the object may have dropped claims that earlier rules set (Auth0 never documented\nit); Actions can only add claims. Check the tokens when earlier rules also set claims.";
     NonNamespacedClaimAppears = "R2A408", "non-namespaced-claim-appears", Warning,
         "Non-namespaced claim on a tenant that accepts them: tokens now carry it",
         "Reported under `--claims-policy relaxed`. The tenant accepts non-namespaced claims, so the\nAction adds a claim that tokens from an enforcing Rules pipeline never carried. Applications\nthat see it for the first time may behave differently. On access tokens for Auth0's own APIs\n(`/api/v2`, `/mfa`, `/userinfo` audiences) such claims are still ignored.";

@@ -251,3 +251,28 @@ fn usage_errors_exit_2() {
     );
     assert_eq!(run(&["frobnicate"], dir.path()).code, 2);
 }
+
+#[test]
+fn claims_policy_decides_whether_non_namespaced_claims_need_manual_work() {
+    let rule = "function (user, context, callback) {\n  context.idToken.favorite_color = 'blue';\n  callback(null, user, context);\n}\n";
+    let dir = workspace(&[("color.js", rule)]);
+    let enforced = run(&["migrate", "color.js", "--color", "never"], dir.path());
+    assert_eq!(enforced.code, 1);
+    assert!(enforced.stderr.contains("R2A403"), "{}", enforced.stderr);
+    let relaxed = run(
+        &[
+            "migrate",
+            "color.js",
+            "--claims-policy",
+            "relaxed",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(relaxed.code, 0);
+    assert!(relaxed.stderr.contains("R2A408"), "{}", relaxed.stderr);
+    for output in [&enforced.stdout, &relaxed.stdout] {
+        assert!(output.contains("api.idToken.setCustomClaim('favorite_color', 'blue');"));
+    }
+}

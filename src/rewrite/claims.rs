@@ -18,22 +18,55 @@
 //! (`R2A406`). `context.accessToken.scope` is left for the scopes rewrite (`R2A204`).
 
 use swc_atoms::Atom;
-use swc_ecma_ast::{AssignExpr, AssignOp, BinaryOp, Decl, Expr, Lit, Pat, Stmt, VarDeclKind};
+use swc_common::Spanned;
+use swc_ecma_ast::{
+    AssignExpr, AssignOp, BinaryOp, CallExpr, Callee, Decl, Expr, Lit, MemberProp, ObjectLit, Pat,
+    Prop, PropName, PropOrSpread, Stmt, VarDeclKind,
+};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::{Chain, Key};
+use super::objects::property_comments;
 use super::walk::unparen;
-use super::Rewriter;
+use super::{Rewriter, Value};
 use crate::finding::Finding;
 use crate::options::ClaimsPolicy;
 use crate::registry::Code;
+use crate::span::{indentation_at, newline_of, Span};
 use crate::tables::claims::{classify, ClaimName};
+use crate::tables::context::TOKEN_MEMBERS;
+
+/// One property of an object of claims.
+enum ObjectClaim<'e> {
+    KeyValue(&'e PropName, &'e Expr),
+    Shorthand(&'e swc_ecma_ast::Ident),
+}
+
+/// A claim's name as written: its source text, and its value when it is known statically.
+struct ClaimKey<'e> {
+    text: String,
+    name: Option<String>,
+    span: Span,
+    computed: Option<&'e Expr>,
+}
 
 impl Rewriter<'_> {
-    pub(super) fn claim_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, unused: bool) {
+    pub(super) fn claim_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
         let token = chain.static_key(0).unwrap_or_default().to_string();
         let refusal = match chain.links.len() {
-            1 => Some(format!("`context.{token}` is replaced as a whole object")),
+            1 => match (value, unparen(&assign.right)) {
+                (Value::Statement(statement), Expr::Object(object))
+                    if assign.op == AssignOp::Assign =>
+                {
+                    match self.set_claims_from_object(&token, object, statement, true) {
+                        Ok(()) => return,
+                        Err(why) => Some(why),
+                    }
+                }
+                _ => Some(format!(
+                    "`context.{token}` is replaced with something other than an object literal"
+                )),
+            },
             2 if token == "accessToken" && chain.static_key(1) == Some("scope") => {
                 return self.context_write_not_converted(assign, chain);
             }
@@ -41,53 +74,228 @@ impl Rewriter<'_> {
                 "compound assignment `{}` to a claim",
                 assign.op.as_str()
             )),
-            2 if !unused => Some("the value of this claim assignment is used".to_string()),
+            2 if value == Value::Used => {
+                Some("the value of this claim assignment is used".to_string())
+            }
             2 => None,
             _ => Some(format!(
                 "a nested property of a `context.{token}` claim is written"
             )),
         };
         if let Some(why) = refusal {
-            self.report(
-                Finding::new(
-                    Code::ClaimWriteNotConverted,
-                    self.span(assign.span),
-                    format!("not converted: {why}"),
-                )
-                .with_help(format!(
-                    "write one `{}.{token}.setCustomClaim(name, value);` statement per claim",
-                    self.api
-                )),
-            );
+            self.refuse_claim_write(self.span(assign.span), &token, &why);
             for key in chain.computed_keys() {
                 key.visit_with(self);
             }
             return assign.right.visit_with(self);
         }
 
-        let key = &chain.links[1];
-        let (key_text, name) = match (&key.key, key.key_span) {
-            (Key::Static(name), Some(literal)) => {
-                (self.text(literal).to_string(), Some(name.to_string()))
-            }
-            (Key::Static(name), None) => (self.string_literal(name), Some(name.to_string())),
-            (Key::Computed(expr), _) => (self.rewritten(expr), self.constant_string(expr)),
+        let link = &chain.links[1];
+        let key = match (&link.key, link.key_span) {
+            (Key::Static(name), Some(literal)) => ClaimKey {
+                text: self.text(literal).to_string(),
+                name: Some(name.to_string()),
+                span: literal,
+                computed: None,
+            },
+            (Key::Static(name), None) => ClaimKey {
+                text: self.string_literal(name),
+                name: Some(name.to_string()),
+                span: chain.prefix_span(2),
+                computed: None,
+            },
+            (Key::Computed(expr), span) => ClaimKey {
+                text: self.rewritten(expr),
+                name: self.constant_string(expr),
+                span: span.unwrap_or(chain.prefix_span(2)),
+                computed: Some(expr),
+            },
         };
         let value = self.rewritten(&assign.right);
         let span = self.span(assign.span);
         self.replace(
             span,
-            format!("{}.{token}.setCustomClaim({key_text}, {value})", self.api),
+            format!("{}.{token}.setCustomClaim({}, {value})", self.api, key.text),
         );
-        let key_span = key.key_span.unwrap_or(chain.prefix_span(2));
-        let Some(name) = name else {
-            let message = match self.key_secret(&key.key) {
+        self.check_claim_name(&key);
+    }
+
+    /// `Object.assign(context.idToken, {...})` as a statement.
+    pub(super) fn claims_object_assign(&mut self, call: &CallExpr, statement: Span) -> bool {
+        let Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let is_object_assign = matches!(&**callee, Expr::Member(m)
+            if matches!(&*m.obj, Expr::Ident(o) if self.is_global(o, "Object"))
+                && matches!(&m.prop, MemberProp::Ident(p) if &*p.sym == "assign"));
+        let Some(token) = call.args.first().and_then(|a| self.token_object(&a.expr)) else {
+            return false;
+        };
+        if !is_object_assign {
+            return false;
+        }
+        let sources: Vec<&ObjectLit> = call.args[1..]
+            .iter()
+            .filter_map(|a| match (a.spread, unparen(&a.expr)) {
+                (None, Expr::Object(object)) => Some(object),
+                _ => None,
+            })
+            .collect();
+        let result = if sources.len() + 1 == call.args.len() && sources.len() == 1 {
+            self.set_claims_from_object(token, sources[0], statement, false)
+        } else {
+            Err("`Object.assign` takes something other than one object literal".to_string())
+        };
+        if let Err(why) = result {
+            self.refuse_claim_write(statement, token, &why);
+            call.args[1..].iter().for_each(|a| a.visit_with(self));
+        }
+        true
+    }
+
+    /// `idToken` or `accessToken` when `expr` is exactly `context.idToken` / `context.accessToken`.
+    fn token_object(&self, expr: &Expr) -> Option<&'static str> {
+        let chain = super::chain::flatten(unparen(expr), self.offsets)?;
+        if self.param(chain.root) != Some(super::Param::Context) || chain.links.len() != 1 {
+            return None;
+        }
+        let key = chain.static_key(0)?;
+        TOKEN_MEMBERS.iter().copied().find(|t| *t == key)
+    }
+
+    /// Replaces `statement` with one `setCustomClaim` per property of `object`. A leading
+    /// `...context.<token>` keeps the claims already set, which Actions always do.
+    fn set_claims_from_object(
+        &mut self,
+        token: &str,
+        object: &ObjectLit,
+        statement: Span,
+        replaces_object: bool,
+    ) -> Result<(), String> {
+        let mut keeps_existing = false;
+        let mut entries = Vec::new();
+        for (index, prop) in object.props.iter().enumerate() {
+            match prop {
+                PropOrSpread::Spread(spread)
+                    if index == 0 && self.token_object(&spread.expr) == Some(token_name(token)) =>
+                {
+                    keeps_existing = true;
+                }
+                PropOrSpread::Spread(_) => return Err("the object spreads another object".into()),
+                PropOrSpread::Prop(prop) => match &**prop {
+                    Prop::KeyValue(kv) => {
+                        entries.push((index, ObjectClaim::KeyValue(&kv.key, &kv.value)))
+                    }
+                    Prop::Shorthand(ident) => entries.push((index, ObjectClaim::Shorthand(ident))),
+                    _ => return Err("the object has a method or accessor".into()),
+                },
+            }
+        }
+        if entries.is_empty() {
+            return Err(format!(
+                "`context.{token}` is replaced with an empty object"
+            ));
+        }
+        let (comments, closing) = property_comments(self.source, object, self.offsets);
+        let indent = indentation_at(self.source, statement.start).to_string();
+        let nl = newline_of(self.source);
+        let mut lines: Vec<String> = Vec::new();
+        let mut keys = Vec::new();
+        for (index, entry) in entries {
+            let (key, value) = match entry {
+                ObjectClaim::Shorthand(ident) => {
+                    let span = self.span(ident.span);
+                    let key = ClaimKey {
+                        text: self.string_literal(&ident.sym),
+                        name: Some(ident.sym.to_string()),
+                        span,
+                        computed: None,
+                    };
+                    (key, self.rewritten(&Expr::Ident(ident.clone())))
+                }
+                ObjectClaim::KeyValue(name, value) => (self.claim_key(name), self.rewritten(value)),
+            };
+            lines.extend(comments[index].leading.iter().map(|c| c.to_string()));
+            let trailing: String = comments[index]
+                .trailing
+                .iter()
+                .map(|c| format!(" {c}"))
+                .collect();
+            lines.push(format!(
+                "{}.{token}.setCustomClaim({}, {value});{trailing}",
+                self.api, key.text
+            ));
+            keys.push(key);
+        }
+        lines.extend(closing.iter().map(|c| c.to_string()));
+        self.replace(statement, lines.join(&format!("{nl}{indent}")));
+        if replaces_object && !keeps_existing {
+            self.report(Finding::new(
+                Code::ClaimsObjectReplaced,
+                statement,
+                format!("`context.{token}` was replaced as a whole; the Action sets each claim and keeps claims set earlier"),
+            ));
+        }
+        for key in &keys {
+            self.check_claim_name(key);
+        }
+        Ok(())
+    }
+
+    fn claim_key<'e>(&mut self, name: &'e PropName) -> ClaimKey<'e> {
+        let span = self.span(name.span());
+        match name {
+            PropName::Ident(ident) => ClaimKey {
+                text: self.string_literal(&ident.sym),
+                name: Some(ident.sym.to_string()),
+                span,
+                computed: None,
+            },
+            PropName::Str(literal) => ClaimKey {
+                text: self.text(span).to_string(),
+                name: literal.value.as_atom().map(|a| a.to_string()),
+                span,
+                computed: None,
+            },
+            PropName::Computed(computed) => ClaimKey {
+                text: self.rewritten(&computed.expr),
+                name: self.constant_string(&computed.expr),
+                span: self.span(computed.expr.span()),
+                computed: Some(&computed.expr),
+            },
+            PropName::Num(_) | PropName::BigInt(_) => ClaimKey {
+                text: self.string_literal(self.text(span)),
+                name: Some(self.text(span).to_string()),
+                span,
+                computed: None,
+            },
+        }
+    }
+
+    fn refuse_claim_write(&mut self, span: Span, token: &str, why: &str) {
+        self.report(
+            Finding::new(
+                Code::ClaimWriteNotConverted,
+                span,
+                format!("not converted: {why}"),
+            )
+            .with_help(format!(
+                "write one `{}.{token}.setCustomClaim(name, value);` statement per claim",
+                self.api
+            )),
+        );
+    }
+
+    /// Restricted names, reserved namespaces and non-namespaced claims, from the name alone.
+    fn check_claim_name(&mut self, key: &ClaimKey<'_>) {
+        let Some(name) = &key.name else {
+            let message = match key.computed.and_then(|expr| self.key_secret(expr)) {
                 Some(secret) => format!("the claim name comes from the secret `{secret}`, unknown until deployment, so its namespace cannot be checked"),
                 None => "the claim name is computed at run time, so its namespace cannot be checked".to_string(),
             };
-            return self.report_at(Code::ClaimNameNotChecked, key_span, message);
+            return self.report_at(Code::ClaimNameNotChecked, key.span, message);
         };
-        let (code, message, help) = match classify(&name) {
+        let (code, message, help) = match classify(name) {
             ClaimName::Accepted => return,
             ClaimName::Restricted => (
                 Code::RestrictedClaim,
@@ -112,7 +320,7 @@ impl Rewriter<'_> {
                 ),
             },
         };
-        self.report(Finding::new(code, key_span, message).with_help(help));
+        self.report(Finding::new(code, key.span, message).with_help(help));
     }
 
     /// The value of a claim-name expression built only from literals and string constants.
@@ -141,10 +349,7 @@ impl Rewriter<'_> {
 
     /// The secret a computed claim name starts with: `configuration.NAMESPACE + 'roles'`, or a
     /// constant initialised from one.
-    fn key_secret(&self, key: &Key<'_>) -> Option<String> {
-        let Key::Computed(expr) = key else {
-            return None;
-        };
+    fn key_secret(&self, expr: &Expr) -> Option<String> {
         let mut expr = unparen(expr);
         loop {
             expr = match expr {
@@ -195,4 +400,13 @@ fn configuration_key(expr: &Expr) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The `'static` spelling of a token member name.
+fn token_name(token: &str) -> &'static str {
+    TOKEN_MEMBERS
+        .iter()
+        .copied()
+        .find(|t| *t == token)
+        .unwrap_or("idToken")
 }

@@ -17,7 +17,7 @@ use swc_ecma_ast::{AssignExpr, Str, UnaryExpr, UpdateExpr};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::{self, Chain};
-use super::{Param, Rewriter};
+use super::{Param, Rewriter, Value};
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::context::{
@@ -114,11 +114,12 @@ impl Rewriter<'_> {
     }
 
     /// `context.<member> = value`: claims, MFA and account linking have rewrites; the rest not.
-    pub(super) fn context_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, unused: bool) {
+    pub(super) fn context_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
+        let unused = value != Value::Used;
         let keys = chain.static_prefix();
         match (keys.first().copied(), chain.links.len()) {
             (Some(token), _) if TOKEN_MEMBERS.contains(&token) => {
-                return self.claim_write(assign, chain, unused)
+                return self.claim_write(assign, chain, value)
             }
             (Some("multifactor"), 1) => return self.multifactor_write(assign, unused),
             (Some("primaryUser"), 1) => return self.primary_user_write(assign, unused),

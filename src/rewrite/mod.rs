@@ -76,6 +76,15 @@ enum Param {
     Callback,
 }
 
+/// Whether an expression's value is used, and whether it is a whole statement.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Value {
+    Used,
+    Discarded,
+    /// The whole expression statement with this span.
+    Statement(Span),
+}
+
 /// Where the statement being visited sits in the rule's control flow.
 #[derive(Clone, Copy, Default)]
 struct Flow {

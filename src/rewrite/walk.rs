@@ -11,7 +11,7 @@ use swc_ecma_ast::{
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::scope::{self, Names};
-use super::{chain, Flow, Param, Rewriter};
+use super::{chain, Flow, Param, Rewriter, Value};
 use crate::registry::Code;
 
 pub(super) fn unparen(mut expr: &Expr) -> &Expr {
@@ -73,7 +73,7 @@ impl Rewriter<'_> {
     /// calls that return nothing.
     fn visit_discarded(&mut self, expr: &Expr) {
         match unparen(expr) {
-            Expr::Assign(assign) => self.assignment(assign, true),
+            Expr::Assign(assign) => self.assignment(assign, Value::Discarded),
             Expr::Seq(seq) => seq.exprs.iter().for_each(|e| self.visit_discarded(e)),
             _ => expr.visit_with(self),
         }
@@ -107,12 +107,12 @@ impl Rewriter<'_> {
         true
     }
 
-    fn assignment(&mut self, assign: &AssignExpr, unused: bool) {
+    fn assignment(&mut self, assign: &AssignExpr, value: Value) {
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 if let Some(chain) = chain::flatten_member(member, self.offsets) {
                     if self.param(chain.root) == Some(Param::Context) {
-                        return self.context_write(assign, &chain, unused);
+                        return self.context_write(assign, &chain, value);
                     }
                     if self.param(chain.root) == Some(Param::User) {
                         return self.user_write(assign, &chain);
@@ -254,10 +254,15 @@ impl Visit for Rewriter<'_> {
     }
 
     fn visit_expr_stmt(&mut self, stmt: &ExprStmt) {
+        let span = self.span(stmt.span);
         if let Some(call) = self.as_callback_call(&stmt.expr) {
-            return self.callback_statement(self.span(stmt.span), call, false);
+            return self.callback_statement(span, call, false);
         }
-        self.visit_discarded(&stmt.expr);
+        match unparen(&stmt.expr) {
+            Expr::Assign(assign) => self.assignment(assign, Value::Statement(span)),
+            Expr::Call(call) if self.claims_object_assign(call, span) => {}
+            _ => self.visit_discarded(&stmt.expr),
+        }
     }
 
     fn visit_return_stmt(&mut self, stmt: &ReturnStmt) {
@@ -302,7 +307,7 @@ impl Visit for Rewriter<'_> {
                     call.visit_children_with(self);
                 }
             }
-            Expr::Assign(assign) => self.assignment(assign, false),
+            Expr::Assign(assign) => self.assignment(assign, Value::Used),
             Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
             Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
                 self.metadata_presence_test(&unary.arg);
