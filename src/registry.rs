@@ -161,6 +161,12 @@ codes! {
     ClaimsObjectReplaced = "R2A409", "claims-object-replaced", Warning,
         "The rule replaced the whole claims object; the Action sets each claim",
         "Rule:\n    context.idToken = { 'https://example.com/a': 1, 'https://example.com/b': 2 };\nAction:\n    api.idToken.setCustomClaim('https://example.com/a', 1);\n    api.idToken.setCustomClaim('https://example.com/b', 2);\n\nReplacing the object may have dropped claims that earlier rules set (Auth0 never documented\nit); Actions can only add claims. Check the tokens when earlier rules also set claims.";
+    ScopesReplaced = "R2A410", "scopes-replaced", Info,
+        "The rule replaced the access token's scopes with a fixed list",
+        "The Action compares the list with `event.transaction.requested_scopes`, removes the scopes it\ndoes not keep with `api.accessToken.removeScope` and adds the listed ones with `addScope`.";
+    ScopesComputed = "R2A411", "scopes-computed", Warning,
+        "The rule replaced the access token's scopes with a list computed at run time",
+        "The Action applies the same list at run time with `addScope` / `removeScope` against\n`event.transaction.requested_scopes`. Scopes that earlier rules changed are not visible to it:\nreview the result against the scopes the API grants.";
     NonNamespacedClaimAppears = "R2A408", "non-namespaced-claim-appears", Warning,
         "Non-namespaced claim on a tenant that accepts them: tokens now carry it",
         "Reported under `--claims-policy relaxed`. The tenant accepts non-namespaced claims, so the\nAction adds a claim that tokens from an enforcing Rules pipeline never carried. Applications\nthat see it for the first time may behave differently. On access tokens for Auth0's own APIs\n(`/api/v2`, `/mfa`, `/userinfo` audiences) such claims are still ignored.";

@@ -206,7 +206,7 @@ impl Rewriter<'_> {
     }
 
     /// Removes a statement, with its line when nothing else is on it.
-    fn delete_statement(&mut self, stmt: Span, last_in_body: bool) {
+    pub(super) fn delete_statement(&mut self, stmt: Span, last_in_body: bool) {
         let source = self.source;
         let start = line_start(source, stmt.start);
         let line_end = source[stmt.end..]

@@ -51,14 +51,34 @@ struct ClaimKey<'e> {
 }
 
 impl Rewriter<'_> {
+    /// `context.<token>…` on the left of an assignment.
     pub(super) fn claim_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
         let token = chain.static_key(0).unwrap_or_default().to_string();
-        let refusal = match chain.links.len() {
-            1 => match (value, unparen(&assign.right)) {
+        self.write_claims(assign, chain, value, &token, 1);
+    }
+
+    /// An assignment whose target starts with a claims object: the key is link `offset` of
+    /// `chain` (1 after `context.idToken`, 0 after an alias of it).
+    pub(super) fn write_claims(
+        &mut self,
+        assign: &AssignExpr,
+        chain: &Chain<'_>,
+        value: Value,
+        token: &str,
+        offset: usize,
+    ) {
+        let refusal = match chain.links.len() - offset {
+            0 => match (value, unparen(&assign.right)) {
+                (Value::Statement(statement), Expr::Ident(alias))
+                    if self.token_alias(alias) == Some(token) =>
+                {
+                    // `context.idToken = claims` after writing through `claims`: already applied.
+                    return self.delete_statement(statement, self.flow.last_in_rule_body);
+                }
                 (Value::Statement(statement), Expr::Object(object))
                     if assign.op == AssignOp::Assign =>
                 {
-                    match self.set_claims_from_object(&token, object, statement, true) {
+                    match self.set_claims_from_object(token, object, statement, true) {
                         Ok(()) => return,
                         Err(why) => Some(why),
                     }
@@ -67,30 +87,30 @@ impl Rewriter<'_> {
                     "`context.{token}` is replaced with something other than an object literal"
                 )),
             },
-            2 if token == "accessToken" && chain.static_key(1) == Some("scope") => {
-                return self.context_write_not_converted(assign, chain);
+            1 if token == "accessToken" && chain.static_key(offset) == Some("scope") => {
+                return self.scope_write(assign, chain, value);
             }
-            2 if assign.op != AssignOp::Assign => Some(format!(
+            1 if assign.op != AssignOp::Assign => Some(format!(
                 "compound assignment `{}` to a claim",
                 assign.op.as_str()
             )),
-            2 if value == Value::Used => {
+            1 if value == Value::Used => {
                 Some("the value of this claim assignment is used".to_string())
             }
-            2 => None,
+            1 => None,
             _ => Some(format!(
                 "a nested property of a `context.{token}` claim is written"
             )),
         };
         if let Some(why) = refusal {
-            self.refuse_claim_write(self.span(assign.span), &token, &why);
+            self.refuse_claim_write(self.span(assign.span), token, &why);
             for key in chain.computed_keys() {
                 key.visit_with(self);
             }
             return assign.right.visit_with(self);
         }
 
-        let link = &chain.links[1];
+        let link = &chain.links[offset];
         let key = match (&link.key, link.key_span) {
             (Key::Static(name), Some(literal)) => ClaimKey {
                 text: self.text(literal).to_string(),
@@ -101,13 +121,13 @@ impl Rewriter<'_> {
             (Key::Static(name), None) => ClaimKey {
                 text: self.string_literal(name),
                 name: Some(name.to_string()),
-                span: chain.prefix_span(2),
+                span: chain.prefix_span(offset + 1),
                 computed: None,
             },
             (Key::Computed(expr), span) => ClaimKey {
                 text: self.rewritten(expr),
                 name: self.constant_string(expr),
-                span: span.unwrap_or(chain.prefix_span(2)),
+                span: span.unwrap_or(chain.prefix_span(offset + 1)),
                 computed: Some(expr),
             },
         };
@@ -154,7 +174,10 @@ impl Rewriter<'_> {
     }
 
     /// `idToken` or `accessToken` when `expr` is exactly `context.idToken` / `context.accessToken`.
-    fn token_object(&self, expr: &Expr) -> Option<&'static str> {
+    pub(super) fn token_object(&self, expr: &Expr) -> Option<&'static str> {
+        if let Expr::Ident(alias) = unparen(expr) {
+            return self.token_alias(alias);
+        }
         let chain = super::chain::flatten(unparen(expr), self.offsets)?;
         if self.param(chain.root) != Some(super::Param::Context) || chain.links.len() != 1 {
             return None;
@@ -288,6 +311,20 @@ impl Rewriter<'_> {
 
     /// Restricted names, reserved namespaces and non-namespaced claims, from the name alone.
     fn check_claim_name(&mut self, key: &ClaimKey<'_>) {
+        let prefix_namespace = match (&key.name, key.computed) {
+            (None, Some(expr)) => namespace_of(&self.constant_prefix(expr)).map(str::to_string),
+            _ => None,
+        };
+        if let Some(namespace) = prefix_namespace {
+            // The namespace is fixed even though the rest of the name is not.
+            let name = format!("{namespace}…");
+            return self.check_claim_name(&ClaimKey {
+                text: String::new(),
+                name: Some(name),
+                span: key.span,
+                computed: None,
+            });
+        }
         let Some(name) = &key.name else {
             let message = match key.computed.and_then(|expr| self.key_secret(expr)) {
                 Some(secret) => format!("the claim name comes from the secret `{secret}`, unknown until deployment, so its namespace cannot be checked"),
@@ -344,6 +381,35 @@ impl Rewriter<'_> {
                 Some(out)
             }
             _ => None,
+        }
+    }
+
+    /// The constant start of a claim name whose end is only known at run time
+    /// (`'https://example.com/role_' + role`).
+    fn constant_prefix(&self, expr: &Expr) -> String {
+        if let Some(whole) = self.constant_string(expr) {
+            return whole;
+        }
+        match unparen(expr) {
+            Expr::Bin(bin) if bin.op == BinaryOp::Add => match self.constant_string(&bin.left) {
+                Some(left) => left + &self.constant_prefix(&bin.right),
+                None => self.constant_prefix(&bin.left),
+            },
+            Expr::Tpl(tpl) => {
+                let mut out = String::new();
+                for (i, quasi) in tpl.quasis.iter().enumerate() {
+                    let Some(text) = quasi.cooked.as_ref().and_then(|c| c.as_atom()) else {
+                        break;
+                    };
+                    out.push_str(text);
+                    match tpl.exprs.get(i).map(|e| self.constant_string(e)) {
+                        Some(Some(value)) => out.push_str(&value),
+                        _ => break,
+                    }
+                }
+                out
+            }
+            _ => String::new(),
         }
     }
 
@@ -409,4 +475,13 @@ fn token_name(token: &str) -> &'static str {
         .copied()
         .find(|t| *t == token)
         .unwrap_or("idToken")
+}
+
+/// `https://host/` when `prefix` fixes a URL namespace up to and including its host.
+fn namespace_of(prefix: &str) -> Option<&str> {
+    let rest = prefix
+        .strip_prefix("https://")
+        .or_else(|| prefix.strip_prefix("http://"))?;
+    let host_end = rest.find('/')?;
+    Some(&prefix[..prefix.len() - rest.len() + host_end + 1])
 }

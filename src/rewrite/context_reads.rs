@@ -35,6 +35,19 @@ impl Rewriter<'_> {
             );
             return;
         };
+        if keys.starts_with(&["accessToken", "scope"]) {
+            let span = chain.prefix_span(2);
+            let replacement = format!("{}.transaction?.requested_scopes", self.event);
+            self.report(
+                Finding::new(
+                    Code::ShapeChanges,
+                    span,
+                    format!("`context.accessToken.scope` becomes `{replacement}`: the scopes the application requested, as an array, without changes earlier rules made"),
+                )
+                .with_help("check the code works on an array"),
+            );
+            return self.replace(span, replacement);
+        }
         if TOKEN_MEMBERS.contains(first) {
             self.report(
                 Finding::new(

@@ -83,6 +83,7 @@ impl Rewriter<'_> {
         };
         self.report_redeclared_params();
         self.collect_constants(&body.stmts, &prepass.reassigned);
+        self.reassigned = prepass.reassigned;
         self.visit_statement_list(&body.stmts, true);
 
         if self.callback_uses == 0 {

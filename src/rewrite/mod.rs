@@ -6,6 +6,7 @@
 
 mod callback;
 mod chain;
+mod claim_aliases;
 mod claims;
 mod context_reads;
 mod header;
@@ -15,6 +16,7 @@ mod objects;
 mod platform;
 mod primary_user;
 mod scope;
+mod scopes;
 mod secrets;
 pub mod trivia;
 mod user;
@@ -114,6 +116,10 @@ struct Rewriter<'s> {
     internal_error: Option<String>,
     /// String constants declared once in the rule body, for checking claim names.
     constants: HashMap<Atom, String>,
+    /// Local names for `context.idToken` / `context.accessToken`.
+    token_aliases: HashMap<Atom, &'static str>,
+    /// Names assigned anywhere in the rule: never constants or aliases.
+    reassigned: Vec<Atom>,
     /// Constants initialised from `configuration.X`: claim names built from them are unknown.
     secret_constants: HashMap<Atom, String>,
     /// Declared names per scope; index 0 is the rule function itself.
@@ -146,6 +152,8 @@ impl<'s> Rewriter<'s> {
             internal_error: None,
             constants: HashMap::new(),
             secret_constants: HashMap::new(),
+            token_aliases: HashMap::new(),
+            reassigned: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
             depth: 0,

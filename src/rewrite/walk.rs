@@ -3,10 +3,10 @@
 use swc_common::Spanned;
 use swc_ecma_ast::{
     ArrowExpr, ArrowFunctionBody, AssignExpr, AssignTarget, BlockStmt, BreakStmt, Callee,
-    CatchClause, ClassDecl, ClassExpr, Constructor, ContinueStmt, DoWhileStmt, Expr, ExprStmt,
-    FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, Lit, MemberProp,
-    OptChainBase, ParamOrTsParamProp, Prop, ReturnStmt, SimpleAssignTarget, Stmt, UnaryOp,
-    VarDeclarator, WhileStmt,
+    CatchClause, ClassDecl, ClassExpr, Constructor, ContinueStmt, Decl, DoWhileStmt, Expr,
+    ExprStmt, FnDecl, FnExpr, ForInStmt, ForOfStmt, ForStmt, Function, LabeledStmt, Lit,
+    MemberProp, OptChainBase, ParamOrTsParamProp, Prop, ReturnStmt, SimpleAssignTarget, Stmt,
+    UnaryOp, VarDeclarator, WhileStmt,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -111,6 +111,9 @@ impl Rewriter<'_> {
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 if let Some(chain) = chain::flatten_member(member, self.offsets) {
+                    if let Some(token) = self.token_alias(chain.root) {
+                        return self.write_claims(assign, &chain, value, token, 0);
+                    }
                     if self.param(chain.root) == Some(Param::Context) {
                         return self.context_write(assign, &chain, value);
                     }
@@ -236,7 +239,14 @@ impl Visit for Rewriter<'_> {
     }
 
     fn visit_stmt(&mut self, stmt: &Stmt) {
-        self.statements.push(self.span(stmt.span()));
+        let span = self.span(stmt.span());
+        self.statements.push(span);
+        if let Stmt::Decl(Decl::Var(var)) = stmt {
+            let rule_top_level = self.depth == 0 && self.scopes.len() == 1;
+            if rule_top_level && self.alias_declaration(var, span) {
+                return;
+            }
+        }
         let saved = self.flow;
         if !matches!(stmt, Stmt::Expr(_) | Stmt::Return(_)) {
             self.flow.last_in_rule_body = false;
@@ -364,6 +374,7 @@ impl Rewriter<'_> {
                 );
             }
             None if self.is_global(chain.root, "configuration") => self.secret_read(chain),
+            None if self.token_alias(chain.root).is_some() => self.alias_read(chain.span()),
             None if self.platform_chain(chain) => {}
             None => return false,
         }
@@ -391,6 +402,7 @@ impl Rewriter<'_> {
                 );
             }
             None if self.is_global(ident, "configuration") => self.bare_configuration(span, ""),
+            None if self.token_alias(ident).is_some() => self.alias_read(span),
             None => self.global_identifier(ident),
         }
     }

@@ -51,7 +51,7 @@ function baseScenario() {
       ip: '203.0.113.7',
       hostname: 'login.example.com',
       userAgent: 'Mozilla/5.0',
-      query: { audience: 'https://api.example.com', scope: 'openid' },
+      query: { audience: 'https://api.example.com', scope: 'openid profile read:reports' },
       body: {},
       geoip: {
         country_code: 'FR', country_code3: 'FRA', country_name: 'France', city_name: 'Paris',
@@ -64,6 +64,7 @@ function baseScenario() {
     organization: undefined,
     riskAssessment: { confidence: 'high', version: '1', assessments: {} },
     currentClients: ['client-a'],
+    requestedScopes: ['openid', 'profile', 'read:reports'],
     secrets: new Proxy({}, { get: (_, key) => (typeof key === 'string' ? `secret-${key}` : undefined) }),
   };
 }
@@ -106,7 +107,7 @@ function ruleContext(s) {
     request: JSON.parse(JSON.stringify(s.request)),
     authentication: s.authentication, authorization: s.authorization, organization: s.organization,
     riskAssessment: s.riskAssessment, sso: { current_clients: s.currentClients },
-    idToken: {}, accessToken: {},
+    idToken: {}, accessToken: { scope: [...s.requestedScopes] },
   };
 }
 
@@ -117,7 +118,7 @@ function actionEvent(s) {
     client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata },
     connection: { name: s.connection, id: s.connectionID, strategy: s.connectionStrategy, metadata: s.connectionMetadata },
     tenant: { id: s.tenant },
-    transaction: { protocol: s.protocol },
+    transaction: { protocol: s.protocol, requested_scopes: [...s.requestedScopes] },
     stats: { logins_count: s.loginsCount },
     request: {
       ip: s.request.ip, hostname: s.request.hostname, user_agent: s.request.userAgent,
@@ -146,7 +147,11 @@ function recordingApi(effects) {
   });
   return strict('', {
     idToken: strict('.idToken', { setCustomClaim: (k, v) => { effects.idToken[k] = v; } }),
-    accessToken: strict('.accessToken', { setCustomClaim: (k, v) => { effects.accessToken[k] = v; } }),
+    accessToken: strict('.accessToken', {
+      setCustomClaim: (k, v) => { effects.accessToken[k] = v; },
+      addScope: (scope) => { effects.scopes = scopeList([...effects.scopes, scope]); },
+      removeScope: (scope) => { effects.scopes = effects.scopes.filter((s) => s !== scope); },
+    }),
     access: strict('.access', { deny: (reason) => { effects.denied ??= String(reason); } }),
     multifactor: strict('.multifactor', {
       enable: (provider, options = {}) => {
@@ -157,12 +162,17 @@ function recordingApi(effects) {
   });
 }
 
-function emptyEffects() {
-  return { denied: null, idToken: {}, accessToken: {}, mfa: null, primaryUser: null };
+/** Scopes as Rules allowed them (an array or a space-separated string), sorted and unique. */
+function scopeList(scopes) {
+  return [...new Set([].concat(scopes ?? []).join(' ').split(' ').filter(Boolean))].sort();
+}
+
+function emptyEffects(s) {
+  return { denied: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null, primaryUser: null };
 }
 
 async function runRule(s) {
-  const effects = emptyEffects();
+  const effects = emptyEffects(s);
   const context = ruleContext(s);
   const rule = new Function('configuration', 'UnauthorizedError', 'require',
     `return (${ruleText.trim().replace(/;$/, '')});`)(s.secrets, UnauthorizedError, coreRequire);
@@ -173,9 +183,12 @@ async function runRule(s) {
     if (error) effects.denied = String(error instanceof Error ? error.message : error);
   });
   if (!called) effects.denied = 'timeout: callback never called';
+  if (effects.denied !== null) effects.scopes = [];
   if (effects.denied === null) {
     effects.idToken = { ...context.idToken };
-    effects.accessToken = { ...context.accessToken };
+    const { scope, ...accessClaims } = context.accessToken;
+    effects.accessToken = accessClaims;
+    effects.scopes = scopeList(scope);
     if (context.multifactor) {
       const { provider, allowRememberBrowser, ...options } = context.multifactor;
       effects.mfa = { provider, allowRememberBrowser: allowRememberBrowser ?? false, ...options };
@@ -186,13 +199,13 @@ async function runRule(s) {
 }
 
 async function runAction(s) {
-  const effects = emptyEffects();
+  const effects = emptyEffects(s);
   const module = { exports: {} };
   new Function('exports', 'module', 'require', actionText)(module.exports, module, coreRequire);
   await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects));
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
-    Object.assign(effects, { idToken: {}, accessToken: {}, mfa: null, primaryUser: null });
+    Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null });
   }
   return effects;
 }

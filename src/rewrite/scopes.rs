@@ -1,0 +1,95 @@
+//! `context.accessToken.scope = …` becomes `addScope` / `removeScope` calls against the
+//! requested scopes.
+//!
+//! Rule:
+//! ```js
+//! context.accessToken.scope = ['openid', 'read:reports'];
+//! ```
+//! Action:
+//! ```js
+//! {
+//!   const keptScopes = [].concat(['openid', 'read:reports']).join(' ').split(' ').filter(Boolean);
+//!   for (const scope of event.transaction?.requested_scopes ?? []) {
+//!     if (!keptScopes.includes(scope)) api.accessToken.removeScope(scope);
+//!   }
+//!   for (const scope of keptScopes) api.accessToken.addScope(scope);
+//! }
+//! ```
+//! Rules accepted an array or a space-separated string; the generated block accepts both. A
+//! literal list reports `R2A410`; a list computed at run time reports `R2A411` for review.
+//! Reading `context.accessToken.scope` becomes `event.transaction?.requested_scopes`
+//! (`R2A205`). Refused: compound assignments and assignments whose value is used (`R2A204`).
+
+use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ExprOrSpread, Lit};
+
+use super::chain::Chain;
+use super::walk::unparen;
+use super::{Rewriter, Value};
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::{indentation_at, newline_of};
+
+impl Rewriter<'_> {
+    pub(super) fn scope_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
+        let Value::Statement(statement) = value else {
+            return self.context_write_not_converted(assign, chain);
+        };
+        if assign.op != AssignOp::Assign {
+            return self.context_write_not_converted(assign, chain);
+        }
+        let literal = is_literal_scope_list(&assign.right);
+        let scopes = self.rewritten(&assign.right);
+        let indent = indentation_at(self.source, statement.start).to_string();
+        let unit = if indent.contains('\t') { "\t" } else { "  " };
+        let nl = newline_of(self.source);
+        let name = (1..)
+            .map(|n| match n {
+                1 => "keptScopes".to_string(),
+                n => format!("keptScopes{n}"),
+            })
+            .find(|name| !self.source.contains(name.as_str()))
+            .expect("a free name");
+        let (event, api) = (&self.event, &self.api);
+        let block = [
+            "{".to_string(),
+            format!(
+                "{unit}const {name} = [].concat({scopes}).join(' ').split(' ').filter(Boolean);"
+            ),
+            format!("{unit}for (const scope of {event}.transaction?.requested_scopes ?? []) {{"),
+            format!(
+                "{unit}{unit}if (!{name}.includes(scope)) {api}.accessToken.removeScope(scope);"
+            ),
+            format!("{unit}}}"),
+            format!("{unit}for (const scope of {name}) {api}.accessToken.addScope(scope);"),
+            "}".to_string(),
+        ]
+        .join(&format!("{nl}{indent}"));
+        let (code, message) = if literal {
+            (
+                Code::ScopesReplaced,
+                "the access token's scopes are replaced by a fixed list: the Action removes the other requested scopes and adds the listed ones",
+            )
+        } else {
+            (
+                Code::ScopesComputed,
+                "the access token's scopes are computed at run time: the Action removes the requested scopes not in the list and adds the rest",
+            )
+        };
+        self.report(
+            Finding::new(code, self.span(assign.span), message)
+                .with_help("check the result against the scopes the API grants"),
+        );
+        self.replace(statement, block);
+    }
+}
+
+/// `'a b'`, or an array of string literals.
+fn is_literal_scope_list(expr: &Expr) -> bool {
+    match unparen(expr) {
+        Expr::Lit(Lit::Str(_)) => true,
+        Expr::Array(array) => array.elems.iter().all(|e| {
+            matches!(e, Some(ExprOrSpread { spread: None, expr }) if matches!(&**expr, Expr::Lit(Lit::Str(_))))
+        }),
+        _ => false,
+    }
+}
