@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rules2actions::registry::{Code, REGISTRY};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
-use rules2actions::{migrate::migrate_rules, ClaimsPolicy, Migration, Options, Status};
+use rules2actions::{
+    migrate::migrate_rules, namespace_prefix, ClaimsPolicy, Migration, Options, Status,
+};
 
 #[derive(Parser)]
 #[command(
@@ -52,6 +54,10 @@ struct MigrateArgs {
     /// `relaxed` (the tenant accepts them, a warning)
     #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
     claims_policy: ClaimsPolicyArg,
+    /// Give restricted and non-namespaced claims this namespace (e.g. https://example.com/);
+    /// applications must then read the new names
+    #[arg(long, value_name = "URL")]
+    namespace: Option<String>,
     /// When to color diagnostics and diffs
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -184,11 +190,19 @@ fn migrate(args: MigrateArgs) -> ExitCode {
             }
         }
     }
+    let namespace = match args.namespace.as_deref().map(namespace_prefix).transpose() {
+        Ok(namespace) => namespace,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let options = Options {
         claims_policy: match args.claims_policy {
             ClaimsPolicyArg::Enforced => ClaimsPolicy::Enforced,
             ClaimsPolicyArg::Relaxed => ClaimsPolicy::Relaxed,
         },
+        namespace,
     };
     let migrations = migrate_rules(&sources, &options);
     let single_file = args.paths.len() == 1 && args.paths[0].is_file() && readable.len() == 1;

@@ -19,4 +19,4 @@ pub mod stack;
 pub mod tables;
 
 pub use migrate::{migrate_rule, migrate_rule_with, Dependency, Migration, Outcome, Status};
-pub use options::{ClaimsPolicy, Options};
+pub use options::{namespace_prefix, ClaimsPolicy, Options};

@@ -16,4 +16,26 @@ pub enum ClaimsPolicy {
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub claims_policy: ClaimsPolicy,
+    /// With `--namespace`: the prefix given to restricted and non-namespaced claim names, and to
+    /// the claims suggested for lost `user` fields. Always ends with `/`.
+    pub namespace: Option<String>,
+}
+
+/// Checks a `--namespace` value and gives it a trailing `/`.
+pub fn namespace_prefix(value: &str) -> Result<String, String> {
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"))
+        .ok_or_else(|| format!("the namespace `{value}` must start with https:// or http://"))?;
+    let host = rest.split(['/', ':']).next().unwrap_or_default();
+    if host.is_empty() || !host.contains('.') {
+        return Err(format!(
+            "the namespace `{value}` needs a domain name, like https://example.com/"
+        ));
+    }
+    let prefix = format!("{}{}", value, if value.ends_with('/') { "" } else { "/" });
+    match crate::tables::claims::classify(&format!("{prefix}x")) {
+        crate::tables::claims::ClaimName::Accepted => Ok(prefix),
+        _ => Err(format!("the namespace `{value}` is reserved by Auth0")),
+    }
 }

@@ -133,6 +133,12 @@ codes! {
     UserMutation = "R2A302", "user-mutation", Error,
         "The rule changes the `user` object; `event.user` is read-only in Actions",
         "Rule:\n    user.app_metadata.plan = 'free';\nIn Rules such changes were visible to later rules and sometimes persisted. In Actions\n`event.user` must not be changed. Use `api.user.setAppMetadata(key, value)` to persist and\n`api.transaction.setMetadata` to pass data to later Actions.";
+    UserFieldLost = "R2A304", "user-field-lost", Error,
+        "A `user` field is set but nothing reads it: the change reaches nothing in Actions",
+        "Rule:\n    user.connection = context.connection;\nIn Rules the change reached later rules and, in legacy flows, the tokens. In an Action the\n`event.user` object is read-only and the change reaches nothing. If applications read the value\nfrom the token, set a claim instead:\n    api.idToken.setCustomClaim('https://example.com/connection', event.connection.name);";
+    UserChangeStaysLocal = "R2A305", "user-change-stays-local", Warning,
+        "A change to `user` is kept in a local variable: later Actions do not see it",
+        "The rule changed the user object and read it again. The Action keeps the changed value in a\nlocal variable (metadata objects are copied with `structuredClone`), so reads in this Action\nsee it, but later Actions do not and nothing is persisted. Use\n`api.user.setAppMetadata` / `setUserMetadata` to persist, or `api.transaction.setMetadata` to\npass the value on.";
     UserPropertyNotInActions = "R2A303", "user-property-not-in-actions", Warning,
         "This `user` property is not in the Actions `event.user` reference",
         "The property (an identity-provider attribute at the root of the profile, or `permissions`)\nis not documented on `event.user`. It was converted to `event.user.<name>`; check that it is\npresent for your connections.";
@@ -167,6 +173,12 @@ codes! {
     ScopesComputed = "R2A411", "scopes-computed", Warning,
         "The rule replaced the access token's scopes with a list computed at run time",
         "The Action applies the same list at run time with `addScope` / `removeScope` against\n`event.transaction.requested_scopes`. Scopes that earlier rules changed are not visible to it:\nreview the result against the scopes the API grants.";
+    ClaimRenamed = "R2A412", "claim-renamed", Warning,
+        "`--namespace` renamed this claim: applications must read the new name",
+        "With `--namespace https://example.com/`, restricted and non-namespaced claim names get the\nnamespace in front, so Auth0 keeps them. Every application and API that reads the old name\nmust be updated before the Action is deployed; the report lists each renamed claim.";
+    ClaimsTooLarge = "R2A413", "claims-too-large", Error,
+        "The literal claim values alone exceed Auth0's 100 KB limit for one token",
+        "Auth0 fails the login when the custom claims of one token exceed 100 KB (names and values).\nThe literal values this rule puts in the token already exceed it. Move the data out of the\ntoken: let the application fetch it from an API.";
     NonNamespacedClaimAppears = "R2A408", "non-namespaced-claim-appears", Warning,
         "Non-namespaced claim on a tenant that accepts them: tokens now carry it",
         "Reported under `--claims-policy relaxed`. The tenant accepts non-namespaced claims, so the\nAction adds a claim that tokens from an enforcing Rules pipeline never carried. Applications\nthat see it for the first time may behave differently. On access tokens for Auth0's own APIs\n(`/api/v2`, `/mfa`, `/userinfo` audiences) such claims are still ignored.";

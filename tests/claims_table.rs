@@ -15,6 +15,7 @@ fn claim_codes(name: &str, token: &str, policy: ClaimsPolicy) -> Vec<Code> {
         rule.as_bytes(),
         &Options {
             claims_policy: policy,
+            namespace: None,
         },
     );
     let output = migration.output().expect("converted");
@@ -92,4 +93,62 @@ fn non_namespaced_claims_follow_the_policy() {
         ClaimsPolicy::Relaxed
     )
     .is_empty());
+}
+
+#[test]
+fn namespace_option_renames_restricted_and_private_claims_only() {
+    let rule = "function (user, context, callback) {\n  context.idToken.roles = 1;\n  context.idToken.color = 2;\n  context.idToken.picture = 3;\n  context.idToken['https://other.example.org/x'] = 4;\n  user.connection = context.connection;\n  callback(null, user, context);\n}\n";
+    let options = Options {
+        namespace: Some(rules2actions::namespace_prefix("https://example.com").unwrap()),
+        ..Options::default()
+    };
+    let migration = migrate_rule_with(rule.as_bytes(), &options);
+    let output = migration.output().expect("converted");
+    for expected in [
+        "api.idToken.setCustomClaim('https://example.com/roles', 1);",
+        "api.idToken.setCustomClaim('https://example.com/color', 2);",
+        "api.idToken.setCustomClaim('picture', 3);",
+        "api.idToken.setCustomClaim('https://other.example.org/x', 4);",
+        "api.idToken.setCustomClaim('https://example.com/connection', event.connection.name);",
+    ] {
+        assert!(output.contains(expected), "missing {expected} in\n{output}");
+    }
+    let renamed = migration
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::ClaimRenamed)
+        .count();
+    assert_eq!(renamed, 3);
+    assert!(!migration
+        .findings
+        .iter()
+        .any(|f| matches!(f.code, Code::RestrictedClaim | Code::NonNamespacedClaim)));
+}
+
+#[test]
+fn namespace_option_is_validated() {
+    assert_eq!(
+        rules2actions::namespace_prefix("https://example.com").unwrap(),
+        "https://example.com/"
+    );
+    assert!(rules2actions::namespace_prefix("example.com").is_err());
+    assert!(rules2actions::namespace_prefix("https://acme.auth0.com/").is_err());
+    assert!(rules2actions::namespace_prefix("https://localhost/").is_err());
+}
+
+#[test]
+fn literal_claims_over_100_kb_are_an_error() {
+    let blob = format!("'{}'", "x".repeat(101 * 1024));
+    let rule = format!("function (user, context, callback) {{\n  context.idToken['https://example.com/blob'] = {blob};\n  callback(null, user, context);\n}}\n");
+    let migration = rules2actions::migrate_rule(rule.as_bytes());
+    assert!(migration
+        .findings
+        .iter()
+        .any(|f| f.code == Code::ClaimsTooLarge));
+    let small = rule.replace(&"x".repeat(101 * 1024), "x");
+    let migration = rules2actions::migrate_rule(small.as_bytes());
+    assert!(!migration
+        .findings
+        .iter()
+        .any(|f| f.code == Code::ClaimsTooLarge));
 }

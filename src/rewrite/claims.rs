@@ -131,6 +131,9 @@ impl Rewriter<'_> {
                 computed: Some(expr),
             },
         };
+        let mut key = key;
+        self.apply_namespace(&mut key);
+        self.count_claim_bytes(token, &assign.right);
         let value = self.rewritten(&assign.right);
         let span = self.span(assign.span);
         self.replace(
@@ -225,7 +228,7 @@ impl Rewriter<'_> {
         let mut lines: Vec<String> = Vec::new();
         let mut keys = Vec::new();
         for (index, entry) in entries {
-            let (key, value) = match entry {
+            let (mut key, value) = match entry {
                 ObjectClaim::Shorthand(ident) => {
                     let span = self.span(ident.span);
                     let key = ClaimKey {
@@ -236,8 +239,12 @@ impl Rewriter<'_> {
                     };
                     (key, self.rewritten(&Expr::Ident(ident.clone())))
                 }
-                ObjectClaim::KeyValue(name, value) => (self.claim_key(name), self.rewritten(value)),
+                ObjectClaim::KeyValue(name, value) => {
+                    self.count_claim_bytes(token, value);
+                    (self.claim_key(name), self.rewritten(value))
+                }
             };
+            self.apply_namespace(&mut key);
             lines.extend(comments[index].leading.iter().map(|c| c.to_string()));
             let trailing: String = comments[index]
                 .trailing
@@ -307,6 +314,45 @@ impl Rewriter<'_> {
                 self.api
             )),
         );
+    }
+
+    /// With `--namespace`, a restricted or non-namespaced name gets the namespace in front.
+    fn apply_namespace(&mut self, key: &mut ClaimKey<'_>) {
+        let (Some(namespace), Some(name)) = (self.options.namespace.clone(), key.name.clone())
+        else {
+            return;
+        };
+        if !matches!(
+            classify(&name),
+            ClaimName::Restricted | ClaimName::NotNamespaced
+        ) {
+            return;
+        }
+        let renamed = format!("{namespace}{name}");
+        self.report(
+            Finding::new(
+                Code::ClaimRenamed,
+                key.span,
+                format!("the claim `{name}` is renamed `{renamed}`: applications must read the new name"),
+            )
+            .with_help("update every application and API that reads this claim before deploying"),
+        );
+        key.text = self.string_literal(&renamed);
+        key.name = Some(renamed);
+    }
+
+    /// Literal claim values count towards Auth0's 100 KB limit per token.
+    fn count_claim_bytes(&mut self, token: &str, value: &Expr) {
+        let literal = match unparen(value) {
+            Expr::Lit(_) | Expr::Array(_) | Expr::Object(_) => true,
+            Expr::Tpl(tpl) => tpl.exprs.is_empty(),
+            _ => false,
+        };
+        if literal {
+            let bytes = self.span(value.span());
+            let slot = usize::from(token == "accessToken");
+            self.claim_bytes[slot] += bytes.end - bytes.start;
+        }
     }
 
     /// Restricted names, reserved namespaces and non-namespaced claims, from the name alone.

@@ -26,6 +26,9 @@ use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
 use crate::span::Span;
 
+/// Auth0 fails the transaction when one token's custom claims exceed this.
+const CLAIMS_LIMIT_BYTES: usize = 100 * 1024;
+
 /// Why the function cannot be treated as a rule, if it cannot.
 pub fn signature_problem(rule: &RuleFunction, offsets: Offsets) -> Option<Finding> {
     let function = &rule.function;
@@ -74,7 +77,10 @@ impl Rewriter<'_> {
         self.params.user = names.first().cloned().flatten();
         self.params.context = names.get(1).cloned().flatten();
         self.params.callback = names.get(2).cloned().flatten();
-        let mut prepass = Prepass::default();
+        let mut prepass = Prepass {
+            user: self.params.user.clone(),
+            ..Prepass::default()
+        };
         rule.function.visit_with(&mut prepass);
         self.choose_handler_names(rule, &prepass);
 
@@ -84,8 +90,23 @@ impl Rewriter<'_> {
         self.report_redeclared_params();
         self.collect_constants(&body.stmts, &prepass.reassigned);
         self.reassigned = prepass.reassigned;
+        self.user_reads = prepass
+            .user_reads
+            .into_iter()
+            .map(|(key, pos)| (key, self.offsets.offset(swc_common::BytePos(pos))))
+            .collect();
+        self.declare_metadata_copies(body, &prepass.metadata_written);
         self.visit_statement_list(&body.stmts, true);
 
+        for (token, bytes) in ["idToken", "accessToken"].iter().zip(self.claim_bytes) {
+            if bytes > CLAIMS_LIMIT_BYTES {
+                self.report_at(
+                    Code::ClaimsTooLarge,
+                    rule.span,
+                    format!("the literal claims on `{token}` take {} KB, over Auth0's 100 KB limit: the login fails", bytes / 1024),
+                );
+            }
+        }
         if self.callback_uses == 0 {
             let at = rule
                 .function
@@ -173,6 +194,12 @@ pub(super) struct Prepass {
     handler_like: Vec<Atom>,
     /// Names assigned anywhere (`x = …`, `x++`): not constants.
     pub(super) reassigned: Vec<Atom>,
+    /// The rule's `user` parameter.
+    user: Option<Atom>,
+    /// `user.<key>` reads, with their offsets in the parsed text.
+    pub(super) user_reads: Vec<(Atom, u32)>,
+    /// `app_metadata` / `user_metadata` when the rule writes into them.
+    pub(super) metadata_written: Vec<&'static str>,
 }
 
 impl Prepass {
@@ -195,7 +222,41 @@ impl Visit for Prepass {
         if let Some(binding) = assign.left.as_simple().and_then(|s| s.as_ident()) {
             self.reassigned.push(binding.id.sym.clone());
         }
+        if let Some(member) = assign.left.as_simple().and_then(|s| s.as_member()) {
+            // The outermost object of the target: `user.app_metadata` in `user.app_metadata.a.b`.
+            let mut root = member;
+            while let swc_ecma_ast::Expr::Member(inner) = &*root.obj {
+                root = inner;
+            }
+            let is_user = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.user.as_ref());
+            let key = root.prop.as_ident().map(|p| p.sym.as_str());
+            if let (true, Some(key @ ("app_metadata" | "user_metadata"))) = (is_user, key) {
+                let key = if key == "app_metadata" {
+                    "app_metadata"
+                } else {
+                    "user_metadata"
+                };
+                if !self.metadata_written.contains(&key) {
+                    self.metadata_written.push(key);
+                }
+            }
+            if is_user && std::ptr::eq(root, member) {
+                // A write of `user.<key>` itself is not a read of it.
+                return assign.right.visit_with(self);
+            }
+        }
         assign.visit_children_with(self);
+    }
+
+    fn visit_member_expr(&mut self, member: &swc_ecma_ast::MemberExpr) {
+        if let (swc_ecma_ast::Expr::Ident(object), Some(key)) =
+            (&*member.obj, member.prop.as_ident())
+        {
+            if Some(&object.sym) == self.user.as_ref() {
+                self.user_reads.push((key.sym.clone(), member.span.lo.0));
+            }
+        }
+        member.visit_children_with(self);
     }
 
     fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {

@@ -20,6 +20,7 @@ mod scopes;
 mod secrets;
 pub mod trivia;
 mod user;
+mod user_fields;
 mod walk;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -116,10 +117,18 @@ struct Rewriter<'s> {
     internal_error: Option<String>,
     /// String constants declared once in the rule body, for checking claim names.
     constants: HashMap<Atom, String>,
+    /// Bytes of literal claim values on the ID token and the access token.
+    claim_bytes: [usize; 2],
     /// Local names for `context.idToken` / `context.accessToken`.
     token_aliases: HashMap<Atom, &'static str>,
     /// Names assigned anywhere in the rule: never constants or aliases.
     reassigned: Vec<Atom>,
+    /// Offsets of `user.<key>` reads.
+    user_reads: Vec<(Atom, usize)>,
+    /// Local copies of `user.app_metadata` / `user.user_metadata`, for rules that change them.
+    metadata_copies: Vec<(&'static str, String)>,
+    /// `user.<key>` written at the top of the rule and read later: key, local name, offset.
+    user_locals: Vec<(Atom, String, usize)>,
     /// Constants initialised from `configuration.X`: claim names built from them are unknown.
     secret_constants: HashMap<Atom, String>,
     /// Declared names per scope; index 0 is the rule function itself.
@@ -153,7 +162,11 @@ impl<'s> Rewriter<'s> {
             constants: HashMap::new(),
             secret_constants: HashMap::new(),
             token_aliases: HashMap::new(),
+            claim_bytes: [0; 2],
             reassigned: Vec::new(),
+            user_reads: Vec::new(),
+            metadata_copies: Vec::new(),
+            user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
             depth: 0,

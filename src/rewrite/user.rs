@@ -17,7 +17,7 @@ use swc_ecma_visit::VisitWith;
 
 use super::chain::{self, Chain};
 use super::walk::unparen;
-use super::{Param, Rewriter};
+use super::{Param, Rewriter, Value};
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIRECTS};
@@ -25,6 +25,9 @@ use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIR
 impl Rewriter<'_> {
     pub(super) fn user_read(&mut self, chain: &Chain<'_>) {
         let first = chain.static_key(0);
+        if let Some(local) = first.and_then(|key| self.user_local(key, chain.root_span.start)) {
+            return self.replace(chain.prefix_span(1), local);
+        }
         if let Some((key, target, code)) = USER_REDIRECTS.iter().find(|(k, ..)| Some(*k) == first) {
             let replacement = format!("{}.{target}", self.event);
             let span = chain.prefix_span(1);
@@ -84,7 +87,10 @@ impl Rewriter<'_> {
         }
     }
 
-    pub(super) fn user_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>) {
+    pub(super) fn user_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
+        if self.user_field_write(assign, chain, value) {
+            return;
+        }
         let path = chain.static_prefix().join(".");
         self.report(
             Finding::new(

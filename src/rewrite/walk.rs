@@ -118,7 +118,7 @@ impl Rewriter<'_> {
                         return self.context_write(assign, &chain, value);
                     }
                     if self.param(chain.root) == Some(Param::User) {
-                        return self.user_write(assign, &chain);
+                        return self.user_write(assign, &chain, value);
                     }
                     if self.is_global(chain.root, "configuration") {
                         self.configuration_write(assign);
