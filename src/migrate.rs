@@ -18,6 +18,14 @@ pub struct Dependency {
     pub version: Option<String>,
 }
 
+/// A claim the Action sets: on which token, and its name when it is known before run time
+/// (`https://example.com/role_…` when only the start is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub token: String,
+    pub name: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Converted(String),
@@ -35,6 +43,7 @@ pub struct Migration {
     pub findings: Vec<Finding>,
     pub secrets: Vec<String>,
     pub dependencies: Vec<Dependency>,
+    pub claims: Vec<Claim>,
     /// The edits that turned the source into the output, markers included.
     pub edits: Vec<Edit>,
 }
@@ -86,12 +95,18 @@ impl Migration {
     }
 
     fn failed(source: String, finding: Finding) -> Self {
+        Migration::unconverted(source, Outcome::Failed, finding)
+    }
+
+    /// A rule the tool did not rewrite, and the one finding that says why.
+    fn unconverted(source: String, outcome: Outcome, finding: Finding) -> Self {
         Migration {
             source,
-            outcome: Outcome::Failed,
+            outcome,
             findings: vec![finding],
             secrets: Vec::new(),
             dependencies: Vec::new(),
+            claims: Vec::new(),
             edits: Vec::new(),
         }
     }
@@ -171,18 +186,15 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
     let rule = match parsed {
         Parsed::Rule(rule) => rule,
         Parsed::Action => {
-            return Migration {
-                findings: vec![Finding::new(
+            return Migration::unconverted(
+                source,
+                Outcome::AlreadyAction,
+                Finding::new(
                     Code::AlreadyAnAction,
                     Span::empty(0),
                     "already a post-login Action; left unchanged",
-                )],
-                source,
-                outcome: Outcome::AlreadyAction,
-                secrets: Vec::new(),
-                dependencies: Vec::new(),
-                edits: Vec::new(),
-            }
+                ),
+            )
         }
         Parsed::Other => {
             return Migration::failed(
@@ -238,6 +250,7 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
         findings,
         secrets,
         dependencies,
+        claims: result.claims,
         edits,
     }
 }

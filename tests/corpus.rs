@@ -31,6 +31,13 @@ fn document(migration: &Migration) -> String {
             doc.push_str(&format!("{} {version}\n", dependency.name));
         }
     }
+    if !migration.claims.is_empty() {
+        doc.push_str("\n# Claims\n");
+        for claim in &migration.claims {
+            let name = claim.name.as_deref().unwrap_or("(unresolved)");
+            doc.push_str(&format!("{} {name}\n", claim.token));
+        }
+    }
     doc.push_str("\n# Output\n");
     doc.push_str(migration.output().unwrap_or("(none)"));
     doc.push('\n');

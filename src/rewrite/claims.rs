@@ -30,6 +30,7 @@ use super::objects::property_comments;
 use super::walk::unparen;
 use super::{Rewriter, Value};
 use crate::finding::Finding;
+use crate::migrate::Claim;
 use crate::options::ClaimsPolicy;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
@@ -140,6 +141,7 @@ impl Rewriter<'_> {
             span,
             format!("{}.{token}.setCustomClaim({}, {value})", self.api, key.text),
         );
+        self.record_claim(token, &key);
         self.check_claim_name(&key);
     }
 
@@ -267,6 +269,7 @@ impl Rewriter<'_> {
             ));
         }
         for key in &keys {
+            self.record_claim(token, key);
             self.check_claim_name(key);
         }
         Ok(())
@@ -314,6 +317,18 @@ impl Rewriter<'_> {
                 self.api
             )),
         );
+    }
+
+    /// Every claim the Action sets, named as far as it is known statically.
+    fn record_claim(&mut self, token: &str, key: &ClaimKey<'_>) {
+        let name = key.name.clone().or_else(|| {
+            let prefix = self.constant_prefix(key.computed?);
+            (!prefix.is_empty()).then(|| format!("{prefix}…"))
+        });
+        self.claims.push(Claim {
+            token: token.to_string(),
+            name,
+        });
     }
 
     /// With `--namespace`, a restricted or non-namespaced name gets the namespace in front.

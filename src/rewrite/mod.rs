@@ -45,6 +45,8 @@ pub struct Rewrite {
     pub dependencies: BTreeMap<String, Option<String>>,
     /// Spans of every statement, for placing marker comments.
     pub statements: Vec<Span>,
+    /// Every claim the Action sets.
+    pub claims: Vec<crate::migrate::Claim>,
     /// Set when two rewrites produced overlapping edits: a bug, reported as invalid output.
     pub internal_error: Option<String>,
 }
@@ -60,6 +62,7 @@ pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets, options: &Op
         secrets: rewriter.secrets,
         dependencies: rewriter.dependencies,
         statements: rewriter.statements,
+        claims: rewriter.claims,
         internal_error: rewriter.internal_error,
     }
 }
@@ -117,6 +120,7 @@ struct Rewriter<'s> {
     internal_error: Option<String>,
     /// String constants declared once in the rule body, for checking claim names.
     constants: HashMap<Atom, String>,
+    claims: Vec<crate::migrate::Claim>,
     /// Bytes of literal claim values on the ID token and the access token.
     claim_bytes: [usize; 2],
     /// Local names for `context.idToken` / `context.accessToken`.
@@ -163,6 +167,7 @@ impl<'s> Rewriter<'s> {
             secret_constants: HashMap::new(),
             token_aliases: HashMap::new(),
             claim_bytes: [0; 2],
+            claims: Vec::new(),
             reassigned: Vec::new(),
             user_reads: Vec::new(),
             metadata_copies: Vec::new(),
