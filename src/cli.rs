@@ -253,6 +253,14 @@ fn describe(dir: &Path, file: &RuleFile, migration: &Migration) -> String {
     if !migration.secrets.is_empty() {
         text.push_str(&format!(" (secrets: {})", migration.secrets.join(", ")));
     }
+    if !migration.claims.is_empty() {
+        let unresolved = migration.claims.iter().filter(|c| c.name.is_none()).count();
+        text.push_str(&format!(" (claims: {}", migration.claims.len()));
+        if unresolved > 0 {
+            text.push_str(&format!(", {unresolved} unresolved"));
+        }
+        text.push(')');
+    }
     if !migration.dependencies.is_empty() {
         let deps: Vec<String> = migration
             .dependencies
