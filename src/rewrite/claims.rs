@@ -4,7 +4,7 @@
 //! ```js
 //! const namespace = 'https://example.com/';
 //! context.idToken[namespace + 'roles'] = roles;
-//! context.accessToken.favorite_color = user.user_metadata.color;
+//! context.accessToken = { ...context.accessToken, favorite_color: user.user_metadata.color };
 //! ```
 //! Action:
 //! ```js
@@ -12,10 +12,13 @@
 //! api.idToken.setCustomClaim(namespace + 'roles', roles);
 //! api.accessToken.setCustomClaim('favorite_color', event.user.user_metadata.color);
 //! ```
-//! Names resolved from string constants are checked: restricted names (`R2A401`), reserved
-//! namespaces (`R2A402`) and non-namespaced names (`R2A403`). Refused: reading claims back
-//! (`R2A404`), `delete` (`R2A405`), and compound, nested, whole-object or value-used writes
-//! (`R2A406`). `context.accessToken.scope` is left for the scopes rewrite (`R2A204`).
+//! Whole objects, spreads of the same token and `Object.assign(context.idToken, {...})` become
+//! one call per key (`R2A409` when the Rule replaced the object). Names are resolved from
+//! literals and constants, and checked: restricted names (`R2A401`), reserved namespaces
+//! (`R2A402`), non-namespaced names (`R2A403`, or `R2A408` under `--claims-policy relaxed`),
+//! literal values over 100 KB (`R2A413`); `--namespace` renames (`R2A412`). Refused: reading
+//! claims back (`R2A404`), `delete` (`R2A405`), and compound, nested or value-used writes
+//! (`R2A406`). Scopes are in `scopes.rs`, aliases in `claim_aliases.rs`.
 
 use swc_atoms::Atom;
 use swc_common::Spanned;
