@@ -7,6 +7,7 @@
 mod callback;
 mod chain;
 mod claim_aliases;
+mod claim_names;
 mod claims;
 mod context_reads;
 mod header;
