@@ -79,6 +79,7 @@ impl Rewriter<'_> {
         self.params.callback = names.get(2).cloned().flatten();
         let mut prepass = Prepass {
             user: self.params.user.clone(),
+            callback: self.params.callback.clone(),
             ..Prepass::default()
         };
         rule.function.visit_with(&mut prepass);
@@ -93,9 +94,13 @@ impl Rewriter<'_> {
         self.user_reads = prepass
             .user_reads
             .into_iter()
-            .map(|(key, pos)| (key, self.offsets.offset(swc_common::BytePos(pos))))
+            .map(|(key, pos, nested)| (key, self.offsets.offset(swc_common::BytePos(pos)), nested))
             .collect();
-        self.declare_metadata_copies(body, &prepass.metadata_written);
+        // A rule that hands `user` to other code relies on the changes being on that object.
+        self.user_as_value = prepass.user_as_value;
+        if !self.user_as_value {
+            self.declare_metadata_copies(body, &prepass.metadata_written);
+        }
         self.visit_statement_list(&body.stmts, true);
 
         for (token, bytes) in ["idToken", "accessToken"].iter().zip(self.claim_bytes) {
@@ -194,10 +199,16 @@ pub(super) struct Prepass {
     handler_like: Vec<Atom>,
     /// Names assigned anywhere (`x = …`, `x++`): not constants.
     pub(super) reassigned: Vec<Atom>,
-    /// The rule's `user` parameter.
+    /// The rule's `user` and `callback` parameters.
     user: Option<Atom>,
-    /// `user.<key>` reads, with their offsets in the parsed text.
-    pub(super) user_reads: Vec<(Atom, u32)>,
+    callback: Option<Atom>,
+    /// `user.<key>` reads, with their offsets in the parsed text and whether they sit in a
+    /// nested function.
+    pub(super) user_reads: Vec<(Atom, u32, bool)>,
+    /// The rule uses `user` itself as a value (`helper(user)`), so changes must stay on it.
+    pub(super) user_as_value: bool,
+    /// Functions entered below the rule.
+    depth: usize,
     /// `app_metadata` / `user_metadata` when the rule writes into them.
     pub(super) metadata_written: Vec<&'static str>,
 }
@@ -253,10 +264,47 @@ impl Visit for Prepass {
             (&*member.obj, member.prop.as_ident())
         {
             if Some(&object.sym) == self.user.as_ref() {
-                self.user_reads.push((key.sym.clone(), member.span.lo.0));
+                let nested = self.depth > 1;
+                self.user_reads
+                    .push((key.sym.clone(), member.span.lo.0, nested));
+                return;
             }
         }
         member.visit_children_with(self);
+    }
+
+    fn visit_expr(&mut self, expr: &swc_ecma_ast::Expr) {
+        if let swc_ecma_ast::Expr::Ident(ident) = expr {
+            self.user_as_value |= Some(&ident.sym) == self.user.as_ref();
+        }
+        expr.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
+        let to_callback = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
+            if matches!(&**callee, swc_ecma_ast::Expr::Ident(c) if Some(&c.sym) == self.callback.as_ref()));
+        if !to_callback {
+            return call.visit_children_with(self);
+        }
+        // `callback(null, user, context)` hands `user` back; it is not a use of its own.
+        let user = self.user.clone();
+        for arg in call.args.iter().filter(
+            |a| !matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == user.as_ref()),
+        ) {
+            arg.visit_with(self);
+        }
+    }
+
+    fn visit_function(&mut self, function: &swc_ecma_ast::Function) {
+        self.depth += 1;
+        function.visit_children_with(self);
+        self.depth -= 1;
+    }
+
+    fn visit_arrow_expr(&mut self, arrow: &swc_ecma_ast::ArrowExpr) {
+        self.depth += 1;
+        arrow.visit_children_with(self);
+        self.depth -= 1;
     }
 
     fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {

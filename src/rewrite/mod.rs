@@ -128,8 +128,10 @@ struct Rewriter<'s> {
     token_aliases: HashMap<Atom, &'static str>,
     /// Names assigned anywhere in the rule: never constants or aliases.
     reassigned: Vec<Atom>,
-    /// Offsets of `user.<key>` reads.
-    user_reads: Vec<(Atom, usize)>,
+    /// Offsets of `user.<key>` reads, and whether each sits in a nested function.
+    user_reads: Vec<(Atom, usize, bool)>,
+    /// `user` is used as a whole value somewhere in the rule.
+    user_as_value: bool,
     /// Local copies of `user.app_metadata` / `user.user_metadata`, for rules that change them.
     metadata_copies: Vec<(&'static str, String)>,
     /// `user.<key>` written at the top of the rule and read later: key, local name, offset.
@@ -171,6 +173,7 @@ impl<'s> Rewriter<'s> {
             claims: Vec::new(),
             reassigned: Vec::new(),
             user_reads: Vec::new(),
+            user_as_value: false,
             metadata_copies: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],

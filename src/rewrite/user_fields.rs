@@ -112,10 +112,13 @@ impl Rewriter<'_> {
             return false;
         }
         let assign_span = self.span(assign.span);
-        let read_later = self
-            .user_reads
-            .iter()
-            .any(|(k, at)| *k == *key && *at >= assign_span.end);
+        let reads = || self.user_reads.iter().filter(|(k, ..)| *k == *key);
+        // A nested function may run at any time, and code given `user` reads the object itself:
+        // only reads in the rule body's own order can move to a local variable.
+        if self.user_as_value || reads().any(|(_, _, nested)| *nested) {
+            return false;
+        }
+        let read_later = reads().any(|(_, at, _)| *at >= assign_span.end);
         if let (false, Some(namespace)) = (read_later, self.options.namespace.clone()) {
             let claim = self.string_literal(&format!("{namespace}{key}"));
             let value = self.rewritten(&assign.right);

@@ -1,0 +1,51 @@
+//! Changes to `user` move into local variables only where every later read is visible.
+
+use rules2actions::migrate_rule;
+use rules2actions::registry::Code;
+
+fn codes_and_output(body: &str) -> (Vec<Code>, String) {
+    let rule = format!(
+        "function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n"
+    );
+    let migration = migrate_rule(rule.as_bytes());
+    let output = migration.output().expect("converted").to_string();
+    (migration.findings.iter().map(|f| f.code).collect(), output)
+}
+
+#[test]
+fn a_field_read_later_becomes_a_local_variable() {
+    let (codes, output) = codes_and_output(
+        "  user.tier = 'gold';\n  context.idToken['https://example.com/tier'] = user.tier;",
+    );
+    assert_eq!(codes, [Code::UserChangeStaysLocal]);
+    assert!(output.contains("let userTier = 'gold';"), "{output}");
+    assert!(
+        output.contains("setCustomClaim('https://example.com/tier', userTier)"),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_field_nobody_reads_is_reported_as_lost() {
+    let (codes, _) = codes_and_output("  user.connection = context.connection;");
+    assert_eq!(codes, [Code::UserFieldLost]);
+}
+
+#[test]
+fn reads_in_nested_functions_or_through_user_keep_the_error() {
+    let nested = "  user.tier = 'gold';\n  [1].forEach(function () { console.log(user.tier); });";
+    assert!(codes_and_output(nested).0.contains(&Code::UserMutation));
+    let handed_on = "  user.tier = 'gold';\n  console.log(JSON.stringify(user));";
+    assert!(codes_and_output(handed_on).0.contains(&Code::UserMutation));
+}
+
+#[test]
+fn metadata_changes_are_made_on_a_copy() {
+    let (codes, output) = codes_and_output(
+        "  user.app_metadata.plan = 'free';\n  context.idToken['https://example.com/plan'] = user.app_metadata.plan;",
+    );
+    assert_eq!(codes, [Code::UserChangeStaysLocal]);
+    assert!(output.contains("let appMetadata = structuredClone(event.user.app_metadata);"));
+    assert!(output.contains("appMetadata.plan = 'free';"));
+    assert!(output.contains("setCustomClaim('https://example.com/plan', appMetadata.plan)"));
+}
