@@ -27,6 +27,12 @@ const FRAGMENTS: &[Fragment] = &[
     Fragment { text: "try {\n{i}{i}JSON.parse({u}.user_metadata.raw{n});\n{i}} catch (e) {\n{i}{i}return {cb}(e);\n{i}}", denies: true },
     Fragment { text: "var roles{n} = _.uniq({u}.app_metadata.roles || []);", denies: false },
     Fragment { text: "", denies: false },
+    Fragment { text: "{c}.idToken = { ...{c}.idToken, 'https://example.com/s{n}': {n} };", denies: false },
+    Fragment { text: "Object.assign({c}.accessToken, {\n{i}{i}// comment {n}\n{i}{i}'https://example.com/o{n}': {u}.email,\n{i}});", denies: false },
+    Fragment { text: "{c}.accessToken.scope = 'openid read:{n}';", denies: false },
+    Fragment { text: "var alias{n} = {c}.idToken;\n{i}alias{n}['https://example.com/a{n}'] = {n};", denies: false },
+    Fragment { text: "{u}.field{n} = {n};\n{i}{c}.idToken['https://example.com/f{n}'] = {u}.field{n};", denies: false },
+    Fragment { text: "{u}.app_metadata.flag{n} = true;\n{i}{c}.idToken['https://example.com/m{n}'] = {u}.app_metadata.flag{n};", denies: false },
 ];
 
 const USERS: &[&str] = &["user", "u", "usr"];
@@ -121,7 +127,8 @@ fn identifiers(code: &str) -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases by default; `PROPTEST_CASES=5000 cargo test --test properties` searches longer.
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn generated_rules_convert_faithfully(rule in rules()) {
