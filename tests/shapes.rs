@@ -52,3 +52,17 @@ fn requires_go_before_a_parenthesized_rule() {
         "{output}"
     );
 }
+
+/// A rewrite that turns one statement into several, or into none, must not change what an
+/// `if` without braces guards.
+#[test]
+fn braceless_bodies_keep_guarding_every_new_statement() {
+    let output = convert(
+        "function (user, context, callback) {\n  var claims = context.idToken || {};\n  claims['https://example.com/a'] = 1;\n  if (user.email) context.idToken = claims;\n  if (user.name) context.accessToken = { 'https://example.com/b': 2, 'https://example.com/c': 3 };\n  callback(null, user, context);\n}\n",
+    );
+    assert!(output.contains("if (event.user.email) {}"), "{output}");
+    assert!(
+        output.contains("if (event.user.name) {\n    api.accessToken.setCustomClaim('https://example.com/b', 2);\n    api.accessToken.setCustomClaim('https://example.com/c', 3);\n  }"),
+        "{output}"
+    );
+}

@@ -66,7 +66,10 @@ impl Rewriter<'_> {
                     if self.token_alias(alias) == Some(token) =>
                 {
                     // `context.idToken = claims` after writing through `claims`: already applied.
-                    return self.delete_statement(statement, self.flow.last_in_rule_body);
+                    if self.flow.in_list {
+                        return self.delete_statement(statement, self.flow.last_in_rule_body);
+                    }
+                    return self.replace(statement, "{}");
                 }
                 (Value::Statement(statement), Expr::Object(object))
                     if assign.op == AssignOp::Assign =>
@@ -252,7 +255,17 @@ impl Rewriter<'_> {
             keys.push(key);
         }
         lines.extend(closing.iter().map(|c| c.to_string()));
-        self.replace(statement, lines.join(&format!("{nl}{indent}")));
+        let replacement = if self.flow.in_list || lines.len() == 1 {
+            lines.join(&format!("{nl}{indent}"))
+        } else {
+            // The sole body of an `if` or a loop: the calls must stay inside it.
+            let inner = format!("{indent}  ");
+            format!(
+                "{{{nl}{inner}{}{nl}{indent}}}",
+                lines.join(&format!("{nl}{inner}"))
+            )
+        };
+        self.replace(statement, replacement);
         if replaces_object && !keeps_existing {
             self.report(Finding::new(
                 Code::ClaimsObjectReplaced,

@@ -101,6 +101,9 @@ struct Flow {
     last_in_rule_body: bool,
     /// The next statement in the same list is a bare `return;`.
     next_is_return: bool,
+    /// The statement stands in a list of statements, not alone as an `if` or loop body, so it
+    /// may become several statements, a declaration, or nothing.
+    in_list: bool,
 }
 
 struct Rewriter<'s> {

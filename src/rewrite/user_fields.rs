@@ -104,7 +104,7 @@ impl Rewriter<'_> {
                 return true;
             }
         }
-        let top_level = self.depth == 0 && self.scopes.len() == 1;
+        let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
         let Value::Statement(statement) = value else {
             return false;
         };

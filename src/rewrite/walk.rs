@@ -46,6 +46,7 @@ impl Rewriter<'_> {
                 following: next.is_some() || outer.following,
                 last_in_rule_body: rule_body && next.is_none(),
                 next_is_return: matches!(next, Some(Stmt::Return(r)) if r.arg.is_none()),
+                in_list: true,
             };
             stmt.visit_with(self);
         }
@@ -250,6 +251,7 @@ impl Visit for Rewriter<'_> {
         let saved = self.flow;
         if !matches!(stmt, Stmt::Expr(_) | Stmt::Return(_)) {
             self.flow.last_in_rule_body = false;
+            self.flow.in_list = false;
             self.flow.next_is_return = false;
         }
         if matches!(
