@@ -270,7 +270,7 @@ impl Rewriter<'_> {
             self.report(Finding::new(
                 Code::ClaimsObjectReplaced,
                 statement,
-                format!("`context.{token}` was replaced as a whole; the Action sets each claim and keeps claims set earlier"),
+                format!("`context.{token}` was replaced as a whole; the Action sets each claim and keeps the claims and scopes set earlier"),
             ));
         }
         for key in &keys {

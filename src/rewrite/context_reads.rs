@@ -37,7 +37,10 @@ impl Rewriter<'_> {
         };
         if keys.starts_with(&["accessToken", "scope"]) {
             let span = chain.prefix_span(2);
-            let replacement = format!("{}.transaction?.requested_scopes", self.event);
+            let replacement = match &self.scope_set {
+                Some(granted) => format!("[...{granted}]"),
+                None => format!("{}.transaction?.requested_scopes", self.event),
+            };
             self.report(
                 Finding::new(
                     Code::ShapeChanges,

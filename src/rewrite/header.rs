@@ -17,6 +17,7 @@
 //! (`R2A010`), and `this` / `arguments` in the body (`R2A008`, see `platform.rs`).
 
 use swc_atoms::Atom;
+use swc_common::Spanned;
 use swc_ecma_ast::{Ident, Pat};
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -24,7 +25,7 @@ use super::{trivia, Rewriter};
 use crate::finding::Finding;
 use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
-use crate::span::Span;
+use crate::span::{indentation_at, newline_of, Span};
 
 /// Auth0 fails the transaction when one token's custom claims exceed this.
 const CLAIMS_LIMIT_BYTES: usize = 100 * 1024;
@@ -98,8 +99,13 @@ impl Rewriter<'_> {
             .collect();
         // A rule that hands `user` to other code relies on the changes being on that object.
         self.user_as_value = prepass.user_as_value;
+        self.handler_top = self.span(body.span).start + 1;
+        self.handler_indent = match body.stmts.first() {
+            Some(first) => indentation_at(self.source, self.span(first.span()).start).to_string(),
+            None => "  ".to_string(),
+        };
         if !self.user_as_value {
-            self.declare_metadata_copies(body, &prepass.metadata_written);
+            self.declare_metadata_copies(&prepass.metadata_written);
         }
         self.visit_statement_list(&body.stmts, true);
 
@@ -137,6 +143,17 @@ impl Rewriter<'_> {
                 .push(crate::edit::Edit::insert(rule.outer.end, ";"));
         }
         self.insert_sandbox_requires(rule.outer.start);
+    }
+
+    /// A declaration on its own line at the top of the handler, before the rule's statements.
+    pub(super) fn declare_at_handler_top(&mut self, declaration: String) {
+        let text = format!(
+            "{}{}{declaration}",
+            newline_of(self.source),
+            self.handler_indent
+        );
+        self.edits
+            .push(crate::edit::Edit::insert(self.handler_top, text));
     }
 
     /// `var user = …` in the rule body redeclares the parameter itself.

@@ -135,6 +135,11 @@ struct Rewriter<'s> {
     user_reads: Vec<(Atom, usize, bool)>,
     /// `user` is used as a whole value somewhere in the rule.
     user_as_value: bool,
+    /// Where declarations at the top of the handler go, and their indentation.
+    handler_top: usize,
+    handler_indent: String,
+    /// The set that tracks the access token's scopes, once the rule changes them.
+    scope_set: Option<String>,
     /// Local copies of `user.app_metadata` / `user.user_metadata`, for rules that change them.
     metadata_copies: Vec<(&'static str, String)>,
     /// `user.<key>` written at the top of the rule and read later: key, local name, offset.
@@ -178,6 +183,9 @@ impl<'s> Rewriter<'s> {
             user_reads: Vec::new(),
             user_as_value: false,
             metadata_copies: Vec::new(),
+            handler_top: 0,
+            handler_indent: String::new(),
+            scope_set: None,
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),

@@ -7,18 +7,25 @@
 //! ```
 //! Action:
 //! ```js
+//! const tokenScopes = new Set(event.transaction?.requested_scopes ?? []); // top of the handler
 //! {
 //!   const keptScopes = [].concat(['openid', 'read:reports']).join(' ').split(' ').filter(Boolean);
-//!   for (const scope of event.transaction?.requested_scopes ?? []) {
-//!     if (!keptScopes.includes(scope)) api.accessToken.removeScope(scope);
+//!   for (const scope of [...tokenScopes].filter((s) => !keptScopes.includes(s))) {
+//!     api.accessToken.removeScope(scope);
+//!     tokenScopes.delete(scope);
 //!   }
-//!   for (const scope of keptScopes) api.accessToken.addScope(scope);
+//!   for (const scope of keptScopes) {
+//!     api.accessToken.addScope(scope);
+//!     tokenScopes.add(scope);
+//!   }
 //! }
 //! ```
-//! Rules accepted an array or a space-separated string; the generated block accepts both. A
-//! literal list reports `R2A410`; a list computed at run time reports `R2A411` for review.
-//! Reading `context.accessToken.scope` becomes `event.transaction?.requested_scopes`
-//! (`R2A205`). Refused: compound assignments and assignments whose value is used (`R2A204`).
+//! Rules accepted an array or a space-separated string; the generated block accepts both, and
+//! `tokenScopes` keeps track of the token's scopes across several assignments. A literal list
+//! reports `R2A410`; a list computed at run time reports `R2A411` for review. Reading
+//! `context.accessToken.scope` becomes `[...tokenScopes]` after a change, and
+//! `event.transaction?.requested_scopes` before any (`R2A205`). Refused: compound assignments
+//! and assignments whose value is used (`R2A204`).
 
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ExprOrSpread, Lit};
 
@@ -42,25 +49,24 @@ impl Rewriter<'_> {
         let indent = indentation_at(self.source, statement.start).to_string();
         let unit = if indent.contains('\t') { "\t" } else { "  " };
         let nl = newline_of(self.source);
-        let name = (1..)
-            .map(|n| match n {
-                1 => "keptScopes".to_string(),
-                n => format!("keptScopes{n}"),
-            })
-            .find(|name| !self.source.contains(name.as_str()))
-            .expect("a free name");
-        let (event, api) = (&self.event, &self.api);
+        let granted = self.scope_set();
+        let name = self.free_name("keptScopes");
+        let api = &self.api;
         let block = [
             "{".to_string(),
             format!(
                 "{unit}const {name} = [].concat({scopes}).join(' ').split(' ').filter(Boolean);"
             ),
-            format!("{unit}for (const scope of {event}.transaction?.requested_scopes ?? []) {{"),
             format!(
-                "{unit}{unit}if (!{name}.includes(scope)) {api}.accessToken.removeScope(scope);"
+                "{unit}for (const scope of [...{granted}].filter((s) => !{name}.includes(s))) {{"
             ),
+            format!("{unit}{unit}{api}.accessToken.removeScope(scope);"),
+            format!("{unit}{unit}{granted}.delete(scope);"),
             format!("{unit}}}"),
-            format!("{unit}for (const scope of {name}) {api}.accessToken.addScope(scope);"),
+            format!("{unit}for (const scope of {name}) {{"),
+            format!("{unit}{unit}{api}.accessToken.addScope(scope);"),
+            format!("{unit}{unit}{granted}.add(scope);"),
+            format!("{unit}}}"),
             "}".to_string(),
         ]
         .join(&format!("{nl}{indent}"));
@@ -80,6 +86,23 @@ impl Rewriter<'_> {
                 .with_help("check the result against the scopes the API grants"),
         );
         self.replace(statement, block);
+    }
+}
+
+impl Rewriter<'_> {
+    /// The set of scopes the token carries, declared at the top of the handler from the
+    /// requested scopes the first time the rule changes them.
+    pub(super) fn scope_set(&mut self) -> String {
+        if let Some(name) = &self.scope_set {
+            return name.clone();
+        }
+        let name = self.free_name("tokenScopes");
+        self.declare_at_handler_top(format!(
+            "const {name} = new Set({}.transaction?.requested_scopes ?? []);",
+            self.event
+        ));
+        self.scope_set = Some(name.clone());
+        name
     }
 }
 

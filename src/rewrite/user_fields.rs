@@ -23,44 +23,26 @@
 //! Rules and reaches nothing in Actions (`R2A304`). Persisting metadata is the asynchronous
 //! rewrite's job; other writes keep `R2A302`.
 
-use swc_common::Spanned;
-use swc_ecma_ast::{AssignExpr, AssignOp, FunctionBody};
+use swc_ecma_ast::{AssignExpr, AssignOp};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::{Rewriter, Value};
-use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::registry::Code;
-use crate::span::{indentation_at, newline_of};
 
 impl Rewriter<'_> {
     /// `let appMetadata = structuredClone(event.user.app_metadata);` at the top of the handler,
     /// for each metadata object the rule changes.
-    pub(super) fn declare_metadata_copies(
-        &mut self,
-        body: &FunctionBody,
-        written: &[&'static str],
-    ) {
-        if written.is_empty() {
-            return;
-        }
-        let body_start = self.span(body.span).start;
-        let indent = match body.stmts.first() {
-            Some(first) => indentation_at(self.source, self.span(first.span()).start).to_string(),
-            None => "  ".to_string(),
-        };
-        let nl = newline_of(self.source);
-        let mut declarations = String::new();
+    pub(super) fn declare_metadata_copies(&mut self, written: &[&'static str]) {
         for key in written {
             let local = self.free_name(&camel_case(key, false));
-            declarations.push_str(&format!(
-                "{nl}{indent}let {local} = structuredClone({}.user.{key});",
+            self.declare_at_handler_top(format!(
+                "let {local} = structuredClone({}.user.{key});",
                 self.event
             ));
             self.metadata_copies.push((key, local));
         }
-        self.edits.push(Edit::insert(body_start + 1, declarations));
     }
 
     /// The local variable that holds `user.<key>` at offset `at`, if the rule changed it.
@@ -176,7 +158,7 @@ impl Rewriter<'_> {
     }
 
     /// `base`, or `base2`, `base3`, … when the rule already uses the name.
-    fn free_name(&self, base: &str) -> String {
+    pub(super) fn free_name(&self, base: &str) -> String {
         let taken = |name: &str| {
             self.source.contains(name)
                 || self.metadata_copies.iter().any(|(_, l)| l == name)
