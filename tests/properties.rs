@@ -34,6 +34,11 @@ const FRAGMENTS: &[Fragment] = &[
     Fragment { text: "var alias{n} = {c}.idToken;\n{i}alias{n}['https://example.com/a{n}'] = {n};", denies: false },
     Fragment { text: "{u}.field{n} = {n};\n{i}{c}.idToken['https://example.com/f{n}'] = {u}.field{n};", denies: false },
     Fragment { text: "if ({u}.name) {c}.accessToken = { 'https://example.com/w{n}': 1, 'https://example.com/x{n}': 2 };", denies: false },
+    Fragment { text: "if ({c}.request.geoip.country_code === 'FR') {c}.idToken['https://example.com/geo{n}'] = {c}.request.geoip.city_name;", denies: false },
+    Fragment { text: "{c}.multifactor = {\n{i}{i}provider: 'duo', // keys from settings\n{i}{i}ikey: configuration.IKEY,\n{i}{i}skey: configuration.SKEY,\n{i}{i}host: configuration.HOST,\n{i}{i}username: {u}.email,\n{i}};", denies: false },
+    Fragment { text: "if ({c}.stats.loginsCount > {n}) {c}.primaryUser = 'auth0|' + {u}.user_id;", denies: false },
+    Fragment { text: "['a', 'b'].forEach((r) => {c}.accessToken['https://example.com/r{n}_' + r] = true);", denies: false },
+    Fragment { text: "var err{n} = null;\n{i}if ({u}.app_metadata.blocked) err{n} = new UnauthorizedError('blocked {n}');\n{i}if (err{n}) return {cb}(err{n});", denies: true },
     Fragment { text: "{u}.app_metadata.flag{n} = true;\n{i}{c}.idToken['https://example.com/m{n}'] = {u}.app_metadata.flag{n};", denies: false },
 ];
 
