@@ -99,6 +99,23 @@ impl Rewriter<'_> {
         self.replace(stmt, replacement);
     }
 
+    /// After the walk: a rule that never calls back timed out in Rules.
+    pub(super) fn report_uncalled_callback(&mut self, rule: &crate::parse::RuleFunction) {
+        if self.callback_uses > 0 {
+            return;
+        }
+        let at = rule
+            .function
+            .params
+            .get(2)
+            .map_or(rule.span, |p| self.span(p.span));
+        self.report_at(
+            Code::CallbackNeverCalled,
+            Span::new(at.start, at.start.max(at.end)),
+            "the rule never calls `callback`, so in Rules the login timed out",
+        );
+    }
+
     /// A callback call that is not a statement of its own.
     pub(super) fn callback_in_expression(&mut self, call: &CallExpr) {
         self.callback_uses += 1;

@@ -25,6 +25,9 @@ use crate::registry::Code;
 use crate::span::Span;
 use crate::tables::claims::{classify, ClaimName};
 
+/// Auth0 fails the transaction when one token's custom claims exceed this.
+const CLAIMS_LIMIT_BYTES: usize = 100 * 1024;
+
 /// A claim's name as written: its source text, and its value when it is known statically.
 pub(super) struct ClaimKey<'e> {
     pub(super) text: String,
@@ -69,6 +72,19 @@ impl Rewriter<'_> {
         );
         key.text = self.string_literal(&renamed);
         key.name = Some(renamed);
+    }
+
+    /// After the walk: literal claims that alone exceed a token's limit.
+    pub(super) fn report_claim_sizes(&mut self, rule: Span) {
+        for (token, bytes) in ["idToken", "accessToken"].iter().zip(self.claim_bytes) {
+            if bytes > CLAIMS_LIMIT_BYTES {
+                self.report_at(
+                    Code::ClaimsTooLarge,
+                    rule,
+                    format!("the literal claims on `{token}` take {} KB, over Auth0's 100 KB limit: the login fails", bytes / 1024),
+                );
+            }
+        }
     }
 
     /// Literal claim values count towards Auth0's 100 KB limit per token.

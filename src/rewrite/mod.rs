@@ -15,6 +15,7 @@ mod modules;
 mod multifactor;
 mod objects;
 mod platform;
+mod prepass;
 mod primary_user;
 mod scope;
 mod scopes;
@@ -27,6 +28,7 @@ mod walk;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use swc_atoms::Atom;
+use swc_common::Spanned;
 use swc_ecma_ast::Ident;
 
 use crate::edit::{apply_within, Edit};
@@ -34,7 +36,7 @@ use crate::finding::Finding;
 use crate::options::Options;
 use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
-use crate::span::Span;
+use crate::span::{indentation_at, Span};
 use crate::tables::modules::SandboxGlobal;
 
 /// Everything the rewrite of one rule produced.
@@ -272,5 +274,54 @@ impl<'s> Rewriter<'s> {
     /// `ident` is an undeclared global with this name.
     fn is_global(&self, ident: &Ident, name: &str) -> bool {
         &*ident.sym == name && !self.is_declared(&ident.sym, true)
+    }
+}
+
+impl Rewriter<'_> {
+    /// Binds the rule's parameters, gathers what the rewrites need up front, walks the body,
+    /// then replaces the header.
+    fn run(&mut self, rule: &RuleFunction) {
+        let names: Vec<Option<Atom>> = rule
+            .function
+            .params
+            .iter()
+            .map(|p| p.pat.as_ident().map(|b| b.id.sym.clone()))
+            .collect();
+        self.params.user = names.first().cloned().flatten();
+        self.params.context = names.get(1).cloned().flatten();
+        self.params.callback = names.get(2).cloned().flatten();
+        let prepass = prepass::Prepass::of(
+            &rule.function,
+            self.params.user.clone(),
+            self.params.callback.clone(),
+        );
+        self.choose_handler_names(rule, &prepass);
+
+        let Some(body) = &rule.function.body else {
+            return;
+        };
+        self.report_redeclared_params();
+        self.collect_constants(&body.stmts, &prepass.reassigned);
+        self.reassigned = prepass.reassigned;
+        self.user_reads = prepass
+            .user_reads
+            .into_iter()
+            .map(|(key, pos, nested)| (key, self.offsets.offset(swc_common::BytePos(pos)), nested))
+            .collect();
+        // A rule that hands `user` to other code relies on the changes being on that object.
+        self.user_as_value = prepass.user_as_value;
+        self.handler_top = self.span(body.span).start + 1;
+        self.handler_indent = match body.stmts.first() {
+            Some(first) => indentation_at(self.source, self.span(first.span()).start).to_string(),
+            None => "  ".to_string(),
+        };
+        if !self.user_as_value {
+            self.declare_metadata_copies(&prepass.metadata_written);
+        }
+        self.visit_statement_list(&body.stmts, true);
+
+        self.report_claim_sizes(rule.span);
+        self.report_uncalled_callback(rule);
+        self.write_header(rule, body);
     }
 }
