@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use rules2actions::registry::{Code, REGISTRY};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
 use rules2actions::{
-    migrate::migrate_rules, namespace_prefix, ClaimsPolicy, Migration, Options, Status,
+    migrate::migrate_rules, namespace_prefix, ClaimsPolicy, Migration, Options, Outcome, Status,
 };
 
 #[derive(Parser)]
@@ -29,6 +29,8 @@ struct Cli {
 enum Command {
     /// Convert rules into post-login Actions (previews unless --out is given)
     Migrate(MigrateArgs),
+    /// Run each Rule and its Action side by side in Node.js and report every difference
+    Verify(VerifyArgs),
     /// Print the documentation of a finding code, or list every code
     Explain {
         /// A code such as R2A101, or its name
@@ -63,10 +65,32 @@ struct MigrateArgs {
     color: ColorChoice,
 }
 
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// Rule files, or folders searched for `.js` files
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Verify the Actions in DIR/actions/<name>/code.js instead of freshly generated ones
+    #[arg(long, value_name = "DIR")]
+    actions: Option<PathBuf>,
+    /// How non-namespaced claims are treated by the tenant (see `migrate --help`)
+    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
+    claims_policy: ClaimsPolicyArg,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ClaimsPolicyArg {
     Enforced,
     Relaxed,
+}
+
+impl From<ClaimsPolicyArg> for ClaimsPolicy {
+    fn from(arg: ClaimsPolicyArg) -> Self {
+        match arg {
+            ClaimsPolicyArg::Enforced => ClaimsPolicy::Enforced,
+            ClaimsPolicyArg::Relaxed => ClaimsPolicy::Relaxed,
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -80,6 +104,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate(args),
+        Command::Verify(args) => verify(args),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -167,29 +192,8 @@ fn migrate(args: MigrateArgs) -> ExitCode {
         }
     };
     let mut tally = Tally::default();
-    let mut files = Vec::new();
-    for path in &args.paths {
-        if let Err(error) = collect_rules(path, &mut files) {
-            eprintln!("error: {}: {error}", path.display());
-            tally.io_errors += 1;
-        }
-    }
-    assign_unique_names(&mut files);
-
-    let mut sources = Vec::with_capacity(files.len());
-    let mut readable = Vec::with_capacity(files.len());
-    for file in files {
-        match fs::read(&file.path) {
-            Ok(bytes) => {
-                sources.push(bytes);
-                readable.push(file);
-            }
-            Err(error) => {
-                eprintln!("error: {}: {error}", file.path.display());
-                tally.io_errors += 1;
-            }
-        }
-    }
+    let (readable, sources, io_errors) = load_rules(&args.paths);
+    tally.io_errors += io_errors;
     let namespace = match args.namespace.as_deref().map(namespace_prefix).transpose() {
         Ok(namespace) => namespace,
         Err(message) => {
@@ -198,10 +202,7 @@ fn migrate(args: MigrateArgs) -> ExitCode {
         }
     };
     let options = Options {
-        claims_policy: match args.claims_policy {
-            ClaimsPolicyArg::Enforced => ClaimsPolicy::Enforced,
-            ClaimsPolicyArg::Relaxed => ClaimsPolicy::Relaxed,
-        },
+        claims_policy: args.claims_policy.into(),
         namespace,
     };
     let migrations = migrate_rules(&sources, &options);
@@ -246,6 +247,34 @@ fn migrate(args: MigrateArgs) -> ExitCode {
         eprintln!("nothing written: use --diff to preview the Actions or --out DIR to write them");
     }
     tally.exit_code()
+}
+
+/// The rule files under `paths`, named, with their bytes, and how many could not be read.
+fn load_rules(paths: &[PathBuf]) -> (Vec<RuleFile>, Vec<Vec<u8>>, usize) {
+    let mut io_errors = 0;
+    let mut files = Vec::new();
+    for path in paths {
+        if let Err(error) = collect_rules(path, &mut files) {
+            eprintln!("error: {}: {error}", path.display());
+            io_errors += 1;
+        }
+    }
+    assign_unique_names(&mut files);
+    let mut sources = Vec::with_capacity(files.len());
+    let mut readable = Vec::with_capacity(files.len());
+    for file in files {
+        match fs::read(&file.path) {
+            Ok(bytes) => {
+                sources.push(bytes);
+                readable.push(file);
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", file.path.display());
+                io_errors += 1;
+            }
+        }
+    }
+    (readable, sources, io_errors)
 }
 
 fn describe(dir: &Path, file: &RuleFile, migration: &Migration) -> String {
@@ -386,4 +415,113 @@ fn assign_unique_names(files: &mut [RuleFile]) {
         }
         file.name = name;
     }
+}
+
+/// `verify`: exit 0 when every difference was announced by a finding, 1 when one was not or a
+/// rule could not run for lack of npm packages, 2 when Node.js is missing or a rule or Action
+/// could not be read or converted.
+fn verify(args: VerifyArgs) -> ExitCode {
+    let (files, sources, mut failures) = load_rules(&args.paths);
+    let options = Options {
+        claims_policy: args.claims_policy.into(),
+        namespace: None,
+    };
+    let migrations = migrate_rules(&sources, &options);
+    let mut unexpected = 0;
+    let mut unverified = 0;
+    for (file, migration) in files.iter().zip(&migrations) {
+        let action = match &args.actions {
+            Some(dir) => match fs::read_to_string(action_path(dir, &file.name)) {
+                Ok(action) => action,
+                Err(error) => {
+                    eprintln!("error: {}: {error}", action_path(dir, &file.name).display());
+                    failures += 1;
+                    continue;
+                }
+            },
+            None => match migration.outcome {
+                Outcome::Converted(ref action) => action.clone(),
+                Outcome::AlreadyAction => {
+                    println!("{}: already an Action, nothing to compare", file.name);
+                    continue;
+                }
+                Outcome::Failed => {
+                    eprintln!("error: {}: not converted, nothing to verify", file.name);
+                    failures += 1;
+                    continue;
+                }
+            },
+        };
+        match rules2actions::verify::verify(migration, &action, options.claims_policy) {
+            Ok(verification) if !verification.missing_packages.is_empty() => {
+                unverified += 1;
+                println!(
+                    "{}: not verified: install the npm packages {} where you run verify",
+                    file.name,
+                    verification.missing_packages.join(", ")
+                );
+            }
+            Ok(verification) => {
+                unexpected += usize::from(!verification.unexpected.is_empty());
+                print!("{}", verification_report(&file.name, &verification));
+            }
+            Err(error @ rules2actions::verify::VerifyError::NodeMissing) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+            Err(error) => {
+                eprintln!("error: {}: {error}", file.name);
+                failures += 1;
+            }
+        }
+    }
+    if failures > 0 {
+        ExitCode::from(2)
+    } else if unexpected + unverified > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn verification_report(name: &str, verification: &rules2actions::verify::Verification) -> String {
+    let total = verification.scenarios;
+    let differing = verification.unexpected.len();
+    let mut text = if differing == 0 {
+        format!("{name}: equivalent on {total}/{total} scenarios")
+    } else {
+        format!("{name}: DIFFERS on {differing}/{total} scenarios")
+    };
+    if !verification.expected.is_empty() {
+        let mut codes: Vec<&str> = verification
+            .expected
+            .iter()
+            .flat_map(|(_, codes)| codes.iter().map(|c| c.id()))
+            .collect();
+        codes.sort();
+        codes.dedup();
+        text.push_str(&format!(
+            " ({} expected differences, announced by {})",
+            verification.expected.len(),
+            codes.join(", ")
+        ));
+    }
+    text.push('\n');
+    if let Some(first) = verification.unexpected.first() {
+        let scenario = serde_json::to_string_pretty(&first.scenario).unwrap_or_default();
+        text.push_str(&format!(
+            "  first differing scenario:\n{}\n  rule:   {}\n  action: {}\n",
+            indent(&scenario, "    "),
+            first.rule,
+            first.action
+        ));
+    }
+    text
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines()
+        .map(|line| format!("{prefix}{line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

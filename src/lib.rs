@@ -17,6 +17,7 @@ pub mod rewrite;
 pub mod span;
 pub mod stack;
 pub mod tables;
+pub mod verify;
 
 pub use migrate::{migrate_rule, migrate_rule_with, Dependency, Migration, Outcome, Status};
 pub use options::{namespace_prefix, ClaimsPolicy, Options};

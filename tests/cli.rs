@@ -276,3 +276,60 @@ fn claims_policy_decides_whether_non_namespaced_claims_need_manual_work() {
         assert!(output.contains("api.idToken.setCustomClaim('favorite_color', 'blue');"));
     }
 }
+
+#[test]
+fn verify_runs_rule_and_action_side_by_side() {
+    let dir = workspace(&[("verified.js", REVIEW_RULE)]);
+    let run = run(&["verify", "verified.js"], dir.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("verified: equivalent on "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("expected differences, announced by R2A101"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn verify_catches_an_action_that_lost_its_deny() {
+    let dir = workspace(&[("verified.js", REVIEW_RULE)]);
+    assert_eq!(
+        run(&["migrate", "verified.js", "--out", "out"], dir.path()).code,
+        0
+    );
+    let action = dir.path().join("out/actions/verified/code.js");
+    let broken = fs::read_to_string(&action)
+        .unwrap()
+        .replace("return api.access.deny('verify your email');", "return;");
+    fs::write(&action, broken).unwrap();
+    let run = run(&["verify", "verified.js", "--actions", "out"], dir.path());
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("verified: DIFFERS on "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("first differing scenario"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn verify_without_node_exits_2_and_says_how_to_install_it() {
+    let dir = workspace(&[("add-email.js", CLEAN_RULE)]);
+    let output = Command::new(BINARY)
+        .args(["verify", "add-email.js"])
+        .current_dir(dir.path())
+        .env("PATH", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("install it"));
+}

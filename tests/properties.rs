@@ -209,27 +209,19 @@ proptest! {
     #[test]
     fn generated_rules_behave_the_same_in_node(rule in runnable_rules()) {
         let migration = migrate_rule(rule.text.as_bytes());
-        // Differences the tool announces are expected; `tests/node.rs` checks they are reported.
-        prop_assume!(!migration.findings.iter().any(|f| f.code == Code::ClaimsObjectReplaced));
         let output = migration.output().expect("converted");
-        let dir = tempfile::tempdir().unwrap();
-        let (rule_file, action_file) = (dir.path().join("rule.js"), dir.path().join("action.js"));
-        std::fs::write(&rule_file, &rule.text).unwrap();
-        std::fs::write(&action_file, output).unwrap();
-        let harness = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/node/equivalence.js");
-        let run = std::process::Command::new("node")
-            .args([&harness, &rule_file, &action_file])
-            .output()
-            .expect("Node.js is installed");
-        prop_assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-        prop_assert_eq!(
-            report["mismatches"].as_array().map(Vec::len),
-            Some(0),
-            "{}\n---\n{}\n---\n{}",
+        let verification = rules2actions::verify::verify(
+            &migration,
+            output,
+            rules2actions::ClaimsPolicy::Enforced,
+        )
+        .expect("Node.js runs the harness");
+        prop_assert!(
+            verification.unexpected.is_empty(),
+            "{}\n---\n{}\n---\n{:#?}",
             rule.text,
             output,
-            report
+            verification.unexpected.first()
         );
     }
 }

@@ -1,27 +1,77 @@
 // Runs a Rule and its generated Action side by side in Node over generated scenarios and
 // prints the scenarios whose observable effects differ.
 //
-// usage: node equivalence.js RULE_FILE ACTION_FILE
+// usage: node harness.js RULE_FILE ACTION_FILE [enforced|relaxed]
+//
+// Prints {"scenarios": N, "mismatches": [{"scenario": …, "rule": …, "action": …}]}. Effects are
+// compared after Auth0's claim filter, so a claim both pipelines drop is no difference.
 'use strict';
 
 const fs = require('fs');
 const nodeRequire = require;
 
-const [ruleFile, actionFile] = process.argv.slice(2);
+const [ruleFile, actionFile, claimsPolicy = 'enforced'] = process.argv.slice(2);
 const ruleText = fs.readFileSync(ruleFile, 'utf8');
 const actionText = fs.readFileSync(actionFile, 'utf8');
 
 class UnauthorizedError extends Error {}
 
-// Both runs of a scenario must see the same clock.
+// Both runs of a scenario must see the same clock and the same random numbers.
 Date.now = () => 1767225600000;
+const nodeCrypto = nodeRequire('crypto');
+let seed = 1;
+function nextByte() {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return seed >>> 24;
+}
+function resetRandomness() {
+  seed = 1;
+}
+function fillRandom(buffer, offset = 0, size = buffer.length - offset) {
+  for (let i = offset; i < offset + size; i++) buffer[i] = nextByte();
+  return buffer;
+}
+nodeCrypto.randomBytes = (size, done) => {
+  const bytes = fillRandom(Buffer.alloc(size));
+  return done ? done(null, bytes) : bytes;
+};
+nodeCrypto.randomFillSync = fillRandom;
+nodeCrypto.randomUUID = () => {
+  const hex = fillRandom(Buffer.alloc(16)).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+Math.random = () => (nextByte() * 256 + nextByte()) / 65536;
+
+// No scenario reaches the network: both runtimes see the same failure instead.
+const offline = () => {
+  throw new Error('network access is disabled during verification');
+};
+for (const name of ['http', 'https']) Object.assign(nodeRequire(name), { request: offline, get: offline });
+globalThis.fetch = async () => offline();
+
+// Callbacks that fire after a run ended (an asynchronous rule's) must not end the harness.
+process.on('uncaughtException', () => {});
+process.on('unhandledRejection', () => {});
 
 // Rules and Actions log freely; only the report may reach stdout.
 for (const level of ['log', 'info', 'warn', 'error', 'debug']) console[level] = () => {};
 
-/** Only Node core modules are available to the code under test. */
-function coreRequire(name) {
-  return nodeRequire(name.replace(/@[^/]*$/, ''));
+/** Modules resolve from the folder `verify` runs in, where the user installed the packages. */
+function moduleRequire(specifier) {
+  const name = specifier.replace(/(.)@[^/]*$/, '$1');
+  return nodeRequire(nodeRequire.resolve(name, { paths: [process.cwd()] }));
+}
+
+/** Packages the Rule or the Action needs that are not installed where `verify` runs. */
+function missingPackages() {
+  return DEPENDENCIES.filter((name) => {
+    try {
+      nodeRequire.resolve(name, { paths: [process.cwd()] });
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 function baseScenario() {
@@ -152,7 +202,11 @@ function recordingApi(effects) {
       addScope: (scope) => { effects.scopes = scopeList([...effects.scopes, scope]); },
       removeScope: (scope) => { effects.scopes = effects.scopes.filter((s) => s !== scope); },
     }),
-    access: strict('.access', { deny: (reason) => { effects.denied ??= String(reason); } }),
+    access: strict('.access', {
+      deny: (reason) => {
+        if (effects.denied === null) Object.assign(effects, { denied: String(reason), error: 'access_denied' });
+      },
+    }),
     multifactor: strict('.multifactor', {
       enable: (provider, options = {}) => {
         effects.mfa = { provider, allowRememberBrowser: options.allowRememberBrowser ?? false, ...(options.providerOptions ?? {}) };
@@ -168,21 +222,28 @@ function scopeList(scopes) {
 }
 
 function emptyEffects(s) {
-  return { denied: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null, primaryUser: null };
+  return { denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null, primaryUser: null };
 }
 
 async function runRule(s) {
+  resetRandomness();
   const effects = emptyEffects(s);
   const context = ruleContext(s);
-  const rule = new Function('configuration', 'UnauthorizedError', 'require',
-    `return (${ruleText.trim().replace(/;$/, '')});`)(s.secrets, UnauthorizedError, coreRequire);
+  // The sandbox globals of old Rules runtimes: `_`, `jwt`, `crypto`, … without a require.
+  const globals = Object.entries(SANDBOX_GLOBALS).filter(([name]) => new RegExp(`\\b${name.replace('$', '\\$')}\\b`).test(ruleText));
+  const rule = new Function('configuration', 'UnauthorizedError', 'require', ...globals.map(([name]) => name),
+    `return (${ruleText.trim().replace(/;$/, '')});`)(s.secrets, UnauthorizedError, moduleRequire,
+    ...globals.map(([, pkg]) => { try { return moduleRequire(pkg); } catch { return undefined; } }));
   let called = false;
   await rule(JSON.parse(JSON.stringify(s.user)), context, (error) => {
     if (called) return;
     called = true;
-    if (error) effects.denied = String(error instanceof Error ? error.message : error);
+    if (error) {
+      effects.denied = String(error instanceof Error ? error.message : error);
+      effects.error = error instanceof UnauthorizedError ? 'unauthorized' : 'access_denied';
+    }
   });
-  if (!called) effects.denied = 'timeout: callback never called';
+  if (!called) Object.assign(effects, { denied: 'timeout: callback never called', error: 'timeout' });
   if (effects.denied !== null) effects.scopes = [];
   if (effects.denied === null) {
     effects.idToken = { ...context.idToken };
@@ -199,9 +260,10 @@ async function runRule(s) {
 }
 
 async function runAction(s) {
+  resetRandomness();
   const effects = emptyEffects(s);
   const module = { exports: {} };
-  new Function('exports', 'module', 'require', actionText)(module.exports, module, coreRequire);
+  new Function('exports', 'module', 'require', actionText)(module.exports, module, moduleRequire);
   await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects));
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
@@ -210,16 +272,48 @@ async function runAction(s) {
   return effects;
 }
 
+const RESTRICTED_CLAIMS = new Set(RESTRICTED_CLAIMS_LIST);
+const OIDC_PROFILE_CLAIMS = new Set(OIDC_PROFILE_CLAIMS_LIST);
+
+/** Whether Auth0 puts a claim with this name into the token. */
+function claimSurvives(name) {
+  if (RESTRICTED_CLAIMS.has(name) || name.startsWith('urn:auth0')) return false;
+  const url = /^https?:\/\/([^/:?#]*)/.exec(name);
+  if (!url) return claimsPolicy === 'relaxed' || OIDC_PROFILE_CLAIMS.has(name);
+  const host = url[1];
+  return !['auth0.com', 'webtask.io', 'webtask.run'].some((r) => host === r || host.endsWith(`.${r}`));
+}
+
+function filterClaims(claims) {
+  return Object.fromEntries(Object.entries(claims).filter(([name]) => claimSurvives(name)));
+}
+
 function outcome(run) {
-  return run.then((effects) => JSON.stringify(effects), (error) => `throws: ${error.message}`);
+  return run.then(
+    (effects) => JSON.stringify({ ...effects, idToken: filterClaims(effects.idToken), accessToken: filterClaims(effects.accessToken) }),
+    (error) => `throws: ${error.message}`,
+  );
+}
+
+/** The scenario's inputs as a rule author thinks of them. */
+function describe(s) {
+  const { secrets, ...inputs } = s;
+  return inputs;
 }
 
 (async () => {
+  const missing = missingPackages();
+  if (missing.length > 0) {
+    process.stdout.write(JSON.stringify({ missing }));
+    return;
+  }
   const all = scenarios();
   const mismatches = [];
   for (const scenario of all) {
-    const [rule, action] = await Promise.all([outcome(runRule(scenario)), outcome(runAction(scenario))]);
-    if (rule !== action) mismatches.push({ rule, action });
+    // One after the other, so both start from the same random numbers.
+    const rule = await outcome(runRule(scenario));
+    const action = await outcome(runAction(scenario));
+    if (rule !== action) mismatches.push({ scenario: describe(scenario), rule, action });
   }
   process.stdout.write(JSON.stringify({ scenarios: all.length, mismatches }));
 })();
