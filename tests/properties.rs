@@ -3,7 +3,6 @@
 
 use proptest::prelude::*;
 use rules2actions::parse::check_script;
-use rules2actions::registry::Code;
 use rules2actions::{migrate_rule, Outcome};
 use swc_ecma_visit::{Visit, VisitWith};
 
