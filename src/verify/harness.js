@@ -187,7 +187,58 @@ function actionEvent(s) {
 }
 
 /** A recording `api` that throws on any member the post-login API does not have. */
+/** Every member of the post-login `api` (reference §8); the ones compared are modelled below. */
+const POST_LOGIN_API = {
+  access: ['deny'],
+  accessToken: ['setCustomClaim', 'addScope', 'removeScope'],
+  idToken: ['setCustomClaim'],
+  multifactor: ['enable'],
+  authentication: ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser'],
+  redirect: ['sendUserTo', 'encodeToken', 'validateToken', 'canRedirect'],
+  user: ['setAppMetadata', 'setUserMetadata'],
+  cache: ['get', 'set', 'delete'],
+  samlResponse: [
+    'setAttribute', 'setAudience', 'setRecipient', 'setCreateUpnClaim', 'setPassthroughClaimsWithNoMapping',
+    'setMapUnknownClaimsAsIs', 'setMapIdentities', 'setSignatureAlgorithm', 'setDigestAlgorithm', 'setDestination',
+    'setLifetimeInSeconds', 'setSignResponse', 'setNameIdentifierFormat', 'setNameIdentifierProbes',
+    'setAuthnContextClassRef', 'setSigningCert', 'setIncludeAttributeNameFormat', 'setTypedAttributes',
+    'setEncryptionCert', 'setEncryptionPublicKey', 'setCert', 'setKey', 'setRelayState', 'setIssuer',
+    'setEncryptionAlgorithm',
+  ],
+  validation: ['error'],
+  rules: ['wasExecuted'],
+  prompt: ['render'],
+  refreshToken: ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evictMetadata'],
+  session: ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setCookieMode', 'setMetadata', 'deleteMetadata', 'evictMetadata'],
+  transaction: ['setMetadata'],
+  groups: ['getUserGroups', 'hasGroupMembership'],
+  roles: ['getUserEffectiveRoles', 'getUserEffectiveRolesByIds', 'getUserEffectiveRolesByNames'],
+};
+
+/** A recording `api` that throws on any member the post-login API does not have. */
 function recordingApi(effects) {
+  const modelled = {
+    idToken: { setCustomClaim: (k, v) => { effects.idToken[k] = v; } },
+    accessToken: {
+      setCustomClaim: (k, v) => { effects.accessToken[k] = v; },
+      addScope: (scope) => { effects.scopes = scopeList([...effects.scopes, scope]); },
+      removeScope: (scope) => { effects.scopes = effects.scopes.filter((s) => s !== scope); },
+    },
+    access: {
+      deny: (reason) => {
+        if (effects.denied === null) Object.assign(effects, { denied: String(reason), error: 'access_denied' });
+      },
+    },
+    multifactor: {
+      enable: (provider, options = {}) => {
+        effects.mfa = { provider, allowRememberBrowser: options.allowRememberBrowser ?? false, ...(options.providerOptions ?? {}) };
+      },
+    },
+    authentication: { setPrimaryUser: (id) => { effects.primaryUser = id; } },
+    redirect: { canRedirect: () => true },
+    rules: { wasExecuted: () => false },
+    cache: { get: () => undefined },
+  };
   const strict = (name, members) => new Proxy(members, {
     get(target, key) {
       if (typeof key === 'symbol' || key === 'then') return undefined;
@@ -195,25 +246,17 @@ function recordingApi(effects) {
       return target[key];
     },
   });
-  return strict('', {
-    idToken: strict('.idToken', { setCustomClaim: (k, v) => { effects.idToken[k] = v; } }),
-    accessToken: strict('.accessToken', {
-      setCustomClaim: (k, v) => { effects.accessToken[k] = v; },
-      addScope: (scope) => { effects.scopes = scopeList([...effects.scopes, scope]); },
-      removeScope: (scope) => { effects.scopes = effects.scopes.filter((s) => s !== scope); },
-    }),
-    access: strict('.access', {
-      deny: (reason) => {
-        if (effects.denied === null) Object.assign(effects, { denied: String(reason), error: 'access_denied' });
-      },
-    }),
-    multifactor: strict('.multifactor', {
-      enable: (provider, options = {}) => {
-        effects.mfa = { provider, allowRememberBrowser: options.allowRememberBrowser ?? false, ...(options.providerOptions ?? {}) };
-      },
-    }),
-    authentication: strict('.authentication', { setPrimaryUser: (id) => { effects.primaryUser = id; } }),
-  });
+  const api = {};
+  for (const [object, methods] of Object.entries(POST_LOGIN_API)) {
+    const members = {};
+    for (const method of methods) {
+      // Calls the comparison does not model yet are recorded, so they still count as effects.
+      members[method] = modelled[object]?.[method]
+        ?? ((...args) => { effects.calls.push(`api.${object}.${method}(${JSON.stringify(args).slice(1, -1)})`); });
+    }
+    api[object] = strict(`.${object}`, members);
+  }
+  return strict('', api);
 }
 
 /** Scopes as Rules allowed them (an array or a space-separated string), sorted and unique. */
@@ -222,7 +265,7 @@ function scopeList(scopes) {
 }
 
 function emptyEffects(s) {
-  return { denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null, primaryUser: null };
+  return { denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null, primaryUser: null, calls: [] };
 }
 
 async function runRule(s) {
