@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use rules2actions::registry::{Code, REGISTRY};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
+use rules2actions::verify::{read_scenarios, verify as verify_rule, VerifyOptions};
 use rules2actions::{
     migrate::migrate_rules, namespace_prefix, ClaimsPolicy, Migration, Options, Outcome, Status,
 };
@@ -76,6 +77,10 @@ struct VerifyArgs {
     /// How non-namespaced claims are treated by the tenant (see `migrate --help`)
     #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
     claims_policy: ClaimsPolicyArg,
+    /// More scenarios: a JSON array of objects merged over the base scenario, such as
+    /// `[{"clientID": "abc", "user": {"app_metadata": {"roles": ["admin"]}}}]`
+    #[arg(long, value_name = "FILE")]
+    scenarios: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -421,10 +426,27 @@ fn assign_unique_names(files: &mut [RuleFile]) {
 /// rule could not run for lack of npm packages, 2 when Node.js is missing or a rule or Action
 /// could not be read or converted.
 fn verify(args: VerifyArgs) -> ExitCode {
+    let scenarios = match &args.scenarios {
+        None => Vec::new(),
+        Some(path) => match fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| read_scenarios(&text))
+        {
+            Ok(scenarios) => scenarios,
+            Err(message) => {
+                eprintln!("error: {}: {message}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
     let (files, sources, mut failures) = load_rules(&args.paths);
     let options = Options {
         claims_policy: args.claims_policy.into(),
         namespace: None,
+    };
+    let verify_options = VerifyOptions {
+        claims_policy: options.claims_policy,
+        scenarios,
     };
     let migrations = migrate_rules(&sources, &options);
     let mut unexpected = 0;
@@ -452,7 +474,7 @@ fn verify(args: VerifyArgs) -> ExitCode {
                 }
             },
         };
-        match rules2actions::verify::verify(migration, &action, options.claims_policy) {
+        match verify_rule(migration, &action, &verify_options) {
             Ok(verification) if !verification.missing_packages.is_empty() => {
                 unverified += 1;
                 println!(

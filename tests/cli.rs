@@ -333,3 +333,41 @@ fn verify_without_node_exits_2_and_says_how_to_install_it() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("install it"));
 }
+
+#[test]
+fn verify_scenarios_file_reaches_branches_the_grid_misses() {
+    let rule = "function (user, context, callback) {\n  if ((user.app_metadata.risk || 0) > 80) {\n    return callback(new Error('too risky'));\n  }\n  callback(null, user, context);\n}\n";
+    let dir = workspace(&[
+        ("risk.js", rule),
+        (
+            "scenarios.json",
+            r#"[{"user": {"app_metadata": {"risk": 95}}}]"#,
+        ),
+        (
+            "out/actions/risk/code.js",
+            "exports.onExecutePostLogin = async (event, api) => {};\n",
+        ),
+    ]);
+    let without = run(&["verify", "risk.js", "--actions", "out"], dir.path());
+    assert_eq!(without.code, 0, "{}", without.stdout);
+    let with = run(
+        &[
+            "verify",
+            "risk.js",
+            "--actions",
+            "out",
+            "--scenarios",
+            "scenarios.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(with.code, 1, "{}", with.stdout);
+    assert!(with.stdout.contains("DIFFERS on 1/"), "{}", with.stdout);
+    assert!(with.stdout.contains("too risky"), "{}", with.stdout);
+    fs::write(dir.path().join("bad.json"), "{}").unwrap();
+    let bad = run(
+        &["verify", "risk.js", "--scenarios", "bad.json"],
+        dir.path(),
+    );
+    assert_eq!(bad.code, 2);
+}

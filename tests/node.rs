@@ -7,8 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use rules2actions::verify::verify;
-use rules2actions::{migrate_rule, ClaimsPolicy, Migration, Outcome};
+use rules2actions::verify::{verify, VerifyOptions};
+use rules2actions::{migrate_rule, Migration, Outcome};
 
 fn corpus() -> Vec<(String, Migration)> {
     common::corpus()
@@ -52,7 +52,7 @@ fn verify_finds_no_unannounced_difference_in_the_corpus() {
         else {
             continue;
         };
-        let verification = verify(&migration, action, ClaimsPolicy::Enforced)
+        let verification = verify(&migration, action, &VerifyOptions::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         if !verification.missing_packages.is_empty() {
             // Sandbox modules and pinned packages are not installed in CI.
@@ -73,4 +73,49 @@ fn verify_finds_no_unannounced_difference_in_the_corpus() {
         announced >= 10,
         "only {announced} rules had announced differences"
     );
+}
+
+/// A hand-written Action checked against a Rule, with no findings to excuse differences.
+fn compare(
+    rule: &str,
+    action: &str,
+    scenarios: Vec<serde_json::Value>,
+) -> rules2actions::verify::Verification {
+    let migration = Migration {
+        source: rule.to_string(),
+        outcome: Outcome::Converted(action.to_string()),
+        findings: Vec::new(),
+        secrets: Vec::new(),
+        dependencies: Vec::new(),
+        claims: Vec::new(),
+        edits: Vec::new(),
+    };
+    let options = VerifyOptions {
+        scenarios,
+        ..VerifyOptions::default()
+    };
+    verify(&migration, action, &options).expect("the harness runs")
+}
+
+#[test]
+fn verify_compares_persisted_metadata() {
+    let rule = "function (user, context, callback) {\n  user.app_metadata.plan = 'pro';\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n    .then(function () { callback(null, user, context); });\n}\n";
+    let right = "exports.onExecutePostLogin = async (event, api) => {\n  api.user.setAppMetadata('plan', 'pro');\n};\n";
+    let wrong = right.replace("'pro'", "'free'");
+    assert!(compare(rule, right, Vec::new()).unexpected.is_empty());
+    assert!(!compare(rule, &wrong, Vec::new()).unexpected.is_empty());
+}
+
+#[test]
+fn verify_answers_http_calls_from_canned_responses_and_records_them() {
+    let rule = "async function (user, context, callback) {\n  const res = await fetch('https://crm.example.com/contacts/' + user.user_id);\n  const body = await res.json();\n  context.idToken['https://example.com/tier'] = body.tier;\n  callback(null, user, context);\n}\n";
+    let right = "exports.onExecutePostLogin = async (event, api) => {\n  const res = await fetch('https://crm.example.com/contacts/' + event.user.user_id);\n  const body = await res.json();\n  api.idToken.setCustomClaim('https://example.com/tier', body.tier);\n};\n";
+    let no_call = "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/tier', 'gold');\n};\n";
+    let canned = serde_json::json!([{ "http": [{ "url": "https://crm.example.com/", "body": { "tier": "gold" } }] }]);
+    let scenarios = canned.as_array().unwrap().clone();
+    assert!(compare(rule, right, scenarios.clone())
+        .unexpected
+        .is_empty());
+    // Same claim on the canned scenario, but the HTTP call is missing: a difference.
+    assert!(!compare(rule, no_call, scenarios).unexpected.is_empty());
 }

@@ -212,7 +212,7 @@ proptest! {
         let verification = rules2actions::verify::verify(
             &migration,
             output,
-            rules2actions::ClaimsPolicy::Enforced,
+            &rules2actions::verify::VerifyOptions::default(),
         )
         .expect("Node.js runs the harness");
         prop_assert!(

@@ -47,7 +47,15 @@ const offline = () => {
   throw new Error('network access is disabled during verification');
 };
 for (const name of ['http', 'https']) Object.assign(nodeRequire(name), { request: offline, get: offline });
-globalThis.fetch = async () => offline();
+// `fetch` answers from the scenario's canned responses (`http: [{method, url, status, body}]`,
+// matched by method and URL prefix; 200 `{}` otherwise) and records every call.
+let currentHttp = { canned: [], calls: [] };
+globalThis.fetch = async (url, init = {}) => {
+  const method = (init.method ?? 'GET').toUpperCase();
+  currentHttp.calls.push(`${method} ${url}`);
+  const canned = currentHttp.canned.find((c) => (c.method ?? 'GET').toUpperCase() === method && String(url).startsWith(c.url));
+  return new Response(JSON.stringify(canned?.body ?? {}), { status: canned?.status ?? 200, headers: { 'content-type': 'application/json' } });
+};
 
 // Callbacks that fire after a run ended (an asynchronous rule's) must not end the harness.
 process.on('uncaughtException', () => {});
@@ -145,7 +153,18 @@ function scenarios() {
       s.user.email = literal.includes('@') ? `someone${literal}` : s.user.email;
     });
   }
+  for (const extra of EXTRA_SCENARIOS) variants.push((s) => deepMerge(s, extra));
   return variants.map((apply) => { const s = baseScenario(); apply(s); return s; });
+}
+
+/** Writes `extra` over `target`, object by object; arrays and values replace. */
+function deepMerge(target, extra) {
+  for (const [key, value] of Object.entries(extra)) {
+    const plain = (v) => v && typeof v === 'object' && !Array.isArray(v);
+    if (plain(value) && plain(target[key])) deepMerge(target[key], value);
+    else target[key] = value;
+  }
+  return target;
 }
 
 function ruleContext(s) {
@@ -216,7 +235,7 @@ const POST_LOGIN_API = {
 };
 
 /** A recording `api` that throws on any member the post-login API does not have. */
-function recordingApi(effects) {
+function recordingApi(effects, user) {
   const modelled = {
     idToken: { setCustomClaim: (k, v) => { effects.idToken[k] = v; } },
     accessToken: {
@@ -235,7 +254,17 @@ function recordingApi(effects) {
       },
     },
     authentication: { setPrimaryUser: (id) => { effects.primaryUser = id; } },
-    redirect: { canRedirect: () => true },
+    redirect: {
+      canRedirect: () => true,
+      sendUserTo: (url, options = {}) => {
+        const query = new URLSearchParams(options.query ?? {}).toString();
+        effects.redirect = query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
+      },
+    },
+    user: {
+      setAppMetadata: (key, value) => persistMetadata(effects, user, 'app_metadata', { [key]: value }),
+      setUserMetadata: (key, value) => persistMetadata(effects, user, 'user_metadata', { [key]: value }),
+    },
     rules: { wasExecuted: () => false },
     cache: { get: () => undefined },
   };
@@ -265,7 +294,21 @@ function scopeList(scopes) {
 }
 
 function emptyEffects(s) {
-  return { denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null, primaryUser: null, calls: [] };
+  currentHttp = { canned: s.http ?? [], calls: [] };
+  return {
+    denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null,
+    primaryUser: null, redirect: null, metadata: {}, http: currentHttp.calls, calls: [],
+  };
+}
+
+/** Auth0 merges metadata updates at the root; `null` removes a key. */
+function persistMetadata(effects, user, kind, changes) {
+  const stored = effects.metadata[kind] ?? { ...(user[kind] ?? {}) };
+  for (const [key, value] of Object.entries(changes ?? {})) {
+    if (value === null) delete stored[key];
+    else stored[key] = value;
+  }
+  effects.metadata[kind] = stored;
 }
 
 async function runRule(s) {
@@ -274,18 +317,36 @@ async function runRule(s) {
   const context = ruleContext(s);
   // The sandbox globals of old Rules runtimes: `_`, `jwt`, `crypto`, … without a require.
   const globals = Object.entries(SANDBOX_GLOBALS).filter(([name]) => new RegExp(`\\b${name.replace('$', '\\$')}\\b`).test(ruleText));
-  const rule = new Function('configuration', 'UnauthorizedError', 'require', ...globals.map(([name]) => name),
-    `return (${ruleText.trim().replace(/;$/, '')});`)(s.secrets, UnauthorizedError, moduleRequire,
+  const auth0 = {
+    accessToken: 'management-api-token',
+    domain: 'tenant.example.auth0.com',
+    baseUrl: 'https://tenant.example.auth0.com/api/v2',
+    users: {
+      updateAppMetadata: async (id, changes) => persistMetadata(effects, s.user, 'app_metadata', changes),
+      updateUserMetadata: async (id, changes) => persistMetadata(effects, s.user, 'user_metadata', changes),
+    },
+  };
+  const rule = new Function('configuration', 'UnauthorizedError', 'require', 'auth0', 'global', ...globals.map(([name]) => name),
+    `return (${ruleText.trim().replace(/;$/, '')});`)(s.secrets, UnauthorizedError, moduleRequire, auth0, {},
     ...globals.map(([, pkg]) => { try { return moduleRequire(pkg); } catch { return undefined; } }));
   let called = false;
-  await rule(JSON.parse(JSON.stringify(s.user)), context, (error) => {
+  let finish;
+  const finished = new Promise((resolve) => { finish = resolve; });
+  const result = rule(JSON.parse(JSON.stringify(s.user)), context, (error) => {
     if (called) return;
     called = true;
     if (error) {
       effects.denied = String(error instanceof Error ? error.message : error);
       effects.error = error instanceof UnauthorizedError ? 'unauthorized' : 'access_denied';
     }
+    finish();
   });
+  // An asynchronous rule calls back later; one that never does timed out in Rules.
+  // With the network stubbed, asynchronous work settles within a few event-loop turns.
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(resolve, 50); });
+  await Promise.race([Promise.resolve(result).then(() => (called ? undefined : finished)), timeout]);
+  clearTimeout(timer);
   if (!called) Object.assign(effects, { denied: 'timeout: callback never called', error: 'timeout' });
   if (effects.denied !== null) effects.scopes = [];
   if (effects.denied === null) {
@@ -298,6 +359,7 @@ async function runRule(s) {
       effects.mfa = { provider, allowRememberBrowser: allowRememberBrowser ?? false, ...options };
     }
     effects.primaryUser = context.primaryUser ?? null;
+    effects.redirect = context.redirect?.url ?? null;
   }
   return effects;
 }
@@ -307,10 +369,10 @@ async function runAction(s) {
   const effects = emptyEffects(s);
   const module = { exports: {} };
   new Function('exports', 'module', 'require', actionText)(module.exports, module, moduleRequire);
-  await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects));
+  await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects, s.user));
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
-    Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null });
+    Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null, redirect: null });
   }
   return effects;
 }

@@ -67,12 +67,29 @@ impl std::fmt::Display for VerifyError {
     }
 }
 
+/// How to run the comparison.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    pub claims_policy: ClaimsPolicy,
+    /// User-written scenarios: partial scenario objects merged over the base scenario.
+    pub scenarios: Vec<Value>,
+}
+
+/// Reads `--scenarios FILE`: a JSON array of scenario objects.
+pub fn read_scenarios(text: &str) -> Result<Vec<Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) if items.iter().all(Value::is_object) => Ok(items),
+        Ok(_) => Err("the scenarios file must hold a JSON array of objects".into()),
+        Err(e) => Err(format!("the scenarios file is not valid JSON: {e}")),
+    }
+}
+
 /// Runs the migration's Rule and `action` side by side. The migration's findings tell
 /// announced differences from unexpected ones.
 pub fn verify(
     migration: &Migration,
     action: &str,
-    policy: ClaimsPolicy,
+    options: &VerifyOptions,
 ) -> Result<Verification, VerifyError> {
     let (rule, findings) = (migration.source.as_str(), migration.findings.as_slice());
     let dependencies: Vec<&str> = migration
@@ -87,16 +104,17 @@ pub fn verify(
     let dir = tempfile::tempdir().map_err(|e| VerifyError::Harness(e.to_string()))?;
     let paths = ["harness.js", "rule.js", "action.js"].map(|name| dir.path().join(name));
     let harness = format!(
-        "const RESTRICTED_CLAIMS_LIST = {};\nconst OIDC_PROFILE_CLAIMS_LIST = {};\nconst SANDBOX_GLOBALS = {};\nconst DEPENDENCIES = {};\n{HARNESS}",
+        "const RESTRICTED_CLAIMS_LIST = {};\nconst OIDC_PROFILE_CLAIMS_LIST = {};\nconst SANDBOX_GLOBALS = {};\nconst DEPENDENCIES = {};\nconst EXTRA_SCENARIOS = {};\n{HARNESS}",
         Value::from(RESTRICTED_CLAIMS.to_vec()),
         Value::from(OIDC_PROFILE_CLAIMS.to_vec()),
         Value::Object(sandbox),
         Value::from(dependencies),
+        Value::Array(options.scenarios.clone()),
     );
     for (path, text) in paths.iter().zip([harness.as_str(), rule, action]) {
         std::fs::write(path, text).map_err(|e| VerifyError::Harness(e.to_string()))?;
     }
-    let policy = match policy {
+    let policy = match options.claims_policy {
         ClaimsPolicy::Enforced => "enforced",
         ClaimsPolicy::Relaxed => "relaxed",
     };
