@@ -119,3 +119,13 @@ fn verify_answers_http_calls_from_canned_responses_and_records_them() {
     // Same claim on the canned scenario, but the HTTP call is missing: a difference.
     assert!(!compare(rule, no_call, scenarios).unexpected.is_empty());
 }
+
+#[test]
+fn verify_compares_saml_attributes_by_value() {
+    let rule = "function (user, context, callback) {\n  context.samlConfiguration.mappings = { 'http://schemas.example.com/email': 'email' };\n  context.samlConfiguration.audience = 'urn:partner';\n  callback(null, user, context);\n}\n";
+    let right = "exports.onExecutePostLogin = async (event, api) => {\n  api.samlResponse.setAttribute('http://schemas.example.com/email', event.user.email);\n  api.samlResponse.setAudience('urn:partner');\n};\n";
+    // The Rules mapping named a profile path; passing the path itself is the classic mistake.
+    let wrong = right.replace("event.user.email", "'email'");
+    assert!(compare(rule, right, Vec::new()).unexpected.is_empty());
+    assert!(!compare(rule, &wrong, Vec::new()).unexpected.is_empty());
+}

@@ -42,19 +42,48 @@ nodeCrypto.randomUUID = () => {
 };
 Math.random = () => (nextByte() * 256 + nextByte()) / 65536;
 
-// No scenario reaches the network: both runtimes see the same failure instead.
-const offline = () => {
-  throw new Error('network access is disabled during verification');
-};
-for (const name of ['http', 'https']) Object.assign(nodeRequire(name), { request: offline, get: offline });
+// No scenario reaches the network: HTTP clients get canned responses instead.
+const { Readable, Writable } = nodeRequire('stream');
+
+/** The canned answer for a call, recorded as `METHOD URL`. */
+function answer(method, target) {
+  // `https://host:443/x` and `https://host/x` are the same call.
+  const url = URL.canParse(String(target)) ? new URL(String(target)).href : String(target);
+  currentHttp.calls.push(`${method} ${url}`);
+  const canned = currentHttp.canned.find((c) => (c.method ?? 'GET').toUpperCase() === method && String(url).startsWith(c.url));
+  return { status: canned?.status ?? 200, body: JSON.stringify(canned?.body ?? {}) };
+}
+
+/** `http.request` for callback-style clients (`request`, `axios` on Node): a canned response. */
+function cannedRequest(protocol) {
+  return (target, options, callback) => {
+    if (typeof options === 'function') [callback, options] = [options, {}];
+    const spec = typeof target === 'string' || target instanceof URL ? { ...options, url: String(target) } : { ...target, ...options };
+    const url = spec.url ?? `${spec.protocol ?? protocol}//${spec.hostname ?? spec.host}${spec.port ? `:${spec.port}` : ''}${spec.path ?? '/'}`;
+    const { status, body } = answer((spec.method ?? 'GET').toUpperCase(), url);
+    const request = new Writable({ write: (chunk, encoding, done) => done() });
+    Object.assign(request, {
+      setTimeout: () => request, setHeader() {}, getHeader() {}, removeHeader() {}, abort() {}, setNoDelay() {}, setSocketKeepAlive() {},
+    });
+    request.on('finish', () => {
+      const response = Readable.from([Buffer.from(body)]);
+      Object.assign(response, { statusCode: status, statusMessage: 'OK', headers: { 'content-type': 'application/json' }, rawHeaders: [] });
+      if (callback) callback(response);
+      request.emit('response', response);
+    });
+    return request;
+  };
+}
+for (const [name, protocol] of [['http', 'http:'], ['https', 'https:']]) {
+  const request = cannedRequest(protocol);
+  Object.assign(nodeRequire(name), { request, get: (...args) => { const r = request(...args); r.end(); return r; } });
+}
 // `fetch` answers from the scenario's canned responses (`http: [{method, url, status, body}]`,
 // matched by method and URL prefix; 200 `{}` otherwise) and records every call.
 let currentHttp = { canned: [], calls: [] };
 globalThis.fetch = async (url, init = {}) => {
-  const method = (init.method ?? 'GET').toUpperCase();
-  currentHttp.calls.push(`${method} ${url}`);
-  const canned = currentHttp.canned.find((c) => (c.method ?? 'GET').toUpperCase() === method && String(url).startsWith(c.url));
-  return new Response(JSON.stringify(canned?.body ?? {}), { status: canned?.status ?? 200, headers: { 'content-type': 'application/json' } });
+  const { status, body } = answer((init.method ?? 'GET').toUpperCase(), url);
+  return new Response(body, { status, headers: { 'content-type': 'application/json' } });
 };
 
 // Callbacks that fire after a run ended (an asynchronous rule's) must not end the harness.
@@ -177,6 +206,7 @@ function ruleContext(s) {
     authentication: s.authentication, authorization: s.authorization, organization: s.organization,
     riskAssessment: s.riskAssessment, sso: { current_clients: s.currentClients },
     idToken: {}, accessToken: { scope: [...s.requestedScopes] },
+    samlConfiguration: {},
   };
 }
 
@@ -275,6 +305,9 @@ function recordingApi(effects, user) {
       return target[key];
     },
   });
+  modelled.samlResponse = Object.fromEntries(
+    POST_LOGIN_API.samlResponse.map((method) => [method, (...args) => samlSetting(effects, method, args)]),
+  );
   const api = {};
   for (const [object, methods] of Object.entries(POST_LOGIN_API)) {
     const members = {};
@@ -297,8 +330,31 @@ function emptyEffects(s) {
   currentHttp = { canned: s.http ?? [], calls: [] };
   return {
     denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null,
-    primaryUser: null, redirect: null, metadata: {}, http: currentHttp.calls, calls: [],
+    primaryUser: null, redirect: null, metadata: {}, saml: null, http: currentHttp.calls, calls: [],
   };
+}
+
+/** Rules SAML settings as effects; attribute mappings name profile paths, resolved here. */
+function samlFromRules(configuration, user) {
+  const { mappings, ...settings } = configuration ?? {};
+  if (!mappings && Object.keys(settings).length === 0) return null;
+  const attributes = {};
+  for (const [name, path] of Object.entries(mappings ?? {})) {
+    attributes[name] = String(path).split('.').reduce((value, key) => value?.[key], user) ?? null;
+  }
+  return { attributes, settings };
+}
+
+/** `api.samlResponse.setX(value)` as the Rules setting it replaces. */
+function samlSetting(effects, method, args) {
+  effects.saml ??= { attributes: {}, settings: {} };
+  if (method === 'setAttribute') {
+    effects.saml.attributes[args[0]] = args[1] ?? null;
+    return;
+  }
+  const name = method.slice(3);
+  const key = name === 'RelayState' ? name : name[0].toLowerCase() + name.slice(1);
+  effects.saml.settings[key] = args[0];
 }
 
 /** Auth0 merges metadata updates at the root; `null` removes a key. */
@@ -360,6 +416,7 @@ async function runRule(s) {
     }
     effects.primaryUser = context.primaryUser ?? null;
     effects.redirect = context.redirect?.url ?? null;
+    effects.saml = samlFromRules(context.samlConfiguration, s.user);
   }
   return effects;
 }
@@ -372,7 +429,7 @@ async function runAction(s) {
   await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects, s.user));
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
-    Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null, redirect: null });
+    Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null, redirect: null, saml: null });
   }
   return effects;
 }
