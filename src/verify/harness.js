@@ -180,6 +180,7 @@ function scenarios() {
       s.request.geoip.country_code = literal; s.request.geoip.continent_code = literal;
       s.user.app_metadata.roles = [literal]; s.authorization.roles = [literal];
       s.user.email = literal.includes('@') ? `someone${literal}` : s.user.email;
+      if (/^[0-9.:a-f]+$/i.test(literal) && /[.:]/.test(literal)) s.request.ip = literal;
     });
   }
   for (const extra of EXTRA_SCENARIOS) variants.push((s) => deepMerge(s, extra));
