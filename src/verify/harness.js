@@ -179,7 +179,8 @@ function scenarios() {
       s.request.query.audience = literal; s.request.hostname = literal;
       s.request.geoip.country_code = literal; s.request.geoip.continent_code = literal;
       s.user.app_metadata.roles = [literal]; s.authorization.roles = [literal];
-      s.user.email = literal.includes('@') ? `someone${literal}` : s.user.email;
+      if (literal.includes('@')) s.user.email = `someone${literal.slice(literal.indexOf('@'))}`;
+      else if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(literal)) s.user.email = `someone@${literal}`;
       if (/^[0-9.:a-f]+$/i.test(literal) && /[.:]/.test(literal)) s.request.ip = literal;
     });
   }
