@@ -139,6 +139,9 @@ codes! {
     UserChangeStaysLocal = "R2A305", "user-change-stays-local", Warning,
         "A change to `user` is kept in a local variable: later Actions do not see it",
         "The rule changed the user object and read it again. The Action keeps the changed value in a\nlocal variable (metadata objects are copied with `structuredClone`), so reads in this Action\nsee it, but later Actions do not and nothing is persisted. Use\n`api.user.setAppMetadata` / `setUserMetadata` to persist, or `api.transaction.setMetadata` to\npass the value on.";
+    MetadataUpdateBatched = "R2A306", "metadata-update-batched", Warning,
+        "Metadata is persisted when the login flow ends, and the update can no longer fail the login",
+        "Rule:\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n      .then(() => callback(null, user, context))\n      .catch((err) => callback(err));\nAction:\n    api.user.setAppMetadata('roles', appMetadata['roles']);\n\nActions batch metadata updates into one Management API call at the end of the flow. A failed\nupdate no longer denies the login, and the update is applied even if a later Action denies.";
     UserPropertyNotInActions = "R2A303", "user-property-not-in-actions", Warning,
         "This `user` property is not in the Actions `event.user` reference",
         "The property (an identity-provider attribute at the root of the profile, or `permissions`)\nis not documented on `event.user`. It was converted to `event.user.<name>`; check that it is\npresent for your connections.";

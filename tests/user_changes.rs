@@ -49,3 +49,39 @@ fn metadata_changes_are_made_on_a_copy() {
     assert!(output.contains("appMetadata.plan = 'free';"));
     assert!(output.contains("setCustomClaim('https://example.com/plan', appMetadata.plan)"));
 }
+
+#[test]
+fn persisted_metadata_becomes_one_set_call_per_changed_key() {
+    let (codes, output) = codes_and_output(
+        "  user.app_metadata.plan = 'pro';\n  user.app_metadata.seats = 5;\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n    .then(function () { callback(null, user, context); })\n    .catch(function (err) { callback(err); });\n  return;",
+    );
+    assert_eq!(codes, [Code::MetadataUpdateBatched]);
+    assert!(
+        output.contains("api.user.setAppMetadata('plan', appMetadata['plan']);"),
+        "{output}"
+    );
+    assert!(
+        output.contains("api.user.setAppMetadata('seats', appMetadata['seats']);"),
+        "{output}"
+    );
+    assert!(!output.contains("auth0"), "{output}");
+}
+
+#[test]
+fn metadata_with_unknown_keys_is_set_key_by_key_at_run_time() {
+    let (_, output) = codes_and_output(
+        "  user.user_metadata[context.clientName] = true;\n  auth0.users.updateUserMetadata(user.user_id, user.user_metadata);",
+    );
+    assert!(
+        output.contains("for (const [key, value] of Object.entries(userMetadata)) api.user.setUserMetadata(key, value);"),
+        "{output}"
+    );
+}
+
+#[test]
+fn updates_for_another_user_or_with_more_work_are_left_alone() {
+    let other = "  user.app_metadata.x = 1;\n  auth0.users.updateAppMetadata('auth0|other', user.app_metadata);";
+    assert!(codes_and_output(other).0.contains(&Code::Auth0Object));
+    let busy = "  user.app_metadata.x = 1;\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata).then(function () { console.log('saved'); callback(null, user, context); });";
+    assert!(codes_and_output(busy).0.contains(&Code::Auth0Object));
+}

@@ -11,6 +11,7 @@ mod claim_names;
 mod claims;
 mod context_reads;
 mod header;
+mod metadata;
 mod modules;
 mod multifactor;
 mod objects;
@@ -142,6 +143,10 @@ struct Rewriter<'s> {
     handler_indent: String,
     /// The set that tracks the access token's scopes, once the rule changes them.
     scope_set: Option<String>,
+    /// Metadata objects the rule persists: changes to them reach later Actions.
+    metadata_persisted: Vec<&'static str>,
+    /// The top-level metadata keys the rule changes (`None`: not known statically).
+    metadata_keys: Vec<(&'static str, Option<Atom>)>,
     /// Local copies of `user.app_metadata` / `user.user_metadata`, for rules that change them.
     metadata_copies: Vec<(&'static str, String)>,
     /// `user.<key>` written at the top of the rule and read later: key, local name, offset.
@@ -185,6 +190,8 @@ impl<'s> Rewriter<'s> {
             user_reads: Vec::new(),
             user_as_value: false,
             metadata_copies: Vec::new(),
+            metadata_keys: Vec::new(),
+            metadata_persisted: Vec::new(),
             handler_top: 0,
             handler_indent: String::new(),
             scope_set: None,
@@ -317,6 +324,8 @@ impl Rewriter<'_> {
         };
         if !self.user_as_value {
             self.declare_metadata_copies(&prepass.metadata_written);
+            self.metadata_keys = prepass.metadata_keys;
+            self.metadata_persisted = prepass.metadata_persisted;
         }
         self.visit_statement_list(&body.stmts, true);
 

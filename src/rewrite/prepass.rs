@@ -25,6 +25,10 @@ pub(super) struct Prepass {
     depth: usize,
     /// `app_metadata` / `user_metadata` when the rule writes into them.
     pub(super) metadata_written: Vec<&'static str>,
+    /// Metadata objects the rule persists with `auth0.users.update*Metadata`.
+    pub(super) metadata_persisted: Vec<&'static str>,
+    /// The top-level metadata keys the rule changes; `None` when it cannot be told statically.
+    pub(super) metadata_keys: Vec<(&'static str, Option<Atom>)>,
 }
 
 impl Prepass {
@@ -65,7 +69,9 @@ impl Visit for Prepass {
         if let Some(member) = assign.left.as_simple().and_then(|s| s.as_member()) {
             // The outermost object of the target: `user.app_metadata` in `user.app_metadata.a.b`.
             let mut root = member;
+            let mut below_root = None;
             while let swc_ecma_ast::Expr::Member(inner) = &*root.obj {
+                below_root = Some(root);
                 root = inner;
             }
             let is_user = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.user.as_ref());
@@ -78,6 +84,18 @@ impl Visit for Prepass {
                 };
                 if !self.metadata_written.contains(&key) {
                     self.metadata_written.push(key);
+                }
+                let changed = match below_root {
+                    Some(below) => match &below.prop {
+                        swc_ecma_ast::MemberProp::Ident(name) => Some(Some(name.sym.clone())),
+                        _ => Some(None),
+                    },
+                    // `user.app_metadata = user.app_metadata || {}` only makes sure it exists.
+                    None if is_self_default(&assign.right, root) => None,
+                    None => Some(None),
+                };
+                if let Some(changed) = changed {
+                    self.metadata_keys.push((key, changed));
                 }
             }
             if is_user && std::ptr::eq(root, member) {
@@ -110,6 +128,18 @@ impl Visit for Prepass {
     }
 
     fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
+        if let swc_ecma_ast::Callee::Expr(callee) = &call.callee {
+            if let swc_ecma_ast::Expr::Member(member) = &**callee {
+                let persisted = match member.prop.as_ident().map(|p| p.sym.as_str()) {
+                    Some("updateAppMetadata") => Some("app_metadata"),
+                    Some("updateUserMetadata") => Some("user_metadata"),
+                    _ => None,
+                };
+                if let Some(kind) = persisted.filter(|k| !self.metadata_persisted.contains(k)) {
+                    self.metadata_persisted.push(kind);
+                }
+            }
+        }
         let to_callback = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
             if matches!(&**callee, swc_ecma_ast::Expr::Ident(c) if Some(&c.sym) == self.callback.as_ref()));
         if !to_callback {
@@ -142,4 +172,16 @@ impl Visit for Prepass {
         }
         update.visit_children_with(self);
     }
+}
+
+/// `user.app_metadata || {}` on the right of `user.app_metadata = …`.
+fn is_self_default(right: &swc_ecma_ast::Expr, target: &swc_ecma_ast::MemberExpr) -> bool {
+    use swc_common::EqIgnoreSpan;
+    let swc_ecma_ast::Expr::Bin(bin) = right else {
+        return false;
+    };
+    let same_target =
+        matches!(&*bin.left, swc_ecma_ast::Expr::Member(m) if m.eq_ignore_span(target));
+    let empty_object = matches!(&*bin.right, swc_ecma_ast::Expr::Object(o) if o.props.is_empty());
+    bin.op == swc_ecma_ast::BinaryOp::LogicalOr && same_target && empty_object
 }

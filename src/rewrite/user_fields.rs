@@ -71,7 +71,10 @@ impl Rewriter<'_> {
         if let Some(local) = self.user_local(&key, usize::MAX) {
             if self.metadata_copies.iter().any(|(k, _)| *k == key) {
                 self.replace(chain.prefix_span(1), local);
-                self.report(
+                // A persisted copy reaches later Actions; `R2A306` reports the persisting.
+                let persisted = self.metadata_persisted.iter().any(|k| *k == key);
+                if !persisted {
+                    self.report(
                     Finding::new(
                         Code::UserChangeStaysLocal,
                         self.span(assign.span),
@@ -79,6 +82,7 @@ impl Rewriter<'_> {
                     )
                     .with_help(format!("persist it with `{}.user.setAppMetadata` / `setUserMetadata`, or pass it on with `{}.transaction.setMetadata`", self.api, self.api)),
                 );
+                }
                 for computed in chain.computed_keys() {
                     computed.visit_with(self);
                 }

@@ -270,6 +270,9 @@ impl Visit for Rewriter<'_> {
         if let Some(call) = self.as_callback_call(&stmt.expr) {
             return self.callback_statement(span, call, false);
         }
+        if self.metadata_update_statement(&stmt.expr, span, false) {
+            return;
+        }
         match unparen(&stmt.expr) {
             Expr::Assign(assign) => self.assignment(assign, Value::Statement(span)),
             Expr::Call(call) if self.claims_object_assign(call, span) => {}
@@ -282,9 +285,11 @@ impl Visit for Rewriter<'_> {
             Expr::Unary(unary) if unary.op == UnaryOp::Void => self.as_callback_call(&unary.arg),
             arg => self.as_callback_call(arg),
         });
-        match call {
-            Some(call) => self.callback_statement(self.span(stmt.span), call, true),
-            None => stmt.visit_children_with(self),
+        let span = self.span(stmt.span);
+        match (call, stmt.arg.as_deref()) {
+            (Some(call), _) => self.callback_statement(span, call, true),
+            (None, Some(arg)) if self.metadata_update_statement(arg, span, true) => {}
+            (None, _) => stmt.visit_children_with(self),
         }
     }
 

@@ -267,7 +267,7 @@ const POST_LOGIN_API = {
 };
 
 /** A recording `api` that throws on any member the post-login API does not have. */
-function recordingApi(effects, user) {
+function recordingApi(effects) {
   const modelled = {
     idToken: { setCustomClaim: (k, v) => { effects.idToken[k] = v; } },
     accessToken: {
@@ -294,8 +294,8 @@ function recordingApi(effects, user) {
       },
     },
     user: {
-      setAppMetadata: (key, value) => persistMetadata(effects, user, 'app_metadata', { [key]: value }),
-      setUserMetadata: (key, value) => persistMetadata(effects, user, 'user_metadata', { [key]: value }),
+      setAppMetadata: (key, value) => persistMetadata(effects, 'app_metadata', { [key]: value }),
+      setUserMetadata: (key, value) => persistMetadata(effects, 'user_metadata', { [key]: value }),
     },
     rules: { wasExecuted: () => false },
     cache: { get: () => undefined },
@@ -332,7 +332,9 @@ function emptyEffects(s) {
   currentHttp = { canned: s.http ?? [], calls: [] };
   return {
     denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null,
-    primaryUser: null, redirect: null, metadata: {}, saml: null, http: currentHttp.calls, calls: [],
+    primaryUser: null, redirect: null, saml: null, http: currentHttp.calls, calls: [],
+    // The stored profile's metadata after the login: only the final state matters.
+    metadata: { app_metadata: { ...(s.user.app_metadata ?? {}) }, user_metadata: { ...(s.user.user_metadata ?? {}) } },
   };
 }
 
@@ -360,13 +362,12 @@ function samlSetting(effects, method, args) {
 }
 
 /** Auth0 merges metadata updates at the root; `null` removes a key. */
-function persistMetadata(effects, user, kind, changes) {
-  const stored = effects.metadata[kind] ?? { ...(user[kind] ?? {}) };
+function persistMetadata(effects, kind, changes) {
+  const stored = effects.metadata[kind];
   for (const [key, value] of Object.entries(changes ?? {})) {
     if (value === null) delete stored[key];
     else stored[key] = value;
   }
-  effects.metadata[kind] = stored;
 }
 
 async function runRule(s) {
@@ -380,8 +381,8 @@ async function runRule(s) {
     domain: 'tenant.example.auth0.com',
     baseUrl: 'https://tenant.example.auth0.com/api/v2',
     users: {
-      updateAppMetadata: async (id, changes) => persistMetadata(effects, s.user, 'app_metadata', changes),
-      updateUserMetadata: async (id, changes) => persistMetadata(effects, s.user, 'user_metadata', changes),
+      updateAppMetadata: async (id, changes) => persistMetadata(effects, 'app_metadata', changes),
+      updateUserMetadata: async (id, changes) => persistMetadata(effects, 'user_metadata', changes),
     },
   };
   const rule = new Function('configuration', 'UnauthorizedError', 'require', 'auth0', 'global', ...globals.map(([name]) => name),
@@ -428,7 +429,7 @@ async function runAction(s) {
   const effects = emptyEffects(s);
   const module = { exports: {} };
   new Function('exports', 'module', 'require', actionText)(module.exports, module, moduleRequire);
-  await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects, s.user));
+  await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects));
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
     Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null, redirect: null, saml: null });

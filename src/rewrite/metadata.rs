@@ -1,0 +1,211 @@
+//! Persisting metadata: `auth0.users.updateAppMetadata(user.user_id, user.app_metadata)` becomes
+//! one `api.user.setAppMetadata(key, value)` per top-level key the rule changed.
+//!
+//! Rule:
+//! ```js
+//! user.app_metadata.roles = roles;
+//! auth0.users.updateAppMetadata(user.user_id, user.app_metadata)
+//!   .then(function () { callback(null, user, context); })
+//!   .catch(function (err) { callback(err); });
+//! ```
+//! Action:
+//! ```js
+//! let appMetadata = structuredClone(event.user.app_metadata); // top of the handler
+//! appMetadata.roles = roles;
+//! api.user.setAppMetadata('roles', appMetadata.roles);
+//! ```
+//! When the changed keys are not known statically, the Action sets every key of the copy, which
+//! Auth0's root-level merge makes equivalent. Always reported with `R2A306`: Actions persist at
+//! the end of the flow, and a failed update no longer denies the login. Refused (left to the
+//! asynchronous rewrite, with `R2A901`): updates for another user, other objects, and promise
+//! handlers that do more than call back.
+
+use swc_ecma_ast::{CallExpr, Callee, Expr, Pat, Stmt};
+
+use super::chain;
+use super::walk::unparen;
+use super::{Param, Rewriter};
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::{indentation_at, newline_of, Span};
+
+/// What a promise handler does with the callback.
+#[derive(PartialEq, Eq)]
+enum Handler {
+    Succeeds,
+    PassesTheError,
+}
+
+impl Rewriter<'_> {
+    /// A statement that persists the user's metadata. Returns whether it was converted.
+    pub(super) fn metadata_update_statement(
+        &mut self,
+        expr: &Expr,
+        statement: Span,
+        is_return: bool,
+    ) -> bool {
+        if self.depth > 0 || !self.flow.in_list {
+            return false;
+        }
+        let mut handlers = Vec::new();
+        let mut current = unparen(expr);
+        let update = loop {
+            let Expr::Call(call) = current else {
+                return false;
+            };
+            let Callee::Expr(callee) = &call.callee else {
+                return false;
+            };
+            let Expr::Member(member) = &**callee else {
+                return false;
+            };
+            match member.prop.as_ident().map(|p| p.sym.as_str()) {
+                Some(name @ ("then" | "catch")) if call.args.len() == 1 => {
+                    handlers.push((name, &*call.args[0].expr));
+                    current = unparen(&member.obj);
+                }
+                Some("updateAppMetadata" | "updateUserMetadata") => break call,
+                _ => return false,
+            }
+        };
+        let Some(kind) = self.metadata_kind(update) else {
+            return false;
+        };
+        let Some(local) = self
+            .metadata_copies
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, local)| local.clone())
+        else {
+            return false;
+        };
+        let mut caught = false;
+        for (name, handler) in handlers.iter().rev() {
+            match (*name, self.handler_kind(handler)) {
+                ("then", Some(Handler::Succeeds)) => {}
+                ("catch", Some(Handler::PassesTheError)) => caught = true,
+                _ => return false,
+            }
+        }
+        self.callback_uses += 1;
+
+        let method = match kind {
+            "app_metadata" => "setAppMetadata",
+            _ => "setUserMetadata",
+        };
+        let api = self.api.clone();
+        let changed: Vec<_> = self
+            .metadata_keys
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, key)| key.clone())
+            .collect();
+        let mut lines = Vec::new();
+        if changed.is_empty() || changed.iter().any(Option::is_none) {
+            lines.push(format!(
+                "for (const [key, value] of Object.entries({local})) {api}.user.{method}(key, value);"
+            ));
+        } else {
+            let mut keys: Vec<_> = changed.into_iter().flatten().collect();
+            keys.dedup();
+            for key in keys {
+                let literal = self.string_literal(&key);
+                lines.push(format!(
+                    "{api}.user.{method}({literal}, {local}[{literal}]);"
+                ));
+            }
+        }
+        if is_return && !self.flow.last_in_rule_body {
+            lines.push("return;".to_string());
+        }
+        let indent = indentation_at(self.source, statement.start).to_string();
+        let nl = newline_of(self.source);
+        self.replace(statement, lines.join(&format!("{nl}{indent}")));
+        let consequence = if caught {
+            "; the `.catch` path that denied the login when the update failed is gone"
+        } else {
+            ""
+        };
+        self.report(
+            Finding::new(
+                Code::MetadataUpdateBatched,
+                self.span(update.span),
+                format!("`user.{kind}` is persisted when the login flow ends, not now{consequence}"),
+            )
+            .with_help("Actions apply metadata updates in one batch; check flows that relied on the update failing"),
+        );
+        true
+    }
+
+    /// `app_metadata` for `auth0.users.updateAppMetadata(user.user_id, user.app_metadata)`.
+    fn metadata_kind(&self, update: &CallExpr) -> Option<&'static str> {
+        let Callee::Expr(callee) = &update.callee else {
+            return None;
+        };
+        let callee = chain::flatten(callee, self.offsets)?;
+        let kind = match callee.static_prefix().as_slice() {
+            ["users", "updateAppMetadata"] => "app_metadata",
+            ["users", "updateUserMetadata"] => "user_metadata",
+            _ => return None,
+        };
+        if !self.is_global(callee.root, "auth0") || update.args.len() != 2 {
+            return None;
+        }
+        let is_user_path = |expr: &Expr, path: &[&str]| {
+            chain::flatten(unparen(expr), self.offsets).is_some_and(|c| {
+                self.param(c.root) == Some(Param::User)
+                    && c.static_prefix() == path
+                    && c.links.len() == path.len()
+            })
+        };
+        (is_user_path(&update.args[0].expr, &["user_id"])
+            && is_user_path(&update.args[1].expr, &[kind]))
+        .then_some(kind)
+    }
+
+    /// A promise handler that only calls back: with success, or with the error it received.
+    fn handler_kind(&self, handler: &Expr) -> Option<Handler> {
+        if let Expr::Ident(ident) = unparen(handler) {
+            return (self.param(ident) == Some(Param::Callback)).then_some(Handler::PassesTheError);
+        }
+        let (params, body): (Vec<&Pat>, Option<&Expr>) = match unparen(handler) {
+            Expr::Arrow(arrow) => {
+                let params = arrow.params.iter().collect();
+                match &*arrow.body {
+                    swc_ecma_ast::ArrowFunctionBody::Expr(body) => (params, Some(body)),
+                    swc_ecma_ast::ArrowFunctionBody::FunctionBody(body) => {
+                        (params, single_call(&body.stmts))
+                    }
+                }
+            }
+            Expr::Fn(function) => (
+                function.function.params.iter().map(|p| &p.pat).collect(),
+                function
+                    .function
+                    .body
+                    .as_ref()
+                    .and_then(|b| single_call(&b.stmts)),
+            ),
+            _ => return None,
+        };
+        let call = self.as_callback_call(body?)?;
+        let handler_param = params.first().and_then(|p| p.as_ident()).map(|b| &b.id.sym);
+        let first = call.args.first().map(|a| unparen(&a.expr));
+        match first {
+            None | Some(Expr::Lit(swc_ecma_ast::Lit::Null(_))) => Some(Handler::Succeeds),
+            Some(Expr::Ident(error)) if Some(&error.sym) == handler_param => {
+                Some(Handler::PassesTheError)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The expression of a body made of one `f(...)` or `return f(...)` statement.
+fn single_call(stmts: &[Stmt]) -> Option<&Expr> {
+    match stmts {
+        [Stmt::Expr(stmt)] => Some(&stmt.expr),
+        [Stmt::Return(stmt)] => stmt.arg.as_deref(),
+        _ => None,
+    }
+}
