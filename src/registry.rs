@@ -223,6 +223,9 @@ codes! {
     GlobalObject = "R2A902", "global-object", Error,
         "The Rules `global` object is not shared across executions in Actions",
         "Use module-scope variables for helpers, or `api.cache` for values that should survive between\nexecutions.";
+    RedirectSuspendsFlow = "R2A904", "redirect-suspends-flow", Warning,
+        "The Rule redirected after every rule ran; the Action suspends the flow right after itself",
+        "Rule:\n    context.redirect = { url: 'https://consent.example.com' };\nAction:\n    api.redirect.sendUserTo('https://consent.example.com');\n\nIn Rules the redirect happened once all rules had finished, and every rule ran again when the\nuser came back (with `context.protocol === 'redirect-callback'`). In Actions the flow pauses\nright after this Action, later Actions wait, and only this Action resumes, in\n`exports.onContinuePostLogin`.";
     UnauthorizedErrorOutsideCallback = "R2A903", "unauthorized-error-outside-callback", Error,
         "`UnauthorizedError` does not exist in Actions",
         "`callback(new UnauthorizedError(message))` becomes `return api.access.deny(message)` and any\nother `new UnauthorizedError(message)` becomes `new Error(message)`. Other uses (`instanceof`\nchecks, passing the class around) must be rewritten by hand.";

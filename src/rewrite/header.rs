@@ -77,6 +77,10 @@ impl Rewriter<'_> {
             self.edits
                 .push(crate::edit::Edit::insert(rule.outer.end, ";"));
         }
+        if let Some(handler) = self.continue_handler() {
+            self.edits
+                .push(crate::edit::Edit::insert(rule.outer.end, handler));
+        }
         self.insert_sandbox_requires(rule.outer.start);
     }
 

@@ -18,6 +18,7 @@ mod objects;
 mod platform;
 mod prepass;
 mod primary_user;
+mod redirect;
 mod scope;
 mod scopes;
 mod secrets;
@@ -141,6 +142,10 @@ struct Rewriter<'s> {
     /// Where declarations at the top of the handler go, and their indentation.
     handler_top: usize,
     handler_indent: String,
+    /// The rule sets `context.redirect`, so the Action needs `onContinuePostLogin`.
+    redirects: bool,
+    /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
+    continue_body: Option<String>,
     /// The set that tracks the access token's scopes, once the rule changes them.
     scope_set: Option<String>,
     /// Metadata objects the rule persists: changes to them reach later Actions.
@@ -195,6 +200,8 @@ impl<'s> Rewriter<'s> {
             handler_top: 0,
             handler_indent: String::new(),
             scope_set: None,
+            redirects: false,
+            continue_body: None,
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),

@@ -22,7 +22,7 @@ pub(super) fn unparen(mut expr: &Expr) -> &Expr {
 }
 
 impl Rewriter<'_> {
-    fn with_scope(&mut self, names: Names, visit: impl FnOnce(&mut Self)) {
+    pub(super) fn with_scope(&mut self, names: Names, visit: impl FnOnce(&mut Self)) {
         self.scopes.push(names);
         visit(self);
         self.scopes.pop();
@@ -242,6 +242,11 @@ impl Visit for Rewriter<'_> {
     fn visit_stmt(&mut self, stmt: &Stmt) {
         let span = self.span(stmt.span());
         self.statements.push(span);
+        if let Stmt::If(branch) = stmt {
+            if self.resume_branch(branch, span) {
+                return;
+            }
+        }
         if let Stmt::Decl(Decl::Var(var)) = stmt {
             let rule_top_level = self.depth == 0 && self.scopes.len() == 1;
             if rule_top_level && self.alias_declaration(var, span) {

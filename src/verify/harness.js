@@ -182,6 +182,7 @@ function scenarios() {
       if (literal.includes('@')) s.user.email = `someone${literal.slice(literal.indexOf('@'))}`;
       else if (/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(literal)) s.user.email = `someone@${literal}`;
       if (/^[0-9.:a-f]+$/i.test(literal) && /[.:]/.test(literal)) s.request.ip = literal;
+      if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(literal)) s.protocol = literal;
     });
   }
   for (const extra of EXTRA_SCENARIOS) variants.push((s) => deepMerge(s, extra));
@@ -429,7 +430,10 @@ async function runAction(s) {
   const effects = emptyEffects(s);
   const module = { exports: {} };
   new Function('exports', 'module', 'require', actionText)(module.exports, module, moduleRequire);
-  await module.exports.onExecutePostLogin(actionEvent(s), recordingApi(effects));
+  // Coming back from a redirect: Rules ran again with this protocol, Actions resume.
+  const resumed = s.protocol === 'redirect-callback' && module.exports.onContinuePostLogin;
+  const handler = resumed ? module.exports.onContinuePostLogin : module.exports.onExecutePostLogin;
+  await handler(actionEvent(s), recordingApi(effects));
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
     Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null, redirect: null, saml: null });

@@ -1,0 +1,191 @@
+//! Redirect rules: `context.redirect = { url }` becomes `api.redirect.sendUserTo(url)`, and the
+//! branch that ran when the user came back moves into `exports.onContinuePostLogin`.
+//!
+//! Rule:
+//! ```js
+//! if (context.protocol === 'redirect-callback') {
+//!   return callback(null, user, context);
+//! }
+//! context.redirect = { url: 'https://consent.example.com' };
+//! callback(null, user, context);
+//! ```
+//! Action:
+//! ```js
+//! exports.onExecutePostLogin = async (event, api) => {
+//!   api.redirect.sendUserTo('https://consent.example.com');
+//! };
+//!
+//! exports.onContinuePostLogin = async (event, api) => {
+//!   return;
+//! };
+//! ```
+//! Every redirect reports `R2A904`: Rules redirected after all rules ran, an Action suspends
+//! the flow right after itself. Refused: redirect objects with more than `url`, resume branches
+//! with an `else` or that use the rule's own local variables (`R2A207` stays), and redirects
+//! whose value is used (`R2A204`).
+
+use swc_ecma_ast::{AssignExpr, BinaryOp, Expr, IfStmt, Lit, Prop, PropName, PropOrSpread, Stmt};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use super::chain::{self, Chain};
+use super::walk::unparen;
+use super::{scope, Param, Rewriter, Value};
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::Span;
+
+impl Rewriter<'_> {
+    /// `context.redirect = { url: … }`.
+    pub(super) fn redirect_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
+        let url = match (value, unparen(&assign.right)) {
+            (Value::Statement(statement), Expr::Object(object)) if object.props.len() == 1 => {
+                match &object.props[0] {
+                    PropOrSpread::Prop(prop) => match &**prop {
+                        Prop::KeyValue(kv) if prop_is_url(&kv.key) => {
+                            Some((statement, (*kv.value).clone()))
+                        }
+                        Prop::Shorthand(ident) if &*ident.sym == "url" => {
+                            Some((statement, Expr::Ident(ident.clone())))
+                        }
+                        _ => None,
+                    },
+                    PropOrSpread::Spread(_) => None,
+                }
+            }
+            _ => None,
+        };
+        let Some((statement, url)) = url else {
+            return self.context_write_not_converted(assign, chain);
+        };
+        let url = self.rewritten(&url);
+        self.redirects = true;
+        self.report(
+            Finding::new(
+                Code::RedirectSuspendsFlow,
+                self.span(assign.span),
+                "the Rule redirected after every rule had run; the Action suspends the flow right after this Action",
+            )
+            .with_help("Actions after this one wait until the user comes back to /continue"),
+        );
+        self.replace(
+            statement,
+            format!("{}.redirect.sendUserTo({url});", self.api),
+        );
+    }
+
+    /// `if (context.protocol === 'redirect-callback') { … }` at the top of the rule body.
+    /// Returns whether it moved into `onContinuePostLogin`.
+    pub(super) fn resume_branch(&mut self, branch: &IfStmt, statement: Span) -> bool {
+        let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
+        if !top_level || branch.alt.is_some() || !self.is_resume_test(&branch.test) {
+            return false;
+        }
+        let stmts: &[Stmt] = match &*branch.cons {
+            Stmt::Block(block) => &block.stmts,
+            single => std::slice::from_ref(single),
+        };
+        // The continue handler is a new function: the rule's own locals do not exist there.
+        let mut used = UsedNames::default();
+        stmts.iter().for_each(|s| s.visit_with(&mut used));
+        let params = [
+            &self.params.user,
+            &self.params.context,
+            &self.params.callback,
+        ];
+        let rule_local = |name: &swc_atoms::Atom| {
+            self.scopes[0].contains(name) && !params.iter().any(|p| p.as_ref() == Some(name))
+        };
+        if used.names.iter().any(rule_local) {
+            return false;
+        }
+        let saved_flow = self.flow;
+        let inner = self.capture(|this| {
+            this.with_scope(scope::block_names(stmts), |this| {
+                this.visit_statement_list(stmts, true)
+            })
+        });
+        self.flow = saved_flow;
+        let body = match &*branch.cons {
+            Stmt::Block(block) => {
+                let span = self.span(block.span);
+                Span::new(span.start + 1, span.end - 1)
+            }
+            single => self.span(swc_common::Spanned::span(single)),
+        };
+        let text = self.render(body, &inner);
+        let first = stmts
+            .first()
+            .map(|s| self.span(swc_common::Spanned::span(s)).start);
+        let indent = first.map_or("", |at| crate::span::indentation_at(self.source, at));
+        self.continue_body = Some(dedent_block(&text, indent, &self.handler_indent));
+        self.delete_statement(statement, self.flow.last_in_rule_body);
+        true
+    }
+
+    fn is_resume_test(&self, test: &Expr) -> bool {
+        let Expr::Bin(bin) = unparen(test) else {
+            return false;
+        };
+        if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
+            return false;
+        }
+        let is_protocol = |e: &Expr| {
+            chain::flatten(unparen(e), self.offsets).is_some_and(|c| {
+                self.param(c.root) == Some(Param::Context)
+                    && c.links.len() == 1
+                    && c.static_key(0) == Some("protocol")
+            })
+        };
+        let is_resume = |e: &Expr| matches!(unparen(e), Expr::Lit(Lit::Str(s)) if s.value.as_atom().is_some_and(|a| a == "redirect-callback"));
+        (is_protocol(&bin.left) && is_resume(&bin.right))
+            || (is_resume(&bin.left) && is_protocol(&bin.right))
+    }
+
+    /// The `onContinuePostLogin` handler, when the rule redirects or resumes.
+    pub(super) fn continue_handler(&self) -> Option<String> {
+        if !self.redirects && self.continue_body.is_none() {
+            return None;
+        }
+        let body = self.continue_body.clone().unwrap_or_default();
+        let nl = crate::span::newline_of(self.source);
+        Some(format!(
+            "{nl}{nl}exports.onContinuePostLogin = async ({}, {}) => {{{body}}};",
+            self.event, self.api
+        ))
+    }
+}
+
+/// The branch's text one level less indented, as the body of a handler of its own. Text with
+/// template literals keeps its bytes: a line inside one is part of a string.
+fn dedent_block(text: &str, indent: &str, handler_indent: &str) -> String {
+    let nl = crate::span::newline_of(text);
+    let extra = indent.strip_prefix(handler_indent).unwrap_or("");
+    if extra.is_empty() || text.contains('`') {
+        return format!("{}{nl}", text.trim_end());
+    }
+    let lines: Vec<&str> = text
+        .trim_end()
+        .split(nl)
+        .map(|line| line.strip_prefix(extra).unwrap_or(line))
+        .collect();
+    format!("{}{nl}", lines.join(nl))
+}
+
+fn prop_is_url(key: &PropName) -> bool {
+    match key {
+        PropName::Ident(name) => &*name.sym == "url",
+        PropName::Str(s) => s.value.as_atom().is_some_and(|a| a == "url"),
+        _ => false,
+    }
+}
+
+#[derive(Default)]
+struct UsedNames {
+    names: Vec<swc_atoms::Atom>,
+}
+
+impl Visit for UsedNames {
+    fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
+        self.names.push(ident.sym.clone());
+    }
+}
