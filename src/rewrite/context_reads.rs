@@ -140,6 +140,7 @@ impl Rewriter<'_> {
             (Some("multifactor"), 1) => return self.multifactor_write(assign, unused),
             (Some("primaryUser"), 1) => return self.primary_user_write(assign, unused),
             (Some("redirect"), 1) => return self.redirect_write(assign, chain, value),
+            (Some("samlConfiguration"), _) => return self.saml_write(assign, chain, value),
             _ => {}
         }
         self.context_write_not_converted(assign, chain);

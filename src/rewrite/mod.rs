@@ -19,6 +19,7 @@ mod platform;
 mod prepass;
 mod primary_user;
 mod redirect;
+mod saml;
 mod scope;
 mod scopes;
 mod secrets;

@@ -3,4 +3,5 @@
 pub mod claims;
 pub mod context;
 pub mod modules;
+pub mod saml;
 pub mod user;

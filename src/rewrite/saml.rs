@@ -1,0 +1,147 @@
+//! SAML: `context.samlConfiguration` settings become `api.samlResponse` setters, and attribute
+//! mappings become `setAttribute` calls with the value the mapped profile path holds.
+//!
+//! Rule:
+//! ```js
+//! context.samlConfiguration.audience = 'urn:partner';
+//! context.samlConfiguration.mappings = {
+//!   'http://schemas.example.com/claims/food': 'user_metadata.favorite_food',
+//! };
+//! ```
+//! Action:
+//! ```js
+//! api.samlResponse.setAudience('urn:partner');
+//! api.samlResponse.setAttribute('http://schemas.example.com/claims/food', event.user.user_metadata?.favorite_food);
+//! ```
+//! In Rules a mapping named a profile path; Actions take the value, so the path is resolved
+//! against `event.user` (a missing value removes the attribute in both). Refused: `logout`,
+//! `binding`, `authnContextDeclRef` and `wctx`, which Actions cannot set, mappings whose paths
+//! are not string literals, and writes whose value is used (`R2A204`).
+
+use swc_ecma_ast::{AssignExpr, AssignOp, Expr, Lit, Prop, PropName, PropOrSpread};
+
+use super::chain::{Chain, Key};
+use super::walk::unparen;
+use super::{Rewriter, Value};
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::{indentation_at, newline_of};
+use crate::tables::saml::{setter, SAML_UNSUPPORTED};
+
+impl Rewriter<'_> {
+    /// `context.samlConfiguration.<setting> = …` and the attribute mappings.
+    pub(super) fn saml_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
+        let (Value::Statement(statement), AssignOp::Assign) = (value, assign.op) else {
+            return self.context_write_not_converted(assign, chain);
+        };
+        let keys = chain.static_prefix();
+        let api = self.api.clone();
+        let calls = match keys.as_slice() {
+            ["samlConfiguration", "mappings"] if chain.links.len() == 2 => {
+                match self.mapping_calls(&assign.right) {
+                    Some(calls) => calls,
+                    None => return self.context_write_not_converted(assign, chain),
+                }
+            }
+            ["samlConfiguration", "mappings", ..] if chain.links.len() == 3 => {
+                let name = match (&chain.links[2].key, chain.links[2].key_span) {
+                    (Key::Static(_), Some(literal)) => self.text(literal).to_string(),
+                    (Key::Static(name), None) => self.string_literal(name),
+                    (Key::Computed(_), _) => {
+                        return self.context_write_not_converted(assign, chain)
+                    }
+                };
+                match self.profile_path(&assign.right) {
+                    Some(value) => {
+                        vec![format!("{api}.samlResponse.setAttribute({name}, {value});")]
+                    }
+                    None => return self.context_write_not_converted(assign, chain),
+                }
+            }
+            ["samlConfiguration", setting] if chain.links.len() == 2 => {
+                if SAML_UNSUPPORTED.contains(setting) {
+                    self.report(
+                        Finding::new(
+                            Code::ContextWriteNotConverted,
+                            self.span(assign.span),
+                            format!(
+                                "`context.samlConfiguration.{setting}` has no Actions equivalent"
+                            ),
+                        )
+                        .with_help("configure it on the SAML add-on of the application instead"),
+                    );
+                    return;
+                }
+                let Some(method) = setter(setting) else {
+                    return self.context_write_not_converted(assign, chain);
+                };
+                let value = self.rewritten(&assign.right);
+                vec![format!("{api}.samlResponse.{method}({value});")]
+            }
+            _ => return self.context_write_not_converted(assign, chain),
+        };
+        let indent = indentation_at(self.source, statement.start).to_string();
+        let nl = newline_of(self.source);
+        let replacement = if calls.len() > 1 && !self.flow.in_list {
+            let inner = format!("{indent}  ");
+            format!(
+                "{{{nl}{inner}{}{nl}{indent}}}",
+                calls.join(&format!("{nl}{inner}"))
+            )
+        } else {
+            calls.join(&format!("{nl}{indent}"))
+        };
+        self.replace(statement, replacement);
+    }
+
+    /// One `setAttribute` per mapping of an object literal of string paths.
+    fn mapping_calls(&mut self, mappings: &Expr) -> Option<Vec<String>> {
+        let Expr::Object(object) = unparen(mappings) else {
+            return None;
+        };
+        let mut calls = Vec::new();
+        for prop in &object.props {
+            let PropOrSpread::Prop(prop) = prop else {
+                return None;
+            };
+            let Prop::KeyValue(kv) = &**prop else {
+                return None;
+            };
+            let name = match &kv.key {
+                PropName::Ident(ident) => self.string_literal(&ident.sym),
+                PropName::Str(literal) => self.text(self.span(literal.span)).to_string(),
+                _ => return None,
+            };
+            let value = self.profile_path(&kv.value)?;
+            calls.push(format!(
+                "{}.samlResponse.setAttribute({name}, {value});",
+                self.api
+            ));
+        }
+        Some(calls)
+    }
+
+    /// `'user_metadata.food'` → `event.user.user_metadata?.food`.
+    fn profile_path(&self, path: &Expr) -> Option<String> {
+        let Expr::Lit(Lit::Str(literal)) = unparen(path) else {
+            return None;
+        };
+        let path = literal.value.as_atom()?.to_string();
+        let mut out = format!("{}.user", self.event);
+        for (index, segment) in path.split('.').enumerate() {
+            let optional = if index == 0 { "" } else { "?" };
+            let plain = !segment.is_empty()
+                && segment
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+                && !segment.starts_with(|c: char| c.is_ascii_digit());
+            let key = self.string_literal(segment);
+            match (plain, index) {
+                (true, _) => out.push_str(&format!("{optional}.{segment}")),
+                (false, 0) => out.push_str(&format!("[{key}]")),
+                (false, _) => out.push_str(&format!("?.[{key}]")),
+            }
+        }
+        Some(out)
+    }
+}
