@@ -226,6 +226,9 @@ codes! {
     RedirectSuspendsFlow = "R2A904", "redirect-suspends-flow", Warning,
         "The Rule redirected after every rule ran; the Action suspends the flow right after itself",
         "Rule:\n    context.redirect = { url: 'https://consent.example.com' };\nAction:\n    api.redirect.sendUserTo('https://consent.example.com');\n\nIn Rules the redirect happened once all rules had finished, and every rule ran again when the\nuser came back (with `context.protocol === 'redirect-callback'`). In Actions the flow pauses\nright after this Action, later Actions wait, and only this Action resumes, in\n`exports.onContinuePostLogin`.";
+    SamlMappingsReplaced = "R2A905", "saml-mappings-replaced", Warning,
+        "The rule replaced every SAML mapping; the Action sets attributes one by one",
+        "Assigning `context.samlConfiguration.mappings = {…}` replaced the whole mapping in Rules, so\nattributes that earlier rules mapped may have been dropped. Actions can only set or remove\nattributes one by one: the Action removes those this rule set before and sets the new ones,\nbut keeps attributes that earlier Actions set.";
     UnauthorizedErrorOutsideCallback = "R2A903", "unauthorized-error-outside-callback", Error,
         "`UnauthorizedError` does not exist in Actions",
         "`callback(new UnauthorizedError(message))` becomes `return api.access.deny(message)` and any\nother `new UnauthorizedError(message)` becomes `new Error(message)`. Other uses (`instanceof`\nchecks, passing the class around) must be rewritten by hand.";

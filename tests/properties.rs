@@ -40,6 +40,7 @@ const FRAGMENTS: &[Fragment] = &[
     Fragment { text: "var err{n} = null;\n{i}if ({u}.app_metadata.blocked) err{n} = new UnauthorizedError('blocked {n}');\n{i}if (err{n}) return {cb}(err{n});", denies: true },
     Fragment { text: "if ({c}.stats.loginsCount > {n}) {c}.redirect = { url: 'https://r.example.com/{n}?c=' + {c}.clientID };", denies: false },
     Fragment { text: "{u}.user_metadata.seen{n} = {n};\n{i}auth0.users.updateUserMetadata({u}.user_id, {u}.user_metadata);", denies: false },
+    Fragment { text: "{c}.samlConfiguration.mappings = { 'urn:a{n}': 'user_metadata.v{n}', 'urn:e{n}': 'email' };\n{i}{c}.samlConfiguration.lifetimeInSeconds = {n};", denies: false },
     Fragment { text: "{u}.app_metadata.flag{n} = true;\n{i}{c}.idToken['https://example.com/m{n}'] = {u}.app_metadata.flag{n};", denies: false },
 ];
 

@@ -143,6 +143,8 @@ struct Rewriter<'s> {
     /// Where declarations at the top of the handler go, and their indentation.
     handler_top: usize,
     handler_indent: String,
+    /// SAML attribute names the rule has mapped so far, as source text.
+    saml_attributes: Vec<String>,
     /// The rule sets `context.redirect`, so the Action needs `onContinuePostLogin`.
     redirects: bool,
     /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
@@ -202,6 +204,7 @@ impl<'s> Rewriter<'s> {
             handler_indent: String::new(),
             scope_set: None,
             redirects: false,
+            saml_attributes: Vec::new(),
             continue_body: None,
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],

@@ -38,10 +38,32 @@ impl Rewriter<'_> {
         let api = self.api.clone();
         let calls = match keys.as_slice() {
             ["samlConfiguration", "mappings"] if chain.links.len() == 2 => {
-                match self.mapping_calls(&assign.right) {
-                    Some(calls) => calls,
-                    None => return self.context_write_not_converted(assign, chain),
+                let Some((names, mut calls)) = self.mapping_calls(&assign.right) else {
+                    return self.context_write_not_converted(assign, chain);
+                };
+                // Replacing the mappings dropped the ones this rule had set before.
+                let dropped: Vec<String> = self
+                    .saml_attributes
+                    .iter()
+                    .filter(|name| !names.contains(name))
+                    .cloned()
+                    .collect();
+                for name in dropped.iter().rev() {
+                    calls.insert(
+                        0,
+                        format!("{api}.samlResponse.setAttribute({name}, undefined);"),
+                    );
                 }
+                self.saml_attributes = names;
+                self.report(
+                    Finding::new(
+                        Code::SamlMappingsReplaced,
+                        self.span(assign.span),
+                        "the Rule replaced every SAML mapping; the Action sets these attributes and keeps those that earlier Actions set",
+                    )
+                    .with_help("check the assertion when earlier rules also mapped attributes"),
+                );
+                calls
             }
             ["samlConfiguration", "mappings", ..] if chain.links.len() == 3 => {
                 let name = match (&chain.links[2].key, chain.links[2].key_span) {
@@ -51,12 +73,13 @@ impl Rewriter<'_> {
                         return self.context_write_not_converted(assign, chain)
                     }
                 };
-                match self.profile_path(&assign.right) {
-                    Some(value) => {
-                        vec![format!("{api}.samlResponse.setAttribute({name}, {value});")]
-                    }
-                    None => return self.context_write_not_converted(assign, chain),
+                let Some(value) = self.profile_path(&assign.right) else {
+                    return self.context_write_not_converted(assign, chain);
+                };
+                if !self.saml_attributes.contains(&name) {
+                    self.saml_attributes.push(name.clone());
                 }
+                vec![format!("{api}.samlResponse.setAttribute({name}, {value});")]
             }
             ["samlConfiguration", setting] if chain.links.len() == 2 => {
                 if SAML_UNSUPPORTED.contains(setting) {
@@ -94,12 +117,13 @@ impl Rewriter<'_> {
         self.replace(statement, replacement);
     }
 
-    /// One `setAttribute` per mapping of an object literal of string paths.
-    fn mapping_calls(&mut self, mappings: &Expr) -> Option<Vec<String>> {
+    /// One `setAttribute` per mapping of an object literal of string paths, with the names.
+    fn mapping_calls(&mut self, mappings: &Expr) -> Option<(Vec<String>, Vec<String>)> {
         let Expr::Object(object) = unparen(mappings) else {
             return None;
         };
         let mut calls = Vec::new();
+        let mut names = Vec::new();
         for prop in &object.props {
             let PropOrSpread::Prop(prop) = prop else {
                 return None;
@@ -117,8 +141,9 @@ impl Rewriter<'_> {
                 "{}.samlResponse.setAttribute({name}, {value});",
                 self.api
             ));
+            names.push(name);
         }
-        Some(calls)
+        Some((names, calls))
     }
 
     /// `'user_metadata.food'` → `event.user.user_metadata?.food`.

@@ -345,7 +345,9 @@ function samlFromRules(configuration, user) {
   if (!mappings && Object.keys(settings).length === 0) return null;
   const attributes = {};
   for (const [name, path] of Object.entries(mappings ?? {})) {
-    attributes[name] = String(path).split('.').reduce((value, key) => value?.[key], user) ?? null;
+    // A path with no value puts no attribute in the assertion.
+    const value = String(path).split('.').reduce((current, key) => current?.[key], user);
+    if (value !== undefined && value !== null) attributes[name] = value;
   }
   return { attributes, settings };
 }
@@ -354,7 +356,9 @@ function samlFromRules(configuration, user) {
 function samlSetting(effects, method, args) {
   effects.saml ??= { attributes: {}, settings: {} };
   if (method === 'setAttribute') {
-    effects.saml.attributes[args[0]] = args[1] ?? null;
+    // `null` or `undefined` removes the attribute.
+    if (args[1] === undefined || args[1] === null) delete effects.saml.attributes[args[0]];
+    else effects.saml.attributes[args[0]] = args[1];
     return;
   }
   const name = method.slice(3);
