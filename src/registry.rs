@@ -101,6 +101,9 @@ codes! {
     CallbackNeverCalled = "R2A106", "callback-never-called", Warning,
         "The rule never calls `callback`",
         "A rule that never calls its callback timed out and failed the login. The Action returns and\nthe login succeeds. Check that this rule was really in use.";
+    CallbackShim = "R2A108", "callback-shim", Warning,
+        "Asynchronous rule: the Action keeps the callback as a shim and waits for it",
+        "The rule calls `callback` from nested functions (request callbacks, promise handlers,\ntimers) or hands it on. The Action wraps the rule's body in a promise and defines the callback\nas a local function: an error denies the login with its message, any call ends the handler,\nand a second call is ignored, as in Rules. A rule that never calls back makes the Action wait\nuntil Auth0's time limit, as Rules timed out. Rewriting the calls with `await` reads better.";
     CallbackReplacesUserOrContext = "R2A107", "callback-replaces-user-or-context", Error,
         "`callback` passes a different user or context object; not converted",
         "Rules could hand a modified `user` or `context` to the next rule. Actions cannot: use\n`api.*` methods for side effects and `api.transaction.setMetadata` to pass data on.";

@@ -45,6 +45,9 @@ impl Rewriter<'_> {
     /// `callback(...);` or `return callback(...);` spanning `stmt`.
     pub(super) fn callback_statement(&mut self, stmt: Span, call: &CallExpr, is_return: bool) {
         self.callback_uses += 1;
+        if self.shim {
+            return self.shim_call(call);
+        }
         let call_span = self.span(call.span);
         if self.depth > 0 {
             self.report(
@@ -99,6 +102,65 @@ impl Rewriter<'_> {
         self.replace(stmt, replacement);
     }
 
+    /// A call of the callback shim: the error stays, the `user` and `context` it handed back go.
+    fn shim_call(&mut self, call: &CallExpr) {
+        if let Some(error) = call.args.first() {
+            error.visit_with(self);
+        }
+        if call.args.len() < 2 {
+            return;
+        }
+        if !self.passes_own_user_and_context(&call.args) {
+            self.report_at(
+                Code::CallbackReplacesUserOrContext,
+                self.span(call.span),
+                "`callback` hands on a different user or context object",
+            );
+            return call.args[1..].iter().for_each(|a| a.visit_with(self));
+        }
+        let first_end = self.span(swc_common::Spanned::span(&call.args[0])).end;
+        let last_end = self
+            .span(swc_common::Spanned::span(&call.args[call.args.len() - 1]))
+            .end;
+        self.edits
+            .push(Edit::delete(Span::new(first_end, last_end)));
+    }
+
+    /// Wraps the handler body of an asynchronous rule in a promise that the rule's own callback
+    /// settles: denying on an error, ending the handler either way.
+    pub(super) fn callback_shim(&mut self, rule: &crate::parse::RuleFunction, body: Span) {
+        let Some(callback) = self.params.callback.clone() else {
+            return;
+        };
+        let nl = crate::span::newline_of(self.source);
+        let indent = self.handler_indent.clone();
+        let settle = self.free_name("settle");
+        let called = self.free_name("called");
+        let api = &self.api;
+        self.edits.push(Edit::insert(
+            body.start + 1,
+            format!(
+                "{nl}{indent}await new Promise(({settle}) => {{{nl}{indent}let {called} = false;{nl}{indent}const {callback} = (error) => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  if (error) {api}.access.deny(error?.message ?? String(error));{nl}{indent}  {settle}();{nl}{indent}}};"
+            ),
+        ));
+        let close = body.end - 1;
+        let before = if self.source[..close].ends_with('\n') {
+            ""
+        } else {
+            nl
+        };
+        self.edits
+            .push(Edit::insert(close, format!("{before}{indent}}});{nl}")));
+        self.report(
+            Finding::new(
+                Code::CallbackShim,
+                rule.span,
+                "asynchronous rule: the Action keeps the rule's callback as a shim and waits for it",
+            )
+            .with_help("rewrite the asynchronous calls with `await` when convenient; the shim behaves like the Rules callback"),
+        );
+    }
+
     /// After the walk: a rule that never calls back timed out in Rules.
     pub(super) fn report_uncalled_callback(&mut self, rule: &crate::parse::RuleFunction) {
         if self.callback_uses > 0 {
@@ -119,6 +181,9 @@ impl Rewriter<'_> {
     /// A callback call that is not a statement of its own.
     pub(super) fn callback_in_expression(&mut self, call: &CallExpr) {
         self.callback_uses += 1;
+        if self.shim {
+            return self.shim_call(call);
+        }
         let (code, message) = if self.depth > 0 {
             (
                 Code::CallbackInNestedFunction,

@@ -67,6 +67,9 @@ impl Rewriter<'_> {
     /// `function (user, context, callback) {` becomes the handler; the body stays as it is.
     pub(super) fn write_header(&mut self, rule: &RuleFunction, body: &FunctionBody) {
         let body_span = self.span(body.span);
+        if self.shim {
+            self.callback_shim(rule, body_span);
+        }
         let handler = format!(
             "exports.onExecutePostLogin = async ({}, {}) => ",
             self.event, self.api

@@ -143,6 +143,8 @@ struct Rewriter<'s> {
     /// Where declarations at the top of the handler go, and their indentation.
     handler_top: usize,
     handler_indent: String,
+    /// The rule is asynchronous: its callback stays, as a shim that settles the handler.
+    shim: bool,
     /// SAML attribute names the rule has mapped so far, as source text.
     saml_attributes: Vec<String>,
     /// The rule sets `context.redirect`, so the Action needs `onContinuePostLogin`.
@@ -205,6 +207,7 @@ impl<'s> Rewriter<'s> {
             scope_set: None,
             redirects: false,
             saml_attributes: Vec::new(),
+            shim: false,
             continue_body: None,
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
@@ -314,6 +317,7 @@ impl Rewriter<'_> {
             self.params.callback.clone(),
         );
         self.choose_handler_names(rule, &prepass);
+        self.shim = prepass.asynchronous && self.params.callback.is_some();
 
         let Some(body) = &rule.function.body else {
             return;

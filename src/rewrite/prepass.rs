@@ -25,6 +25,10 @@ pub(super) struct Prepass {
     depth: usize,
     /// `app_metadata` / `user_metadata` when the rule writes into them.
     pub(super) metadata_written: Vec<&'static str>,
+    /// The rule calls back from nested functions or hands `callback` on: it is asynchronous.
+    pub(super) asynchronous: bool,
+    /// Inside `auth0.users.update*Metadata(…).then(…).catch(…)`, which `metadata.rs` converts.
+    in_metadata_chain: bool,
     /// Metadata objects the rule persists with `auth0.users.update*Metadata`.
     pub(super) metadata_persisted: Vec<&'static str>,
     /// The top-level metadata keys the rule changes; `None` when it cannot be told statically.
@@ -123,11 +127,20 @@ impl Visit for Prepass {
     fn visit_expr(&mut self, expr: &swc_ecma_ast::Expr) {
         if let swc_ecma_ast::Expr::Ident(ident) = expr {
             self.user_as_value |= Some(&ident.sym) == self.user.as_ref();
+            // `callback` itself, not called here: passed to a promise or stored.
+            self.asynchronous |=
+                Some(&ident.sym) == self.callback.as_ref() && !self.in_metadata_chain;
         }
         expr.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
+        if !self.in_metadata_chain && is_metadata_chain(call) {
+            self.in_metadata_chain = true;
+            self.visit_call_expr(call);
+            self.in_metadata_chain = false;
+            return;
+        }
         if let swc_ecma_ast::Callee::Expr(callee) = &call.callee {
             if let swc_ecma_ast::Expr::Member(member) = &**callee {
                 let persisted = match member.prop.as_ident().map(|p| p.sym.as_str()) {
@@ -145,6 +158,7 @@ impl Visit for Prepass {
         if !to_callback {
             return call.visit_children_with(self);
         }
+        self.asynchronous |= self.depth > 1 && !self.in_metadata_chain;
         // `callback(null, user, context)` hands `user` back; it is not a use of its own.
         let user = self.user.clone();
         for arg in call.args.iter().filter(
@@ -184,4 +198,25 @@ fn is_self_default(right: &swc_ecma_ast::Expr, target: &swc_ecma_ast::MemberExpr
         matches!(&*bin.left, swc_ecma_ast::Expr::Member(m) if m.eq_ignore_span(target));
     let empty_object = matches!(&*bin.right, swc_ecma_ast::Expr::Object(o) if o.props.is_empty());
     bin.op == swc_ecma_ast::BinaryOp::LogicalOr && same_target && empty_object
+}
+
+/// `auth0.users.updateAppMetadata(…)` followed by `.then(…)` / `.catch(…)` handlers.
+fn is_metadata_chain(call: &swc_ecma_ast::CallExpr) -> bool {
+    let mut current = call;
+    loop {
+        let swc_ecma_ast::Callee::Expr(callee) = &current.callee else {
+            return false;
+        };
+        let swc_ecma_ast::Expr::Member(member) = &**callee else {
+            return false;
+        };
+        match member.prop.as_ident().map(|p| p.sym.as_str()) {
+            Some("updateAppMetadata" | "updateUserMetadata") => return true,
+            Some("then" | "catch") => match &*member.obj {
+                swc_ecma_ast::Expr::Call(inner) => current = inner,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
 }

@@ -379,11 +379,13 @@ impl Rewriter<'_> {
             Some(Param::Context) => self.context_read(chain),
             Some(Param::Callback) => {
                 self.callback_uses += 1;
-                self.report_at(
-                    Code::CallbackAsValue,
-                    chain.span(),
-                    "`callback` is used as an object",
-                );
+                if !self.shim {
+                    self.report_at(
+                        Code::CallbackAsValue,
+                        chain.span(),
+                        "`callback` is used as an object",
+                    );
+                }
             }
             None if self.is_global(chain.root, "configuration") => self.secret_read(chain),
             None if self.token_alias(chain.root).is_some() => self.alias_read(chain.span()),
@@ -407,11 +409,13 @@ impl Rewriter<'_> {
             ),
             Some(Param::Callback) => {
                 self.callback_uses += 1;
-                self.report_at(
-                    Code::CallbackAsValue,
-                    span,
-                    "`callback` is passed as a value",
-                );
+                if !self.shim {
+                    self.report_at(
+                        Code::CallbackAsValue,
+                        span,
+                        "`callback` is passed as a value",
+                    );
+                }
             }
             None if self.is_global(ident, "configuration") => self.bare_configuration(span, ""),
             None if self.token_alias(ident).is_some() => self.alias_read(span),

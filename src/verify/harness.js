@@ -437,7 +437,12 @@ async function runAction(s) {
   // Coming back from a redirect: Rules ran again with this protocol, Actions resume.
   const resumed = s.protocol === 'redirect-callback' && module.exports.onContinuePostLogin;
   const handler = resumed ? module.exports.onContinuePostLogin : module.exports.onExecutePostLogin;
-  await handler(actionEvent(s), recordingApi(effects));
+  // A handler that never settles (an asynchronous rule that never calls back) times out.
+  let timer;
+  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), 50); });
+  const ended = await Promise.race([handler(actionEvent(s), recordingApi(effects)), timeout]);
+  clearTimeout(timer);
+  if (ended === 'timeout') Object.assign(effects, { denied: 'timeout: callback never called', error: 'timeout' });
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
     Object.assign(effects, { idToken: {}, accessToken: {}, scopes: [], mfa: null, primaryUser: null, redirect: null, saml: null });
