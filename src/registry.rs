@@ -101,6 +101,9 @@ codes! {
     CallbackNeverCalled = "R2A106", "callback-never-called", Warning,
         "The rule never calls `callback`",
         "A rule that never calls its callback timed out and failed the login. The Action returns and\nthe login succeeds. Check that this rule was really in use.";
+    CallbackMissedOnSomePath = "R2A109", "callback-missed-on-some-path", Warning,
+        "On some path the rule ends without calling `callback`",
+        "Rule:\n    if (user.email_verified) {\n      return callback(null, user, context);\n    }\n    // falls off the end: the login timed out\nIn Rules a path that never called back made the login time out and fail. The Action returns\nand the login succeeds. Call back (or deny) on every path.";
     CallbackShim = "R2A108", "callback-shim", Warning,
         "Asynchronous rule: the Action keeps the callback as a shim and waits for it",
         "The rule calls `callback` from nested functions (request callbacks, promise handlers,\ntimers) or hands it on. The Action wraps the rule's body in a promise and defines the callback\nas a local function: an error denies the login with its message, any call ends the handler,\nand a second call is ignored, as in Rules. A rule that never calls back makes the Action wait\nuntil Auth0's time limit, as Rules timed out. Rewriting the calls with `await` reads better.";

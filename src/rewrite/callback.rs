@@ -23,7 +23,7 @@
 //! value or inside a larger expression (`R2A103`), and calls that hand on a different user or
 //! context object (`R2A107`).
 
-use swc_ecma_ast::{CallExpr, Expr, ExprOrSpread, Lit};
+use swc_ecma_ast::{CallExpr, Expr, ExprOrSpread, Lit, Stmt};
 use swc_ecma_visit::VisitWith;
 
 use super::walk::unparen;
@@ -164,6 +164,22 @@ impl Rewriter<'_> {
     /// After the walk: a rule that never calls back timed out in Rules.
     pub(super) fn report_uncalled_callback(&mut self, rule: &crate::parse::RuleFunction) {
         if self.callback_uses > 0 {
+            let body = rule
+                .function
+                .body
+                .as_ref()
+                .map_or(&[][..], |b| &b.stmts[..]);
+            // A throw ends the login in both systems; only falling off the end differs.
+            if !self.shim && !self.always_calls_back(body) {
+                self.report(
+                    Finding::new(
+                        Code::CallbackMissedOnSomePath,
+                        Span::new(rule.span.start, rule.span.start),
+                        "on some path the rule ends without calling `callback`: the Rule timed out there, the Action lets the user in",
+                    )
+                    .with_help("call back on every path, or deny explicitly where the Rule timed out"),
+                );
+            }
             return;
         }
         let at = rule
@@ -176,6 +192,57 @@ impl Rewriter<'_> {
             Span::new(at.start, at.start.max(at.end)),
             "the rule never calls `callback`, so in Rules the login timed out",
         );
+    }
+
+    /// Every path through `stmts` calls back, returns after calling back, or throws.
+    fn always_calls_back(&self, stmts: &[Stmt]) -> bool {
+        stmts.iter().any(|stmt| self.statement_calls_back(stmt))
+    }
+
+    fn statement_calls_back(&self, stmt: &Stmt) -> bool {
+        match stmt {
+            Stmt::Expr(expr) => self.calls_back(&expr.expr),
+            Stmt::Return(ret) => ret.arg.as_deref().is_some_and(|arg| match unparen(arg) {
+                Expr::Unary(unary) if unary.op == swc_ecma_ast::UnaryOp::Void => {
+                    self.calls_back(&unary.arg)
+                }
+                arg => self.calls_back(arg),
+            }),
+            Stmt::Throw(_) => true,
+            Stmt::Block(block) => self.always_calls_back(&block.stmts),
+            Stmt::If(branch) => {
+                self.statement_calls_back(&branch.cons)
+                    && branch
+                        .alt
+                        .as_deref()
+                        .is_some_and(|alt| self.statement_calls_back(alt))
+            }
+            Stmt::Try(attempt) => {
+                let finalizer = attempt
+                    .finalizer
+                    .as_ref()
+                    .is_some_and(|f| self.always_calls_back(&f.stmts));
+                let body = self.always_calls_back(&attempt.block.stmts)
+                    && attempt
+                        .handler
+                        .as_ref()
+                        .is_none_or(|h| self.always_calls_back(&h.body.stmts));
+                finalizer || body
+            }
+            Stmt::Labeled(labeled) => self.statement_calls_back(&labeled.body),
+            _ => false,
+        }
+    }
+
+    /// `callback(…)`, or a metadata update whose `.then` handler calls back.
+    fn calls_back(&self, expr: &Expr) -> bool {
+        if self.as_callback_call(expr).is_some() {
+            return true;
+        }
+        matches!(unparen(expr), Expr::Call(call)
+            if super::prepass::is_metadata_chain(call)
+                && matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
+                    if matches!(&**callee, Expr::Member(m) if m.prop.as_ident().is_some_and(|p| p.sym == "then" || p.sym == "catch"))))
     }
 
     /// A callback call that is not a statement of its own.

@@ -201,7 +201,7 @@ fn is_self_default(right: &swc_ecma_ast::Expr, target: &swc_ecma_ast::MemberExpr
 }
 
 /// `auth0.users.updateAppMetadata(…)` followed by `.then(…)` / `.catch(…)` handlers.
-fn is_metadata_chain(call: &swc_ecma_ast::CallExpr) -> bool {
+pub(super) fn is_metadata_chain(call: &swc_ecma_ast::CallExpr) -> bool {
     let mut current = call;
     loop {
         let swc_ecma_ast::Callee::Expr(callee) = &current.callee else {

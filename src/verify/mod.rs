@@ -25,6 +25,7 @@ const ANNOUNCING: &[Code] = &[
     Code::ErrorValueOfUnknownType,
     Code::CodeAfterCallback,
     Code::CallbackNeverCalled,
+    Code::CallbackMissedOnSomePath,
     Code::ShapeChanges,
     Code::ProtocolValueAbsent,
     Code::ClaimsObjectReplaced,
