@@ -27,15 +27,7 @@ pub fn property_comments<'s>(
     let mut gap_start = object_span.start + 1;
     for prop in &object.props {
         let prop_span = offsets.span(prop.span());
-        let gap = &source[gap_start..prop_span.start];
-        let leading = match props.last_mut() {
-            Some(previous) => {
-                let (same_line, rest) = split_after_property(gap);
-                previous.trailing = same_line;
-                rest
-            }
-            None => comments_in(gap),
-        };
+        let leading = after_previous(&mut props, &source[gap_start..prop_span.start]);
         props.push(PropComments {
             leading,
             trailing: Vec::new(),
@@ -43,15 +35,20 @@ pub fn property_comments<'s>(
         gap_start = prop_span.end;
     }
     let closing_gap = &source[gap_start..object_span.end.saturating_sub(1).max(gap_start)];
-    let closing = match props.last_mut() {
-        Some(last) => {
-            let (same_line, rest) = split_after_property(closing_gap);
-            last.trailing = same_line;
+    let closing = after_previous(&mut props, closing_gap);
+    (props, closing)
+}
+
+/// Gives the previous property the comments on its line and returns the rest of `gap`.
+fn after_previous<'s>(props: &mut [PropComments<'s>], gap: &'s str) -> Vec<&'s str> {
+    match props.last_mut() {
+        Some(previous) => {
+            let (same_line, rest) = split_after_property(gap);
+            previous.trailing = same_line;
             rest
         }
-        None => comments_in(closing_gap),
-    };
-    (props, closing)
+        None => comments_in(gap),
+    }
 }
 
 /// Comments in the text after a property: those on its line, then the rest.
