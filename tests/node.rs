@@ -129,3 +129,24 @@ fn verify_compares_saml_attributes_by_value() {
     assert!(compare(rule, right, Vec::new()).unexpected.is_empty());
     assert!(!compare(rule, &wrong, Vec::new()).unexpected.is_empty());
 }
+
+#[test]
+fn a_resumed_login_changes_its_own_copy_of_the_metadata() {
+    let rule = "function (user, context, callback) {\n  if (context.protocol === 'redirect-callback') {\n    user.app_metadata.consented = true;\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata);\n    return callback(null, user, context);\n  }\n  if (!user.app_metadata.consented) {\n    user.app_metadata.asked = true;\n    context.redirect = { url: 'https://consent.example.com' };\n  }\n  callback(null, user, context);\n}\n";
+    let migration = migrate_rule(rule.as_bytes());
+    let action = migration.output().expect("converted");
+    let continue_handler = &action[action
+        .find("onContinuePostLogin")
+        .expect("a continue handler")..];
+    assert!(
+        continue_handler.contains("let appMetadata = structuredClone(event.user.app_metadata);"),
+        "{action}"
+    );
+    let verification =
+        verify(&migration, action, &VerifyOptions::default()).expect("the harness runs");
+    assert!(
+        verification.unexpected.is_empty(),
+        "{:#?}",
+        verification.unexpected.first()
+    );
+}

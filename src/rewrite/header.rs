@@ -94,6 +94,7 @@ impl Rewriter<'_> {
             newline_of(self.source),
             self.handler_indent
         );
+        self.handler_declarations.push(text.clone());
         self.edits
             .push(crate::edit::Edit::insert(self.handler_top, text));
     }

@@ -149,8 +149,12 @@ struct Rewriter<'s> {
     saml_attributes: Vec<String>,
     /// The rule sets `context.redirect`, so the Action needs `onContinuePostLogin`.
     redirects: bool,
+    /// The rule assigns `context.redirect` somewhere, converted or not.
+    rule_redirects: bool,
     /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
     continue_body: Option<String>,
+    /// Declarations put at the top of the handler; the continue handler needs them too.
+    handler_declarations: Vec<String>,
     /// The set that tracks the access token's scopes, once the rule changes them.
     scope_set: Option<String>,
     /// Metadata objects the rule persists: changes to them reach later Actions.
@@ -208,7 +212,9 @@ impl<'s> Rewriter<'s> {
             redirects: false,
             saml_attributes: Vec::new(),
             shim: false,
+            rule_redirects: false,
             continue_body: None,
+            handler_declarations: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
@@ -314,8 +320,10 @@ impl Rewriter<'_> {
         let prepass = prepass::Prepass::of(
             &rule.function,
             self.params.user.clone(),
+            self.params.context.clone(),
             self.params.callback.clone(),
         );
+        self.rule_redirects = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
         self.shim = prepass.asynchronous && self.params.callback.is_some();
 

@@ -13,9 +13,12 @@ pub(super) struct Prepass {
     pub(super) handler_like: Vec<Atom>,
     /// Names assigned anywhere (`x = …`, `x++`): not constants.
     pub(super) reassigned: Vec<Atom>,
-    /// The rule's `user` and `callback` parameters.
+    /// The rule's `user`, `context` and `callback` parameters.
     user: Option<Atom>,
+    context: Option<Atom>,
     callback: Option<Atom>,
+    /// The rule assigns `context.redirect`.
+    pub(super) redirects: bool,
     /// `user.<key>` reads, with their offsets in the parsed text and whether they sit in a
     /// nested function.
     pub(super) user_reads: Vec<(Atom, u32, bool)>,
@@ -36,14 +39,16 @@ pub(super) struct Prepass {
 }
 
 impl Prepass {
-    /// Runs over the whole rule function, given its `user` and `callback` parameters.
+    /// Runs over the whole rule function, given its `user`, `context` and `callback` parameters.
     pub(super) fn of(
         function: &swc_ecma_ast::Function,
         user: Option<Atom>,
+        context: Option<Atom>,
         callback: Option<Atom>,
     ) -> Self {
         let mut prepass = Prepass {
             user,
+            context,
             callback,
             ..Prepass::default()
         };
@@ -80,6 +85,8 @@ impl Visit for Prepass {
             }
             let is_user = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.user.as_ref());
             let key = root.prop.as_ident().map(|p| p.sym.as_str());
+            let is_context = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.context.as_ref());
+            self.redirects |= is_context && key == Some("redirect");
             if let (true, Some(key @ ("app_metadata" | "user_metadata"))) = (is_user, key) {
                 let key = if key == "app_metadata" {
                     "app_metadata"

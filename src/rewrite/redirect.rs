@@ -20,9 +20,9 @@
 //! };
 //! ```
 //! Every redirect reports `R2A904`: Rules redirected after all rules ran, an Action suspends
-//! the flow right after itself. Refused: redirect objects with more than `url`, resume branches
-//! with an `else` or that use the rule's own local variables (`R2A207` stays), and redirects
-//! whose value is used (`R2A204`).
+//! the flow right after itself. Refused: redirect objects with more than `url`; resume branches
+//! with an `else`, that use the rule's own local variables, that do not end in `return`, or in a
+//! rule that never redirects (`R2A207` stays); and redirects whose value is used (`R2A204`).
 
 use swc_ecma_ast::{AssignExpr, BinaryOp, Expr, IfStmt, Lit, Prop, PropName, PropOrSpread, Stmt};
 use swc_ecma_visit::{Visit, VisitWith};
@@ -77,13 +77,22 @@ impl Rewriter<'_> {
     /// Returns whether it moved into `onContinuePostLogin`.
     pub(super) fn resume_branch(&mut self, branch: &IfStmt, statement: Span) -> bool {
         let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
-        if !top_level || branch.alt.is_some() || !self.is_resume_test(&branch.test) {
+        // Only the Action that redirected resumes, and in Rules the rest of the rule ran again
+        // after a branch that falls through: neither has an equivalent, so R2A207 stays.
+        if !top_level
+            || !self.rule_redirects
+            || branch.alt.is_some()
+            || !self.is_resume_test(&branch.test)
+        {
             return false;
         }
         let stmts: &[Stmt] = match &*branch.cons {
             Stmt::Block(block) => &block.stmts,
             single => std::slice::from_ref(single),
         };
+        if !matches!(stmts.last(), Some(Stmt::Return(_))) {
+            return false;
+        }
         // The continue handler is a new function: the rule's own locals do not exist there.
         let mut used = UsedNames::default();
         stmts.iter().for_each(|s| s.visit_with(&mut used));
@@ -146,7 +155,11 @@ impl Rewriter<'_> {
         if !self.redirects && self.continue_body.is_none() {
             return None;
         }
-        let body = self.continue_body.clone().unwrap_or_default();
+        // Each handler starts from the profile, as every rule did again on resume.
+        let body = match &self.continue_body {
+            Some(branch) => format!("{}{branch}", self.handler_declarations.concat()),
+            None => String::new(),
+        };
         let nl = crate::span::newline_of(self.source);
         Some(format!(
             "{nl}{nl}exports.onContinuePostLogin = async ({}, {}) => {{{body}}};",
