@@ -107,6 +107,12 @@ codes! {
     CallbackShim = "R2A108", "callback-shim", Warning,
         "Asynchronous rule: the Action keeps the callback as a shim and waits for it",
         "The rule calls `callback` from nested functions (request callbacks, promise handlers,\ntimers) or hands it on. The Action wraps the rule's body in a promise and defines the callback\nas a local function: an error denies the login with its message, any call ends the handler,\nand a second call is ignored, as in Rules. A rule that never calls back makes the Action wait\nuntil Auth0's time limit, as Rules timed out. Rewriting the calls with `await` reads better.";
+    PromiseChainAwaited = "R2A110", "promise-chain-awaited", Info,
+        "A promise chain that ended in `callback` is awaited",
+        "Rule:\n    fetch(url).then(function (res) { ...; callback(null, user, context); })\n      .catch(function (err) { callback(err); });\nAction:\n    try {\n      const res = await fetch(url);\n      ...\n    } catch (err) {\n      return err ? api.access.deny(err.message ?? String(err)) : undefined;\n    }\nThe handlers run in the same order and the `catch` block handles the same errors as the\n`.catch` handler did (a `.catch` after `.then` also caught errors thrown by the handler).\nReview that the Action reads well; its behaviour is the Rule's.";
+    CallbackCalledTwice = "R2A111", "callback-called-twice", Warning,
+        "`callback` is called again on a path that already called it",
+        "Rule:\n    if (!user.email_verified) {\n      callback(new UnauthorizedError('verify your email')); // no return\n    }\n    callback(null, user, context);\nEach rule must call its callback exactly once; a second call had unpredictable results. The\nAction returns at the first call, so the login ends the way the first call said. Add the\nmissing `return` in the Rule's logic, or check that the first call is the intended outcome.";
     CallbackReplacesUserOrContext = "R2A107", "callback-replaces-user-or-context", Error,
         "`callback` passes a different user or context object; not converted",
         "Rules could hand a modified `user` or `context` to the next rule. Actions cannot: use\n`api.*` methods for side effects and `api.transaction.setMetadata` to pass data on.";

@@ -52,8 +52,12 @@ fn verify_finds_no_unannounced_difference_in_the_corpus() {
         else {
             continue;
         };
-        let verification = verify(&migration, action, &VerifyOptions::default())
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let options = VerifyOptions {
+            scenarios: common::corpus_scenarios(&name).unwrap_or_default(),
+            ..VerifyOptions::default()
+        };
+        let verification =
+            verify(&migration, action, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
         if !verification.missing_packages.is_empty() {
             // Sandbox modules and pinned packages are not installed in CI.
             continue;
@@ -72,6 +76,50 @@ fn verify_finds_no_unannounced_difference_in_the_corpus() {
     assert!(
         announced >= 10,
         "only {announced} rules had announced differences"
+    );
+}
+
+/// Asynchronous corpus rules come with scenarios that drive each path (HTTP success, failure,
+/// a body that denies). Their Actions await the work: no `api` call lands after the handler
+/// returned (the harness records those as `late`), and each path ends as the Rule's did.
+#[test]
+fn asynchronous_actions_await_their_work_and_keep_each_paths_outcome() {
+    let mut checked = 0;
+    for (name, migration) in corpus() {
+        let Some(scenarios) = common::corpus_scenarios(&name) else {
+            continue;
+        };
+        let action = migration.output().expect("converted");
+        let options = VerifyOptions {
+            scenarios: scenarios.clone(),
+            ..VerifyOptions::default()
+        };
+        let verification =
+            verify(&migration, action, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if !verification.missing_packages.is_empty() {
+            continue;
+        }
+        assert!(
+            verification.unexpected.is_empty(),
+            "{name}: {:#?}",
+            verification.unexpected.first()
+        );
+        assert_eq!(verification.given.len(), scenarios.len(), "{name}");
+        let endings: std::collections::BTreeSet<&str> = verification
+            .given
+            .iter()
+            .map(|e| e.split(':').next().unwrap_or_default())
+            .collect();
+        assert!(
+            endings.len() >= 2,
+            "{name}: its scenarios all end the same way: {:?}",
+            verification.given
+        );
+        checked += 1;
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} asynchronous rules were checked"
     );
 }
 
@@ -148,5 +196,24 @@ fn a_resumed_login_changes_its_own_copy_of_the_metadata() {
         verification.unexpected.is_empty(),
         "{:#?}",
         verification.unexpected.first()
+    );
+}
+
+#[test]
+fn verify_catches_an_action_that_does_not_await_its_work() {
+    let rule = "function (user, context, callback) {\n  fetch('https://crm.example.com/tier')\n    .then(function (res) { return res.json(); })\n    .then(function (body) {\n      context.idToken['https://example.com/tier'] = body.tier;\n      callback(null, user, context);\n    });\n}\n";
+    let awaited = "exports.onExecutePostLogin = async (event, api) => {\n  const res = await fetch('https://crm.example.com/tier');\n  const body = await res.json();\n  api.idToken.setCustomClaim('https://example.com/tier', body.tier);\n};\n";
+    let not_awaited = "exports.onExecutePostLogin = async (event, api) => {\n  fetch('https://crm.example.com/tier')\n    .then((res) => res.json())\n    .then((body) => api.idToken.setCustomClaim('https://example.com/tier', body.tier));\n};\n";
+    let canned = vec![
+        serde_json::json!({ "http": [{ "url": "https://crm.example.com/", "body": { "tier": "gold" } }] }),
+    ];
+    assert!(compare(rule, awaited, canned.clone()).unexpected.is_empty());
+    let late = compare(rule, not_awaited, canned);
+    assert!(
+        late.unexpected.iter().any(|m| m
+            .action
+            .contains("\"late\":[\"api.idToken.setCustomClaim\"]")),
+        "{:#?}",
+        late.unexpected
     );
 }

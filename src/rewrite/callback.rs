@@ -194,12 +194,34 @@ impl Rewriter<'_> {
         );
     }
 
+    /// Callback calls on paths that already called back.
+    pub(super) fn report_second_calls(&mut self, body: &[Stmt]) {
+        let Some(callback) = self.params.callback.clone() else {
+            return;
+        };
+        for span in super::callback_twice::second_calls(body, &callback) {
+            let span = self.span(span);
+            self.report(
+                Finding::new(
+                    Code::CallbackCalledTwice,
+                    span,
+                    "`callback` was already called on this path: the Action ends at the first call",
+                )
+                .with_help("in Rules a second call had unpredictable results; check that the first call decides the login"),
+            );
+        }
+    }
+
     /// Every path through `stmts` calls back, returns after calling back, or throws.
     fn always_calls_back(&self, stmts: &[Stmt]) -> bool {
         stmts.iter().any(|stmt| self.statement_calls_back(stmt))
     }
 
     fn statement_calls_back(&self, stmt: &Stmt) -> bool {
+        let span = swc_common::Spanned::span(stmt);
+        if self.awaitable.iter().any(|(awaited, _)| *awaited == span) {
+            return true;
+        }
         match stmt {
             Stmt::Expr(expr) => self.calls_back(&expr.expr),
             Stmt::Return(ret) => ret.arg.as_deref().is_some_and(|arg| match unparen(arg) {

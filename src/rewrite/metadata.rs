@@ -68,17 +68,6 @@ impl Rewriter<'_> {
                 _ => return false,
             }
         };
-        let Some(kind) = self.metadata_kind(update) else {
-            return false;
-        };
-        let Some(local) = self
-            .metadata_copies
-            .iter()
-            .find(|(k, _)| *k == kind)
-            .map(|(_, local)| local.clone())
-        else {
-            return false;
-        };
         let mut caught = false;
         for (name, handler) in handlers.iter().rev() {
             match (*name, self.handler_kind(handler)) {
@@ -87,8 +76,33 @@ impl Rewriter<'_> {
                 _ => return false,
             }
         }
+        let Some(mut lines) = self.persisted_metadata(update, caught) else {
+            return false;
+        };
         self.callback_uses += 1;
+        if is_return && !self.flow.last_in_rule_body {
+            lines.push("return;".to_string());
+        }
+        let indent = indentation_at(self.source, statement.start).to_string();
+        let nl = newline_of(self.source);
+        self.replace(statement, lines.join(&format!("{nl}{indent}")));
+        true
+    }
 
+    /// The `api.user.set*Metadata` calls that replace `update`, one per changed key, or `None`
+    /// when it is not an update of the user's own metadata. `caught`: a `.catch` denied the login
+    /// when the update failed.
+    pub(super) fn persisted_metadata(
+        &mut self,
+        update: &CallExpr,
+        caught: bool,
+    ) -> Option<Vec<String>> {
+        let kind = self.metadata_kind(update)?;
+        let local = self
+            .metadata_copies
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, local)| local.clone())?;
         let method = match kind {
             "app_metadata" => "setAppMetadata",
             _ => "setUserMetadata",
@@ -115,12 +129,6 @@ impl Rewriter<'_> {
                 ));
             }
         }
-        if is_return && !self.flow.last_in_rule_body {
-            lines.push("return;".to_string());
-        }
-        let indent = indentation_at(self.source, statement.start).to_string();
-        let nl = newline_of(self.source);
-        self.replace(statement, lines.join(&format!("{nl}{indent}")));
         let consequence = if caught {
             "; the `.catch` path that denied the login when the update failed is gone"
         } else {
@@ -134,7 +142,7 @@ impl Rewriter<'_> {
             )
             .with_help("Actions apply metadata updates in one batch; check flows that relied on the update failing"),
         );
-        true
+        Some(lines)
     }
 
     /// `app_metadata` for `auth0.users.updateAppMetadata(user.user_id, user.app_metadata)`.

@@ -5,6 +5,7 @@
 //! cases it refuses.
 
 mod callback;
+mod callback_twice;
 mod chain;
 mod claim_aliases;
 mod claim_names;
@@ -18,6 +19,8 @@ mod objects;
 mod platform;
 mod prepass;
 mod primary_user;
+mod promise_chain;
+mod promise_shape;
 mod redirect;
 mod saml;
 mod scope;
@@ -145,6 +148,8 @@ struct Rewriter<'s> {
     handler_indent: String,
     /// The rule is asynchronous: its callback stays, as a shim that settles the handler.
     shim: bool,
+    /// Statements holding a promise chain the Action awaits, with the names declared next to it.
+    awaitable: Vec<(swc_common::Span, scope::Names)>,
     /// SAML attribute names the rule has mapped so far, as source text.
     saml_attributes: Vec<String>,
     /// The rule sets `context.redirect`, so the Action needs `onContinuePostLogin`.
@@ -212,6 +217,7 @@ impl<'s> Rewriter<'s> {
             redirects: false,
             saml_attributes: Vec::new(),
             shim: false,
+            awaitable: Vec::new(),
             rule_redirects: false,
             continue_body: None,
             handler_declarations: Vec::new(),
@@ -326,6 +332,9 @@ impl Rewriter<'_> {
         self.rule_redirects = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
         self.shim = prepass.asynchronous && self.params.callback.is_some();
+        if !self.shim {
+            self.awaitable = prepass.awaitable;
+        }
 
         let Some(body) = &rule.function.body else {
             return;
@@ -354,6 +363,7 @@ impl Rewriter<'_> {
 
         self.report_claim_sizes(rule.span);
         self.report_uncalled_callback(rule);
+        self.report_second_calls(&body.stmts);
         self.write_header(rule, body);
     }
 }

@@ -30,8 +30,12 @@ pub(super) struct Prepass {
     pub(super) metadata_written: Vec<&'static str>,
     /// The rule calls back from nested functions or hands `callback` on: it is asynchronous.
     pub(super) asynchronous: bool,
-    /// Inside `auth0.users.update*Metadata(…).then(…).catch(…)`, which `metadata.rs` converts.
-    in_metadata_chain: bool,
+    /// Inside `auth0.users.update*Metadata(…).then(…).catch(…)`, which `metadata.rs` converts,
+    /// or inside a promise chain that `promise_chain.rs` awaits.
+    in_converted_chain: bool,
+    /// Statements holding a promise chain that ends in the callback and can be awaited, with
+    /// the names declared next to each.
+    pub(super) awaitable: Vec<(swc_common::Span, super::scope::Names)>,
     /// Metadata objects the rule persists with `auth0.users.update*Metadata`.
     pub(super) metadata_persisted: Vec<&'static str>,
     /// The top-level metadata keys the rule changes; `None` when it cannot be told statically.
@@ -52,6 +56,18 @@ impl Prepass {
             callback,
             ..Prepass::default()
         };
+        if let (Some(body), Some(callback)) = (&function.body, &prepass.callback) {
+            let rule_names = super::scope::function_names(function);
+            prepass.awaitable = super::promise_shape::final_statements(&body.stmts, &rule_names)
+                .into_iter()
+                .filter(|(stmt, names)| {
+                    super::promise_shape::statement_expr(stmt).is_some_and(|expr| {
+                        super::promise_shape::recognise(expr, callback, names).is_some()
+                    })
+                })
+                .map(|(stmt, names)| (swc_common::Spanned::span(stmt), names))
+                .collect();
+        }
         function.visit_with(&mut prepass);
         prepass
     }
@@ -136,16 +152,16 @@ impl Visit for Prepass {
             self.user_as_value |= Some(&ident.sym) == self.user.as_ref();
             // `callback` itself, not called here: passed to a promise or stored.
             self.asynchronous |=
-                Some(&ident.sym) == self.callback.as_ref() && !self.in_metadata_chain;
+                Some(&ident.sym) == self.callback.as_ref() && !self.in_converted_chain;
         }
         expr.visit_children_with(self);
     }
 
     fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
-        if !self.in_metadata_chain && is_metadata_chain(call) {
-            self.in_metadata_chain = true;
+        if !self.in_converted_chain && is_metadata_chain(call) {
+            self.in_converted_chain = true;
             self.visit_call_expr(call);
-            self.in_metadata_chain = false;
+            self.in_converted_chain = false;
             return;
         }
         if let swc_ecma_ast::Callee::Expr(callee) = &call.callee {
@@ -165,7 +181,7 @@ impl Visit for Prepass {
         if !to_callback {
             return call.visit_children_with(self);
         }
-        self.asynchronous |= self.depth > 1 && !self.in_metadata_chain;
+        self.asynchronous |= self.depth > 1 && !self.in_converted_chain;
         // `callback(null, user, context)` hands `user` back; it is not a use of its own.
         let user = self.user.clone();
         for arg in call.args.iter().filter(
@@ -173,6 +189,17 @@ impl Visit for Prepass {
         ) {
             arg.visit_with(self);
         }
+    }
+
+    fn visit_stmt(&mut self, stmt: &swc_ecma_ast::Stmt) {
+        let span = swc_common::Spanned::span(stmt);
+        let awaited = self.depth == 1 && self.awaitable.iter().any(|(s, _)| *s == span);
+        if !awaited || self.in_converted_chain {
+            return stmt.visit_children_with(self);
+        }
+        self.in_converted_chain = true;
+        stmt.visit_children_with(self);
+        self.in_converted_chain = false;
     }
 
     fn visit_function(&mut self, function: &swc_ecma_ast::Function) {

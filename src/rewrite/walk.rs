@@ -275,7 +275,9 @@ impl Visit for Rewriter<'_> {
         if let Some(call) = self.as_callback_call(&stmt.expr) {
             return self.callback_statement(span, call, false);
         }
-        if self.metadata_update_statement(&stmt.expr, span, false) {
+        if self.metadata_update_statement(&stmt.expr, span, false)
+            || self.awaited_chain(&stmt.expr, stmt.span)
+        {
             return;
         }
         match unparen(&stmt.expr) {
@@ -294,6 +296,7 @@ impl Visit for Rewriter<'_> {
         match (call, stmt.arg.as_deref()) {
             (Some(call), _) => self.callback_statement(span, call, true),
             (None, Some(arg)) if self.metadata_update_statement(arg, span, true) => {}
+            (None, Some(arg)) if self.awaited_chain(arg, stmt.span) => {}
             (None, _) => stmt.visit_children_with(self),
         }
     }

@@ -268,7 +268,7 @@ const POST_LOGIN_API = {
 };
 
 /** A recording `api` that throws on any member the post-login API does not have. */
-function recordingApi(effects) {
+function recordingApi(effects, run) {
   const modelled = {
     idToken: { setCustomClaim: (k, v) => { effects.idToken[k] = v; } },
     accessToken: {
@@ -316,8 +316,12 @@ function recordingApi(effects) {
     const members = {};
     for (const method of methods) {
       // Calls the comparison does not model yet are recorded, so they still count as effects.
-      members[method] = modelled[object]?.[method]
+      const call = modelled[object]?.[method]
         ?? ((...args) => { effects.calls.push(`api.${object}.${method}(${JSON.stringify(args).slice(1, -1)})`); });
+      members[method] = (...args) => {
+        if (run.ended) return effects.late.push(`api.${object}.${method}`);
+        return call(...args);
+      };
     }
     api[object] = strict(`.${object}`, members);
   }
@@ -334,6 +338,8 @@ function emptyEffects(s) {
   return {
     denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null,
     primaryUser: null, redirect: null, saml: null, http: currentHttp.calls, calls: [],
+    // `api` calls made after the handler returned: work the Action did not await.
+    late: [],
     // The stored profile's metadata after the login: only the final state matters.
     metadata: { app_metadata: { ...(s.user.app_metadata ?? {}) }, user_metadata: { ...(s.user.user_metadata ?? {}) } },
   };
@@ -440,8 +446,12 @@ async function runAction(s) {
   // A handler that never settles (an asynchronous rule that never calls back) times out.
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), 50); });
-  const ended = await Promise.race([handler(actionEvent(s), recordingApi(effects)), timeout]);
+  const run = { ended: false };
+  const ended = await Promise.race([handler(actionEvent(s), recordingApi(effects, run)), timeout]);
   clearTimeout(timer);
+  run.ended = true;
+  // Work the handler started but did not await gets a few turns of the event loop to show.
+  for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
   if (ended === 'timeout') Object.assign(effects, { denied: 'timeout: callback never called', error: 'timeout' });
   if (effects.denied !== null) {
     // A denied login issues no tokens and runs no MFA, in both systems.
@@ -473,6 +483,14 @@ function outcome(run) {
   );
 }
 
+/** `allowed`, `denied: <reason>`, `timeout` or `throws: <message>`, from an outcome. */
+function ending(outcome) {
+  if (outcome.startsWith('throws: ')) return outcome;
+  const { denied, error } = JSON.parse(outcome);
+  if (denied === null) return 'allowed';
+  return error === 'timeout' ? 'timeout' : `denied: ${denied}`;
+}
+
 /** The scenario's inputs as a rule author thinks of them. */
 function describe(s) {
   const { secrets, ...inputs } = s;
@@ -487,11 +505,14 @@ function describe(s) {
   }
   const all = scenarios();
   const mismatches = [];
-  for (const scenario of all) {
+  // How the Action ended on each user-written scenario, which come last.
+  const given = [];
+  for (const [index, scenario] of all.entries()) {
     // One after the other, so both start from the same random numbers.
     const rule = await outcome(runRule(scenario));
     const action = await outcome(runAction(scenario));
     if (rule !== action) mismatches.push({ scenario: describe(scenario), rule, action });
+    if (index >= all.length - EXTRA_SCENARIOS.length) given.push(ending(action));
   }
-  process.stdout.write(JSON.stringify({ scenarios: all.length, mismatches }));
+  process.stdout.write(JSON.stringify({ scenarios: all.length, mismatches, given }));
 })();

@@ -49,6 +49,9 @@ pub struct Verification {
     pub expected: Vec<(Mismatch, Vec<Code>)>,
     /// npm packages the rule needs that are not installed where `verify` runs: nothing ran.
     pub missing_packages: Vec<String>,
+    /// How the Action ended on each user-written scenario, in order: `allowed`,
+    /// `denied: <reason>`, `timeout` or `throws: <message>`.
+    pub given: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -136,6 +139,12 @@ pub fn verify(
         .map_err(|e| VerifyError::Harness(format!("unreadable report: {e}")))?;
     let mut verification = Verification {
         scenarios: report["scenarios"].as_u64().unwrap_or(0) as usize,
+        given: report["given"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| p.as_str().map(str::to_string))
+            .collect(),
         missing_packages: report["missing"]
             .as_array()
             .into_iter()

@@ -23,6 +23,15 @@ pub fn corpus() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The scenarios written for a corpus rule (`rule-corpus/<name>.scenarios.json`), if any.
+pub fn corpus_scenarios(name: &str) -> Option<Vec<serde_json::Value>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("rule-corpus")
+        .join(format!("{name}.scenarios.json"));
+    let text = fs::read_to_string(&path).ok()?;
+    Some(rules2actions::verify::read_scenarios(&text).unwrap_or_else(|e| panic!("{name}: {e}")))
+}
+
 /// Snapshots live in `snapshots/`, named without the test module.
 pub fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
