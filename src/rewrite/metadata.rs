@@ -48,7 +48,11 @@ impl Rewriter<'_> {
             return false;
         }
         let mut handlers = Vec::new();
-        let mut current = unparen(expr);
+        // `await auth0.users.updateAppMetadata(…)` in an `async` rule.
+        let mut current = match unparen(expr) {
+            Expr::Await(awaited) => unparen(&awaited.arg),
+            other => other,
+        };
         let update = loop {
             let Expr::Call(call) = current else {
                 return false;
@@ -87,6 +91,12 @@ impl Rewriter<'_> {
         let nl = newline_of(self.source);
         self.replace(statement, lines.join(&format!("{nl}{indent}")));
         true
+    }
+
+    /// `update` persists the user's own metadata, which has a local copy to persist from.
+    pub(super) fn persists_own_metadata(&self, update: &CallExpr) -> bool {
+        self.metadata_kind(update)
+            .is_some_and(|kind| self.metadata_copies.iter().any(|(k, _)| *k == kind))
     }
 
     /// The `api.user.set*Metadata` calls that replace `update`, one per changed key, or `None`

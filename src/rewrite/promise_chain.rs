@@ -199,14 +199,27 @@ impl Rewriter<'_> {
     }
 
     /// The user's own metadata update at the start of the chain, as `api.user` calls.
+    /// `Promise.all([…])` of such updates becomes all their calls.
     fn metadata_source(&mut self, chain: &AwaitableChain<'_>) -> Option<Lines> {
-        let Expr::Call(update) = chain.source else {
+        let Expr::Call(call) = chain.source else {
             return None;
         };
-        if chain.steps[0].param.is_some() || !is_metadata_update(update) {
+        let updates: Vec<&CallExpr> = match all_of(call) {
+            Some(elements) => elements,
+            None => vec![call],
+        };
+        let convertible = updates
+            .iter()
+            .all(|u| is_metadata_update(u) && self.persists_own_metadata(u));
+        if chain.steps[0].param.is_some() || !convertible {
             return None;
         }
-        self.persisted_metadata(update, chain.catch.is_some())
+        let caught = chain.catch.is_some();
+        let mut lines = Lines::new();
+        for update in updates {
+            lines.extend(self.persisted_metadata(update, caught)?);
+        }
+        Some(lines)
     }
 
     /// The catch parameter and block of `.catch(handler)`.
@@ -393,6 +406,35 @@ fn stmts_end(rewriter: &Rewriter<'_>, block: &swc_ecma_ast::FunctionBody, stmts:
     rewriter.span(returned.span()).start
 }
 
+/// The calls in `Promise.all([a(), b()])`.
+fn all_of(call: &CallExpr) -> Option<Vec<&CallExpr>> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let Expr::Member(member) = &**callee else {
+        return None;
+    };
+    let is_all = matches!(&*member.obj, Expr::Ident(o) if o.sym == "Promise")
+        && member.prop.as_ident().is_some_and(|p| p.sym == "all");
+    let [argument] = call.args.as_slice() else {
+        return None;
+    };
+    let Expr::Array(array) = &*argument.expr else {
+        return None;
+    };
+    if !is_all || argument.spread.is_some() {
+        return None;
+    }
+    array
+        .elems
+        .iter()
+        .map(|e| match e.as_ref().map(|e| (&*e.expr, e.spread)) {
+            Some((Expr::Call(call), None)) => Some(call),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `auth0.users.updateAppMetadata(…)` / `updateUserMetadata(…)`.
 fn is_metadata_update(call: &CallExpr) -> bool {
     matches!(&call.callee, Callee::Expr(callee) if matches!(&**callee, Expr::Member(m)
@@ -407,7 +449,7 @@ mod tests {
     fn dedent_moves_lines_to_the_left_and_keeps_blank_lines() {
         let text = "\n      a();\n\n      if (x) {\n        b();\n      }\n    ";
         assert_eq!(
-            dedent(text, "      ", false),
+            dedent(text, "      "),
             ["a();", "", "if (x) {", "  b();", "}"]
         );
     }

@@ -17,7 +17,14 @@ const actionText = fs.readFileSync(actionFile, 'utf8');
 class UnauthorizedError extends Error {}
 
 // Both runs of a scenario must see the same clock and the same random numbers.
-Date.now = () => 1767225600000;
+const NOW = 1767225600000;
+Date.now = () => NOW;
+// `new Date()` reads the same frozen clock; dates built from values are untouched.
+globalThis.Date = class extends Date {
+  constructor(...args) {
+    super(...(args.length === 0 ? [NOW] : args));
+  }
+};
 const nodeCrypto = nodeRequire('crypto');
 let seed = 1;
 function nextByte() {
@@ -59,7 +66,8 @@ function cannedRequest(protocol) {
   return (target, options, callback) => {
     if (typeof options === 'function') [callback, options] = [options, {}];
     const spec = typeof target === 'string' || target instanceof URL ? { ...options, url: String(target) } : { ...target, ...options };
-    const url = spec.url ?? `${spec.protocol ?? protocol}//${spec.hostname ?? spec.host}${spec.port ? `:${spec.port}` : ''}${spec.path ?? '/'}`;
+    // `request` hands over a parsed URL object.
+    const url = (spec.url?.href ?? spec.url) ?? `${spec.protocol ?? protocol}//${spec.hostname ?? spec.host}${spec.port ? `:${spec.port}` : ''}${spec.path ?? '/'}`;
     const { status, body } = answer((spec.method ?? 'GET').toUpperCase(), url);
     const request = new Writable({ write: (chunk, encoding, done) => done() });
     Object.assign(request, {
@@ -152,7 +160,10 @@ function baseScenario() {
     riskAssessment: { confidence: 'high', version: '1', assessments: {} },
     currentClients: ['client-a'],
     requestedScopes: ['openid', 'profile', 'read:reports'],
-    secrets: new Proxy({}, { get: (_, key) => (typeof key === 'string' ? `secret-${key}` : undefined) }),
+    // Every secret has a value; scenarios may set their own.
+    secrets: new Proxy({}, {
+      get: (target, key) => (typeof key !== 'string' ? undefined : key in target ? target[key] : `secret-${key}`),
+    }),
   };
 }
 
@@ -439,7 +450,8 @@ async function runAction(s) {
   resetRandomness();
   const effects = emptyEffects(s);
   const module = { exports: {} };
-  new Function('exports', 'module', 'require', actionText)(module.exports, module, moduleRequire);
+  // A fresh `global` per run, as the Rule gets: no scenario sees what an earlier one cached.
+  new Function('exports', 'module', 'require', 'global', actionText)(module.exports, module, moduleRequire, {});
   // Coming back from a redirect: Rules ran again with this protocol, Actions resume.
   const resumed = s.protocol === 'redirect-callback' && module.exports.onContinuePostLogin;
   const handler = resumed ? module.exports.onContinuePostLogin : module.exports.onExecutePostLogin;
