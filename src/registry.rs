@@ -235,6 +235,15 @@ codes! {
     GlobalObject = "R2A902", "global-object", Error,
         "The Rules `global` object is not shared across executions in Actions",
         "Use module-scope variables for helpers, or `api.cache` for values that should survive between\nexecutions.";
+    GlobalFromAnotherRule = "R2A906", "global-from-another-rule", Error,
+        "The rule reads a `global` value or helper that another rule defined",
+        "Rule A:\n    global.lookupPlan = function (user) { ... };\nRule B:\n    const plan = global.lookupPlan(user);\nAll rules ran in one container and shared `global`. Actions share nothing: each Action must\ndefine the helpers it calls (copy the helper into this Action), and values computed by an\nearlier Action travel with `api.transaction.setMetadata` / `event.transaction.metadata`.";
+    GlobalBecomesModuleVariable = "R2A907", "global-becomes-module-variable", Warning,
+        "A `global.X` cache becomes a module-scope variable",
+        "Rule:\n    global.token = global.token || fetchToken();\nAction:\n    let token; // module scope\n    ...\n    token = token || fetchToken();\n\nA module-scope variable lives as long as the Action's instance, as `global` lived as long as\nthe Rules container: the value may be gone on any execution, so the code must still work\nwithout it. It holds any value, functions included. Other Actions no longer see it.\n`api.cache.get(key)?.value` / `api.cache.set(key, value, {ttl})` survives instances but\nholds only strings (4 KB per value, 20 entries, 24 h at most): use it for tokens if the\ncache hit rate matters.";
+    RedirectGuardBecomesCanRedirect = "R2A908", "redirect-guard-becomes-can-redirect", Warning,
+        "A protocol guard before a redirect becomes `api.redirect.canRedirect()`",
+        "Rule:\n    if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);\n    context.redirect = { url: 'https://consent.example.com' };\nAction:\n    if (!api.redirect.canRedirect()) return;\n    api.redirect.sendUserTo('https://consent.example.com');\n\nRules tested the protocols it knew could not redirect. `api.redirect.canRedirect()` is false\nfor every flow that cannot redirect, including the ones the guard did not list and requests\nwith `prompt=none` (silent authentication). The Rule redirected those and the login failed;\nthe Action lets them through without the redirect. Check that skipping the redirect is\nacceptable for silent authentication.";
     RedirectSuspendsFlow = "R2A904", "redirect-suspends-flow", Warning,
         "The Rule redirected after every rule ran; the Action suspends the flow right after itself",
         "Rule:\n    context.redirect = { url: 'https://consent.example.com' };\nAction:\n    api.redirect.sendUserTo('https://consent.example.com');\n\nIn Rules the redirect happened once all rules had finished, and every rule ran again when the\nuser came back (with `context.protocol === 'redirect-callback'`). In Actions the flow pauses\nright after this Action, later Actions wait, and only this Action resumes, in\n`exports.onContinuePostLogin`.";

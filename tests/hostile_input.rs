@@ -85,7 +85,7 @@ fn no_shape_crashes_the_tool() {
 /// Thousands of findings in one rule: markers and rendering stay linear.
 #[test]
 fn many_findings_stay_fast() {
-    let body = "  global.a = context.sessionID;\n".repeat(7000);
+    let body = "  auth0.a = context.sessionID;\n".repeat(7000);
     let text = format!(
         "function (user, context, callback) {{\n{body}  callback(null, user, context);\n}}\n"
     );

@@ -85,6 +85,7 @@ impl Rewriter<'_> {
                 .push(crate::edit::Edit::insert(rule.outer.end, handler));
         }
         self.insert_sandbox_requires(rule.outer.start);
+        self.declare_module_globals(rule.outer.start);
     }
 
     /// A declaration on its own line at the top of the handler, before the rule's statements.

@@ -11,6 +11,7 @@ mod claim_aliases;
 mod claim_names;
 mod claims;
 mod context_reads;
+mod globals;
 mod header;
 mod metadata;
 mod modules;
@@ -148,6 +149,12 @@ struct Rewriter<'s> {
     handler_indent: String,
     /// The rule is asynchronous: its callback stays, as a shim that settles the handler.
     shim: bool,
+    /// `global.X` names the rule sets, with the module-scope variable each becomes.
+    module_globals: Vec<(Atom, String)>,
+    /// `global` is only ever used as `global.X`.
+    global_only_as_members: bool,
+    /// `global.X` names already reported as module variables.
+    reported_globals: Vec<Atom>,
     /// Statements holding a promise chain the Action awaits, with the names declared next to it.
     awaitable: Vec<(swc_common::Span, scope::Names)>,
     /// SAML attribute names the rule has mapped so far, as source text.
@@ -218,6 +225,9 @@ impl<'s> Rewriter<'s> {
             saml_attributes: Vec::new(),
             shim: false,
             awaitable: Vec::new(),
+            module_globals: Vec::new(),
+            global_only_as_members: false,
+            reported_globals: Vec::new(),
             rule_redirects: false,
             continue_body: None,
             handler_declarations: Vec::new(),
@@ -323,7 +333,7 @@ impl Rewriter<'_> {
         self.params.user = names.first().cloned().flatten();
         self.params.context = names.get(1).cloned().flatten();
         self.params.callback = names.get(2).cloned().flatten();
-        let prepass = prepass::Prepass::of(
+        let mut prepass = prepass::Prepass::of(
             &rule.function,
             self.params.user.clone(),
             self.params.context.clone(),
@@ -333,8 +343,13 @@ impl Rewriter<'_> {
         self.choose_handler_names(rule, &prepass);
         self.shim = prepass.asynchronous && self.params.callback.is_some();
         if !self.shim {
-            self.awaitable = prepass.awaitable;
+            self.awaitable = std::mem::take(&mut prepass.awaitable);
         }
+        self.choose_module_globals(
+            &prepass.globals_set,
+            prepass.global_other_use,
+            &prepass.identifiers,
+        );
 
         let Some(body) = &rule.function.body else {
             return;

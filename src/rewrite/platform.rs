@@ -20,6 +20,9 @@ use crate::span::Span;
 impl Rewriter<'_> {
     /// `auth0.*` and `global.*` chains. Returns whether the root was one of them.
     pub(super) fn platform_chain(&mut self, chain: &Chain<'_>) -> bool {
+        if self.is_global(chain.root, "global") && self.global_member(chain) {
+            return true;
+        }
         self.platform_global(chain.root, chain.span())
     }
 

@@ -36,6 +36,12 @@ pub(super) struct Prepass {
     /// Statements holding a promise chain that ends in the callback and can be awaited, with
     /// the names declared next to each.
     pub(super) awaitable: Vec<(swc_common::Span, super::scope::Names)>,
+    /// `global.X` names the rule assigns.
+    pub(super) globals_set: Vec<Atom>,
+    /// `global` used other than as `global.X`.
+    pub(super) global_other_use: bool,
+    /// Every identifier the rule mentions.
+    pub(super) identifiers: std::collections::HashSet<Atom>,
     /// Metadata objects the rule persists with `auth0.users.update*Metadata`.
     pub(super) metadata_persisted: Vec<&'static str>,
     /// The top-level metadata keys the rule changes; `None` when it cannot be told statically.
@@ -79,6 +85,7 @@ impl Prepass {
 
 impl Visit for Prepass {
     fn visit_ident(&mut self, ident: &Ident) {
+        self.identifiers.insert(ident.sym.clone());
         if ident.sym.starts_with("event")
             || ident.sym.starts_with("api")
             || ident.sym.starts_with("postLogin")
@@ -92,6 +99,13 @@ impl Visit for Prepass {
             self.reassigned.push(binding.id.sym.clone());
         }
         if let Some(member) = assign.left.as_simple().and_then(|s| s.as_member()) {
+            if let (swc_ecma_ast::Expr::Ident(object), Some(name)) =
+                (&*member.obj, member.prop.as_ident())
+            {
+                if object.sym == "global" {
+                    self.globals_set.push(name.sym.clone());
+                }
+            }
             // The outermost object of the target: `user.app_metadata` in `user.app_metadata.a.b`.
             let mut root = member;
             let mut below_root = None;
@@ -134,6 +148,12 @@ impl Visit for Prepass {
     }
 
     fn visit_member_expr(&mut self, member: &swc_ecma_ast::MemberExpr) {
+        if let (swc_ecma_ast::Expr::Ident(object), Some(_)) = (&*member.obj, member.prop.as_ident())
+        {
+            if object.sym == "global" {
+                return;
+            }
+        }
         if let (swc_ecma_ast::Expr::Ident(object), Some(key)) =
             (&*member.obj, member.prop.as_ident())
         {
@@ -149,6 +169,7 @@ impl Visit for Prepass {
 
     fn visit_expr(&mut self, expr: &swc_ecma_ast::Expr) {
         if let swc_ecma_ast::Expr::Ident(ident) = expr {
+            self.global_other_use |= ident.sym == "global";
             self.user_as_value |= Some(&ident.sym) == self.user.as_ref();
             // `callback` itself, not called here: passed to a promise or stored.
             self.asynchronous |=
@@ -215,6 +236,15 @@ impl Visit for Prepass {
     }
 
     fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
+        if let swc_ecma_ast::Expr::Member(member) = &*update.arg {
+            if let (swc_ecma_ast::Expr::Ident(object), Some(name)) =
+                (&*member.obj, member.prop.as_ident())
+            {
+                if object.sym == "global" {
+                    self.globals_set.push(name.sym.clone());
+                }
+            }
+        }
         if let swc_ecma_ast::Expr::Ident(ident) = &*update.arg {
             self.reassigned.push(ident.sym.clone());
         }

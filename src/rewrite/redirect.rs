@@ -23,6 +23,11 @@
 //! the flow right after itself. Refused: redirect objects with more than `url`; resume branches
 //! with an `else`, that use the rule's own local variables, that do not end in `return`, or in a
 //! rule that never redirects (`R2A207` stays); and redirects whose value is used (`R2A204`).
+//!
+//! In a rule that redirects, a guard such as
+//! `if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);`
+//! becomes `if (!api.redirect.canRedirect()) return;`, with `R2A908`: `canRedirect()` is also
+//! false for `prompt=none` requests, which the Rule redirected (and failed).
 
 use swc_ecma_ast::{AssignExpr, BinaryOp, Expr, IfStmt, Lit, Prop, PropName, PropOrSpread, Stmt};
 use swc_ecma_visit::{Visit, VisitWith};
@@ -33,6 +38,8 @@ use super::{scope, Param, Rewriter, Value};
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;
+use crate::tables::context::PROTOCOLS_THAT_CANNOT_REDIRECT;
+use swc_common::Spanned;
 
 impl Rewriter<'_> {
     /// `context.redirect = { url: … }`.
@@ -200,5 +207,80 @@ struct UsedNames {
 impl Visit for UsedNames {
     fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
         self.names.push(ident.sym.clone());
+    }
+}
+
+impl Rewriter<'_> {
+    /// In a rule that redirects, `if (context.protocol === 'oauth2-refresh-token' || …)` guards
+    /// the flows that cannot redirect: those comparisons become `!api.redirect.canRedirect()`.
+    /// Returns whether the test was handled (its other terms visited).
+    pub(super) fn redirect_guard(&mut self, test: &Expr) -> bool {
+        if !self.rule_redirects {
+            return false;
+        }
+        let mut terms = Vec::new();
+        disjuncts(test, &mut terms);
+        let guards: Vec<usize> = (0..terms.len())
+            .filter(|&i| self.is_protocol_guard(terms[i]))
+            .collect();
+        let (Some(&first), Some(&last)) = (guards.first(), guards.last()) else {
+            return false;
+        };
+        if last - first + 1 != guards.len() {
+            return false;
+        }
+        let span = Span::new(
+            self.span(terms[first].span()).start,
+            self.span(terms[last].span()).end,
+        );
+        for (i, term) in terms.iter().enumerate() {
+            if i < first || i > last {
+                term.visit_with(self);
+            }
+        }
+        self.replace(span, format!("!{}.redirect.canRedirect()", self.api));
+        self.report(
+            Finding::new(
+                Code::RedirectGuardBecomesCanRedirect,
+                span,
+                "this guard for flows that cannot redirect becomes `!api.redirect.canRedirect()`, which is also true for `prompt=none` and the other flows that cannot redirect",
+            )
+            .with_help("the Rule still redirected those requests, and the login failed; check silent authentication (`prompt=none`)"),
+        );
+        true
+    }
+
+    /// `context.protocol === 'oauth2-refresh-token'` (either side, `==` too).
+    fn is_protocol_guard(&self, term: &Expr) -> bool {
+        let Expr::Bin(bin) = unparen(term) else {
+            return false;
+        };
+        if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
+            return false;
+        }
+        let is_protocol = |e: &Expr| {
+            chain::flatten(unparen(e), self.offsets).is_some_and(|c| {
+                self.param(c.root) == Some(Param::Context)
+                    && c.static_prefix() == ["protocol"]
+                    && c.links.len() == 1
+            })
+        };
+        let cannot_redirect = |e: &Expr| {
+            matches!(unparen(e), Expr::Lit(Lit::Str(s))
+                if PROTOCOLS_THAT_CANNOT_REDIRECT.contains(&&*s.value.to_string_lossy()))
+        };
+        (is_protocol(&bin.left) && cannot_redirect(&bin.right))
+            || (is_protocol(&bin.right) && cannot_redirect(&bin.left))
+    }
+}
+
+/// The terms of `a || b || c`.
+fn disjuncts<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match unparen(expr) {
+        Expr::Bin(bin) if bin.op == BinaryOp::LogicalOr => {
+            disjuncts(&bin.left, out);
+            disjuncts(&bin.right, out);
+        }
+        _ => out.push(expr),
     }
 }

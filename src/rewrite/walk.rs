@@ -124,6 +124,12 @@ impl Rewriter<'_> {
                     if self.is_global(chain.root, "configuration") {
                         self.configuration_write(assign);
                     }
+                    if self.is_global(chain.root, "global") && self.global_member(&chain) {
+                        for key in chain.computed_keys() {
+                            key.visit_with(self);
+                        }
+                        return assign.right.visit_with(self);
+                    }
                 }
             }
             AssignTarget::Simple(SimpleAssignTarget::Ident(binding)) => {
@@ -229,6 +235,14 @@ impl Visit for Rewriter<'_> {
     fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
         let names = scope::for_head_names(None, Some(&stmt.left));
         self.with_scope(names, |this| stmt.visit_children_with(this));
+    }
+
+    fn visit_if_stmt(&mut self, branch: &swc_ecma_ast::IfStmt) {
+        if !self.redirect_guard(&branch.test) {
+            branch.test.visit_with(self);
+        }
+        branch.cons.visit_with(self);
+        branch.alt.visit_with(self);
     }
 
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {

@@ -134,6 +134,14 @@ pub static CONTEXT_READS: &[(&str, ContextRead)] = &[
 ];
 
 /// `context.protocol` values of Rules that `event.transaction.protocol` never takes.
+/// Protocols whose logins cannot be redirected (reference: "certain protocols such as
+/// `oauth2-resource-owner`, `oauth2-refresh-token` do not support redirecting the user").
+pub static PROTOCOLS_THAT_CANNOT_REDIRECT: &[&str] = &[
+    "oauth2-password",
+    "oauth2-refresh-token",
+    "oauth2-resource-owner",
+];
+
 pub static PROTOCOLS_ABSENT_IN_ACTIONS: &[&str] = &["redirect-callback", "delegation"];
 
 /// Top-level members that are written, not read: their handling lives in the write rewrites.

@@ -94,6 +94,37 @@ pub fn split_versioned(specifier: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// Names that `global.X` reaches in any Node program: the Action has them too, so a
+/// `global.X` read of one of them is not a value another rule left behind.
+pub static NODE_GLOBALS: &[&str] = &[
+    "Buffer",
+    "console",
+    "process",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "setImmediate",
+    "fetch",
+    "URL",
+    "URLSearchParams",
+    "JSON",
+    "Math",
+    "Date",
+    "Promise",
+    "Object",
+    "Array",
+    "String",
+    "Number",
+    "Boolean",
+    "Error",
+    "crypto",
+    "structuredClone",
+    "TextEncoder",
+    "TextDecoder",
+    "AbortController",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

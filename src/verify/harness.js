@@ -180,6 +180,7 @@ function scenarios() {
     (s) => { s.user.app_metadata = { roles: ['admin'], blocked: true, suspended: true }; },
     (s) => { s.user.app_metadata = {}; s.user.user_metadata = {}; },
     (s) => { s.loginsCount = 1; s.protocol = 'oauth2-refresh-token'; },
+    (s) => { s.request.query.prompt = 'none'; },
     (s) => { s.organization = { id: 'org_1', name: 'acme', metadata: { tier: 'gold', require_mfa: 'true' } }; },
     (s) => { s.riskAssessment.confidence = 'low'; s.authorization.roles = ['admin']; },
     (s) => { s.authentication.methods.push({ name: 'mfa', timestamp: 1700000001000 }); s.authorization.roles = ['admin']; },
@@ -279,7 +280,7 @@ const POST_LOGIN_API = {
 };
 
 /** A recording `api` that throws on any member the post-login API does not have. */
-function recordingApi(effects, run) {
+function recordingApi(effects, run, s) {
   const modelled = {
     idToken: { setCustomClaim: (k, v) => { effects.idToken[k] = v; } },
     accessToken: {
@@ -299,7 +300,7 @@ function recordingApi(effects, run) {
     },
     authentication: { setPrimaryUser: (id) => { effects.primaryUser = id; } },
     redirect: {
-      canRedirect: () => true,
+      canRedirect: () => !CANNOT_REDIRECT_LIST.includes(s.protocol) && s.request.query.prompt !== 'none',
       sendUserTo: (url, options = {}) => {
         const query = new URLSearchParams(options.query ?? {}).toString();
         effects.redirect = query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
@@ -459,7 +460,7 @@ async function runAction(s) {
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), 50); });
   const run = { ended: false };
-  const ended = await Promise.race([handler(actionEvent(s), recordingApi(effects, run)), timeout]);
+  const ended = await Promise.race([handler(actionEvent(s), recordingApi(effects, run, s)), timeout]);
   clearTimeout(timer);
   run.ended = true;
   // Work the handler started but did not await gets a few turns of the event loop to show.

@@ -16,6 +16,7 @@ use crate::migrate::Migration;
 use crate::options::ClaimsPolicy;
 use crate::registry::{Code, Severity};
 use crate::tables::claims::{OIDC_PROFILE_CLAIMS, RESTRICTED_CLAIMS};
+use crate::tables::context::PROTOCOLS_THAT_CANNOT_REDIRECT;
 use crate::tables::modules::SANDBOX_GLOBALS;
 
 const HARNESS: &str = include_str!("harness.js");
@@ -30,6 +31,7 @@ const ANNOUNCING: &[Code] = &[
     Code::ProtocolValueAbsent,
     Code::ClaimsObjectReplaced,
     Code::ScopesComputed,
+    Code::RedirectGuardBecomesCanRedirect,
 ];
 
 /// One scenario on which the Rule and the Action did different things.
@@ -108,12 +110,13 @@ pub fn verify(
     let dir = tempfile::tempdir().map_err(|e| VerifyError::Harness(e.to_string()))?;
     let paths = ["harness.js", "rule.js", "action.js"].map(|name| dir.path().join(name));
     let harness = format!(
-        "const RESTRICTED_CLAIMS_LIST = {};\nconst OIDC_PROFILE_CLAIMS_LIST = {};\nconst SANDBOX_GLOBALS = {};\nconst DEPENDENCIES = {};\nconst EXTRA_SCENARIOS = {};\n{HARNESS}",
+        "const RESTRICTED_CLAIMS_LIST = {};\nconst OIDC_PROFILE_CLAIMS_LIST = {};\nconst SANDBOX_GLOBALS = {};\nconst DEPENDENCIES = {};\nconst EXTRA_SCENARIOS = {};\nconst CANNOT_REDIRECT_LIST = {};\n{HARNESS}",
         Value::from(RESTRICTED_CLAIMS.to_vec()),
         Value::from(OIDC_PROFILE_CLAIMS.to_vec()),
         Value::Object(sandbox),
         Value::from(dependencies),
         Value::Array(options.scenarios.clone()),
+        Value::from(PROTOCOLS_THAT_CANNOT_REDIRECT.to_vec()),
     );
     for (path, text) in paths.iter().zip([harness.as_str(), rule, action]) {
         std::fs::write(path, text).map_err(|e| VerifyError::Harness(e.to_string()))?;

@@ -1,0 +1,119 @@
+//! `global.X` caching becomes a module-scope variable.
+//!
+//! Rule:
+//! ```js
+//! if (!global.mgmtToken || global.mgmtTokenExpires < Date.now()) {
+//!   global.mgmtToken = fetchToken();
+//!   global.mgmtTokenExpires = Date.now() + 3600 * 1000;
+//! }
+//! ```
+//! Action:
+//! ```js
+//! let mgmtToken; // module scope, above the handler
+//! let mgmtTokenExpires;
+//! exports.onExecutePostLogin = async (event, api) => {
+//!   if (!mgmtToken || mgmtTokenExpires < Date.now()) { … }
+//! };
+//! ```
+//! A module-scope variable lives as long as the Action's instance, as `global` lived as long as
+//! the Rules container, and holds any value: helpers (`global.fn = global.fn || function…`)
+//! and objects included. `api.cache` survives instances but holds strings only (4 KB, 24 h), so
+//! it is named in the finding (`R2A907`) rather than chosen. A `global.X` the rule reads but
+//! never sets came from another rule: `R2A906`, an error that names it. Refused (`R2A902`):
+//! `global` used as a whole value or with computed keys.
+
+use swc_atoms::Atom;
+
+use super::chain::{Chain, Key};
+use super::Rewriter;
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::tables::modules::NODE_GLOBALS;
+
+impl Rewriter<'_> {
+    /// Chooses a module-scope variable for each `global.X` the rule sets, when `global` is only
+    /// ever used as `global.X`. `identifiers` are all the names the rule mentions.
+    pub(super) fn choose_module_globals(
+        &mut self,
+        set: &[Atom],
+        other_use: bool,
+        identifiers: &std::collections::HashSet<Atom>,
+    ) {
+        self.global_only_as_members = !other_use;
+        if other_use {
+            return;
+        }
+        for name in set {
+            if self.module_globals.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let taken = |candidate: &str| {
+                identifiers.contains(&Atom::from(candidate))
+                    || self.module_globals.iter().any(|(_, v)| v == candidate)
+                    || ["event", "api", "exports", "require", "module"].contains(&candidate)
+            };
+            let capitalised: String = name
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .chain(name.chars().skip(1))
+                .collect();
+            let variable = [name.to_string(), format!("shared{capitalised}")]
+                .into_iter()
+                .chain((2..).map(|n| format!("shared{capitalised}{n}")))
+                .find(|candidate| !taken(candidate))
+                .expect("a free name");
+            self.module_globals.push((name.clone(), variable));
+        }
+    }
+
+    /// `let X;` above the handler for each module-scope variable.
+    pub(super) fn declare_module_globals(&mut self, at: usize) {
+        let nl = crate::span::newline_of(self.source);
+        let declarations: String = self
+            .module_globals
+            .iter()
+            .map(|(_, variable)| format!("let {variable};{nl}"))
+            .collect();
+        if !declarations.is_empty() {
+            self.edits.push(crate::edit::Edit::insert(at, declarations));
+        }
+    }
+
+    /// `global.X…` in a chain. Returns whether it was handled here.
+    pub(super) fn global_member(&mut self, chain: &Chain<'_>) -> bool {
+        let Some(Key::Static(name)) = chain.links.first().map(|l| &l.key) else {
+            return false;
+        };
+        let name = Atom::from(name.as_ref());
+        let span = chain.prefix_span(1);
+        if let Some((_, variable)) = self.module_globals.iter().find(|(n, _)| *n == name) {
+            let variable = variable.clone();
+            self.replace(span, variable.clone());
+            if !self.reported_globals.contains(&name) {
+                self.reported_globals.push(name.clone());
+                self.report(
+                    Finding::new(
+                        Code::GlobalBecomesModuleVariable,
+                        span,
+                        format!("`global.{name}` becomes the module-scope variable `{variable}`: it lives as long as the Action's instance, but other Actions no longer see it"),
+                    )
+                    .with_help("for a small string that should outlive the instance (a token), `api.cache.get/set` is the alternative"),
+                );
+            }
+            return true;
+        }
+        if NODE_GLOBALS.contains(&name.as_ref()) || !self.global_only_as_members {
+            return false;
+        }
+        self.report(
+            Finding::new(
+                Code::GlobalFromAnotherRule,
+                span,
+                format!("`global.{name}` is read but never set in this rule: another rule of the pipeline defined it"),
+            )
+            .with_help(format!("Actions share no `global`: define `{name}` in this Action (move the helper here), or pass the value with `api.transaction.setMetadata`")),
+        );
+        true
+    }
+}
