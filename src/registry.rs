@@ -113,6 +113,9 @@ codes! {
     CallbackCalledTwice = "R2A111", "callback-called-twice", Warning,
         "`callback` is called again on a path that already called it",
         "Rule:\n    if (!user.email_verified) {\n      callback(new UnauthorizedError('verify your email')); // no return\n    }\n    callback(null, user, context);\nEach rule must call its callback exactly once; a second call had unpredictable results. The\nAction returns at the first call, so the login ends the way the first call said. Add the\nmissing `return` in the Rule's logic, or check that the first call is the intended outcome.";
+    NodeCallbackAwaited = "R2A112", "node-callback-awaited", Info,
+        "A node-style call whose handler called back is awaited",
+        "Rule:\n    request.post(options, function (err, res, body) {\n      if (err) return callback(err);\n      callback(null, user, context);\n    });\nAction:\n    const [err, res, body] = await new Promise((resolve) => request.post(options, (...results) => resolve(results)));\n    if (err) return api.access.deny(err.message ?? String(err));\n\nThe call still gets a handler, which hands its arguments to the Action; the handler's\nstatements follow, with `callback` converted as everywhere else. Only error-first handlers\n(`err`, `error`, …) are awaited this way: by convention they are called exactly once. The\nlibrary stays a dependency; the diff is easier to review than a rewrite to `fetch`, whose\nstatus, JSON and timeout handling differ from `request`'s.";
     CallbackReplacesUserOrContext = "R2A107", "callback-replaces-user-or-context", Error,
         "`callback` passes a different user or context object; not converted",
         "Rules could hand a modified `user` or `context` to the next rule. Actions cannot: use\n`api.*` methods for side effects and `api.transaction.setMetadata` to pass data on.";

@@ -16,6 +16,7 @@ mod header;
 mod metadata;
 mod modules;
 mod multifactor;
+mod node_callback;
 mod objects;
 mod platform;
 mod prepass;

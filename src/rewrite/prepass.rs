@@ -68,7 +68,7 @@ impl Prepass {
                 .into_iter()
                 .filter(|(stmt, names)| {
                     super::promise_shape::statement_expr(stmt).is_some_and(|expr| {
-                        super::promise_shape::recognise(expr, callback, names).is_some()
+                        super::promise_shape::awaitable(expr, callback, names).is_some()
                     })
                 })
                 .map(|(stmt, names)| (swc_common::Spanned::span(stmt), names))

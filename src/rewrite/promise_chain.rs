@@ -38,7 +38,7 @@ use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Pat, Stmt};
 use swc_ecma_visit::VisitWith;
 
-use super::promise_shape::{self, AwaitableChain, Body, Catch, Handler};
+use super::promise_shape::{self, Awaitable, AwaitableChain, Body, Catch, Handler};
 use super::{Flow, Rewriter};
 use crate::edit::Edit;
 use crate::finding::Finding;
@@ -46,10 +46,11 @@ use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
 
 /// Lines of the Action's code, without indentation; empty strings are blank lines.
-type Lines = Vec<String>;
+pub(super) type Lines = Vec<String>;
 
 impl Rewriter<'_> {
-    /// Rewrites the statement `statement` holding `expr` when its chain can be awaited.
+    /// Rewrites the statement `statement` holding `expr` when the asynchronous work in it can be
+    /// awaited: a promise chain here, a node-style call in `node_callback.rs`.
     pub(super) fn awaited_chain(&mut self, expr: &Expr, statement: swc_common::Span) -> bool {
         if self.depth > 0 {
             return false;
@@ -65,48 +66,84 @@ impl Rewriter<'_> {
         let Some(callback) = self.params.callback.clone() else {
             return false;
         };
-        let Some(chain) = promise_shape::recognise(expr, &callback, &names) else {
+        let Some(work) = promise_shape::awaitable(expr, &callback, &names) else {
             return false;
         };
         let statement = self.span(statement);
-        let flow = self.flow;
+        let last_in_rule_body = self.flow.last_in_rule_body;
         let mark = self.edits.len();
-        let body = self.chain_body(&chain, flow.last_in_rule_body);
-        let catch = chain
-            .catch
-            .as_ref()
-            .map(|c| self.catch_body(c, flow.last_in_rule_body));
+        let awaited = match &work {
+            Awaitable::Chain(chain) => {
+                let body = self.chain_body(chain, last_in_rule_body);
+                let catch = chain
+                    .catch
+                    .as_ref()
+                    .map(|c| self.catch_body(c, last_in_rule_body));
+                Awaited {
+                    comments: self.comments_between_handlers(statement, chain),
+                    body,
+                    catch,
+                }
+            }
+            Awaitable::NodeCallback(call) => Awaited {
+                comments: Lines::new(),
+                body: self.node_callback_body(call, last_in_rule_body),
+                catch: None,
+            },
+        };
         if let Some(stray) = self.edits[mark..]
             .iter()
             .find(|e| e.span.end > statement.start && e.span.start < statement.end)
         {
-            self.internal_error = Some(format!("an edit inside an awaited chain: {stray:?}"));
+            self.internal_error = Some(format!("an edit inside awaited work: {stray:?}"));
         }
         self.callback_uses += 1;
+        let text = self.awaited_text(statement, awaited);
+        self.replace(statement, text);
+        let finding = match &work {
+            Awaitable::Chain(chain) => Finding::new(
+                Code::PromiseChainAwaited,
+                self.span(chain.source.span()),
+                "the promise chain is awaited: its handlers run in order inside the Action",
+            )
+            .with_help("the `.catch` handler became a `catch` block that handles the same errors"),
+            Awaitable::NodeCallback(call) => Finding::new(
+                Code::NodeCallbackAwaited,
+                self.span(call.call.span),
+                "the call is awaited: its handler's statements follow it in the Action",
+            )
+            .with_help("the handler's parameters are the values the call passed to it"),
+        };
+        self.report(finding);
+        true
+    }
+
+    /// The statement's new text: the body, in a `try` when there is a `catch`, in braces when
+    /// the statement stood alone as an `if` branch.
+    fn awaited_text(&self, statement: Span, awaited: Awaited) -> String {
         let indent = indentation_at(self.source, statement.start).to_string();
         let unit = if self.handler_indent.is_empty() {
             "  ".to_string()
         } else {
             self.handler_indent.clone()
         };
-        let nl = newline_of(self.source);
-        let mut lines = self.comments_between_handlers(statement, &chain);
-        match catch {
+        let mut lines = awaited.comments;
+        match awaited.catch {
             Some((param, handler_lines)) => {
                 lines.push("try {".to_string());
-                lines.extend(body.into_iter().map(|l| indented(&unit, l)));
+                lines.extend(awaited.body.into_iter().map(|l| indented(&unit, l)));
                 lines.push(format!("}} catch ({param}) {{"));
                 lines.extend(handler_lines.into_iter().map(|l| indented(&unit, l)));
                 lines.push("}".to_string());
             }
-            None if flow.in_list => lines.extend(body),
+            None if self.flow.in_list => lines.extend(awaited.body),
             None => {
                 lines.push("{".to_string());
-                lines.extend(body.into_iter().map(|l| indented(&unit, l)));
+                lines.extend(awaited.body.into_iter().map(|l| indented(&unit, l)));
                 lines.push("}".to_string());
             }
         }
-        let text = lines
+        lines
             .iter()
             .flat_map(|entry| entry.split('\n'))
             .enumerate()
@@ -116,18 +153,17 @@ impl Rewriter<'_> {
                 _ => format!("{indent}{line}"),
             })
             .collect::<Vec<_>>()
-            .join(nl);
-        self.replace(statement, text);
-        self.report(
-            Finding::new(
-                Code::PromiseChainAwaited,
-                self.span(chain.source.span()),
-                "the promise chain is awaited: its handlers run in order inside the Action",
-            )
-            .with_help("the `.catch` handler became a `catch` block that handles the same errors"),
-        );
-        true
+            .join(newline_of(self.source))
     }
+}
+
+/// The pieces of an awaited statement, as lines relative to its indentation.
+struct Awaited {
+    /// Comments that sat between the pieces the Action keeps.
+    comments: Lines,
+    body: Lines,
+    /// The catch parameter and block.
+    catch: Option<(String, Lines)>,
 }
 
 /// `unit` in front of every line of `entry` that is not blank.
@@ -160,7 +196,7 @@ impl Rewriter<'_> {
         for step in earlier {
             let names = step.names();
             self.with_scope(names, |this| {
-                this.bind(step.param, value.take(), &mut lines);
+                this.bind(step.param(), value.take(), &mut lines);
                 let (stmts, passed) = step.passes_on();
                 if let Body::Block(block) = step.body {
                     let return_start = stmts_end(this, block, stmts);
@@ -173,7 +209,7 @@ impl Rewriter<'_> {
         }
         let names = last.names();
         self.with_scope(names, |this| {
-            this.bind(last.param, value.take(), &mut lines);
+            this.bind(last.param(), value.take(), &mut lines);
             lines.extend(this.handler_text(last, last_in_rule_body));
         });
         lines
@@ -211,7 +247,7 @@ impl Rewriter<'_> {
         let convertible = updates
             .iter()
             .all(|u| is_metadata_update(u) && self.persists_own_metadata(u));
-        if chain.steps[0].param.is_some() || !convertible {
+        if chain.steps[0].param().is_some() || !convertible {
             return None;
         }
         let caught = chain.catch.is_some();
@@ -236,7 +272,7 @@ impl Rewriter<'_> {
                 )
             }
             Catch::Handler(handler) => {
-                let param = match handler.param {
+                let param = match handler.param() {
                     Some(pattern) => self.rewritten_piece(self.span(pattern.span()), |this| {
                         pattern.visit_with(this)
                     }),
@@ -254,7 +290,7 @@ impl Rewriter<'_> {
 
     /// The body of the last `.then` handler or of the `.catch` handler, callbacks converted as
     /// if the handler's statements stood where the chain was.
-    fn handler_text(&mut self, handler: &Handler<'_>, last_in_rule_body: bool) -> Lines {
+    pub(super) fn handler_text(&mut self, handler: &Handler<'_>, last_in_rule_body: bool) -> Lines {
         match handler.body {
             Body::Expr(expr) => {
                 let call = match promise_shape::unparen_void(expr) {
@@ -302,12 +338,18 @@ impl Rewriter<'_> {
     }
 
     /// `expr` rewritten, its continuation lines made relative to the line it starts on.
-    fn relative_text(&mut self, expr: &Expr) -> String {
+    pub(super) fn relative_text(&mut self, expr: &Expr) -> String {
         let text = self.rewritten(expr);
+        self.relative_lines(text, self.span(expr.span()).start)
+    }
+
+    /// `text`, which started at `start`, with its continuation lines made relative to the line
+    /// it started on.
+    pub(super) fn relative_lines(&self, text: String, start: usize) -> String {
         if !text.contains('\n') {
             return text;
         }
-        let old = indentation_at(self.source, self.span(expr.span()).start);
+        let old = indentation_at(self.source, start);
         text.lines()
             .map(|line| line.strip_prefix(old).unwrap_or(line))
             .collect::<Vec<_>>()
@@ -316,7 +358,11 @@ impl Rewriter<'_> {
 
     /// Runs `visit` and returns the text of `window` with the edits it made there. Edits it made
     /// elsewhere (declarations at the top of the handler) stay.
-    fn rewritten_piece(&mut self, window: Span, visit: impl FnOnce(&mut Self)) -> String {
+    pub(super) fn rewritten_piece(
+        &mut self,
+        window: Span,
+        visit: impl FnOnce(&mut Self),
+    ) -> String {
         let (inside, outside): (Vec<Edit>, Vec<Edit>) = self
             .capture(visit)
             .into_iter()
@@ -333,7 +379,7 @@ impl Rewriter<'_> {
             _ => None,
         });
         for handler in handlers {
-            if let Some(param) = handler.param {
+            for param in &handler.params {
                 kept.push(self.span(param.span()));
             }
             kept.push(match handler.body {

@@ -6,13 +6,14 @@
 use swc_atoms::Atom;
 use swc_common::{Span, Spanned};
 use swc_ecma_ast::{
-    ArrowFunctionBody, Callee, Expr, FunctionBody, Ident, MemberProp, Pat, ReturnStmt, Stmt,
-    UnaryOp,
+    ArrowFunctionBody, CallExpr, Callee, Expr, FunctionBody, Ident, MemberProp, Pat, ReturnStmt,
+    Stmt, UnaryOp,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::scope::{self, Names};
 use super::walk::unparen;
+use crate::tables::modules::CALLS_THAT_REPEAT_THEIR_HANDLER;
 
 pub(super) struct AwaitableChain<'a> {
     /// The promise the chain starts from.
@@ -29,7 +30,7 @@ pub(super) enum Catch<'a> {
 }
 
 pub(super) struct Handler<'a> {
-    pub(super) param: Option<&'a Pat>,
+    pub(super) params: Vec<&'a Pat>,
     pub(super) body: Body<'a>,
 }
 
@@ -40,9 +41,14 @@ pub(super) enum Body<'a> {
 
 impl Handler<'_> {
     /// Names the handler declares: its parameter and the declarations at the top of its body.
+    /// The one parameter of a promise handler.
+    pub(super) fn param(&self) -> Option<&Pat> {
+        self.params.first().copied()
+    }
+
     pub(super) fn names(&self) -> Names {
         let mut names = Names::new();
-        if let Some(param) = self.param {
+        for param in &self.params {
             scope::pattern_names(param, &mut names);
         }
         if let Body::Block(block) = self.body {
@@ -119,6 +125,92 @@ pub(super) fn statement_expr(stmt: &Stmt) -> Option<&Expr> {
     }
 }
 
+/// A node-style call whose last argument is an error-first handler that calls back on every
+/// path: `request.post(options, function (err, res, body) { …; callback(null, user, context); })`.
+pub(super) struct NodeCallback<'a> {
+    pub(super) call: &'a CallExpr,
+    pub(super) handler: Handler<'a>,
+    pub(super) handler_expr: &'a Expr,
+}
+
+/// Asynchronous work at the end of the rule that the Action can await.
+pub(super) enum Awaitable<'a> {
+    Chain(AwaitableChain<'a>),
+    NodeCallback(NodeCallback<'a>),
+}
+
+/// `expr` as awaitable work: a promise chain or a node-style call that ends in the callback.
+pub(super) fn awaitable<'a>(
+    expr: &'a Expr,
+    callback: &Atom,
+    enclosing: &Names,
+) -> Option<Awaitable<'a>> {
+    if let Some(chain) = recognise(expr, callback, enclosing) {
+        return Some(Awaitable::Chain(chain));
+    }
+    node_callback(expr, callback, enclosing).map(Awaitable::NodeCallback)
+}
+
+fn node_callback<'a>(
+    expr: &'a Expr,
+    callback: &Atom,
+    enclosing: &Names,
+) -> Option<NodeCallback<'a>> {
+    let Expr::Call(call) = unparen(expr) else {
+        return None;
+    };
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let called = match unparen(callee) {
+        Expr::Member(member) => member.prop.as_ident().map(|p| p.sym.clone()),
+        Expr::Ident(function) => Some(function.sym.clone()),
+        _ => None,
+    };
+    if called.is_some_and(|name| {
+        CALLS_THAT_REPEAT_THEIR_HANDLER.contains(&name.as_ref()) || &name == callback
+    }) {
+        return None;
+    }
+    let (last, arguments) = call.args.split_last()?;
+    let handler_expr = unparen(&last.expr);
+    let handler = handler_of(handler_expr).filter(|_| last.spread.is_none())?;
+    // The error-first convention: such a handler is called exactly once.
+    let Some(Pat::Ident(error)) = handler.params.first() else {
+        return None;
+    };
+    let error = error.id.sym.as_ref();
+    let error_first = matches!(error, "e" | "er" | "ex")
+        || error.starts_with("err")
+        || error.ends_with("Err")
+        || error.ends_with("Error");
+    let calls_back = match handler.body {
+        Body::Expr(expr) => is_callback_call(expr, callback),
+        Body::Block(block) => {
+            ends_in_callback(&block.stmts, callback)
+                && returns_only_after_callback(&block.stmts, callback)
+                && !calls_back_from_nested_functions(block, callback)
+        }
+    };
+    let before_handler = |name: &Atom| {
+        references(&**callee, name) || arguments.iter().any(|a| references(&*a.expr, name))
+    };
+    let names = handler.names();
+    let names_apart = names
+        .iter()
+        .all(|n| !enclosing.contains(n) && n != callback && !before_handler(n));
+    (error_first
+        && calls_back
+        && names_apart
+        && !before_handler(callback)
+        && !has_multiline_template(expr))
+    .then_some(NodeCallback {
+        call,
+        handler,
+        handler_expr,
+    })
+}
+
 /// `expr` as an awaitable chain, if it is one. `enclosing` are the names declared in the
 /// statement list the chain stands in.
 pub(super) fn recognise<'a>(
@@ -153,7 +245,7 @@ pub(super) fn recognise<'a>(
         Some((method, handler)) if method == "catch" => {
             let catch = match unparen(handler) {
                 Expr::Ident(ident) if &ident.sym == callback => Catch::Callback,
-                other => Catch::Handler(handler_of(other)?),
+                other => Catch::Handler(promise_handler(other)?),
             };
             links.pop();
             Some(catch)
@@ -165,7 +257,7 @@ pub(super) fn recognise<'a>(
     }
     let steps = links
         .iter()
-        .map(|(_, handler)| handler_of(unparen(handler)))
+        .map(|(_, handler)| promise_handler(unparen(handler)))
         .collect::<Option<Vec<_>>>()?;
     if has_multiline_template(expr) {
         // Reindenting the handlers would change the text of the template.
@@ -198,14 +290,16 @@ fn handler_of(expr: &Expr) -> Option<Handler<'_>> {
         }
         _ => return None,
     };
-    match params.as_slice() {
-        [] => Some(Handler { param: None, body }),
-        [param] if !matches!(param, Pat::Rest(_) | Pat::Assign(_)) => Some(Handler {
-            param: Some(*param),
-            body,
-        }),
-        _ => None,
-    }
+    Some(Handler { params, body })
+}
+
+/// A promise handler takes at most one plain parameter.
+fn promise_handler(expr: &Expr) -> Option<Handler<'_>> {
+    handler_of(expr).filter(|h| match h.params.as_slice() {
+        [] => true,
+        [param] => !matches!(param, Pat::Rest(_) | Pat::Assign(_)),
+        _ => false,
+    })
 }
 
 impl AwaitableChain<'_> {

@@ -125,6 +125,49 @@ pub static NODE_GLOBALS: &[&str] = &[
     "AbortController",
 ];
 
+/// Functions and methods that call the function they are given more than once, or never in
+/// the error-first way: a last-argument handler of theirs is not a one-shot callback.
+pub static CALLS_THAT_REPEAT_THEIR_HANDLER: &[&str] = &[
+    "forEach",
+    "map",
+    "filter",
+    "some",
+    "every",
+    "reduce",
+    "reduceRight",
+    "find",
+    "findIndex",
+    "flatMap",
+    "sort",
+    "replace",
+    "replaceAll",
+    "then",
+    "catch",
+    "finally",
+    "on",
+    "once",
+    "addListener",
+    "each",
+    "eachSeries",
+    "eachLimit",
+    "eachOf",
+    "forEachOf",
+    "mapSeries",
+    "mapLimit",
+    "whilst",
+    "until",
+    "times",
+    "timesSeries",
+    "waterfall",
+    "series",
+    "parallel",
+    "setTimeout",
+    "setInterval",
+    "setImmediate",
+    "nextTick",
+    "queueMicrotask",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
