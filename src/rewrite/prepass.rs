@@ -64,15 +64,8 @@ impl Prepass {
         };
         if let (Some(body), Some(callback)) = (&function.body, &prepass.callback) {
             let rule_names = super::scope::function_names(function);
-            prepass.awaitable = super::promise_shape::final_statements(&body.stmts, &rule_names)
-                .into_iter()
-                .filter(|(stmt, names)| {
-                    super::promise_shape::statement_expr(stmt).is_some_and(|expr| {
-                        super::promise_shape::awaitable(expr, callback, names).is_some()
-                    })
-                })
-                .map(|(stmt, names)| (swc_common::Spanned::span(stmt), names))
-                .collect();
+            prepass.awaitable =
+                super::promise_shape::awaitable_statements(&body.stmts, &rule_names, callback);
         }
         function.visit_with(&mut prepass);
         prepass

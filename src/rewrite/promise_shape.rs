@@ -145,16 +145,104 @@ pub(super) fn awaitable<'a>(
     callback: &Atom,
     enclosing: &Names,
 ) -> Option<Awaitable<'a>> {
-    if let Some(chain) = recognise(expr, callback, enclosing) {
+    awaitable_at(expr, callback, enclosing, 0)
+}
+
+/// Handlers may end in awaitable work of their own, this many levels deep.
+const MAX_NESTING: usize = 8;
+
+fn awaitable_at<'a>(
+    expr: &'a Expr,
+    callback: &Atom,
+    enclosing: &Names,
+    depth: usize,
+) -> Option<Awaitable<'a>> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    if let Some(chain) = recognise(expr, callback, enclosing, depth) {
         return Some(Awaitable::Chain(chain));
     }
-    node_callback(expr, callback, enclosing).map(Awaitable::NodeCallback)
+    node_callback(expr, callback, enclosing, depth).map(Awaitable::NodeCallback)
+}
+
+/// Every statement of the rule body holding awaitable work, nested ones (at the end of an
+/// awaited handler) included, with the names declared where each will stand.
+pub(super) fn awaitable_statements(
+    body: &[Stmt],
+    rule_names: &Names,
+    callback: &Atom,
+) -> Vec<(Span, Names)> {
+    let mut out = Vec::new();
+    collect_awaitable(body, rule_names, callback, 0, &mut out);
+    out
+}
+
+fn collect_awaitable(
+    stmts: &[Stmt],
+    names: &Names,
+    callback: &Atom,
+    depth: usize,
+    out: &mut Vec<(Span, Names)>,
+) {
+    for (stmt, names) in final_statements(stmts, names) {
+        let Some(work) =
+            statement_expr(stmt).and_then(|e| awaitable_at(e, callback, &names, depth))
+        else {
+            continue;
+        };
+        out.push((stmt.span(), names.clone()));
+        for (handler, inner) in work.final_handlers(&names) {
+            if let Body::Block(block) = handler.body {
+                collect_awaitable(&block.stmts, &inner, callback, depth + 1, out);
+            }
+        }
+    }
+}
+
+impl Awaitable<'_> {
+    /// The handlers whose statements end the work, with the names in scope where they will
+    /// stand once inlined.
+    fn final_handlers(&self, enclosing: &Names) -> Vec<(&Handler<'_>, Names)> {
+        match self {
+            Awaitable::Chain(chain) => chain.final_handlers(enclosing),
+            Awaitable::NodeCallback(call) => vec![(&call.handler, with(enclosing, &call.handler))],
+        }
+    }
+}
+
+/// `enclosing` and the names `handler` declares.
+fn with(enclosing: &Names, handler: &Handler<'_>) -> Names {
+    let mut names = enclosing.clone();
+    names.extend(handler.names());
+    names
+}
+
+/// The handler calls back on every path: directly, or through awaitable work at its end.
+fn handler_calls_back(handler: &Handler<'_>, callback: &Atom, names: &Names, depth: usize) -> bool {
+    match handler.body {
+        Body::Expr(expr) => is_callback_call(expr, callback),
+        Body::Block(block) => {
+            let nested: Vec<Span> = final_statements(&block.stmts, names)
+                .into_iter()
+                .filter(|(stmt, names)| {
+                    statement_expr(stmt)
+                        .is_some_and(|e| awaitable_at(e, callback, names, depth + 1).is_some())
+                })
+                .map(|(stmt, _)| stmt.span())
+                .collect();
+            ends_in_callback(&block.stmts, callback, &nested)
+                && returns_only_after_callback(&block.stmts, callback)
+                && !calls_back_from_nested_functions(block, callback, &nested)
+        }
+    }
 }
 
 fn node_callback<'a>(
     expr: &'a Expr,
     callback: &Atom,
     enclosing: &Names,
+    depth: usize,
 ) -> Option<NodeCallback<'a>> {
     let Expr::Call(call) = unparen(expr) else {
         return None;
@@ -184,14 +272,7 @@ fn node_callback<'a>(
         || error.starts_with("err")
         || error.ends_with("Err")
         || error.ends_with("Error");
-    let calls_back = match handler.body {
-        Body::Expr(expr) => is_callback_call(expr, callback),
-        Body::Block(block) => {
-            ends_in_callback(&block.stmts, callback)
-                && returns_only_after_callback(&block.stmts, callback)
-                && !calls_back_from_nested_functions(block, callback)
-        }
-    };
+    let calls_back = handler_calls_back(&handler, callback, &with(enclosing, &handler), depth);
     let before_handler = |name: &Atom| {
         references(&**callee, name) || arguments.iter().any(|a| references(&*a.expr, name))
     };
@@ -213,10 +294,11 @@ fn node_callback<'a>(
 
 /// `expr` as an awaitable chain, if it is one. `enclosing` are the names declared in the
 /// statement list the chain stands in.
-pub(super) fn recognise<'a>(
+fn recognise<'a>(
     expr: &'a Expr,
     callback: &Atom,
     enclosing: &Names,
+    depth: usize,
 ) -> Option<AwaitableChain<'a>> {
     let mut links = Vec::new();
     let mut current = unparen(expr);
@@ -268,7 +350,9 @@ pub(super) fn recognise<'a>(
         steps,
         catch,
     };
-    chain.is_awaitable(callback, enclosing).then_some(chain)
+    chain
+        .is_awaitable(callback, enclosing, depth)
+        .then_some(chain)
 }
 
 fn handler_of(expr: &Expr) -> Option<Handler<'_>> {
@@ -303,27 +387,31 @@ fn promise_handler(expr: &Expr) -> Option<Handler<'_>> {
 }
 
 impl AwaitableChain<'_> {
-    fn is_awaitable(&self, callback: &Atom, enclosing: &Names) -> bool {
-        let (last, earlier) = self.steps.split_last().expect("at least one step");
+    fn is_awaitable(&self, callback: &Atom, enclosing: &Names, depth: usize) -> bool {
+        let (_, earlier) = self.steps.split_last().expect("at least one step");
         let passes_values = earlier.iter().all(|step| returns_only_at_end(step))
             && !references(self.source, callback)
             && earlier.iter().all(|step| !step_references(step, callback));
-        let calls_back = |handler: &Handler<'_>| match handler.body {
-            Body::Expr(expr) => is_callback_call(expr, callback),
-            Body::Block(block) => {
-                ends_in_callback(&block.stmts, callback)
-                    && returns_only_after_callback(&block.stmts, callback)
-                    && !calls_back_from_nested_functions(block, callback)
-            }
-        };
-        let catch_calls_back = match &self.catch {
-            None | Some(Catch::Callback) => true,
-            Some(Catch::Handler(handler)) => calls_back(handler),
-        };
         passes_values
-            && calls_back(last)
-            && catch_calls_back
             && self.names_stay_apart(callback, enclosing)
+            && self
+                .final_handlers(enclosing)
+                .iter()
+                .all(|(handler, names)| handler_calls_back(handler, callback, names, depth))
+    }
+
+    /// The last step (every step's names are in scope there) and the `catch` handler.
+    fn final_handlers(&self, enclosing: &Names) -> Vec<(&Handler<'_>, Names)> {
+        let mut names = enclosing.clone();
+        for step in &self.steps {
+            names.extend(step.names());
+        }
+        let last = self.steps.last().expect("at least one step");
+        let mut handlers = vec![(last, names)];
+        if let Some(Catch::Handler(handler)) = &self.catch {
+            handlers.push((handler, with(enclosing, handler)));
+        }
+        handlers
     }
 
     /// Inlined into one block, the handlers' names must not meet: no two declare the same name,
@@ -396,19 +484,19 @@ fn is_callback_statement(stmt: &Stmt, callback: &Atom) -> bool {
     statement_expr(stmt).is_some_and(|e| is_callback_call(e, callback))
 }
 
-/// Every path through `stmts` ends in a callback call or a throw.
-fn ends_in_callback(stmts: &[Stmt], callback: &Atom) -> bool {
+/// Every path through `stmts` ends in a callback call, a throw, or `nested` awaitable work.
+fn ends_in_callback(stmts: &[Stmt], callback: &Atom, nested: &[Span]) -> bool {
     let Some(last) = stmts.iter().rev().find(|s| !matches!(s, Stmt::Empty(_))) else {
         return false;
     };
     match last {
         Stmt::Throw(_) => true,
-        Stmt::Block(block) => ends_in_callback(&block.stmts, callback),
+        Stmt::Block(block) => ends_in_callback(&block.stmts, callback, nested),
         Stmt::If(branch) => {
-            let ends = |s: &Stmt| ends_in_callback(std::slice::from_ref(s), callback);
+            let ends = |s: &Stmt| ends_in_callback(std::slice::from_ref(s), callback, nested);
             ends(&branch.cons) && branch.alt.as_deref().is_some_and(ends)
         }
-        other => is_callback_statement(other, callback),
+        other => is_callback_statement(other, callback) || nested.contains(&other.span()),
     }
 }
 
@@ -467,13 +555,25 @@ impl Visit for OwnReturns {
     fn visit_class(&mut self, _: &swc_ecma_ast::Class) {}
 }
 
-fn calls_back_from_nested_functions(block: &FunctionBody, callback: &Atom) -> bool {
+/// The callback is mentioned inside a function nested in `block`, other than in the `awaited`
+/// statements, which are converted themselves.
+fn calls_back_from_nested_functions(
+    block: &FunctionBody,
+    callback: &Atom,
+    awaited: &[Span],
+) -> bool {
     struct Nested<'c> {
         callback: &'c Atom,
+        awaited: &'c [Span],
         depth: usize,
         found: bool,
     }
     impl Visit for Nested<'_> {
+        fn visit_stmt(&mut self, stmt: &Stmt) {
+            if !self.awaited.contains(&stmt.span()) {
+                stmt.visit_children_with(self);
+            }
+        }
         fn visit_ident(&mut self, ident: &Ident) {
             self.found |= self.depth > 0 && &ident.sym == self.callback;
         }
@@ -490,6 +590,7 @@ fn calls_back_from_nested_functions(block: &FunctionBody, callback: &Atom) -> bo
     }
     let mut nested = Nested {
         callback,
+        awaited,
         depth: 0,
         found: false,
     };
