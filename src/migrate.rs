@@ -226,9 +226,14 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
     };
 
     let mut edits = result.edits;
+    let in_place: Vec<Finding> = findings
+        .iter()
+        .filter(|f| !result.moved.iter().any(|m| m.contains(f.span)))
+        .cloned()
+        .collect();
     edits.extend(marker_edits(
         text,
-        &findings,
+        &in_place,
         &result.statements,
         &edits,
         line_start(text, rule.span.start),

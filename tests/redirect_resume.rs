@@ -43,3 +43,28 @@ fn a_branch_that_falls_through_keeps_the_error() {
     assert!(codes.contains(&Code::ProtocolValueAbsent), "{output}");
     assert!(output.contains("console.log('back');\n  }\n"), "{output}");
 }
+
+#[test]
+fn declarations_the_branch_uses_are_copied_and_earlier_checks_reported() {
+    let body = "  var NS = 'https://example.com/';\n  var unused = 1;\n  if (context.clientName !== 'Shop') return callback(null, user, context);\n  if (context.protocol === 'redirect-callback') {\n    context.idToken[NS + 'back'] = true;\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://consent.example.com' };";
+    let (codes, output) = migrate(body);
+    let continue_handler = &output[output.find("onContinuePostLogin").expect("moved")..];
+    assert!(
+        continue_handler.contains("var NS = 'https://example.com/';\n  api.idToken.setCustomClaim(NS + 'back', true);"),
+        "{output}"
+    );
+    assert!(!continue_handler.contains("unused"), "{output}");
+    assert!(codes.contains(&Code::ResumeSkipsEarlierStatements), "{output}");
+    // The branch's markers travel with it.
+    assert!(
+        continue_handler.contains("// TODO(rules2actions R2A909)"),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_branch_using_a_reassigned_local_stays() {
+    let body = "  var n = 1;\n  n = 2;\n  if (context.protocol === 'redirect-callback') {\n    context.idToken['https://example.com/n'] = n;\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://consent.example.com' };";
+    let (codes, output) = migrate(body);
+    assert!(codes.contains(&Code::ProtocolValueAbsent), "{output}");
+}

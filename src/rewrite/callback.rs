@@ -389,14 +389,24 @@ impl Rewriter<'_> {
             self.edits.push(Edit::delete(stmt));
             return;
         }
-        // A blank line left between the body's last statement and `}` is noise.
+        // A blank line left between the body's last statement and `}`, or a second blank line
+        // where the statement stood between two, is noise.
+        let blank_before = start > 0
+            && source[line_start(source, start - 1)..start]
+                .trim()
+                .is_empty();
         let mut from = start;
-        if last_in_body && start > 0 {
-            let previous = line_start(source, start - 1);
-            if source[previous..start].trim().is_empty() {
-                from = previous;
+        let mut to = line_end;
+        if last_in_body && blank_before {
+            from = line_start(source, start - 1);
+        } else if blank_before {
+            let next_end = source[line_end..]
+                .find('\n')
+                .map_or(source.len(), |i| line_end + i + 1);
+            if line_end < source.len() && source[line_end..next_end].trim().is_empty() {
+                to = next_end;
             }
         }
-        self.edits.push(Edit::delete(Span::new(from, line_end)));
+        self.edits.push(Edit::delete(Span::new(from, to)));
     }
 }

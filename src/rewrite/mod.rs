@@ -60,6 +60,9 @@ pub struct Rewrite {
     pub claims: Vec<crate::migrate::Claim>,
     /// Set when two rewrites produced overlapping edits: a bug, reported as invalid output.
     pub internal_error: Option<String>,
+    /// Code that moved elsewhere in the Action (the resume branch): its findings carry their
+    /// markers with them.
+    pub moved: Vec<Span>,
 }
 
 pub use header::signature_problem;
@@ -75,6 +78,7 @@ pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets, options: &Op
         statements: rewriter.statements,
         claims: rewriter.claims,
         internal_error: rewriter.internal_error,
+        moved: rewriter.moved,
     }
 }
 
@@ -166,6 +170,12 @@ struct Rewriter<'s> {
     rule_redirects: bool,
     /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
     continue_body: Option<String>,
+    /// Statements that moved into the continue handler.
+    moved: Vec<Span>,
+    /// The rule body's statements.
+    top_statements: Vec<Span>,
+    /// The rule body's own `var`/`let`/`const` and function declarations.
+    top_declarations: Vec<TopDeclaration>,
     /// Declarations put at the top of the handler; the continue handler needs them too.
     handler_declarations: Vec<String>,
     /// The set that tracks the access token's scopes, once the rule changes them.
@@ -191,7 +201,38 @@ struct Rewriter<'s> {
     callback_uses: usize,
 }
 
+/// A declaration statement of the rule body.
+struct TopDeclaration {
+    span: Span,
+    declares: Vec<Atom>,
+    /// Every name it mentions.
+    uses: Vec<Atom>,
+}
+
 impl<'s> Rewriter<'s> {
+    fn top_declaration(&self, stmt: &swc_ecma_ast::Stmt) -> Option<TopDeclaration> {
+        use swc_ecma_ast::{Decl, Stmt};
+        use swc_ecma_visit::VisitWith;
+        let declares = match stmt {
+            Stmt::Decl(Decl::Var(var)) => {
+                let mut names = Vec::new();
+                for d in &var.decls {
+                    scope::pattern_names(&d.name, &mut names);
+                }
+                names
+            }
+            Stmt::Decl(Decl::Fn(function)) => vec![function.ident.sym.clone()],
+            _ => return None,
+        };
+        let mut used = redirect::UsedNames::default();
+        stmt.visit_with(&mut used);
+        Some(TopDeclaration {
+            span: self.span(stmt.span()),
+            declares,
+            uses: used.names,
+        })
+    }
+
     fn new(source: &'s str, offsets: Offsets, rule: &RuleFunction, options: Options) -> Self {
         Rewriter {
             source,
@@ -232,6 +273,9 @@ impl<'s> Rewriter<'s> {
             rule_redirects: false,
             continue_body: None,
             handler_declarations: Vec::new(),
+            top_declarations: Vec::new(),
+            moved: Vec::new(),
+            top_statements: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
@@ -356,6 +400,17 @@ impl Rewriter<'_> {
             return;
         };
         self.report_redeclared_params();
+        self.top_declarations = body
+            .stmts
+            .iter()
+            .filter_map(|s| self.top_declaration(s))
+            .collect();
+        self.top_statements = body
+            .stmts
+            .iter()
+            .filter(|s| !matches!(s, swc_ecma_ast::Stmt::Empty(_)))
+            .map(|s| self.span(s.span()))
+            .collect();
         self.collect_constants(&body.stmts, &prepass.reassigned);
         self.reassigned = prepass.reassigned;
         self.user_reads = prepass

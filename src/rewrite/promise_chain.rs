@@ -246,11 +246,11 @@ impl Rewriter<'_> {
         };
         let convertible = updates
             .iter()
-            .all(|u| is_metadata_update(u) && self.persists_own_metadata(u));
+            .all(|u| promise_shape::is_metadata_update_call(u) && self.persists_own_metadata(u));
         if chain.steps[0].param().is_some() || !convertible {
             return None;
         }
-        let caught = chain.catch.is_some();
+        let caught = chain.catch.is_some() || chain.drops_failure_handler;
         let mut lines = Lines::new();
         for update in updates {
             lines.extend(self.persisted_metadata(update, caught)?);
@@ -479,12 +479,6 @@ fn all_of(call: &CallExpr) -> Option<Vec<&CallExpr>> {
             _ => None,
         })
         .collect()
-}
-
-/// `auth0.users.updateAppMetadata(…)` / `updateUserMetadata(…)`.
-fn is_metadata_update(call: &CallExpr) -> bool {
-    matches!(&call.callee, Callee::Expr(callee) if matches!(&**callee, Expr::Member(m)
-        if m.prop.as_ident().is_some_and(|p| p.sym == "updateAppMetadata" || p.sym == "updateUserMetadata")))
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub(super) struct AwaitableChain<'a> {
     /// The `.then` handlers, in order; the last one calls back.
     pub(super) steps: Vec<Handler<'a>>,
     pub(super) catch: Option<Catch<'a>>,
+    /// `.then(handler, failure)` on a metadata update: the failure handler is gone.
+    pub(super) drops_failure_handler: bool,
 }
 
 pub(super) enum Catch<'a> {
@@ -316,13 +318,41 @@ fn recognise<'a>(
             MemberProp::Ident(name) if name.sym == "then" || name.sym == "catch" => &name.sym,
             _ => break current,
         };
-        if call.args.len() != 1 || call.args[0].spread.is_some() {
+        if call.args.iter().any(|a| a.spread.is_some()) {
             return None;
         }
-        links.push((method.clone(), &*call.args[0].expr));
+        match call.args.as_slice() {
+            [handler] => links.push((method.clone(), &*handler.expr, None)),
+            [handler, failure] if method == "then" => {
+                links.push((method.clone(), &*handler.expr, Some(&*failure.expr)))
+            }
+            _ => return None,
+        }
         current = unparen(&member.obj);
     };
     links.reverse();
+    // `.then(handler, failure)` only on a metadata update, which cannot fail in an Action: the
+    // failure handler has nothing left to handle.
+    let drops_failure_handler = match links.first() {
+        Some((_, _, Some(failure))) => {
+            let passes_error = matches!(unparen(failure), Expr::Ident(i) if &i.sym == callback)
+                || promise_handler(unparen(failure))
+                    .is_some_and(|h| handler_calls_back(&h, callback, &with(enclosing, &h), depth));
+            if !is_metadata_update(source) || !passes_error {
+                return None;
+            }
+            true
+        }
+        _ => false,
+    };
+    if links[1.min(links.len())..]
+        .iter()
+        .any(|(_, _, failure)| failure.is_some())
+    {
+        return None;
+    }
+    let links: Vec<(Atom, &Expr)> = links.into_iter().map(|(m, h, _)| (m, h)).collect();
+    let mut links = links;
     let catch = match links.last() {
         Some((method, handler)) if method == "catch" => {
             let catch = match unparen(handler) {
@@ -349,6 +379,7 @@ fn recognise<'a>(
         source,
         steps,
         catch,
+        drops_failure_handler,
     };
     chain
         .is_awaitable(callback, enclosing, depth)
@@ -649,4 +680,14 @@ fn has_multiline_template(expr: &Expr) -> bool {
     let mut templates = Templates { multiline: false };
     expr.visit_with(&mut templates);
     templates.multiline
+}
+
+/// `auth0.users.updateAppMetadata(…)` / `updateUserMetadata(…)`.
+fn is_metadata_update(expr: &Expr) -> bool {
+    matches!(unparen(expr), Expr::Call(call) if is_metadata_update_call(call))
+}
+
+pub(super) fn is_metadata_update_call(call: &CallExpr) -> bool {
+    matches!(&call.callee, Callee::Expr(callee) if matches!(&**callee, Expr::Member(m)
+        if m.prop.as_ident().is_some_and(|p| p.sym == "updateAppMetadata" || p.sym == "updateUserMetadata")))
 }

@@ -21,7 +21,9 @@
 //! ```
 //! Every redirect reports `R2A904`: Rules redirected after all rules ran, an Action suspends
 //! the flow right after itself. Refused: redirect objects with more than `url`; resume branches
-//! with an `else`, that use the rule's own local variables, that do not end in `return`, or in a
+//! with an `else`, that use rule locals other than top-level declarations before the branch
+//! (those are copied into the continue handler, as Rules ran them again), that do not end in
+//! `return`, or in a
 //! rule that never redirects (`R2A207` stays); and redirects whose value is used (`R2A204`).
 //!
 //! In a rule that redirects, a guard such as
@@ -103,18 +105,15 @@ impl Rewriter<'_> {
         // The continue handler is a new function: the rule's own locals do not exist there.
         let mut used = UsedNames::default();
         stmts.iter().for_each(|s| s.visit_with(&mut used));
-        let params = [
-            &self.params.user,
-            &self.params.context,
-            &self.params.callback,
-        ];
-        let rule_local = |name: &swc_atoms::Atom| {
-            self.scopes[0].contains(name) && !params.iter().any(|p| p.as_ref() == Some(name))
-        };
-        if used.names.iter().any(rule_local) {
+        // Rules ran the statements before the branch again on resume: the declarations the
+        // branch needs are copied into the continue handler.
+        let declared_inside = scope::body_names(stmts);
+        used.names.retain(|n| !declared_inside.contains(n));
+        let Some(copied) = self.declarations_for(&used.names, statement) else {
             return false;
-        }
+        };
         let saved_flow = self.flow;
+        let findings_before = self.findings.len();
         let inner = self.capture(|this| {
             this.with_scope(scope::block_names(stmts), |this| {
                 this.visit_statement_list(stmts, true)
@@ -133,9 +132,84 @@ impl Rewriter<'_> {
             .first()
             .map(|s| self.span(swc_common::Spanned::span(s)).start);
         let indent = first.map_or("", |at| crate::span::indentation_at(self.source, at));
-        self.continue_body = Some(dedent_block(&text, indent, &self.handler_indent));
+        let guarded = self.top_statements.iter().any(|s| {
+            s.start < statement.start && !self.top_declarations.iter().any(|d| d.span == *s)
+        });
+        if guarded {
+            self.report(
+                Finding::new(
+                    Code::ResumeSkipsEarlierStatements,
+                    statement,
+                    "in Rules the statements before this branch ran again when the user came back; `onContinuePostLogin` runs only the branch and the declarations it uses",
+                )
+                .with_help("if an earlier check must also hold on resume, repeat it at the top of `onContinuePostLogin`"),
+            );
+        }
+        // The branch's markers move with it, to the top of the continue handler.
+        let nl = crate::span::newline_of(self.source);
+        let mut markers: Vec<String> = Vec::new();
+        for finding in &self.findings[findings_before..] {
+            let line = format!(
+                "{nl}{}{}",
+                self.handler_indent,
+                crate::markers::marker_text(finding)
+            );
+            if finding.severity() >= crate::registry::Severity::Warning && !markers.contains(&line)
+            {
+                markers.push(line);
+            }
+        }
+        self.moved.push(statement);
+        self.continue_body = Some(format!(
+            "{}{copied}{}",
+            markers.concat(),
+            dedent_block(&text, indent, &self.handler_indent)
+        ));
         self.delete_statement(statement, self.flow.last_in_rule_body);
         true
+    }
+
+    /// The rewritten text of the top-level declarations that declare the rule locals among
+    /// `names`, and those they use in turn, each on its own line; `None` when one is declared
+    /// elsewhere, after `branch`, or reassigned.
+    fn declarations_for(&self, names: &[swc_atoms::Atom], branch: Span) -> Option<String> {
+        let rule_local = |name: &swc_atoms::Atom| {
+            let params = [
+                &self.params.user,
+                &self.params.context,
+                &self.params.callback,
+            ];
+            self.scopes[0].contains(name) && !params.iter().any(|p| p.as_ref() == Some(name))
+        };
+        let mut queue: Vec<swc_atoms::Atom> =
+            names.iter().filter(|n| rule_local(n)).cloned().collect();
+        let mut spans: Vec<Span> = Vec::new();
+        while let Some(name) = queue.pop() {
+            let declaration = self
+                .top_declarations
+                .iter()
+                .find(|d| d.declares.contains(&name))?;
+            let reassigned = declaration
+                .declares
+                .iter()
+                .any(|n| self.reassigned.contains(n));
+            if declaration.span.start >= branch.start || reassigned {
+                return None;
+            }
+            if !spans.contains(&declaration.span) {
+                spans.push(declaration.span);
+                queue.extend(declaration.uses.iter().filter(|n| rule_local(n)).cloned());
+            }
+        }
+        spans.sort();
+        let nl = crate::span::newline_of(self.source);
+        spans
+            .into_iter()
+            .map(|span| {
+                let text = crate::edit::apply_within(self.source, span, &self.edits).ok()?;
+                Some(format!("{nl}{}{text}", self.handler_indent))
+            })
+            .collect()
     }
 
     fn is_resume_test(&self, test: &Expr) -> bool {
@@ -200,8 +274,8 @@ fn prop_is_url(key: &PropName) -> bool {
 }
 
 #[derive(Default)]
-struct UsedNames {
-    names: Vec<swc_atoms::Atom>,
+pub(super) struct UsedNames {
+    pub(super) names: Vec<swc_atoms::Atom>,
 }
 
 impl Visit for UsedNames {
