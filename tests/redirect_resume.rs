@@ -50,11 +50,16 @@ fn declarations_the_branch_uses_are_copied_and_earlier_checks_reported() {
     let (codes, output) = migrate(body);
     let continue_handler = &output[output.find("onContinuePostLogin").expect("moved")..];
     assert!(
-        continue_handler.contains("var NS = 'https://example.com/';\n  api.idToken.setCustomClaim(NS + 'back', true);"),
+        continue_handler.contains(
+            "var NS = 'https://example.com/';\n  api.idToken.setCustomClaim(NS + 'back', true);"
+        ),
         "{output}"
     );
     assert!(!continue_handler.contains("unused"), "{output}");
-    assert!(codes.contains(&Code::ResumeSkipsEarlierStatements), "{output}");
+    assert!(
+        codes.contains(&Code::ResumeSkipsEarlierStatements),
+        "{output}"
+    );
     // The branch's markers travel with it.
     assert!(
         continue_handler.contains("// TODO(rules2actions R2A909)"),

@@ -24,6 +24,7 @@ mod primary_user;
 mod promise_chain;
 mod promise_shape;
 mod redirect;
+mod redirect_token;
 mod saml;
 mod scope;
 mod scopes;
@@ -172,6 +173,10 @@ struct Rewriter<'s> {
     continue_body: Option<String>,
     /// Statements that moved into the continue handler.
     moved: Vec<Span>,
+    /// Names bound to `require('jsonwebtoken')` at the top of the rule.
+    jwt_names: Vec<Atom>,
+    /// The walk is inside the branch that becomes `onContinuePostLogin`.
+    in_resume_branch: bool,
     /// The rule body's statements.
     top_statements: Vec<Span>,
     /// The rule body's own `var`/`let`/`const` and function declarations.
@@ -275,6 +280,8 @@ impl<'s> Rewriter<'s> {
             handler_declarations: Vec::new(),
             top_declarations: Vec::new(),
             moved: Vec::new(),
+            jwt_names: Vec::new(),
+            in_resume_branch: false,
             top_statements: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
@@ -405,6 +412,7 @@ impl Rewriter<'_> {
             .iter()
             .filter_map(|s| self.top_declaration(s))
             .collect();
+        self.collect_jwt_names(&body.stmts);
         self.top_statements = body
             .stmts
             .iter()

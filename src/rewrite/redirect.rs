@@ -114,11 +114,13 @@ impl Rewriter<'_> {
         };
         let saved_flow = self.flow;
         let findings_before = self.findings.len();
+        self.in_resume_branch = true;
         let inner = self.capture(|this| {
             this.with_scope(scope::block_names(stmts), |this| {
                 this.visit_statement_list(stmts, true)
             })
         });
+        self.in_resume_branch = false;
         self.flow = saved_flow;
         let body = match &*branch.cons {
             Stmt::Block(block) => {

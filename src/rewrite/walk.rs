@@ -342,7 +342,10 @@ impl Visit for Rewriter<'_> {
             Expr::Call(call) => {
                 if self.as_callback_call(expr).is_some() {
                     self.callback_in_expression(call);
-                } else if !self.require_call(call) && !self.visit_for_each(call) {
+                } else if !self.require_call(call)
+                    && !self.redirect_token_call(call)
+                    && !self.visit_for_each(call)
+                {
                     call.visit_children_with(self);
                 }
             }

@@ -305,6 +305,17 @@ function recordingApi(effects, run, s) {
         const query = new URLSearchParams(options.query ?? {}).toString();
         effects.redirect = query ? `${url}${url.includes('?') ? '&' : '?'}${query}` : url;
       },
+      encodeToken: ({ secret, payload = {}, expiresInSeconds = 900 }) => {
+        const iat = Math.floor(Date.now() / 1000);
+        const claims = { ...payload, sub: s.user.user_id, iss: TENANT_HOST, ip: s.request.ip, state: TRANSACTION_STATE, iat, exp: iat + expiresInSeconds };
+        return signHs256(claims, secret);
+      },
+      validateToken: ({ secret, tokenParameterName }) => {
+        const token = s.request.body?.[tokenParameterName] ?? s.request.query?.[tokenParameterName];
+        const claims = verifyHs256(String(token ?? ''), secret);
+        if (claims.state !== TRANSACTION_STATE) throw new Error('the token does not carry this transaction\'s state');
+        return claims;
+      },
     },
     user: {
       setAppMetadata: (key, value) => persistMetadata(effects, 'app_metadata', { [key]: value }),
@@ -489,9 +500,44 @@ function filterClaims(claims) {
   return Object.fromEntries(Object.entries(claims).filter(([name]) => claimSurvives(name)));
 }
 
+// Redirect tokens: Actions sign their own, bound to the tenant, the IP and the transaction.
+const TENANT_HOST = 'tenant.example.auth0.com';
+const TRANSACTION_STATE = 'harness-state';
+
+function signHs256(claims, secret) {
+  const head = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = nodeCrypto.createHmac('sha256', String(secret)).update(`${head}.${body}`).digest('base64url');
+  return `${head}.${body}.${signature}`;
+}
+
+function verifyHs256(token, secret) {
+  const [head, body, signature] = token.split('.');
+  const expected = nodeCrypto.createHmac('sha256', String(secret)).update(`${head}.${body}`).digest('base64url');
+  if (!body || signature !== expected) throw new Error('invalid token signature');
+  const claims = JSON.parse(Buffer.from(body, 'base64url').toString());
+  if (claims.exp !== undefined && claims.exp < Date.now() / 1000) throw new Error('token expired');
+  return claims;
+}
+
+/** A redirect URL with each JWT replaced by its claims, less the ones only Actions add. */
+function comparableRedirect(url) {
+  if (typeof url !== 'string') return url;
+  return url.replace(/[\w-]{10,}\.([\w-]{10,})\.[\w-]{10,}/g, (token, body) => {
+    try {
+      const { iss, ip, state, ...claims } = JSON.parse(Buffer.from(body, 'base64url').toString());
+      return `jwt${JSON.stringify(Object.fromEntries(Object.entries(claims).sort(([a], [b]) => a.localeCompare(b))))}`;
+    } catch {
+      return token;
+    }
+  });
+}
+
 function outcome(run) {
   return run.then(
-    (effects) => JSON.stringify({ ...effects, idToken: filterClaims(effects.idToken), accessToken: filterClaims(effects.accessToken) }),
+    (effects) => JSON.stringify({
+      ...effects, idToken: filterClaims(effects.idToken), accessToken: filterClaims(effects.accessToken), redirect: comparableRedirect(effects.redirect),
+    }),
     (error) => `throws: ${error.message}`,
   );
 }

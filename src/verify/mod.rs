@@ -32,6 +32,7 @@ const ANNOUNCING: &[Code] = &[
     Code::ClaimsObjectReplaced,
     Code::ScopesComputed,
     Code::RedirectGuardBecomesCanRedirect,
+    Code::RedirectTokenValidated,
 ];
 
 /// One scenario on which the Rule and the Action did different things.
