@@ -13,6 +13,7 @@ mod claims;
 mod context_reads;
 mod globals;
 mod header;
+mod management_api;
 mod metadata;
 mod modules;
 mod multifactor;
@@ -173,6 +174,11 @@ struct Rewriter<'s> {
     continue_body: Option<String>,
     /// Statements that moved into the continue handler.
     moved: Vec<Span>,
+    /// Locals the rewrites introduced, so that none is declared twice.
+    fresh_locals: Vec<String>,
+    /// The Action needs the Management API token helper.
+    uses_management_token: bool,
+    reported_management_api: bool,
     /// Names bound to `require('jsonwebtoken')` at the top of the rule.
     jwt_names: Vec<Atom>,
     /// The walk is inside the branch that becomes `onContinuePostLogin`.
@@ -281,6 +287,9 @@ impl<'s> Rewriter<'s> {
             top_declarations: Vec::new(),
             moved: Vec::new(),
             jwt_names: Vec::new(),
+            uses_management_token: false,
+            fresh_locals: Vec::new(),
+            reported_management_api: false,
             in_resume_branch: false,
             top_statements: Vec::new(),
             user_locals: Vec::new(),

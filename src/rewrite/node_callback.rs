@@ -47,7 +47,19 @@ impl Rewriter<'_> {
             call.call.callee.visit_with(this);
             arguments.iter().for_each(|a| a.visit_with(this));
         });
-        let head = self.relative_lines(head, start);
+        let mut head = self.relative_lines(head, start);
+        // `await` cannot stand inside the promise's executor: the Management API token is
+        // fetched on the line before.
+        let mut lines = Lines::new();
+        let token_call = self.management_token_call();
+        if head.contains(&token_call) {
+            let local = self.fresh_local("managementToken");
+            lines.push(format!(
+                "const {local} = {};",
+                &token_call[1..token_call.len() - 1]
+            ));
+            head = head.replace(&token_call, &local);
+        }
         let params: Vec<String> = call
             .handler
             .params
@@ -62,10 +74,10 @@ impl Rewriter<'_> {
         let keyword = if reassigned { "let" } else { "const" };
         let resolve = self.free_name("resolve");
         let results = self.free_name("results");
-        let mut lines = vec![format!(
+        lines.push(format!(
             "{keyword} [{}] = await new Promise(({resolve}) => {head}(...{results}) => {resolve}({results})));",
             params.join(", ")
-        )];
+        ));
         self.with_scope(names, |this| {
             lines.extend(this.handler_text(&call.handler, last_in_rule_body));
         });

@@ -23,6 +23,9 @@ impl Rewriter<'_> {
         if self.is_global(chain.root, "global") && self.global_member(chain) {
             return true;
         }
+        if self.is_global(chain.root, "auth0") && self.management_api_member(chain) {
+            return true;
+        }
         self.platform_global(chain.root, chain.span())
     }
 

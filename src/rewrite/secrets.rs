@@ -33,7 +33,7 @@ impl Rewriter<'_> {
         }
     }
 
-    fn record_secret(&mut self, name: String, span: Span) {
+    pub(super) fn record_secret(&mut self, name: String, span: Span) {
         if self.secrets.insert(name.clone()) {
             self.report_at(
                 Code::SecretRequired,

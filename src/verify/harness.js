@@ -281,6 +281,7 @@ const POST_LOGIN_API = {
 
 /** A recording `api` that throws on any member the post-login API does not have. */
 function recordingApi(effects, run, s) {
+  const cache = new Map();
   const modelled = {
     idToken: { setCustomClaim: (k, v) => { effects.idToken[k] = v; } },
     accessToken: {
@@ -322,7 +323,12 @@ function recordingApi(effects, run, s) {
       setUserMetadata: (key, value) => persistMetadata(effects, 'user_metadata', { [key]: value }),
     },
     rules: { wasExecuted: () => false },
-    cache: { get: () => undefined },
+    // The cache is an implementation detail: it starts empty on every scenario.
+    cache: {
+      get: (key) => (cache.has(key) ? { value: cache.get(key) } : undefined),
+      set: (key, value) => { cache.set(key, String(value)); return { type: 'success' }; },
+      delete: (key) => { cache.delete(key); return { type: 'success' }; },
+    },
   };
   const strict = (name, members) => new Proxy(members, {
     get(target, key) {

@@ -33,6 +33,7 @@ const ANNOUNCING: &[Code] = &[
     Code::ScopesComputed,
     Code::RedirectGuardBecomesCanRedirect,
     Code::RedirectTokenValidated,
+    Code::ManagementApiFromClientCredentials,
 ];
 
 /// One scenario on which the Rule and the Action did different things.

@@ -1,0 +1,121 @@
+//! The Management API without the `auth0` object: `auth0.accessToken`, `auth0.domain` and
+//! `auth0.baseUrl` come from an M2M application's client credentials in the Action's secrets.
+//!
+//! Rule:
+//! ```js
+//! const management = new ManagementClient({ token: auth0.accessToken, domain: auth0.domain });
+//! request.get({ url: auth0.baseUrl + '/users-by-email', headers: { Authorization: 'Bearer ' + auth0.accessToken } }, …);
+//! ```
+//! Action:
+//! ```js
+//! async function managementApiToken(event, api) { … } // above the handler: client credentials, cached with api.cache
+//! const management = new ManagementClient({ token: (await managementApiToken(event, api)), domain: event.secrets.DOMAIN });
+//! request.get({ url: `https://${event.secrets.DOMAIN}/api/v2` + '/users-by-email', headers: { Authorization: 'Bearer ' + (await managementApiToken(event, api)) } }, …);
+//! ```
+//! Every client of the Management API keeps working with its own library version; only the
+//! token's origin changes. Reported once with `R2A913`, which names the secrets and the M2M
+//! application to create. Refused (`R2A901` stays): `auth0.accessToken` inside a nested function,
+//! where `await` is not available, and `auth0.users.*` calls other than the user's own metadata.
+
+use super::chain::Chain;
+use super::Rewriter;
+use crate::finding::Finding;
+use crate::registry::Code;
+use crate::span::newline_of;
+
+/// The secrets the client-credentials exchange reads.
+const SECRETS: [&str; 3] = ["DOMAIN", "CLIENT_ID", "CLIENT_SECRET"];
+
+impl Rewriter<'_> {
+    /// `auth0.accessToken`, `auth0.domain`, `auth0.baseUrl`. Returns whether it was converted.
+    pub(super) fn management_api_member(&mut self, chain: &Chain<'_>) -> bool {
+        let event = self.event.clone();
+        let span = chain.prefix_span(1);
+        let replacement = match chain.static_key(0) {
+            Some("accessToken") if self.depth == 0 => {
+                self.uses_management_token = true;
+                for secret in SECRETS {
+                    self.secrets.insert(secret.to_string());
+                }
+                if !self.reported_management_api {
+                    self.reported_management_api = true;
+                    self.report(
+                        Finding::new(
+                            Code::ManagementApiFromClientCredentials,
+                            span,
+                            "Actions get no Management API token: this one comes from an M2M application's client credentials in the secrets DOMAIN, CLIENT_ID and CLIENT_SECRET",
+                        )
+                        .with_help("create a Machine to Machine application authorized for the Auth0 Management API with the scopes this rule needs, and add its domain, client id and secret to the Action's secrets"),
+                    );
+                }
+                self.management_token_call()
+            }
+            Some("domain") => format!("{event}.secrets.DOMAIN"),
+            Some("baseUrl") => format!("`https://${{{event}.secrets.DOMAIN}}/api/v2`"),
+            _ => return false,
+        };
+        // The tenant's domain is a secret like any other `configuration` value.
+        self.record_secret("DOMAIN".to_string(), span);
+        self.replace(span, replacement);
+        true
+    }
+
+    fn management_token_helper(&self) -> String {
+        "managementApiToken".to_string()
+    }
+
+    /// `(await managementApiToken(event, api))`.
+    pub(super) fn management_token_call(&self) -> String {
+        format!(
+            "(await {}({}, {}))",
+            self.management_token_helper(),
+            self.event,
+            self.api
+        )
+    }
+
+    /// A local name not in the rule and not handed out before.
+    pub(super) fn fresh_local(&mut self, base: &str) -> String {
+        let mut name = self.free_name(base);
+        while self.fresh_locals.contains(&name) {
+            let next = self.fresh_locals.len() + 1;
+            name = self.free_name(&format!("{base}{next}"));
+        }
+        self.fresh_locals.push(name.clone());
+        name
+    }
+
+    /// The helper above the handler that exchanges the client credentials for a token and keeps
+    /// it in `api.cache` until a minute before it expires.
+    pub(super) fn declare_management_token_helper(&mut self, at: usize) {
+        if !self.uses_management_token {
+            return;
+        }
+        let nl = newline_of(self.source);
+        let name = self.management_token_helper();
+        let lines = [
+            "// Management API token from the M2M application's client credentials, cached between executions.".to_string(),
+            format!("async function {name}(event, api) {{"),
+            "  const cached = api.cache.get('management-api-token');".to_string(),
+            "  if (cached?.value) return cached.value;".to_string(),
+            "  const response = await fetch(`https://${event.secrets.DOMAIN}/oauth/token`, {".to_string(),
+            "    method: 'POST',".to_string(),
+            "    headers: { 'content-type': 'application/json' },".to_string(),
+            "    body: JSON.stringify({".to_string(),
+            "      grant_type: 'client_credentials',".to_string(),
+            "      client_id: event.secrets.CLIENT_ID,".to_string(),
+            "      client_secret: event.secrets.CLIENT_SECRET,".to_string(),
+            "      audience: `https://${event.secrets.DOMAIN}/api/v2/`,".to_string(),
+            "    }),".to_string(),
+            "  });".to_string(),
+            "  if (!response.ok) throw new Error(`Management API token request failed: ${response.status}`);".to_string(),
+            "  const { access_token: token, expires_in: lifetime } = await response.json();".to_string(),
+            "  api.cache.set('management-api-token', token, { ttl: Math.max(lifetime - 60, 60) * 1000 });".to_string(),
+            "  return token;".to_string(),
+            "}".to_string(),
+            String::new(),
+        ];
+        let text: String = lines.iter().map(|l| format!("{l}{nl}")).collect();
+        self.edits.push(crate::edit::Edit::insert(at, text));
+    }
+}
