@@ -386,7 +386,17 @@ impl Rewriter<'_> {
         let alone = source[start..stmt.start].trim().is_empty()
             && source[stmt.end..line_end].trim().is_empty();
         if !alone {
-            self.edits.push(Edit::delete(stmt));
+            // `callback(…); // why` alone on its line: the comment keeps the line.
+            let rest = &source[stmt.end..line_end];
+            let gap = rest.len() - rest.trim_start().len();
+            let commented_line =
+                source[start..stmt.start].trim().is_empty() && rest.trim_start().starts_with("//");
+            let end = if commented_line {
+                stmt.end + gap
+            } else {
+                stmt.end
+            };
+            self.edits.push(Edit::delete(Span::new(stmt.start, end)));
             return;
         }
         // A blank line left between the body's last statement and `}`, or a second blank line

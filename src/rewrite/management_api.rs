@@ -13,9 +13,13 @@
 //! request.get({ url: `https://${event.secrets.DOMAIN}/api/v2` + '/users-by-email', headers: { Authorization: 'Bearer ' + (await managementApiToken(event, api)) } }, …);
 //! ```
 //! Every client of the Management API keeps working with its own library version; only the
-//! token's origin changes. Reported once with `R2A913`, which names the secrets and the M2M
+//! token's origin changes. `auth0.users.updateAppMetadata(otherUserId, changes)` (another user's
+//! metadata; the user's own goes through `api.user`) becomes a helper that PATCHes the user, which
+//! merges metadata at the root as the Rules call did. Reported once with `R2A913`, which names the secrets and the M2M
 //! application to create. Refused (`R2A901` stays): `auth0.accessToken` inside a nested function,
 //! where `await` is not available, and `auth0.users.*` calls other than the user's own metadata.
+
+use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::Rewriter;
@@ -58,6 +62,67 @@ impl Rewriter<'_> {
         self.record_secret("DOMAIN".to_string(), span);
         self.replace(span, replacement);
         true
+    }
+
+    /// `auth0.users.updateAppMetadata(id, changes)` for any user but the one logging in
+    /// (`metadata.rs` converts that one). Returns whether the call was converted.
+    pub(super) fn other_user_metadata_update(&mut self, call: &swc_ecma_ast::CallExpr) -> bool {
+        use swc_common::Spanned;
+        let swc_ecma_ast::Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let Some(callee) = super::chain::flatten(callee, self.offsets) else {
+            return false;
+        };
+        let field = match callee.static_prefix().as_slice() {
+            ["users", "updateAppMetadata"] => "app_metadata",
+            ["users", "updateUserMetadata"] => "user_metadata",
+            _ => return false,
+        };
+        if !self.is_global(callee.root, "auth0")
+            || callee.links.len() != 2
+            || call.args.len() != 2
+            || call.args.iter().any(|a| a.spread.is_some())
+            || self.is_own_user_id(&call.args[0].expr)
+        {
+            return false;
+        }
+        self.uses_management_token = true;
+        self.updates_other_users = true;
+        for secret in SECRETS {
+            self.secrets.insert(secret.to_string());
+        }
+        let span = crate::span::Span::new(
+            callee.root_span.start,
+            self.span(call.args[0].expr.span()).start,
+        );
+        let field = self.string_literal(field);
+        self.replace(
+            span,
+            format!(
+                "managementApiUpdateMetadata({}, {}, {field}, ",
+                self.event, self.api
+            ),
+        );
+        self.report(
+            Finding::new(
+                Code::ManagementApiFromClientCredentials,
+                self.span(call.span),
+                "another user's metadata is updated through the Management API, with a token from an M2M application's client credentials in the secrets DOMAIN, CLIENT_ID and CLIENT_SECRET",
+            )
+            .with_help("create a Machine to Machine application authorized for the Auth0 Management API with `update:users`, and add its domain, client id and secret to the Action's secrets"),
+        );
+        call.args.iter().for_each(|a| a.visit_with(self));
+        true
+    }
+
+    /// `user.user_id` of the rule's own `user`.
+    fn is_own_user_id(&self, expr: &swc_ecma_ast::Expr) -> bool {
+        super::chain::flatten(super::walk::unparen(expr), self.offsets).is_some_and(|c| {
+            self.param(c.root) == Some(super::Param::User)
+                && c.links.len() == 1
+                && c.static_key(0) == Some("user_id")
+        })
     }
 
     fn management_token_helper(&self) -> String {
@@ -115,7 +180,23 @@ impl Rewriter<'_> {
             "}".to_string(),
             String::new(),
         ];
-        let text: String = lines.iter().map(|l| format!("{l}{nl}")).collect();
+        let mut text: String = lines.iter().map(|l| format!("{l}{nl}")).collect();
+        if self.updates_other_users {
+            let update = [
+                "// Another user's metadata, merged at the root as the Rules `auth0.users` call did.",
+                "async function managementApiUpdateMetadata(event, api, field, userId, changes) {",
+                "  const response = await fetch(`https://${event.secrets.DOMAIN}/api/v2/users/${encodeURIComponent(userId)}`, {",
+                "    method: 'PATCH',",
+                "    headers: { authorization: `Bearer ${await managementApiToken(event, api)}`, 'content-type': 'application/json' },",
+                "    body: JSON.stringify({ [field]: changes }),",
+                "  });",
+                "  if (!response.ok) throw new Error(`Management API user update failed: ${response.status}`);",
+                "  return response.json();",
+                "}",
+                "",
+            ];
+            text.extend(update.iter().map(|l| format!("{l}{nl}")));
+        }
         self.edits.push(crate::edit::Edit::insert(at, text));
     }
 }

@@ -179,6 +179,8 @@ struct Rewriter<'s> {
     /// The Action needs the Management API token helper.
     uses_management_token: bool,
     reported_management_api: bool,
+    /// The Action updates other users' metadata through the Management API.
+    updates_other_users: bool,
     /// Names bound to `require('jsonwebtoken')` at the top of the rule.
     jwt_names: Vec<Atom>,
     /// The walk is inside the branch that becomes `onContinuePostLogin`.
@@ -290,6 +292,7 @@ impl<'s> Rewriter<'s> {
             uses_management_token: false,
             fresh_locals: Vec::new(),
             reported_management_api: false,
+            updates_other_users: false,
             in_resume_branch: false,
             top_statements: Vec::new(),
             user_locals: Vec::new(),

@@ -344,6 +344,7 @@ impl Visit for Rewriter<'_> {
                     self.callback_in_expression(call);
                 } else if !self.require_call(call)
                     && !self.redirect_token_call(call)
+                    && !self.other_user_metadata_update(call)
                     && !self.visit_for_each(call)
                 {
                     call.visit_children_with(self);
