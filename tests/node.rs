@@ -85,6 +85,7 @@ fn verify_finds_no_unannounced_difference_in_the_corpus() {
 #[test]
 fn asynchronous_actions_await_their_work_and_keep_each_paths_outcome() {
     let mut checked = 0;
+    let mut denied = 0;
     for (name, migration) in corpus() {
         let Some(scenarios) = common::corpus_scenarios(&name) else {
             continue;
@@ -105,19 +106,25 @@ fn asynchronous_actions_await_their_work_and_keep_each_paths_outcome() {
             verification.unexpected.first()
         );
         assert_eq!(verification.given.len(), scenarios.len(), "{name}");
-        let endings: std::collections::BTreeSet<&String> = verification.given.iter().collect();
+        let distinct: std::collections::BTreeSet<&String> = verification.given.iter().collect();
         let drives_http = scenarios.iter().any(|s| s.get("http").is_some());
         assert!(
-            !drives_http || endings.len() >= 2,
-            "{name}: its scenarios all end the same way: {:?}",
+            !drives_http || distinct.len() >= 2,
+            "{name}: its scenarios all take the same path: {:?}",
             verification.given
         );
+        denied += verification
+            .given
+            .iter()
+            .filter(|effects| !effects.contains("\"denied\":null"))
+            .count();
         checked += 1;
     }
     assert!(
         checked >= 10,
         "only {checked} asynchronous rules were checked"
     );
+    assert!(denied >= 10, "only {denied} scenarios took a deny path");
 }
 
 /// A hand-written Action checked against a Rule, with no findings to excuse differences.

@@ -53,8 +53,7 @@ pub struct Verification {
     pub expected: Vec<(Mismatch, Vec<Code>)>,
     /// npm packages the rule needs that are not installed where `verify` runs: nothing ran.
     pub missing_packages: Vec<String>,
-    /// How the Action ended on each user-written scenario, in order: `allowed`,
-    /// `denied: <reason>`, `timeout` or `throws: <message>`.
+    /// The Action's effects on each user-written scenario, in order (JSON, or `throws: …`).
     pub given: Vec<String>,
 }
 
