@@ -79,9 +79,28 @@ fn metadata_with_unknown_keys_is_set_key_by_key_at_run_time() {
 }
 
 #[test]
-fn updates_for_another_user_or_with_more_work_are_left_alone() {
+fn updates_for_another_user_go_through_the_management_api_and_busy_handlers_are_awaited() {
     let other = "  user.app_metadata.x = 1;\n  auth0.users.updateAppMetadata('auth0|other', user.app_metadata);";
-    assert!(codes_and_output(other).0.contains(&Code::Auth0Object));
-    let busy = "  user.app_metadata.x = 1;\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata).then(function () { console.log('saved'); callback(null, user, context); });";
-    assert!(codes_and_output(busy).0.contains(&Code::Auth0Object));
+    let (codes, output) = codes_and_output(other);
+    assert!(
+        codes.contains(&Code::ManagementApiFromClientCredentials),
+        "{output}"
+    );
+    assert!(!codes.contains(&Code::Auth0Object), "{output}");
+    assert!(
+        output.contains(
+            "managementApiUpdateMetadata(event, api, 'app_metadata', 'auth0|other', appMetadata);"
+        ),
+        "{output}"
+    );
+    // The chain ends the rule, so the Action awaits it.
+    let busy = "function (user, context, callback) {\n  user.app_metadata.x = 1;\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata).then(function () { console.log('saved'); callback(null, user, context); });\n}\n";
+    let migration = migrate_rule(busy.as_bytes());
+    let output = migration.output().expect("converted").to_string();
+    let codes: Vec<Code> = migration.findings.iter().map(|f| f.code).collect();
+    assert!(codes.contains(&Code::PromiseChainAwaited), "{output}");
+    assert!(
+        output.contains("api.user.setAppMetadata('x', appMetadata['x']);\n  console.log('saved');"),
+        "{output}"
+    );
 }
