@@ -33,6 +33,11 @@ function nextByte() {
 }
 function resetRandomness() {
   seed = 1;
+  // `uuid` draws from a pool of random bytes it keeps between calls: each run loads it afresh,
+  // so that the Rule and the Action start from the same bytes.
+  for (const path of Object.keys(nodeRequire.cache)) {
+    if (/[\\/]node_modules[\\/]uuid[\\/]/.test(path)) delete nodeRequire.cache[path];
+  }
 }
 function fillRandom(buffer, offset = 0, size = buffer.length - offset) {
   for (let i = offset; i < offset + size; i++) buffer[i] = nextByte();
