@@ -194,11 +194,36 @@ impl Rewriter<'_> {
         );
     }
 
-    /// Callback calls on paths that already called back.
+    /// Callback calls on paths that already called back, and in an asynchronous rule, the
+    /// functions that call back on some paths only and timers that race other work.
     pub(super) fn report_second_calls(&mut self, body: &[Stmt]) {
         let Some(callback) = self.params.callback.clone() else {
             return;
         };
+        if self.shim {
+            let found = super::callback_twice::async_callbacks(body, &callback);
+            for span in found.incomplete {
+                let span = self.span(span);
+                self.report(
+                    Finding::new(
+                        Code::CallbackMissedOnSomePath,
+                        Span::new(span.start, span.start),
+                        "this function calls back on some paths only: where it does not, the Rule waited until it timed out, and so does the Action",
+                    )
+                    .with_help("call back (or deny) on every path of this function"),
+                );
+            }
+            for span in found.racing_timers {
+                self.report(
+                    Finding::new(
+                        Code::CallbackCalledTwice,
+                        self.span(span),
+                        "this timer and other work both call back: whichever comes first decides the login, the other call is ignored",
+                    )
+                    .with_help("clear the timer when the work finishes, or make sure both calls agree"),
+                );
+            }
+        }
         for span in super::callback_twice::second_calls(body, &callback) {
             let span = self.span(span);
             self.report(
