@@ -32,17 +32,18 @@ use crate::tables::modules::NODE_GLOBALS;
 
 impl Rewriter<'_> {
     /// Chooses a module-scope variable for each `global.X` the rule sets, when `global` is only
-    /// ever used as `global.X`. `identifiers` are all the names the rule mentions.
+    /// ever used as `global.X`: `X` itself, unless the rule mentions that name.
     pub(super) fn choose_module_globals(
         &mut self,
         set: &[Atom],
         other_use: bool,
-        identifiers: &std::collections::HashSet<Atom>,
+        rule: &crate::parse::RuleFunction,
     ) {
         self.global_only_as_members = !other_use;
-        if other_use {
+        if other_use || set.is_empty() {
             return;
         }
+        let identifiers = mentioned_names(rule);
         for name in set {
             if self.module_globals.iter().any(|(n, _)| n == name) {
                 continue;
@@ -116,4 +117,19 @@ impl Rewriter<'_> {
         );
         true
     }
+}
+
+/// Every identifier the rule mentions.
+fn mentioned_names(rule: &crate::parse::RuleFunction) -> std::collections::HashSet<Atom> {
+    use swc_ecma_visit::{Visit, VisitWith};
+    #[derive(Default)]
+    struct Names(std::collections::HashSet<Atom>);
+    impl Visit for Names {
+        fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
+            self.0.insert(ident.sym.clone());
+        }
+    }
+    let mut names = Names::default();
+    rule.function.visit_with(&mut names);
+    names.0
 }

@@ -399,9 +399,12 @@ impl Rewriter<'_> {
         self.params.callback = names.get(2).cloned().flatten();
         let mut prepass = prepass::Prepass::of(
             &rule.function,
-            self.params.user.clone(),
-            self.params.context.clone(),
-            self.params.callback.clone(),
+            [
+                self.params.user.clone(),
+                self.params.context.clone(),
+                self.params.callback.clone(),
+            ],
+            &self.scopes[0],
         );
         self.rule_redirects = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
@@ -409,11 +412,7 @@ impl Rewriter<'_> {
         if !self.shim {
             self.awaitable = std::mem::take(&mut prepass.awaitable);
         }
-        self.choose_module_globals(
-            &prepass.globals_set,
-            prepass.global_other_use,
-            &prepass.identifiers,
-        );
+        self.choose_module_globals(&prepass.globals_set, prepass.global_other_use, rule);
 
         let Some(body) = &rule.function.body else {
             return;

@@ -40,8 +40,6 @@ pub(super) struct Prepass {
     pub(super) globals_set: Vec<Atom>,
     /// `global` used other than as `global.X`.
     pub(super) global_other_use: bool,
-    /// Every identifier the rule mentions.
-    pub(super) identifiers: std::collections::HashSet<Atom>,
     /// Metadata objects the rule persists with `auth0.users.update*Metadata`.
     pub(super) metadata_persisted: Vec<&'static str>,
     /// The top-level metadata keys the rule changes; `None` when it cannot be told statically.
@@ -49,12 +47,12 @@ pub(super) struct Prepass {
 }
 
 impl Prepass {
-    /// Runs over the whole rule function, given its `user`, `context` and `callback` parameters.
+    /// Runs over the whole rule function, given its `user`, `context` and `callback` parameters
+    /// and the names it declares.
     pub(super) fn of(
         function: &swc_ecma_ast::Function,
-        user: Option<Atom>,
-        context: Option<Atom>,
-        callback: Option<Atom>,
+        [user, context, callback]: [Option<Atom>; 3],
+        rule_names: &super::scope::Names,
     ) -> Self {
         let mut prepass = Prepass {
             user,
@@ -63,9 +61,8 @@ impl Prepass {
             ..Prepass::default()
         };
         if let (Some(body), Some(callback)) = (&function.body, &prepass.callback) {
-            let rule_names = super::scope::function_names(function);
             prepass.awaitable =
-                super::promise_shape::awaitable_statements(&body.stmts, &rule_names, callback);
+                super::promise_shape::awaitable_statements(&body.stmts, rule_names, callback);
         }
         function.visit_with(&mut prepass);
         prepass
@@ -78,7 +75,6 @@ impl Prepass {
 
 impl Visit for Prepass {
     fn visit_ident(&mut self, ident: &Ident) {
-        self.identifiers.insert(ident.sym.clone());
         if ident.sym.starts_with("event")
             || ident.sym.starts_with("api")
             || ident.sym.starts_with("postLogin")
