@@ -104,3 +104,15 @@ fn updates_for_another_user_go_through_the_management_api_and_busy_handlers_are_
         "{output}"
     );
 }
+
+#[test]
+fn both_metadata_updates_in_q_all_become_api_user_calls() {
+    let rule = "function (user, context, callback) {\n  user.app_metadata.plan = 'pro';\n  user.user_metadata.theme = 'dark';\n  q.all([\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata),\n    auth0.users.updateUserMetadata(user.user_id, user.user_metadata)\n  ]).then(function () {\n    callback(null, user, context);\n  }).catch(callback);\n}\n";
+    let migration = migrate_rule(rule.as_bytes());
+    let output = migration.output().expect("converted").to_string();
+    assert!(
+        output.contains("    api.user.setAppMetadata('plan', appMetadata['plan']);\n    api.user.setUserMetadata('theme', userMetadata['theme']);"),
+        "{output}"
+    );
+    assert!(!output.contains("auth0."), "{output}");
+}

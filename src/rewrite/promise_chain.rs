@@ -452,7 +452,7 @@ fn stmts_end(rewriter: &Rewriter<'_>, block: &swc_ecma_ast::FunctionBody, stmts:
     rewriter.span(returned.span()).start
 }
 
-/// The calls in `Promise.all([a(), b()])`.
+/// The calls in `Promise.all([a(), b()])` or `q.all([a(), b()])`.
 fn all_of(call: &CallExpr) -> Option<Vec<&CallExpr>> {
     let Callee::Expr(callee) = &call.callee else {
         return None;
@@ -460,7 +460,8 @@ fn all_of(call: &CallExpr) -> Option<Vec<&CallExpr>> {
     let Expr::Member(member) = &**callee else {
         return None;
     };
-    let is_all = matches!(&*member.obj, Expr::Ident(o) if o.sym == "Promise")
+    // `Promise.all`, or `q.all` from the promise library of old rules.
+    let is_all = matches!(&*member.obj, Expr::Ident(o) if o.sym == "Promise" || o.sym == "q")
         && member.prop.as_ident().is_some_and(|p| p.sym == "all");
     let [argument] = call.args.as_slice() else {
         return None;
