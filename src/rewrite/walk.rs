@@ -241,8 +241,16 @@ impl Visit for Rewriter<'_> {
         if !self.redirect_guard(&branch.test) {
             branch.test.visit_with(self);
         }
+        // SAML attributes mapped in one branch were never set on the other's path.
+        let before = self.saml_attributes.clone();
         branch.cons.visit_with(self);
+        let after_cons = std::mem::replace(&mut self.saml_attributes, before);
         branch.alt.visit_with(self);
+        for attribute in after_cons {
+            if !self.saml_attributes.contains(&attribute) {
+                self.saml_attributes.push(attribute);
+            }
+        }
     }
 
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
