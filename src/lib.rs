@@ -7,6 +7,7 @@
 pub mod edit;
 pub mod finding;
 pub mod input;
+pub mod layout;
 pub mod markers;
 pub mod migrate;
 pub mod options;
@@ -14,6 +15,7 @@ pub mod parse;
 pub mod registry;
 pub mod report;
 pub mod rewrite;
+pub mod source;
 pub mod span;
 pub mod stack;
 pub mod tables;

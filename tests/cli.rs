@@ -3,55 +3,9 @@
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use common::snapshot_settings;
-
-const BINARY: &str = env!("CARGO_BIN_EXE_rules2actions");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[&str], cwd: &Path) -> Run {
-    let output = Command::new(BINARY)
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run rules2actions");
-    Run {
-        code: output
-            .status
-            .code()
-            .expect("exited normally, not by a signal"),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
-impl Run {
-    fn transcript(&self) -> String {
-        format!(
-            "exit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// A scratch folder holding the named rules.
-fn workspace(rules: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    for (name, text) in rules {
-        let path = dir.path().join(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
-}
+use common::{run, snapshot_settings, workspace};
 
 const CLEAN_RULE: &str = "function (user, context, callback) {\n  context.idToken['https://example.com/email'] = user.email;\n  callback(null, user, context);\n}\n";
 const REVIEW_RULE: &str = "function (user, context, callback) {\n  if (!user.email_verified) {\n    return callback(new UnauthorizedError('verify your email'));\n  }\n  callback(null, user, context);\n}\n";
@@ -324,7 +278,7 @@ fn verify_catches_an_action_that_lost_its_deny() {
 #[test]
 fn verify_without_node_exits_2_and_says_how_to_install_it() {
     let dir = workspace(&[("add-email.js", CLEAN_RULE)]);
-    let output = Command::new(BINARY)
+    let output = std::process::Command::new(common::BINARY)
         .args(["verify", "add-email.js"])
         .current_dir(dir.path())
         .env("PATH", dir.path())

@@ -1,0 +1,221 @@
+//! `migrate`: convert, then preview (findings, `--diff`) or write the deploy tool's tree
+//! (`--out`). Exit codes: 0 clean or review-only, 1 manual work needed, 2 a rule that failed
+//! or could not be read, a usage or an I/O error.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rules2actions::layout::{deploy_cli_tree, write_tree, LayoutOptions, Planned};
+use rules2actions::report::{colorize_diff, render_findings, unified_diff};
+use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
+
+use super::rules::{self, Loaded};
+use super::{ColorChoice, MigrateArgs};
+
+#[derive(Default)]
+struct Account {
+    statuses: BTreeMap<Status, usize>,
+    /// Rules that could not be read, or cannot become post-login Actions.
+    unreadable: usize,
+    io_errors: usize,
+}
+
+impl Account {
+    fn count(&self, status: Status) -> usize {
+        self.statuses.get(&status).copied().unwrap_or(0)
+    }
+
+    fn exit_code(&self) -> ExitCode {
+        if self.count(Status::Failed) + self.unreadable + self.io_errors > 0 {
+            ExitCode::from(2)
+        } else if self.count(Status::ManualWork) > 0 {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// `N rules read = a converted + b needs review + … + f failed`: every rule is in it.
+    fn summary(&self) -> String {
+        let read = self.statuses.values().sum::<usize>() + self.unreadable;
+        let mut parts: Vec<String> = [
+            Status::Converted,
+            Status::NeedsReview,
+            Status::ManualWork,
+            Status::AlreadyAction,
+        ]
+        .iter()
+        .filter(|s| self.count(**s) > 0 || **s != Status::AlreadyAction)
+        .map(|s| format!("{} {}", self.count(*s), s.label()))
+        .collect();
+        parts.push(format!(
+            "{} failed",
+            self.count(Status::Failed) + self.unreadable
+        ));
+        let noun = if read == 1 { "rule" } else { "rules" };
+        format!("{read} {noun} read = {}", parts.join(" + "))
+    }
+}
+
+pub fn run(args: MigrateArgs) -> ExitCode {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let namespace = match args.namespace.as_deref().map(namespace_prefix).transpose() {
+        Ok(namespace) => namespace,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = rules::load(&args.paths, args.input_format.map(Into::into));
+    let mut account = Account {
+        unreadable: loaded.read - loaded.rules.len(),
+        ..Account::default()
+    };
+    for error in &loaded.errors {
+        eprintln!("error: {error}");
+    }
+    // Paths that could not be read at all hold no rule to count.
+    account.io_errors += loaded.errors.len() - account.unreadable;
+    let options = Options {
+        claims_policy: args.claims_policy.into(),
+        namespace,
+    };
+    let migrations = migrate_rules(&loaded.sources, &options);
+    let single_file = args.paths.len() == 1 && args.paths[0].is_file() && loaded.rules.len() == 1;
+
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for (rule, migration) in loaded.rules.iter().zip(&migrations) {
+        let display = rule.label.clone();
+        eprint!(
+            "{}",
+            render_findings(&display, &migration.source, &migration.findings, color)
+        );
+        *account.statuses.entry(migration.status()).or_default() += 1;
+        let Some(action) = migration.output() else {
+            continue;
+        };
+        if args.diff {
+            if action != migration.source {
+                let diff = unified_diff(&display, &migration.source, action);
+                let diff = if color { colorize_diff(&diff) } else { diff };
+                let _ = out.write_all(diff.as_bytes());
+            }
+        } else if single_file && args.out.is_none() {
+            let _ = out.write_all(action.as_bytes());
+        }
+    }
+    report_missing_configuration(&loaded, &migrations);
+    if let Some(dir) = &args.out {
+        account.io_errors += write(dir, &loaded, &migrations, &args);
+    }
+    eprintln!("{}", account.summary());
+    if args.out.is_none() && !args.diff && !single_file {
+        eprintln!("nothing written: use --diff to preview the Actions or --out DIR to write them");
+    }
+    account.exit_code()
+}
+
+/// `configuration.X` reads whose key the repository's `rules-configs` does not define: the
+/// Action's secret would have no value to take.
+fn report_missing_configuration(loaded: &Loaded, migrations: &[Migration]) {
+    let Some(keys) = &loaded.config_keys else {
+        return;
+    };
+    for (rule, migration) in loaded.rules.iter().zip(migrations) {
+        for secret in migration.secrets.iter().filter(|s| !keys.contains(s)) {
+            eprintln!(
+                "warning: {}: rule `{}` reads configuration.{secret}, which rules-configs does not define",
+                rule.label,
+                rule.name
+            );
+        }
+    }
+}
+
+/// Writes the deploy tool's tree to `dir`. Returns how many files could not be written.
+fn write(
+    dir: &std::path::Path,
+    loaded: &Loaded,
+    migrations: &[Migration],
+    args: &MigrateArgs,
+) -> usize {
+    let planned: Vec<Planned<'_>> = loaded
+        .rules
+        .iter()
+        .zip(&loaded.names)
+        .zip(migrations)
+        .filter(|(_, migration)| migration.output().is_some())
+        .map(|((rule, name), migration)| Planned {
+            name,
+            rule,
+            migration,
+        })
+        .collect();
+    let options = LayoutOptions {
+        runtime: args.runtime.clone(),
+    };
+    let files = deploy_cli_tree(&planned, &options);
+    let inputs: BTreeSet<PathBuf> = loaded
+        .rules
+        .iter()
+        .filter_map(|r| fs::canonicalize(&r.origin).ok())
+        .collect();
+    let mut failures = 0;
+    for (path, result) in write_tree(dir, &files, args.force, &inputs) {
+        match result {
+            // One line per Action (its code) and one for the bindings; the metadata file
+            // beside each Action only when it fails.
+            Ok(written) if path.ends_with("code.js") => {
+                let action = path.parent().unwrap_or(&path);
+                let planned = planned
+                    .iter()
+                    .find(|p| action.file_name().is_some_and(|n| n == p.name));
+                let description = planned.map(describe).unwrap_or_default();
+                eprintln!("{} {}{description}", written.verb(), action.display());
+            }
+            Ok(written) if path.ends_with("triggers.json") => {
+                eprintln!("{} {}", written.verb(), path.display());
+            }
+            Ok(_) => {}
+            Err(error) => {
+                eprintln!("error: {error}");
+                failures += 1;
+            }
+        }
+    }
+    failures
+}
+
+/// ` (secrets: A, B) (dependencies: request@2.88.2) (not bound: the rule is disabled)`.
+fn describe(planned: &Planned<'_>) -> String {
+    let migration = planned.migration;
+    let mut text = String::new();
+    if !migration.secrets.is_empty() {
+        text.push_str(&format!(" (secrets: {})", migration.secrets.join(", ")));
+    }
+    if !migration.dependencies.is_empty() {
+        let dependencies: Vec<String> = migration
+            .dependencies
+            .iter()
+            .map(|d| match &d.version {
+                Some(version) => format!("{}@{version}", d.name),
+                None => d.name.clone(),
+            })
+            .collect();
+        text.push_str(&format!(" (dependencies: {})", dependencies.join(", ")));
+    }
+    if !planned.rule.enabled {
+        text.push_str(" (not bound: the rule is disabled)");
+    }
+    text
+}

@@ -1,0 +1,173 @@
+//! The command line: `migrate`, `verify` and `explain`, with exit codes 0 (clean), 1 (manual
+//! work needed) and 2 (usage, I/O or parse failure).
+
+mod migrate;
+mod rules;
+mod verify;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rules2actions::registry::{Code, REGISTRY};
+use rules2actions::source::InputFormat;
+use rules2actions::ClaimsPolicy;
+
+#[derive(Parser)]
+#[command(
+    name = "rules2actions",
+    version,
+    about = "Migrate Auth0 Rules into post-login Actions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert rules into post-login Actions (previews unless --out is given)
+    Migrate(MigrateArgs),
+    /// Run each Rule and its Action side by side in Node.js and report every difference
+    Verify(VerifyArgs),
+    /// Print the documentation of a finding code, or list every code
+    Explain {
+        /// A code such as R2A101, or its name
+        code: Option<String>,
+    },
+}
+
+#[derive(clap::Args)]
+struct MigrateArgs {
+    /// Rule files, folders of them, an auth0-deploy-cli directory, or a Management API export
+    /// (`GET /api/v2/rules` JSON)
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The format of the inputs; detected from each path when not given
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Write the Actions in auth0-deploy-cli directory format to DIR: actions/<name>/code.js,
+    /// actions/<name>.json and triggers/triggers.json
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The Node runtime of the Actions
+    #[arg(long, default_value = "node22", value_name = "RUNTIME")]
+    runtime: String,
+    /// Print a unified diff from each Rule to its Action instead of writing
+    #[arg(long, conflicts_with = "out")]
+    diff: bool,
+    /// Replace files in DIR that rules2actions did not write, or that were edited since
+    #[arg(long, requires = "out")]
+    force: bool,
+    /// How non-namespaced claims are judged: `enforced` (the tenant drops them, an error) or
+    /// `relaxed` (the tenant accepts them, a warning)
+    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
+    claims_policy: ClaimsPolicyArg,
+    /// Give restricted and non-namespaced claims this namespace (e.g. https://example.com/);
+    /// applications must then read the new names
+    #[arg(long, value_name = "URL")]
+    namespace: Option<String>,
+    /// When to color diagnostics and diffs
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// Rule files, folders of them, an auth0-deploy-cli directory, or a Management API export
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The format of the inputs; detected from each path when not given
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Verify the Actions in DIR/actions/<name>/code.js instead of freshly generated ones
+    #[arg(long, value_name = "DIR")]
+    actions: Option<PathBuf>,
+    /// How non-namespaced claims are treated by the tenant (see `migrate --help`)
+    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
+    claims_policy: ClaimsPolicyArg,
+    /// More scenarios: a JSON array of objects merged over the base scenario, such as
+    /// `[{"clientID": "abc", "user": {"app_metadata": {"roles": ["admin"]}}}]`
+    #[arg(long, value_name = "FILE")]
+    scenarios: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ClaimsPolicyArg {
+    Enforced,
+    Relaxed,
+}
+
+impl From<ClaimsPolicyArg> for ClaimsPolicy {
+    fn from(arg: ClaimsPolicyArg) -> Self {
+        match arg {
+            ClaimsPolicyArg::Enforced => ClaimsPolicy::Enforced,
+            ClaimsPolicyArg::Relaxed => ClaimsPolicy::Relaxed,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputFormatArg {
+    /// `.js` rule files, or folders of them
+    Plain,
+    /// An auth0-deploy-cli repository in directory format (rules/, rules-configs/)
+    DeployCli,
+    /// The JSON array `GET /api/v2/rules` returns
+    ApiExport,
+}
+
+impl From<InputFormatArg> for InputFormat {
+    fn from(arg: InputFormatArg) -> Self {
+        match arg {
+            InputFormatArg::Plain => InputFormat::Plain,
+            InputFormatArg::DeployCli => InputFormat::DeployCli,
+            InputFormatArg::ApiExport => InputFormat::ApiExport,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Migrate(args) => migrate::run(args),
+        Command::Verify(args) => verify::run(args),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn explain(code: Option<&str>) -> ExitCode {
+    let Some(key) = code else {
+        for (code, info) in REGISTRY {
+            println!(
+                "{}  {:<8} {:<40} {}",
+                info.id,
+                code.severity(),
+                info.name,
+                info.summary
+            );
+        }
+        return ExitCode::SUCCESS;
+    };
+    match Code::lookup(key) {
+        Some(code) => {
+            let info = code.info();
+            println!(
+                "{} {} ({})\n\n{}\n\n{}",
+                info.id, info.name, info.severity, info.summary, info.doc
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown code `{key}`; `rules2actions explain` lists them all");
+            ExitCode::from(2)
+        }
+    }
+}

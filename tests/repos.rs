@@ -1,0 +1,217 @@
+//! Whole rule repositories: an auth0-deploy-cli directory and a Management API export become
+//! the tree the deploy tool reads. Golden trees are snapshotted file by file.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{run, snapshot_settings};
+
+/// Every file under `root`, by path relative to it, with its contents.
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_path_buf();
+                files.insert(relative, fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (relative, bytes) in tree(from) {
+        let path = to.join(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+}
+
+/// The output tree as one text: each file under a `== path ==` header.
+fn rendered(root: &Path) -> String {
+    tree(root)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let path = path.to_string_lossy().replace('\\', "/");
+            format!("== {path} ==\n{}", String::from_utf8_lossy(&bytes))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A copy of the fixture in a scratch folder, where the outputs go too.
+fn workspace_with(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixture(name);
+    if from.is_dir() {
+        copy_tree(&from, &dir.path().join(name));
+    } else {
+        fs::copy(&from, dir.path().join(name)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_messy_deploy_cli_repository_becomes_a_deploy_cli_tree() {
+    let dir = workspace_with("deploy-cli-repo");
+    let inputs = tree(&dir.path().join("deploy-cli-repo"));
+    let result = run(
+        &[
+            "migrate",
+            "deploy-cli-repo",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    // Three rules cannot become Actions (broken JSON, a script outside rules/, another stage).
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains(
+            "7 rules read = 3 converted + 1 needs review + 0 needs manual work + 3 failed"
+        ),
+        "{}",
+        result.stderr
+    );
+    assert_eq!(
+        tree(&dir.path().join("deploy-cli-repo")),
+        inputs,
+        "inputs changed"
+    );
+    // A rule named `../../etc/passwd` stays inside the output folder.
+    let top: Vec<String> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(top.len(), 2, "{top:?}");
+    let _guard = snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("repos__deploy_cli_tree", rendered(&dir.path().join("out")));
+    insta::assert_snapshot!("repos__deploy_cli_run", result.transcript());
+}
+
+#[test]
+fn a_management_api_export_becomes_a_deploy_cli_tree() {
+    let dir = workspace_with("api-export.json");
+    let result = run(
+        &[
+            "migrate",
+            "api-export.json",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let triggers = fs::read_to_string(dir.path().join("out/triggers/triggers.json")).unwrap();
+    // Bound in `order` (0 before 1); the disabled rule's Action exists but is not bound.
+    let plan = triggers.find("\"Email-verified-2\"").unwrap();
+    let verified = triggers.find("\"Email-verified\"").unwrap();
+    assert!(plan < verified, "{triggers}");
+    assert!(!triggers.contains("Beta-flag-off"), "{triggers}");
+    assert!(dir
+        .path()
+        .join("out/actions/Beta-flag-off/code.js")
+        .exists());
+    let _guard = snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("repos__api_export_tree", rendered(&dir.path().join("out")));
+}
+
+#[test]
+fn generated_files_follow_their_rules_but_edited_ones_are_kept() {
+    let dir = workspace_with("api-export.json");
+    let args = [
+        "migrate",
+        "api-export.json",
+        "--out",
+        "out",
+        "--color",
+        "never",
+    ];
+    assert_eq!(run(&args, dir.path()).code, 0);
+    let code = dir.path().join("out/actions/Email-verified/code.js");
+    let metadata = dir.path().join("out/actions/Email-verified.json");
+
+    // The rule changes: the file this tool wrote follows it without --force.
+    let export = dir.path().join("api-export.json");
+    let changed = fs::read_to_string(&export).unwrap().replace(
+        "Please verify your email before logging in.",
+        "Verify your email first.",
+    );
+    fs::write(&export, changed).unwrap();
+    let updated = run(&args, dir.path());
+    assert_eq!(updated.code, 0, "{}", updated.stderr);
+    assert!(updated.stderr.contains("updated"), "{}", updated.stderr);
+    assert!(fs::read_to_string(&code)
+        .unwrap()
+        .contains("Verify your email first."));
+
+    // A human edits the metadata: the next run keeps the edit and says how to replace it.
+    fs::write(
+        &metadata,
+        "{\"name\": \"Email-verified\", \"runtime\": \"node20\"}\n",
+    )
+    .unwrap();
+    let refused = run(&args, dir.path());
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    assert!(fs::read_to_string(&metadata).unwrap().contains("node20"));
+}
+
+#[test]
+fn input_format_can_be_forced() {
+    let dir = workspace_with("deploy-cli-repo");
+    // As plain rule files, every `.js` under the repository is a rule named after its file.
+    let result = run(
+        &[
+            "migrate",
+            "deploy-cli-repo",
+            "--input-format",
+            "plain",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert!(
+        result.stderr.contains("6 rules read = "),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn runtime_is_configurable() {
+    let dir = workspace_with("api-export.json");
+    let result = run(
+        &[
+            "migrate",
+            "api-export.json",
+            "--out",
+            "out",
+            "--runtime",
+            "node20",
+        ],
+        dir.path(),
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let metadata = fs::read_to_string(dir.path().join("out/actions/Email-verified.json")).unwrap();
+    assert!(metadata.contains("\"runtime\": \"node20\""), "{metadata}");
+}
