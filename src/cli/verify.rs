@@ -83,7 +83,7 @@ pub fn run(args: VerifyArgs) -> ExitCode {
             }
             Ok(verification) => {
                 unexpected += usize::from(!verification.unexpected.is_empty());
-                print!("{}", verification_report(&name, &verification));
+                print!("{}", verification_report(name, &verification));
             }
             Err(error @ rules2actions::verify::VerifyError::NodeMissing) => {
                 eprintln!("error: {error}");
