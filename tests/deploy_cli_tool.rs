@@ -1,0 +1,168 @@
+//! The real auth0-deploy-cli (pinned in `tests/deploy-cli/package.json`) loads what
+//! `migrate --out` writes, through its own directory loader and schema validation, with no
+//! tenant contacted. The package is installed once into `target/deploy-cli-check`. Without
+//! Node.js or npm the test says so and passes, except under CI (`CI` set), where it fails.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::run;
+
+fn has(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The folder where auth0-deploy-cli is installed, installing it once per test run.
+fn deploy_cli() -> Option<PathBuf> {
+    static INSTALLED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(install).clone()
+}
+
+fn install() -> Option<PathBuf> {
+    if !has("node") || !has("npm") {
+        // CI installs both (`.ci/run`): there a missing tool is a failure, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the auth0-deploy-cli check needs Node.js and npm on the PATH"
+        );
+        eprintln!("SKIPPED: the auth0-deploy-cli check needs Node.js and npm on the PATH");
+        return None;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = manifest.join("target/deploy-cli-check");
+    let installed = dir.join("node_modules/auth0-deploy-cli/package.json");
+    let locked = manifest.join("tests/deploy-cli/package-lock.json");
+    let current = fs::read(dir.join("package-lock.json")).ok() == fs::read(&locked).ok();
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(
+        manifest.join("tests/deploy-cli/load.js"),
+        dir.join("load.js"),
+    )
+    .unwrap();
+    if !installed.exists() || !current {
+        for file in ["package.json", "package-lock.json"] {
+            fs::copy(manifest.join("tests/deploy-cli").join(file), dir.join(file)).unwrap();
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs");
+        assert!(status.success(), "npm ci of auth0-deploy-cli failed");
+    }
+    fs::copy(
+        manifest.join("tests/deploy-cli/load.js"),
+        dir.join("load.js"),
+    )
+    .unwrap();
+    Some(dir)
+}
+
+/// What auth0-deploy-cli loaded from `tree`, as JSON.
+fn load(deploy_cli: &Path, tree: &Path, mappings: &str) -> serde_json::Value {
+    let result = tree.with_extension("loaded.json");
+    let output = Command::new("node")
+        .arg(deploy_cli.join("load.js"))
+        .arg(tree)
+        .arg(mappings)
+        .arg(&result)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "auth0-deploy-cli refused {}:\n{}",
+        tree.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&fs::read(&result).unwrap()).expect("the loader writes JSON")
+}
+
+#[test]
+fn auth0_deploy_cli_loads_and_validates_the_directory_output() {
+    let Some(deploy_cli) = deploy_cli() else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let result = run(
+        &[
+            "migrate",
+            fixtures.join("deploy-cli-repo").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.join("triggers/triggers.json").exists(),
+        "{}",
+        result.stderr
+    );
+
+    let loaded = load(
+        &deploy_cli,
+        &out,
+        r#"{"CRM_API_KEY": "crm-key", "PARTNER_API_KEY": "partner-key"}"#,
+    );
+    let actions = loaded["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 4, "{loaded:#}");
+    let crm = actions
+        .iter()
+        .find(|a| a["name"] == "crm-enrichment")
+        .expect("the orphan script became an Action");
+    // The code file was found and read, and the secret placeholder was replaced.
+    assert!(crm["code"]
+        .as_str()
+        .unwrap()
+        .contains("exports.onExecutePostLogin"));
+    assert_eq!(crm["secrets"][0]["value"], "crm-key");
+    assert_eq!(crm["supported_triggers"][0]["id"], "post-login");
+    let bound: Vec<&str> = loaded["triggers"]["post-login"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["action_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bound,
+        ["Add-roles-to-tokens", "etc-passwd", "crm-enrichment"]
+    );
+}
+
+#[test]
+fn auth0_deploy_cli_loads_the_whole_corpus() {
+    let Some(deploy_cli) = deploy_cli() else {
+        return;
+    };
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(
+        &[
+            "migrate",
+            corpus.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    let loaded = load(&deploy_cli, &out, "{}");
+    let rules = fs::read_dir(&corpus)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "js")
+        })
+        .count();
+    assert_eq!(loaded["actions"].as_array().unwrap().len(), rules);
+}
