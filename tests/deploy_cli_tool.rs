@@ -166,3 +166,52 @@ fn auth0_deploy_cli_loads_the_whole_corpus() {
         .count();
     assert_eq!(loaded["actions"].as_array().unwrap().len(), rules);
 }
+
+#[test]
+fn auth0_deploy_cli_loads_the_yaml_output_and_fills_the_keywords_the_rules_kept() {
+    let Some(deploy_cli) = deploy_cli() else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let result = run(
+        &[
+            "migrate",
+            fixtures.join("deploy-cli-yaml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(out.join("tenant.yaml").exists(), "{}", result.stderr);
+    let mappings =
+        r#"{"ALLOWED_DOMAINS": ["example.com"], "ENVIRONMENT": "staging", "PROFILE_API_KEY": "k"}"#;
+    let loaded = load(&deploy_cli, &out.join("tenant.yaml"), mappings);
+    let actions = loaded["actions"].as_array().unwrap();
+    let allow = actions
+        .iter()
+        .find(|a| a["name"] == "Allow-listed-domains")
+        .expect("loaded");
+    let code = allow["code"].as_str().unwrap();
+    // The bare `@@ALLOWED_DOMAINS@@` survived the migration and the deploy tool filled it.
+    assert!(
+        code.contains(r#"const allowed = ["example.com"];"#),
+        "{code}"
+    );
+    let checked = dir.path().join("allow.js");
+    fs::write(&checked, code).unwrap();
+    let syntax = Command::new("node")
+        .arg("--check")
+        .arg(&checked)
+        .output()
+        .unwrap();
+    assert!(
+        syntax.status.success(),
+        "{}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    let bindings = loaded["triggers"]["post-login"].as_array().unwrap();
+    assert_eq!(bindings.len(), 2, "{loaded:#}");
+    assert_eq!(bindings[1]["display_name"], "Tag staging logins");
+}

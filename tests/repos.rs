@@ -215,3 +215,54 @@ fn runtime_is_configurable() {
     let metadata = fs::read_to_string(dir.path().join("out/actions/Email-verified.json")).unwrap();
     assert!(metadata.contains("\"runtime\": \"node20\""), "{metadata}");
 }
+
+#[test]
+fn a_yaml_repository_becomes_a_tenant_yaml_with_its_keywords_intact() {
+    let dir = workspace_with("deploy-cli-yaml");
+    let result = run(
+        &[
+            "migrate",
+            "deploy-cli-yaml",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let code =
+        fs::read_to_string(dir.path().join("out/actions/Allow-listed-domains/code.js")).unwrap();
+    assert!(
+        code.contains("const allowed = @@ALLOWED_DOMAINS@@;"),
+        "{code}"
+    );
+    let _guard = snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("repos__yaml_tree", rendered(&dir.path().join("out")));
+}
+
+#[test]
+fn terraform_output_declares_each_secret_as_a_sensitive_variable() {
+    let dir = workspace_with("deploy-cli-yaml");
+    let result = run(
+        &[
+            "migrate",
+            "deploy-cli-yaml",
+            "--out",
+            "out",
+            "--output-format",
+            "terraform",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let variables = fs::read_to_string(dir.path().join("out/variables.tf")).unwrap();
+    assert!(
+        variables.contains("variable \"PROFILE_API_KEY\""),
+        "{variables}"
+    );
+    let _guard = snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("repos__terraform_tree", rendered(&dir.path().join("out")));
+}

@@ -8,8 +8,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rules2actions::layout::{deploy_cli_tree, write_tree, LayoutOptions, Planned};
+use rules2actions::layout::{tree, write_tree, LayoutOptions, OutputFormat, Planned};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
+use rules2actions::source::InputFormat;
 use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
 
 use super::rules::{self, Loaded};
@@ -89,7 +90,8 @@ pub fn run(args: MigrateArgs) -> ExitCode {
         claims_policy: args.claims_policy.into(),
         namespace,
     };
-    let migrations = migrate_rules(&loaded.sources, &options);
+    let mut migrations = migrate_rules(&loaded.sources, &options);
+    loaded.restore(&mut migrations);
     let single_file = args.paths.len() == 1 && args.paths[0].is_file() && loaded.rules.len() == 1;
 
     let stdout = std::io::stdout();
@@ -164,7 +166,15 @@ fn write(
     let options = LayoutOptions {
         runtime: args.runtime.clone(),
     };
-    let files = deploy_cli_tree(&planned, &options);
+    // The layout of the input, unless asked for another.
+    let format = args.output_format.map(Into::into).unwrap_or(
+        if loaded.formats.contains(&InputFormat::DeployCliYaml) {
+            OutputFormat::Yaml
+        } else {
+            OutputFormat::DeployCli
+        },
+    );
+    let files = tree(format, &planned, &options);
     let inputs: BTreeSet<PathBuf> = loaded
         .rules
         .iter()
@@ -183,10 +193,9 @@ fn write(
                 let description = planned.map(describe).unwrap_or_default();
                 eprintln!("{} {}{description}", written.verb(), action.display());
             }
-            Ok(written) if path.ends_with("triggers.json") => {
-                eprintln!("{} {}", written.verb(), path.display());
-            }
-            Ok(_) => {}
+            // The metadata beside each Action's folder goes without saying.
+            Ok(_) if path.parent().is_some_and(|p| p.ends_with("actions")) => {}
+            Ok(written) => eprintln!("{} {}", written.verb(), path.display()),
             Err(error) => {
                 eprintln!("error: {error}");
                 failures += 1;

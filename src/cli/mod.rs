@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rules2actions::layout::OutputFormat;
 use rules2actions::registry::{Code, REGISTRY};
 use rules2actions::source::InputFormat;
 use rules2actions::ClaimsPolicy;
@@ -50,6 +51,10 @@ struct MigrateArgs {
     /// actions/<name>.json and triggers/triggers.json
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The layout --out writes; by default the input's (YAML for a tenant.yaml, the directory
+    /// format otherwise)
+    #[arg(long, value_enum, requires = "out")]
+    output_format: Option<OutputFormatArg>,
     /// The Node runtime of the Actions
     #[arg(long, default_value = "node22", value_name = "RUNTIME")]
     runtime: String,
@@ -113,6 +118,8 @@ enum InputFormatArg {
     Plain,
     /// An auth0-deploy-cli repository in directory format (rules/, rules-configs/)
     DeployCli,
+    /// An auth0-deploy-cli repository in YAML format (tenant.yaml)
+    Yaml,
     /// The JSON array `GET /api/v2/rules` returns
     ApiExport,
 }
@@ -122,7 +129,28 @@ impl From<InputFormatArg> for InputFormat {
         match arg {
             InputFormatArg::Plain => InputFormat::Plain,
             InputFormatArg::DeployCli => InputFormat::DeployCli,
+            InputFormatArg::Yaml => InputFormat::DeployCliYaml,
             InputFormatArg::ApiExport => InputFormat::ApiExport,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormatArg {
+    /// auth0-deploy-cli directory format: actions/<name>.json, triggers/triggers.json
+    DeployCli,
+    /// auth0-deploy-cli YAML format: tenant.yaml
+    Yaml,
+    /// Terraform: auth0_action and auth0_trigger_actions resources
+    Terraform,
+}
+
+impl From<OutputFormatArg> for OutputFormat {
+    fn from(arg: OutputFormatArg) -> Self {
+        match arg {
+            OutputFormatArg::DeployCli => OutputFormat::DeployCli,
+            OutputFormatArg::Yaml => OutputFormat::Yaml,
+            OutputFormatArg::Terraform => OutputFormat::Terraform,
         }
     }
 }

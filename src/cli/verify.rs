@@ -46,6 +46,7 @@ pub fn run(args: VerifyArgs) -> ExitCode {
         claims_policy: options.claims_policy,
         scenarios,
     };
+    // Placeholders keep their stand-ins here: the Rule must run in Node as the Action does.
     let migrations = migrate_rules(&loaded.sources, &options);
     let mut unexpected = 0;
     let mut unverified = 0;

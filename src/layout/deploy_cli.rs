@@ -7,48 +7,35 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use super::{LayoutOptions, OutputFile, Planned};
+use super::{code_files, LayoutOptions, OutputFile, Planned};
 
 /// The files for `actions`, which must be the rules that produced an Action, in input order.
 pub fn deploy_cli_tree(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    for action in actions {
-        let Some(code) = action.migration.output() else {
-            continue;
-        };
-        let folder = PathBuf::from("actions").join(action.name);
-        files.push(OutputFile {
-            path: folder.join("code.js"),
-            contents: code.to_string(),
-        });
+    let mut files = code_files(actions);
+    for action in actions.iter().filter(|a| a.migration.output().is_some()) {
         files.push(OutputFile {
             path: PathBuf::from("actions").join(format!("{}.json", action.name)),
             contents: pretty(&metadata(action, options)),
         });
     }
-    let mut bound: Vec<(usize, &Planned<'_>)> = actions
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.rule.enabled && a.migration.output().is_some())
-        .collect();
-    // Rules ran in `order`; ties and rules without one keep the input order.
-    bound.sort_by(|(i, a), (j, b)| {
-        let order = |p: &Planned<'_>| p.rule.order.unwrap_or(f64::INFINITY);
-        order(a).total_cmp(&order(b)).then(i.cmp(j))
-    });
-    let bindings: Vec<Value> = bound
-        .iter()
-        .map(|(_, a)| json!({ "action_name": a.name, "display_name": a.rule.name }))
-        .collect();
     files.push(OutputFile {
         path: PathBuf::from("triggers").join("triggers.json"),
-        contents: pretty(&json!({ "post-login": bindings })),
+        contents: pretty(&triggers(actions)),
     });
     files
 }
 
-/// `actions/<name>.json`.
-fn metadata(action: &Planned<'_>, options: &LayoutOptions) -> Value {
+/// `{"post-login": [{action_name, display_name}]}` for the enabled rules, in their order.
+pub(super) fn triggers(actions: &[Planned<'_>]) -> Value {
+    let bindings: Vec<Value> = super::bound(actions)
+        .iter()
+        .map(|a| json!({ "action_name": a.name, "display_name": a.rule.name }))
+        .collect();
+    json!({ "post-login": bindings })
+}
+
+/// `actions/<name>.json`, and an entry of `actions:` in `tenant.yaml`.
+pub(super) fn metadata(action: &Planned<'_>, options: &LayoutOptions) -> Value {
     let migration = action.migration;
     let dependencies: Vec<Value> = migration
         .dependencies

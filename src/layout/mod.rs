@@ -3,11 +3,15 @@
 
 mod deploy_cli;
 mod names;
+mod terraform;
 mod write;
+mod yaml;
 
 pub use deploy_cli::deploy_cli_tree;
 pub use names::action_names;
+pub use terraform::terraform_tree;
 pub use write::{write_tree, Written};
+pub use yaml::yaml_tree;
 
 use std::path::PathBuf;
 
@@ -41,4 +45,56 @@ impl Default for LayoutOptions {
             runtime: "node22".to_string(),
         }
     }
+}
+
+/// The layouts `--out` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// auth0-deploy-cli directory format.
+    DeployCli,
+    /// auth0-deploy-cli YAML format (`tenant.yaml`).
+    Yaml,
+    /// Terraform (`auth0_action` and `auth0_trigger_actions`).
+    Terraform,
+}
+
+/// The tree for `actions` in `format`.
+pub fn tree(
+    format: OutputFormat,
+    actions: &[Planned<'_>],
+    options: &LayoutOptions,
+) -> Vec<OutputFile> {
+    match format {
+        OutputFormat::DeployCli => deploy_cli_tree(actions, options),
+        OutputFormat::Yaml => yaml_tree(actions, options),
+        OutputFormat::Terraform => terraform_tree(actions, options),
+    }
+}
+
+/// The Actions bound to post-login: enabled rules, in `order` (ties, and rules without one,
+/// keep the input order).
+fn bound<'p, 'a>(actions: &'p [Planned<'a>]) -> Vec<&'p Planned<'a>> {
+    let mut bound: Vec<(usize, &Planned<'_>)> = actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.rule.enabled && a.migration.output().is_some())
+        .collect();
+    bound.sort_by(|(i, a), (j, b)| {
+        let order = |p: &Planned<'_>| p.rule.order.unwrap_or(f64::INFINITY);
+        order(a).total_cmp(&order(b)).then(i.cmp(j))
+    });
+    bound.into_iter().map(|(_, a)| a).collect()
+}
+
+/// `actions/<name>/code.js` for every Action.
+fn code_files(actions: &[Planned<'_>]) -> Vec<OutputFile> {
+    actions
+        .iter()
+        .filter_map(|action| {
+            action.migration.output().map(|code| OutputFile {
+                path: PathBuf::from("actions").join(action.name).join("code.js"),
+                contents: code.to_string(),
+            })
+        })
+        .collect()
 }

@@ -7,7 +7,9 @@
 
 mod deploy_cli;
 mod export;
+pub mod keywords;
 mod plain;
+mod yaml;
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +20,8 @@ pub enum InputFormat {
     Plain,
     /// An auth0-deploy-cli repository in directory format (`rules/`, `rules-configs/`).
     DeployCli,
+    /// An auth0-deploy-cli repository in YAML format (`tenant.yaml`).
+    DeployCliYaml,
     /// The JSON array returned by `GET /api/v2/rules`.
     ApiExport,
 }
@@ -27,6 +31,7 @@ impl InputFormat {
         match self {
             InputFormat::Plain => "rule files",
             InputFormat::DeployCli => "auth0-deploy-cli directory",
+            InputFormat::DeployCliYaml => "auth0-deploy-cli YAML",
             InputFormat::ApiExport => "Management API export",
         }
     }
@@ -95,6 +100,7 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Pipeline {
         let result = match format {
             InputFormat::Plain => plain::load(path, &mut pipeline).map_err(|e| e.to_string()),
             InputFormat::DeployCli => deploy_cli::load(path, &mut pipeline),
+            InputFormat::DeployCliYaml => yaml::load(path, &mut pipeline),
             InputFormat::ApiExport => export::load(path, &mut pipeline),
         };
         if let Err(error) = result {
@@ -107,10 +113,20 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Pipeline {
 /// The format a path looks like.
 pub fn detect(path: &Path) -> InputFormat {
     if path.is_dir() {
+        // A YAML export keeps its scripts in `rules/` too: `tenant.yaml` decides.
+        if yaml::tenant_file(path).is_some() {
+            return InputFormat::DeployCliYaml;
+        }
         if path.join("rules").is_dir() || path.join("rules-configs").is_dir() {
             return InputFormat::DeployCli;
         }
         return InputFormat::Plain;
+    }
+    let is_yaml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    if is_yaml {
+        return InputFormat::DeployCliYaml;
     }
     let is_json = path
         .extension()

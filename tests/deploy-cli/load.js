@@ -1,9 +1,10 @@
 // Loads a tree written by `rules2actions migrate --out` the way auth0-deploy-cli deploys one:
-// its directory loader (with keyword replacement) and its schema validation, for actions and
-// triggers only. No tenant is contacted: validation runs before any API call.
+// its directory or YAML loader (with keyword replacement) and its schema validation, for
+// actions and triggers only. <dir> is the output folder, or its tenant.yaml. No tenant is contacted: validation runs before any API call.
 // Usage: node load.js <dir> '<keyword mappings as JSON>' <result.json>: writes the loaded actions
 // and triggers to result.json (the tool's logger owns stdout).
 const { default: DirectoryContext } = require('auth0-deploy-cli/lib/context/directory');
+const { default: YAMLContext } = require('auth0-deploy-cli/lib/context/yaml');
 const { Auth0 } = require('auth0-deploy-cli/lib/tools');
 
 (async () => {
@@ -13,7 +14,7 @@ const { Auth0 } = require('auth0-deploy-cli/lib/tools');
     AUTH0_KEYWORD_REPLACE_MAPPINGS: JSON.parse(mappings),
     AUTH0_INCLUDED_ONLY: ['actions', 'triggers'],
   };
-  const context = new DirectoryContext(config, {});
+  const context = dir.endsWith('.yaml') ? new YAMLContext(config, {}) : new DirectoryContext(config, {});
   await context.loadAssetsFromLocal();
   const auth0 = new Auth0({}, context.assets, (key) => config[key]);
   await auth0.validate();
