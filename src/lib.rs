@@ -12,6 +12,7 @@ pub mod markers;
 pub mod migrate;
 pub mod options;
 pub mod parse;
+pub mod pipeline;
 pub mod registry;
 pub mod report;
 pub mod rewrite;

@@ -26,6 +26,21 @@ pub struct Claim {
     pub name: Option<String>,
 }
 
+/// What a rule sets and reads that other rules of the pipeline could share with it, by the first
+/// key below `global`, `user` or `context`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SharedState {
+    pub globals_set: Vec<String>,
+    pub globals_read: Vec<String>,
+    pub user_written: Vec<String>,
+    pub user_read: Vec<String>,
+    /// `context` members that are not Auth0's own inputs or outputs.
+    pub context_written: Vec<String>,
+    pub context_read: Vec<String>,
+    /// `(token, claim)` read back from `context.idToken` / `context.accessToken`.
+    pub claims_read: Vec<(String, String)>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     Converted(String),
@@ -44,6 +59,8 @@ pub struct Migration {
     pub secrets: Vec<String>,
     pub dependencies: Vec<Dependency>,
     pub claims: Vec<Claim>,
+    /// What the rule shares with other rules of the pipeline.
+    pub shared: SharedState,
     /// The edits that turned the source into the output, markers included.
     pub edits: Vec<Edit>,
 }
@@ -107,6 +124,7 @@ impl Migration {
             secrets: Vec::new(),
             dependencies: Vec::new(),
             claims: Vec::new(),
+            shared: SharedState::default(),
             edits: Vec::new(),
         }
     }
@@ -256,6 +274,7 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
         secrets,
         dependencies,
         claims: result.claims,
+        shared: result.shared,
         edits,
     }
 }

@@ -262,6 +262,18 @@ codes! {
     ManagementApiFromClientCredentials = "R2A913", "management-api-from-client-credentials", Warning,
         "The Management API token comes from an M2M application's client credentials",
         "Rule:\n    headers: { Authorization: 'Bearer ' + auth0.accessToken }\nAction:\n    headers: { Authorization: 'Bearer ' + (await managementApiToken(event, api)) }\n\nActions get neither `auth0.accessToken` nor `auth0.domain`. The Action exchanges the client\ncredentials of a Machine to Machine application for a Management API token (a helper above\nthe handler) and keeps it in `api.cache` until a minute before it expires.\n\nTo do: create an M2M application, authorize it for the Auth0 Management API with the scopes\nthe rule uses (for example `read:users update:users`), and add the secrets DOMAIN (the tenant\ndomain), CLIENT_ID and CLIENT_SECRET to the Action. The Rules token had those scopes\nimplicitly; a token with fewer scopes fails with 403.";
+    GlobalSharedAcrossRules = "R2A950", "global-shared-across-rules", Warning,
+        "A `global` value or helper set by one rule is used by another",
+        "Rule A:\n    global.lookupPlan = function (user) { ... };\nRule B (later):\n    const plan = global.lookupPlan(user);\nAll rules ran in one container and shared `global`. Actions share nothing. Copy the helper\ninto every Action that uses it, pass computed values with `api.transaction.setMetadata`, or\nmerge the two rules into one Action.";
+    ValuePassedBetweenRules = "R2A951", "value-passed-between-rules", Warning,
+        "A `user` or `context` value set by one rule is read by a later one",
+        "Rule A:\n    user.tier = 'gold';\nRule B (later):\n    if (user.tier === 'gold') { ... }\nRules handed `user` and `context` down the pipeline. A change to `event` in one Action is\nnot visible to the next. In A: `api.transaction.setMetadata('tier', 'gold')`; in B:\n`event.transaction.metadata.tier` (strings, numbers and booleans; 8 KB a value). Metadata\npersisted with `api.user.setAppMetadata` does reach later Actions in `event.user`.";
+    ClaimSharedAcrossRules = "R2A952", "claim-shared-across-rules", Warning,
+        "A claim set by one rule is read back or set again by another",
+        "Actions have no getter for claims: a later Action cannot read a claim an earlier one set,\nso pass the value with `api.transaction.setMetadata` instead. A claim set by two Actions ends\nwith the last one's value, as it did with rules, as long as the Actions are bound in the\nrules' order.";
+    ConfigurationKeyMissing = "R2A953", "configuration-key-missing", Warning,
+        "A rule reads a `configuration` key that the repository's rules-configs does not define",
+        "The rule reads `configuration.X`, which becomes the Action secret `X`, but `rules-configs`\n(or `rulesConfigs` in tenant.yaml) has no key `X`: the secret would have no value to take.\nAdd the key to the repository's configuration (and to the keyword mappings the deploy tool\nuses), or check the name for a typo.";
     RedirectSuspendsFlow = "R2A904", "redirect-suspends-flow", Warning,
         "The Rule redirected after every rule ran; the Action suspends the flow right after itself",
         "Rule:\n    context.redirect = { url: 'https://consent.example.com' };\nAction:\n    api.redirect.sendUserTo('https://consent.example.com');\n\nIn Rules the redirect happened once all rules had finished, and every rule ran again when the\nuser came back (with `context.protocol === 'redirect-callback'`). In Actions the flow pauses\nright after this Action, later Actions wait, and only this Action resumes, in\n`exports.onContinuePostLogin`.";

@@ -140,6 +140,7 @@ fn compare(
         secrets: Vec::new(),
         dependencies: Vec::new(),
         claims: Vec::new(),
+        shared: Default::default(),
         edits: Vec::new(),
     };
     let options = VerifyOptions {

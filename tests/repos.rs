@@ -266,3 +266,29 @@ fn terraform_output_declares_each_secret_as_a_sensitive_variable() {
     let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("repos__terraform_tree", rendered(&dir.path().join("out")));
 }
+
+#[test]
+fn rules_that_relied_on_each_other_are_reported_with_both_names() {
+    let dir = workspace_with("pipeline-repo");
+    let result = run(
+        &["migrate", "pipeline-repo", "--color", "never"],
+        dir.path(),
+    );
+    let pipeline: Vec<&str> = result
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning[R2A95"))
+        .collect();
+    let mentions = |code: &str| {
+        pipeline.iter().any(|l| {
+            l.starts_with(&format!("warning[{code}]"))
+                && l.contains("`Load profile`")
+                && l.contains("`Gate admin console`")
+        })
+    };
+    assert!(mentions("R2A950"), "{}", result.stderr);
+    assert!(mentions("R2A951"), "{}", result.stderr);
+    assert!(mentions("R2A952"), "{}", result.stderr);
+    let _guard = snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("repos__pipeline_findings", pipeline.join("\n"));
+}

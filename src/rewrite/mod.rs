@@ -11,6 +11,7 @@ mod claim_aliases;
 mod claim_names;
 mod claims;
 mod context_reads;
+mod facts;
 mod globals;
 mod header;
 mod management_api;
@@ -65,6 +66,8 @@ pub struct Rewrite {
     /// Code that moved elsewhere in the Action (the resume branch): its findings carry their
     /// markers with them.
     pub moved: Vec<Span>,
+    /// What the rule shares with other rules of the pipeline.
+    pub shared: crate::migrate::SharedState,
 }
 
 pub use header::signature_problem;
@@ -81,6 +84,11 @@ pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets, options: &Op
         claims: rewriter.claims,
         internal_error: rewriter.internal_error,
         moved: rewriter.moved,
+        shared: facts::shared_state(
+            &rule.function,
+            rewriter.params.user.clone(),
+            rewriter.params.context.clone(),
+        ),
     }
 }
 
