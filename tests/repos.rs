@@ -292,3 +292,48 @@ fn rules_that_relied_on_each_other_are_reported_with_both_names() {
     let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("repos__pipeline_findings", pipeline.join("\n"));
 }
+
+#[test]
+fn guard_skips_each_action_whose_rule_already_ran() {
+    let dir = workspace_with("api-export.json");
+    let result = run(
+        &[
+            "migrate",
+            "api-export.json",
+            "--out",
+            "out",
+            "--guard",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let path = dir.path().join("out/actions/Email-verified/code.js");
+    let code = fs::read_to_string(&path).unwrap();
+    assert!(
+        code.starts_with("exports.onExecutePostLogin = async (event, api) => {\n  if (api.rules.wasExecuted('rul_8fK2mQ1')) return;\n"),
+        "{code}"
+    );
+    let check = std::process::Command::new("node")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("Node.js is installed (see README)");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Without rule ids (a deploy-cli directory) there is nothing to guard with, and it says so.
+    let repo = workspace_with("deploy-cli-repo");
+    let unguarded = run(
+        &["migrate", "deploy-cli-repo", "--out", "out", "--guard"],
+        repo.path(),
+    );
+    assert!(
+        unguarded.stderr.contains("no rule id to guard with"),
+        "{}",
+        unguarded.stderr
+    );
+}

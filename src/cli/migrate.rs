@@ -190,7 +190,16 @@ fn write(
         .collect();
     let options = LayoutOptions {
         runtime: args.runtime.clone(),
+        guard: args.guard,
     };
+    if args.guard {
+        for action in planned.iter().filter(|p| p.rule.id.is_none()) {
+            eprintln!(
+                "warning: {}: no rule id to guard with; --guard needs a Management API export",
+                action.rule.label
+            );
+        }
+    }
     // The layout of the input, unless asked for another.
     let format = args.output_format.map(Into::into).unwrap_or(
         if loaded.formats.contains(&InputFormat::DeployCliYaml) {

@@ -58,6 +58,10 @@ struct MigrateArgs {
     /// The Node runtime of the Actions
     #[arg(long, default_value = "node22", value_name = "RUNTIME")]
     runtime: String,
+    /// Start each Action with `if (api.rules.wasExecuted('<rule id>')) return;` (rule ids come
+    /// from a Management API export), so Actions can be enabled while rules are still on
+    #[arg(long, requires = "out")]
+    guard: bool,
     /// Print a unified diff from each Rule to its Action instead of writing
     #[arg(long, conflicts_with = "out")]
     diff: bool,

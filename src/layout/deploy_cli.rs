@@ -11,7 +11,7 @@ use super::{code_files, LayoutOptions, OutputFile, Planned};
 
 /// The files for `actions`, which must be the rules that produced an Action, in input order.
 pub fn deploy_cli_tree(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
-    let mut files = code_files(actions);
+    let mut files = code_files(actions, options);
     for action in actions.iter().filter(|a| a.migration.output().is_some()) {
         files.push(OutputFile {
             path: PathBuf::from("actions").join(format!("{}.json", action.name)),

@@ -2,6 +2,7 @@
 //! crash never leaves half a file and nothing a human wrote is replaced without `--force`.
 
 mod deploy_cli;
+mod guard;
 mod names;
 mod terraform;
 mod write;
@@ -37,13 +38,28 @@ pub struct Planned<'a> {
 pub struct LayoutOptions {
     /// The Node runtime of every Action (`node22`).
     pub runtime: String,
+    /// Skip each Action when its rule already ran in the login (`--guard`).
+    pub guard: bool,
 }
 
 impl Default for LayoutOptions {
     fn default() -> Self {
         LayoutOptions {
             runtime: "node22".to_string(),
+            guard: false,
         }
+    }
+}
+
+impl Planned<'_> {
+    /// The Action's code, guarded when asked and the rule's id is known.
+    pub fn code(&self, options: &LayoutOptions) -> Option<String> {
+        let code = self.migration.output()?;
+        let guarded = match (&self.rule.id, options.guard) {
+            (Some(id), true) => guard::guarded(code, id),
+            _ => None,
+        };
+        Some(guarded.unwrap_or_else(|| code.to_string()))
     }
 }
 
@@ -87,13 +103,13 @@ fn bound<'p, 'a>(actions: &'p [Planned<'a>]) -> Vec<&'p Planned<'a>> {
 }
 
 /// `actions/<name>/code.js` for every Action.
-fn code_files(actions: &[Planned<'_>]) -> Vec<OutputFile> {
+fn code_files(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
     actions
         .iter()
         .filter_map(|action| {
-            action.migration.output().map(|code| OutputFile {
+            action.code(options).map(|code| OutputFile {
                 path: PathBuf::from("actions").join(action.name).join("code.js"),
-                contents: code.to_string(),
+                contents: code,
             })
         })
         .collect()

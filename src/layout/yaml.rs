@@ -10,7 +10,7 @@ use super::deploy_cli::{metadata, triggers};
 use super::{code_files, LayoutOptions, OutputFile, Planned};
 
 pub fn yaml_tree(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
-    let mut files = code_files(actions);
+    let mut files = code_files(actions, options);
     let entries: Vec<Value> = actions
         .iter()
         .filter(|a| a.migration.output().is_some())
