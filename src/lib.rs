@@ -9,6 +9,7 @@ pub mod finding;
 pub mod input;
 pub mod layout;
 pub mod markers;
+pub mod merge;
 pub mod migrate;
 pub mod options;
 pub mod parse;

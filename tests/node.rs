@@ -222,3 +222,38 @@ fn verify_catches_an_action_that_does_not_await_its_work() {
         late.unexpected
     );
 }
+
+/// A merged Action behaves like the merged rule, whose labelled blocks chain the callbacks as
+/// the pipeline did.
+#[test]
+fn a_merged_action_behaves_like_the_rules_run_in_order() {
+    let load = "function (user, context, callback) {\n  if (!user.email) return callback(null, user, context);\n  user.tier = user.email.endsWith('@example.com') ? 'gold' : 'standard';\n  callback(null, user, context);\n}\n";
+    let gate = "function (user, context, callback) {\n  if (user.tier !== 'gold') {\n    return callback(new Error('gold only'));\n  }\n  context.idToken['https://example.com/tier'] = user.tier;\n  callback(null, user, context);\n}\n";
+    let merged = rules2actions::merge::merge(&[("Load", load), ("Gate", gate)]).unwrap();
+    let migration = migrate_rule(merged.as_bytes());
+    let action = migration.output().expect("converted");
+    let scenarios = vec![
+        serde_json::json!({ "user": { "email": "ada@example.com" } }),
+        serde_json::json!({ "user": { "email": "bob@other.org" } }),
+    ];
+    let options = VerifyOptions {
+        scenarios,
+        ..VerifyOptions::default()
+    };
+    let verification = verify(&migration, action, &options).expect("the harness runs");
+    assert!(
+        verification.unexpected.is_empty(),
+        "{:#?}",
+        verification.unexpected.first()
+    );
+    assert!(
+        verification.given[0].contains("\"denied\":null"),
+        "{:?}",
+        verification.given
+    );
+    assert!(
+        verification.given[1].contains("gold only"),
+        "{:?}",
+        verification.given
+    );
+}

@@ -337,3 +337,75 @@ fn guard_skips_each_action_whose_rule_already_ran() {
         unguarded.stderr
     );
 }
+
+#[test]
+fn merge_runs_the_rules_in_one_action_with_their_callbacks_chained() {
+    let dir = workspace_with("pipeline-repo");
+    let result = run(
+        &[
+            "migrate",
+            "pipeline-repo",
+            "--merge",
+            "Load profile,Gate admin console",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert!(
+        result.stderr.contains(
+            "2 rules read = 0 converted + 0 needs review + 2 needs manual work + 0 failed"
+        ),
+        "{}",
+        result.stderr
+    );
+    // One rule now: nothing is handed from one Action to another any more.
+    assert!(
+        !result.stderr.contains("warning[R2A950]"),
+        "{}",
+        result.stderr
+    );
+    let path = dir
+        .path()
+        .join("out/actions/Load-profile-Gate-admin-console/code.js");
+    let code = fs::read_to_string(&path).unwrap();
+    let first = code.find("// rule `Load profile`").expect("first rule");
+    let second = code
+        .find("// rule `Gate admin console`")
+        .expect("second rule");
+    assert!(first < second, "{code}");
+    assert!(code.contains("break rule1;"), "{code}");
+    let triggers = fs::read_to_string(dir.path().join("out/triggers/triggers.json")).unwrap();
+    assert!(
+        triggers.contains("\"display_name\": \"Load profile + Gate admin console\""),
+        "{triggers}"
+    );
+    let check = std::process::Command::new("node")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("Node.js is installed (see README)");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let refused = run(
+        &[
+            "migrate",
+            "pipeline-repo",
+            "--merge",
+            "Load profile,Missing",
+        ],
+        dir.path(),
+    );
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("no rule named `Missing`"),
+        "{}",
+        refused.stderr
+    );
+}

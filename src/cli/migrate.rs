@@ -78,9 +78,16 @@ pub fn run(args: MigrateArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let loaded = rules::load(&args.paths, args.input_format.map(Into::into));
+    let mut loaded = rules::load(&args.paths, args.input_format.map(Into::into));
+    for group in &args.merge {
+        let names: Vec<String> = group.split(',').map(|n| n.trim().to_string()).collect();
+        if let Err(error) = loaded.merge(&names) {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    }
     let mut account = Account {
-        unreadable: loaded.read - loaded.rules.len(),
+        unreadable: loaded.unreadable(),
         ..Account::default()
     };
     for error in &loaded.errors {
@@ -98,13 +105,14 @@ pub fn run(args: MigrateArgs) -> ExitCode {
 
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    for (rule, migration) in loaded.rules.iter().zip(&migrations) {
+    for ((rule, migration), weight) in loaded.rules.iter().zip(&migrations).zip(&loaded.weights) {
         let display = rule.label.clone();
         eprint!(
             "{}",
             render_findings(&display, &migration.source, &migration.findings, color)
         );
-        *account.statuses.entry(migration.status()).or_default() += 1;
+        // A merged Action accounts for every rule in it.
+        *account.statuses.entry(migration.status()).or_default() += weight;
         let Some(action) = migration.output() else {
             continue;
         };

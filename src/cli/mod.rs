@@ -58,6 +58,10 @@ struct MigrateArgs {
     /// The Node runtime of the Actions
     #[arg(long, default_value = "node22", value_name = "RUNTIME")]
     runtime: String,
+    /// Merge rules that relied on each other into one Action, their bodies running in the order
+    /// given: `--merge "Load profile,Gate admin"` (rule or Action names; repeatable)
+    #[arg(long, value_name = "A,B,…")]
+    merge: Vec<String>,
     /// Start each Action with `if (api.rules.wasExecuted('<rule id>')) return;` (rule ids come
     /// from a Management API export), so Actions can be enabled while rules are still on
     #[arg(long, requires = "out")]

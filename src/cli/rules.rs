@@ -19,6 +19,10 @@ pub struct Loaded {
     pub errors: Vec<String>,
     /// Rules read, including those in `errors`.
     pub read: usize,
+    /// Rules folded into another by `merge`.
+    merged_away: usize,
+    /// How many input rules each rule stands for: more than one once merged.
+    pub weights: Vec<usize>,
     /// Keys of the global configuration (`rules-configs`), when the input has one.
     pub config_keys: Option<Vec<String>>,
     pub formats: Vec<InputFormat>,
@@ -36,6 +40,8 @@ pub fn load(paths: &[std::path::PathBuf], format: Option<InputFormat>) -> Loaded
         names: Vec::new(),
         errors: pipeline.errors,
         read,
+        merged_away: 0,
+        weights: Vec::new(),
         config_keys: pipeline
             .formats
             .iter()
@@ -57,6 +63,7 @@ pub fn load(paths: &[std::path::PathBuf], format: Option<InputFormat>) -> Loaded
                 let (script, placeholders) = keywords::protect(&script);
                 loaded.sources.push(script);
                 loaded.placeholders.push(placeholders);
+                loaded.weights.push(1);
                 loaded.names.push(name);
                 loaded.rules.push(rule);
             }
@@ -67,6 +74,11 @@ pub fn load(paths: &[std::path::PathBuf], format: Option<InputFormat>) -> Loaded
 }
 
 impl Loaded {
+    /// Rules that could not be read or cannot become post-login Actions.
+    pub fn unreadable(&self) -> usize {
+        self.read - self.merged_away - self.rules.len()
+    }
+
     /// Puts the keyword placeholders back into the migrations' sources and Actions.
     pub fn restore(&self, migrations: &mut [Migration]) {
         for (migration, placeholders) in migrations.iter_mut().zip(&self.placeholders) {
@@ -78,5 +90,74 @@ impl Loaded {
                 migration.outcome = Outcome::Converted(keywords::restore(code, placeholders));
             }
         }
+    }
+}
+
+impl Loaded {
+    /// Replaces the rules named in `group` (by rule name or Action name), in the order given,
+    /// with one rule whose bodies run in that order (`--merge`).
+    pub fn merge(&mut self, group: &[String]) -> Result<(), String> {
+        let mut indices = Vec::new();
+        for wanted in group {
+            let index = (0..self.rules.len())
+                .find(|&i| self.rules[i].name == *wanted || self.names[i] == *wanted)
+                .ok_or_else(|| format!("--merge: no rule named `{wanted}`"))?;
+            if indices.contains(&index) {
+                return Err(format!("--merge: `{wanted}` is named twice"));
+            }
+            indices.push(index);
+        }
+        let texts: Vec<(String, String)> = indices
+            .iter()
+            .map(|&i| {
+                (
+                    self.rules[i].name.clone(),
+                    String::from_utf8_lossy(&self.sources[i]).into_owned(),
+                )
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let merged = rules2actions::merge::merge(&pairs)?;
+        let first = indices[0];
+        let mut rule = self.rules[first].clone();
+        rule.name = texts
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        rule.label = format!("merge of {}", group.join(", "));
+        rule.order = indices
+            .iter()
+            .filter_map(|&i| self.rules[i].order)
+            .reduce(f64::min);
+        rule.id = None;
+        let placeholders: Vec<Placeholder> = indices
+            .iter()
+            .flat_map(|&i| self.placeholders[i].clone())
+            .collect();
+        let name = indices
+            .iter()
+            .map(|&i| self.names[i].as_str())
+            .collect::<Vec<_>>()
+            .join("-");
+        self.rules[first] = rule;
+        self.sources[first] = merged.into_bytes();
+        self.placeholders[first] = placeholders;
+        self.names[first] = name;
+        self.weights[first] = indices.iter().map(|&i| self.weights[i]).sum();
+        let mut others: Vec<usize> = indices[1..].to_vec();
+        others.sort_unstable_by(|a, b| b.cmp(a));
+        self.merged_away += others.len();
+        for index in others {
+            self.rules.remove(index);
+            self.sources.remove(index);
+            self.placeholders.remove(index);
+            self.names.remove(index);
+            self.weights.remove(index);
+        }
+        Ok(())
     }
 }

@@ -28,7 +28,7 @@ mod promise_shape;
 mod redirect;
 mod redirect_token;
 mod saml;
-mod scope;
+pub(crate) mod scope;
 mod scopes;
 mod secrets;
 pub mod trivia;
@@ -218,6 +218,8 @@ struct Rewriter<'s> {
     depth: usize,
     /// Non-arrow functions entered below the rule body: they rebind `this` and `arguments`.
     binding_depth: usize,
+    /// Loops entered at the current function depth; a statement in one may run again.
+    loops: usize,
     flow: Flow,
     callback_uses: usize,
 }
@@ -308,6 +310,7 @@ impl<'s> Rewriter<'s> {
             catch_params: Vec::new(),
             depth: 0,
             binding_depth: 0,
+            loops: 0,
             flow: Flow::default(),
             callback_uses: 0,
         }

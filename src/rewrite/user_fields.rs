@@ -91,10 +91,13 @@ impl Rewriter<'_> {
             }
         }
         let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
+        // In a block or branch of the rule body (not a loop), the local is declared at the top of
+        // the handler with the profile's value, so every read sees what the Rule would have.
+        let in_block = self.depth == 0 && self.flow.in_list && self.loops == 0 && !top_level;
         let Value::Statement(statement) = value else {
             return false;
         };
-        if chain.links.len() != 1 || !top_level || assign.op != AssignOp::Assign {
+        if chain.links.len() != 1 || !(top_level || in_block) || assign.op != AssignOp::Assign {
             return false;
         }
         let assign_span = self.span(assign.span);
@@ -140,15 +143,27 @@ impl Rewriter<'_> {
         }
         let value = self.rewritten(&assign.right);
         let existing = self.user_local(&key, assign_span.start);
+        let is_new = existing.is_none();
         let (local, declaration) = match existing {
             Some(local) => (local.clone(), format!("{local} = {value};")),
+            None if in_block => {
+                let local = self.free_name(&camel_case(&key, true));
+                self.declare_at_handler_top(format!("let {local} = {}.user.{key};", self.event));
+                (local.clone(), format!("{local} = {value};"))
+            }
             None => {
                 let local = self.free_name(&camel_case(&key, true));
                 (local.clone(), format!("let {local} = {value};"))
             }
         };
+        // A local declared at the top of the handler holds the value for every read.
+        let declared = if in_block && is_new {
+            0
+        } else {
+            assign_span.end
+        };
         self.user_locals
-            .push((key.as_str().into(), local.clone(), assign_span.end));
+            .push((key.as_str().into(), local.clone(), declared));
         self.report(
             Finding::new(
                 Code::UserChangeStaysLocal,

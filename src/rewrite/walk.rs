@@ -30,12 +30,14 @@ impl Rewriter<'_> {
 
     fn enter_function(&mut self, names: Names, binds_this: bool, visit: impl FnOnce(&mut Self)) {
         let saved_flow = std::mem::take(&mut self.flow);
+        let saved_loops = std::mem::take(&mut self.loops);
         self.depth += 1;
         self.binding_depth += usize::from(binds_this);
         self.with_scope(names, visit);
         self.depth -= 1;
         self.binding_depth -= usize::from(binds_this);
         self.flow = saved_flow;
+        self.loops = saved_loops;
     }
 
     pub(super) fn visit_statement_list(&mut self, stmts: &[Stmt], rule_body: bool) {
@@ -281,14 +283,17 @@ impl Visit for Rewriter<'_> {
             self.flow.in_list = false;
             self.flow.next_is_return = false;
         }
-        if matches!(
+        let is_loop = matches!(
             stmt,
             Stmt::For(_) | Stmt::ForIn(_) | Stmt::ForOf(_) | Stmt::While(_) | Stmt::DoWhile(_)
-        ) {
+        );
+        if is_loop {
             // A loop body may run again after any of its statements.
             self.flow.following = true;
         }
+        self.loops += usize::from(is_loop);
         stmt.visit_children_with(self);
+        self.loops -= usize::from(is_loop);
         self.flow = saved;
     }
 
