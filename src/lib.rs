@@ -16,6 +16,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod registry;
 pub mod report;
+pub mod results;
 pub mod rewrite;
 pub mod source;
 pub mod span;

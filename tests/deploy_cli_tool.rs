@@ -1,68 +1,15 @@
-//! The real auth0-deploy-cli (pinned in `tests/deploy-cli/package.json`) loads what
+//! The real auth0-deploy-cli (pinned in `tests/npm-tools/package-lock.json`) loads what
 //! `migrate --out` writes, through its own directory loader and schema validation, with no
-//! tenant contacted. The package is installed once into `target/deploy-cli-check`. Without
-//! Node.js or npm the test says so and passes, except under CI (`CI` set), where it fails.
+//! tenant contacted. Without Node.js or npm the tests say so and pass, except under CI (`CI`
+//! set), where they fail.
 
 mod common;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::run;
-
-fn has(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// The folder where auth0-deploy-cli is installed, installing it once per test run.
-fn deploy_cli() -> Option<PathBuf> {
-    static INSTALLED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
-    INSTALLED.get_or_init(install).clone()
-}
-
-fn install() -> Option<PathBuf> {
-    if !has("node") || !has("npm") {
-        // CI installs both (`.ci/run`): there a missing tool is a failure, not a skip.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the auth0-deploy-cli check needs Node.js and npm on the PATH"
-        );
-        eprintln!("SKIPPED: the auth0-deploy-cli check needs Node.js and npm on the PATH");
-        return None;
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let dir = manifest.join("target/deploy-cli-check");
-    let installed = dir.join("node_modules/auth0-deploy-cli/package.json");
-    let locked = manifest.join("tests/deploy-cli/package-lock.json");
-    let current = fs::read(dir.join("package-lock.json")).ok() == fs::read(&locked).ok();
-    fs::create_dir_all(&dir).unwrap();
-    fs::copy(
-        manifest.join("tests/deploy-cli/load.js"),
-        dir.join("load.js"),
-    )
-    .unwrap();
-    if !installed.exists() || !current {
-        for file in ["package.json", "package-lock.json"] {
-            fs::copy(manifest.join("tests/deploy-cli").join(file), dir.join(file)).unwrap();
-        }
-        let status = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
-            .status()
-            .expect("npm runs");
-        assert!(status.success(), "npm ci of auth0-deploy-cli failed");
-    }
-    fs::copy(
-        manifest.join("tests/deploy-cli/load.js"),
-        dir.join("load.js"),
-    )
-    .unwrap();
-    Some(dir)
-}
+use common::{npm_tools, run};
 
 /// What auth0-deploy-cli loaded from `tree`, as JSON.
 fn load(deploy_cli: &Path, tree: &Path, mappings: &str) -> serde_json::Value {
@@ -85,7 +32,7 @@ fn load(deploy_cli: &Path, tree: &Path, mappings: &str) -> serde_json::Value {
 
 #[test]
 fn auth0_deploy_cli_loads_and_validates_the_directory_output() {
-    let Some(deploy_cli) = deploy_cli() else {
+    let Some(deploy_cli) = npm_tools() else {
         return;
     };
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -138,7 +85,7 @@ fn auth0_deploy_cli_loads_and_validates_the_directory_output() {
 
 #[test]
 fn auth0_deploy_cli_loads_the_whole_corpus() {
-    let Some(deploy_cli) = deploy_cli() else {
+    let Some(deploy_cli) = npm_tools() else {
         return;
     };
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus");
@@ -169,7 +116,7 @@ fn auth0_deploy_cli_loads_the_whole_corpus() {
 
 #[test]
 fn auth0_deploy_cli_loads_the_yaml_output_and_fills_the_keywords_the_rules_kept() {
-    let Some(deploy_cli) = deploy_cli() else {
+    let Some(deploy_cli) = npm_tools() else {
         return;
     };
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");

@@ -9,8 +9,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use rules2actions::layout::{tree, write_tree, LayoutOptions, OutputFormat, Planned};
-use rules2actions::pipeline::{analyse, PipelineRule};
-use rules2actions::registry::Code;
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
 use rules2actions::source::InputFormat;
 use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
@@ -137,43 +135,15 @@ pub fn run(args: MigrateArgs) -> ExitCode {
     account.exit_code()
 }
 
-/// Where the rules relied on each other (`R2A950`–`R2A952`) or on configuration the repository
-/// does not define (`R2A953`).
+/// Where the rules relied on each other (`R2A950`–`R2A953`).
 fn report_pipeline(loaded: &Loaded, migrations: &[Migration]) {
-    let mut order: Vec<usize> = (0..loaded.rules.len())
-        .filter(|&i| loaded.rules[i].enabled)
-        .collect();
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| loaded.rules[i].order.unwrap_or(f64::INFINITY);
-        key(a).total_cmp(&key(b)).then(a.cmp(&b))
-    });
-    let pipeline: Vec<PipelineRule<'_>> = order
-        .iter()
-        .map(|&i| PipelineRule {
-            name: &loaded.rules[i].name,
-            migration: &migrations[i],
-        })
-        .collect();
-    for finding in analyse(&pipeline) {
+    for finding in loaded.pipeline(migrations) {
         eprintln!(
             "warning[{}]: {}\n  help: {}",
             finding.code.id(),
             finding.message,
             finding.help
         );
-    }
-    let Some(keys) = &loaded.config_keys else {
-        return;
-    };
-    for (rule, migration) in loaded.rules.iter().zip(migrations) {
-        for secret in migration.secrets.iter().filter(|s| !keys.contains(s)) {
-            eprintln!(
-                "warning[{}]: {}: rule `{}` reads configuration.{secret}, which rules-configs does not define",
-                Code::ConfigurationKeyMissing.id(),
-                rule.label,
-                rule.name
-            );
-        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The command line: `migrate`, `verify` and `explain`, with exit codes 0 (clean), 1 (manual
 //! work needed) and 2 (usage, I/O or parse failure).
 
+mod check;
 mod migrate;
 mod rules;
 mod verify;
@@ -29,6 +30,9 @@ struct Cli {
 enum Command {
     /// Convert rules into post-login Actions (previews unless --out is given)
     Migrate(MigrateArgs),
+    /// The CI migration check: migrate in memory, write nothing, report findings (exit 0, 1 at
+    /// or above --fail-on, 2 on failure)
+    Check(CheckArgs),
     /// Run each Rule and its Action side by side in Node.js and report every difference
     Verify(VerifyArgs),
     /// Print the documentation of a finding code, or list every code
@@ -83,6 +87,49 @@ struct MigrateArgs {
     /// When to color diagnostics and diffs
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Rule files, folders of them, an auth0-deploy-cli repository, or a Management API export
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The format of the inputs; detected from each path when not given
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// How to report
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// The lowest severity that fails the check
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// How non-namespaced claims are judged (see `migrate --help`)
+    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
+    claims_policy: ClaimsPolicyArg,
+    /// The namespace for restricted and non-namespaced claims (see `migrate --help`)
+    #[arg(long, value_name = "URL")]
+    namespace: Option<String>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    /// Diagnostics for a terminal
+    Text,
+    /// The versioned JSON report (the README documents it)
+    Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// GitHub Actions annotations
+    Github,
+    /// JUnit XML, one test case per rule
+    Junit,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
 }
 
 #[derive(clap::Args)]
@@ -174,6 +221,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Migrate(args) => migrate::run(args),
+        Command::Check(args) => check::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain { code } => explain(code.as_deref()),
     }

@@ -1,6 +1,8 @@
 //! Reading the rules named on the command line, for every command.
 
 use rules2actions::layout::action_names;
+use rules2actions::pipeline::{analyse, PipelineFinding, PipelineRule};
+use rules2actions::registry::Code;
 use rules2actions::source::keywords::{self, Placeholder};
 use rules2actions::source::{self, InputFormat, RuleSource};
 use rules2actions::{Migration, Outcome};
@@ -159,5 +161,75 @@ impl Loaded {
             self.weights.remove(index);
         }
         Ok(())
+    }
+}
+
+impl Loaded {
+    /// Where the enabled rules, in the order they ran, relied on each other (`R2A950`–`R2A952`),
+    /// and `configuration` keys the repository does not define (`R2A953`).
+    pub fn pipeline(&self, migrations: &[Migration]) -> Vec<PipelineFinding> {
+        let mut order: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| self.rules[i].enabled)
+            .collect();
+        order.sort_by(|&a, &b| {
+            let key = |i: usize| self.rules[i].order.unwrap_or(f64::INFINITY);
+            key(a).total_cmp(&key(b)).then(a.cmp(&b))
+        });
+        let pipeline: Vec<PipelineRule<'_>> = order
+            .iter()
+            .map(|&i| PipelineRule {
+                name: &self.rules[i].name,
+                migration: &migrations[i],
+            })
+            .collect();
+        let mut findings = analyse(&pipeline);
+        if let Some(keys) = &self.config_keys {
+            for (rule, migration) in self.rules.iter().zip(migrations) {
+                for secret in migration.secrets.iter().filter(|s| !keys.contains(s)) {
+                    findings.push(PipelineFinding {
+                        code: Code::ConfigurationKeyMissing,
+                        rules: [rule.name.clone(), rule.name.clone()],
+                        message: format!(
+                            "{}: rule `{}` reads configuration.{secret}, which rules-configs does not define",
+                            rule.label, rule.name
+                        ),
+                        help: format!("add `{secret}` to the repository's rules-configs, or check the name"),
+                    });
+                }
+            }
+        }
+        findings
+    }
+
+    /// The results of `migrations` as data, for the machine-readable formats.
+    pub fn results<'a>(
+        &'a self,
+        migrations: &'a [Migration],
+        outputs: &[Option<String>],
+    ) -> rules2actions::results::Results<'a> {
+        let rules = self
+            .rules
+            .iter()
+            .zip(migrations)
+            .zip(&self.names)
+            .enumerate()
+            .map(
+                |(i, ((rule, migration), name))| rules2actions::results::RuleResult {
+                    name: &rule.name,
+                    source: &rule.label,
+                    artifact: rule.origin.display().to_string(),
+                    // A Management API export's positions are in the script, not in the file.
+                    positions_in_artifact: rule.label == rule.origin.display().to_string(),
+                    action: name,
+                    migration,
+                    output: outputs.get(i).cloned().flatten(),
+                },
+            )
+            .collect();
+        rules2actions::results::Results {
+            rules,
+            errors: self.errors.clone(),
+            pipeline: self.pipeline(migrations),
+        }
     }
 }

@@ -89,3 +89,62 @@ pub fn workspace(rules: &[(&str, &str)]) -> tempfile::TempDir {
     }
     dir
 }
+
+pub fn has(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `tests/npm-tools`, installed with `npm ci` into `target/npm-tools` once per test run: the
+/// third-party tools some tests check the output with. `None` (and a message) without Node.js
+/// or npm, except under CI, where that is a failure.
+pub fn npm_tools() -> Option<PathBuf> {
+    static INSTALLED: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    INSTALLED.get_or_init(install).clone()
+}
+
+fn install() -> Option<PathBuf> {
+    if !has("node") || !has("npm") {
+        // CI installs both (`.ci/run`): there a missing tool is a failure, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "these checks need Node.js and npm on the PATH"
+        );
+        eprintln!("SKIPPED: this check needs Node.js and npm on the PATH");
+        return None;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = manifest.join("target/npm-tools");
+    let installed = dir.join("node_modules/auth0-deploy-cli/package.json");
+    let locked = manifest.join("tests/npm-tools/package-lock.json");
+    let current = fs::read(dir.join("package-lock.json")).ok() == fs::read(&locked).ok();
+    fs::create_dir_all(&dir).unwrap();
+    for script in ["load.js", "validate-sarif.js"] {
+        fs::copy(
+            manifest.join("tests/npm-tools").join(script),
+            dir.join(script),
+        )
+        .unwrap();
+    }
+    if !installed.exists() || !current {
+        for file in ["package.json", "package-lock.json"] {
+            fs::copy(manifest.join("tests/npm-tools").join(file), dir.join(file)).unwrap();
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs");
+        assert!(status.success(), "npm ci of tests/npm-tools failed");
+    }
+    for script in ["load.js", "validate-sarif.js"] {
+        fs::copy(
+            manifest.join("tests/npm-tools").join(script),
+            dir.join(script),
+        )
+        .unwrap();
+    }
+    Some(dir)
+}

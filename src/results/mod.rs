@@ -1,0 +1,83 @@
+//! The results of a migration as data: what the JSON report, SARIF, GitHub annotations and
+//! JUnit are rendered from. Positions become lines and columns here, at the reporting edge.
+
+mod github;
+mod json;
+mod junit;
+mod sarif;
+
+pub use github::github_annotations;
+pub use json::{json_report, REPORT_VERSION};
+pub use junit::junit_report;
+pub use sarif::sarif_report;
+
+use crate::finding::Finding;
+use crate::pipeline::PipelineFinding;
+use crate::registry::Severity;
+use crate::span::{LineColumn, LineIndex};
+use crate::{Migration, Status};
+
+/// One rule's results.
+pub struct RuleResult<'a> {
+    /// The rule's name in the input.
+    pub name: &'a str,
+    /// Where it came from, as diagnostics name it (a path, or `export.json[name]`).
+    pub source: &'a str,
+    /// The file the rule was read from.
+    pub artifact: String,
+    /// Whether the findings' lines and columns are positions in `artifact` (not so for a rule
+    /// inside a Management API export).
+    pub positions_in_artifact: bool,
+    /// The Action's name.
+    pub action: &'a str,
+    pub migration: &'a Migration,
+    /// Where the Action was written, relative to the output folder.
+    pub output: Option<String>,
+}
+
+/// Everything one run found.
+pub struct Results<'a> {
+    pub rules: Vec<RuleResult<'a>>,
+    /// Rules or paths that could not be read, or cannot become post-login Actions.
+    pub errors: Vec<String>,
+    pub pipeline: Vec<PipelineFinding>,
+}
+
+/// A finding with its positions.
+pub struct Located<'f> {
+    pub finding: &'f Finding,
+    pub start: LineColumn,
+    pub end: LineColumn,
+}
+
+impl RuleResult<'_> {
+    /// The rule's findings, at or above `threshold`, with lines and columns.
+    pub fn located(&self, threshold: Severity) -> Vec<Located<'_>> {
+        let index = LineIndex::new(&self.migration.source);
+        self.migration
+            .findings
+            .iter()
+            .filter(|f| f.severity() >= threshold)
+            .map(|finding| Located {
+                finding,
+                start: index.position(finding.span.start),
+                end: index.position(finding.span.end),
+            })
+            .collect()
+    }
+
+    pub fn status(&self) -> Status {
+        self.migration.status()
+    }
+}
+
+/// `needs-review`, `needs-manual-work`, …: a status as a stable identifier.
+pub fn status_id(status: Status) -> &'static str {
+    match status {
+        Status::Converted => "converted",
+        Status::NeedsReview => "needs-review",
+        Status::ManualWork => "needs-manual-work",
+        Status::AlreadyAction => "already-action",
+        Status::Failed => "failed",
+    }
+}
