@@ -8,8 +8,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rules2actions::layout::{tree, write_tree, LayoutOptions, OutputFormat, Planned};
+use rules2actions::layout::{tree, write_tree, LayoutOptions, OutputFile, OutputFormat, Planned};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
+use rules2actions::results::{json_report, migration_markdown};
 use rules2actions::source::InputFormat;
 use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
 
@@ -186,7 +187,29 @@ fn write(
             OutputFormat::DeployCli
         },
     );
-    let files = tree(format, &planned, &options);
+    let mut files = tree(format, &planned, &options);
+    // The reports: for a reviewer (MIGRATION.md) and for machines (migration-report.json).
+    let outputs: Vec<Option<String>> = loaded
+        .names
+        .iter()
+        .zip(migrations)
+        .map(|(name, migration)| {
+            migration
+                .output()
+                .map(|_| format!("actions/{name}/code.js"))
+        })
+        .collect();
+    let results = loaded.results(migrations, &outputs);
+    let mut report = serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises");
+    report.push('\n');
+    files.push(OutputFile {
+        path: "migration-report.json".into(),
+        contents: report,
+    });
+    files.push(OutputFile {
+        path: "MIGRATION.md".into(),
+        contents: migration_markdown(&results),
+    });
     let inputs: BTreeSet<PathBuf> = loaded
         .rules
         .iter()

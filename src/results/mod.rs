@@ -4,11 +4,13 @@
 mod github;
 mod json;
 mod junit;
+mod markdown;
 mod sarif;
 
 pub use github::github_annotations;
 pub use json::{json_report, REPORT_VERSION};
 pub use junit::junit_report;
+pub use markdown::migration_markdown;
 pub use sarif::sarif_report;
 
 use crate::finding::Finding;

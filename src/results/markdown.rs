@@ -1,0 +1,130 @@
+//! `MIGRATION.md`: the report a reviewer reads, pasted into a pull request if they like. A
+//! summary, a table of every rule, what crosses rules, then one section per rule with its
+//! findings and the unified diff from Rule to Action.
+
+use std::fmt::Write;
+
+use super::{status_id, Results};
+use crate::registry::Severity;
+use crate::report::unified_diff;
+
+pub fn migration_markdown(results: &Results<'_>) -> String {
+    let mut out = String::from("# Rules to Actions migration\n\n");
+    let count = |status: &str| {
+        results
+            .rules
+            .iter()
+            .filter(|r| status_id(r.status()) == status)
+            .count()
+    };
+    let failed = count("failed") + results.errors.len();
+    let _ = writeln!(
+        out,
+        "| Rules read | Converted | Needs review | Needs manual work | Already Actions | Failed |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {failed} |\n",
+        results.rules.len() + results.errors.len(),
+        count("converted"),
+        count("needs-review"),
+        count("needs-manual-work"),
+        count("already-action"),
+    );
+    out.push_str("| Rule | Action | Status | Errors | Warnings | Secrets | Dependencies |\n|---|---|---|---:|---:|---|---|\n");
+    for (index, rule) in results.rules.iter().enumerate() {
+        let findings = &rule.migration.findings;
+        let of = |severity: Severity| findings.iter().filter(|f| f.severity() == severity).count();
+        let dependencies: Vec<String> = rule
+            .migration
+            .dependencies
+            .iter()
+            .map(|d| match &d.version {
+                Some(version) => format!("`{}@{version}`", d.name),
+                None => format!("`{}`", d.name),
+            })
+            .collect();
+        let secrets: Vec<String> = rule
+            .migration
+            .secrets
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| [{}](#rule-{}) | `{}` | {} | {} | {} | {} | {} |",
+            cell(rule.name),
+            index + 1,
+            cell(rule.action),
+            status_id(rule.status()),
+            of(Severity::Error),
+            of(Severity::Warning),
+            secrets.join(", "),
+            dependencies.join(", "),
+        );
+    }
+    if !results.errors.is_empty() {
+        out.push_str("\n## Could not be converted\n\n");
+        for error in &results.errors {
+            let _ = writeln!(out, "- {}", error.replace('\n', " "));
+        }
+    }
+    if !results.pipeline.is_empty() {
+        out.push_str("\n## Across rules\n\n");
+        for finding in &results.pipeline {
+            let _ = writeln!(
+                out,
+                "- **{}** {} (help: {})",
+                finding.code.id(),
+                finding.message.replace('\n', " "),
+                finding.help.replace('\n', " ")
+            );
+        }
+    }
+    for (index, rule) in results.rules.iter().enumerate() {
+        let _ = write!(
+            out,
+            "\n<a id=\"rule-{}\"></a>\n\n## {}\n\n`{}`",
+            index + 1,
+            rule.name.replace('\n', " "),
+            rule.source
+        );
+        if let Some(output) = &rule.output {
+            let _ = write!(out, " → `{output}`");
+        }
+        let _ = writeln!(out, " · **{}**\n", status_id(rule.status()));
+        let located = rule.located(Severity::Info);
+        if !located.is_empty() {
+            out.push_str("| Code | Line | Severity | Message | Help |\n|---|---|---|---|---|\n");
+            for l in &located {
+                let f = l.finding;
+                let _ = writeln!(
+                    out,
+                    "| {} | {}:{} | {} | {} | {} |",
+                    f.code.id(),
+                    l.start.line,
+                    l.start.column,
+                    f.severity(),
+                    cell(&f.message),
+                    cell(f.help.as_deref().unwrap_or("")),
+                );
+            }
+            out.push('\n');
+        }
+        if let Some(action) = rule
+            .migration
+            .output()
+            .filter(|a| *a != rule.migration.source)
+        {
+            let diff = unified_diff(rule.source, &rule.migration.source, action);
+            let fence = if diff.contains("```") { "~~~~" } else { "```" };
+            let _ = writeln!(
+                out,
+                "<details><summary>Diff from Rule to Action</summary>\n\n{fence}diff\n{}{fence}\n\n</details>",
+                diff
+            );
+        }
+    }
+    out
+}
+
+/// Text for a table cell: pipes escaped, on one line.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+}
