@@ -274,6 +274,12 @@ codes! {
     ConfigurationKeyMissing = "R2A953", "configuration-key-missing", Warning,
         "A rule reads a `configuration` key that the repository's rules-configs does not define",
         "The rule reads `configuration.X`, which becomes the Action secret `X`, but `rules-configs`\n(or `rulesConfigs` in tenant.yaml) has no key `X`: the secret would have no value to take.\nAdd the key to the repository's configuration (and to the keyword mappings the deploy tool\nuses), or check the name for a typo.";
+    ActionStale = "R2A960", "action-stale", Error,
+        "The rule changed after its Action was generated",
+        "`check --actions DIR` found that the rule's source no longer matches the one its Action in\nDIR was generated from (`DIR/.rules2actions-state.json` records both). The committed Action\nis stale: run `rules2actions migrate … --out DIR` again (an Action a human edited since is\nkept and reported; replace it with `--force` once the edit is carried over).";
+    ActionMissing = "R2A961", "action-missing", Error,
+        "A rule has no Action in the Actions folder",
+        "`check --actions DIR` found a rule without `DIR/actions/<name>/code.js`: it was added or\nrenamed after the last migration, or its Action was deleted. Run `rules2actions migrate …\n--out DIR` to generate it.";
     RedirectSuspendsFlow = "R2A904", "redirect-suspends-flow", Warning,
         "The Rule redirected after every rule ran; the Action suspends the flow right after itself",
         "Rule:\n    context.redirect = { url: 'https://consent.example.com' };\nAction:\n    api.redirect.sendUserTo('https://consent.example.com');\n\nIn Rules the redirect happened once all rules had finished, and every rule ran again when the\nuser came back (with `context.protocol === 'redirect-callback'`). In Actions the flow pauses\nright after this Action, later Actions wait, and only this Action resumes, in\n`exports.onContinuePostLogin`.";

@@ -94,3 +94,46 @@ fn the_sarif_log_of_the_whole_corpus_is_valid_sarif_2_1_0() {
         String::from_utf8_lossy(&validation.stderr)
     );
 }
+
+#[test]
+fn drift_detection_tells_stale_and_missing_actions_from_edited_ones() {
+    let dir = workspace(&[("rules/review.js", REVIEW), ("rules/clean.js", CLEAN)]);
+    assert_eq!(
+        run(&["migrate", "rules", "--out", "actions"], dir.path()).code,
+        0
+    );
+    let check = || run(&["check", "rules", "--actions", "actions"], dir.path());
+
+    let fresh = check();
+    assert_eq!(fresh.code, 0, "{}", fresh.transcript());
+
+    // A human edits an Action: not drift.
+    let clean = dir.path().join("actions/actions/clean/code.js");
+    let edited = std::fs::read_to_string(&clean).unwrap() + "// reviewed by ops\n";
+    std::fs::write(&clean, edited).unwrap();
+    let after_edit = check();
+    assert_eq!(after_edit.code, 0, "{}", after_edit.transcript());
+    assert!(
+        after_edit.stderr.contains("edited after generation"),
+        "{}",
+        after_edit.stderr
+    );
+
+    // The rule changes after its Action was generated: stale.
+    let rule = dir.path().join("rules/review.js");
+    std::fs::write(
+        &rule,
+        REVIEW.replace("verify your email", "please verify your email"),
+    )
+    .unwrap();
+    let stale = check();
+    assert_eq!(stale.code, 1, "{}", stale.transcript());
+    assert!(stale.stdout.contains("R2A960"), "{}", stale.stdout);
+
+    // A rule without an Action: missing.
+    std::fs::write(dir.path().join("rules/secret.js"), SECRET).unwrap();
+    let missing = check();
+    assert!(missing.stdout.contains("R2A961"), "{}", missing.stdout);
+    let _guard = snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("check__drift", missing.transcript());
+}

@@ -8,7 +8,10 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rules2actions::layout::{tree, write_tree, LayoutOptions, OutputFile, OutputFormat, Planned};
+use rules2actions::layout::{
+    fingerprint, read_state, state_text, tree, write_tree, Generated, LayoutOptions, OutputFile,
+    OutputFormat, Planned, STATE,
+};
 use rules2actions::report::{colorize_diff, render_findings, unified_diff};
 use rules2actions::results::{json_report, migration_markdown};
 use rules2actions::source::InputFormat;
@@ -209,6 +212,28 @@ fn write(
     files.push(OutputFile {
         path: "MIGRATION.md".into(),
         contents: migration_markdown(&results),
+    });
+    // What each Action was generated from, for `check --actions` to tell stale from edited.
+    let mut state = read_state(dir);
+    // `planned` holds the rules that produced an Action, in input order.
+    let sources = loaded
+        .sources
+        .iter()
+        .zip(migrations)
+        .filter(|(_, migration)| migration.output().is_some())
+        .map(|(source, _)| source);
+    for (planned, source) in planned.iter().zip(sources) {
+        if let Some(code) = planned.code(&options) {
+            let generated = Generated {
+                rule: fingerprint(source),
+                code: fingerprint(code.as_bytes()),
+            };
+            state.insert(planned.name.to_string(), generated);
+        }
+    }
+    files.push(OutputFile {
+        path: STATE.into(),
+        contents: state_text(&state),
     });
     let inputs: BTreeSet<PathBuf> = loaded
         .rules

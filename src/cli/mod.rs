@@ -109,6 +109,10 @@ struct CheckArgs {
     /// The namespace for restricted and non-namespaced claims (see `migrate --help`)
     #[arg(long, value_name = "URL")]
     namespace: Option<String>,
+    /// Drift detection: compare the Actions committed in DIR (written by `migrate --out DIR`)
+    /// with what the rules produce now; a stale or missing Action fails the check
+    #[arg(long, value_name = "DIR")]
+    actions: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

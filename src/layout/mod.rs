@@ -4,12 +4,14 @@
 mod deploy_cli;
 mod guard;
 mod names;
+mod state;
 mod terraform;
 mod write;
 mod yaml;
 
 pub use deploy_cli::deploy_cli_tree;
 pub use names::action_names;
+pub use state::{fingerprint, read_state, state_text, Generated, State, STATE};
 pub use terraform::terraform_tree;
 pub use write::{write_tree, Written};
 pub use yaml::yaml_tree;

@@ -45,7 +45,10 @@ pub fn write_tree(
             let path = dir.join(&file.path);
             let result = write_one(&path, &file.contents, force, inputs, &manifest, &file.path);
             if result.is_ok() {
-                manifest.insert(key(&file.path), fnv1a(file.contents.as_bytes()));
+                manifest.insert(
+                    key(&file.path),
+                    super::state::fingerprint(file.contents.as_bytes()),
+                );
             }
             (path, result)
         })
@@ -74,7 +77,7 @@ fn write_one(
     let written = match fs::read(path) {
         Ok(existing) if existing == contents.as_bytes() => return Ok(Written::Unchanged),
         Ok(existing) => {
-            let ours = manifest.get(&key(relative)) == Some(&fnv1a(&existing));
+            let ours = manifest.get(&key(relative)) == Some(&super::state::fingerprint(&existing));
             if !ours && !force {
                 return Err(format!(
                     "{shown} exists and was not written by rules2actions (or was edited since); use --force to replace it"
@@ -112,14 +115,4 @@ fn key(relative: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
-}
-
-/// FNV-1a, 64 bits: stable across versions and platforms, enough to notice an edit.
-fn fnv1a(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
 }

@@ -37,8 +37,12 @@ pub fn github_annotations(results: &Results<'_>, threshold: Severity) -> String 
         out.push_str(&format!("::error title=rules2actions::{}\n", data(error)));
     }
     for finding in &results.pipeline {
+        let command = match finding.code.severity() {
+            Severity::Error => "error",
+            _ => "warning",
+        };
         out.push_str(&format!(
-            "::warning title={}::{}\n",
+            "::{command} title={}::{}\n",
             property(&format!("{} across rules", finding.code.id())),
             data(&format!("{}\nhelp: {}", finding.message, finding.help))
         ));
