@@ -253,8 +253,10 @@ fn write(
                 let description = planned.map(describe).unwrap_or_default();
                 eprintln!("{} {}{description}", written.verb(), action.display());
             }
-            // The metadata beside each Action's folder goes without saying.
+            // The metadata beside each Action's folder, and the tool's own state, go without
+            // saying.
             Ok(_) if path.parent().is_some_and(|p| p.ends_with("actions")) => {}
+            Ok(_) if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) => {}
             Ok(written) => eprintln!("{} {}", written.verb(), path.display()),
             Err(error) => {
                 eprintln!("error: {error}");
