@@ -108,19 +108,3 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
         .header(&format!("a/{name}"), &format!("b/{name}"))
         .to_string()
 }
-
-/// Colors `+` and `-` lines of a unified diff for a terminal.
-pub fn colorize_diff(diff: &str) -> String {
-    diff.lines()
-        .map(|line| {
-            let color = match line.as_bytes().first() {
-                _ if line.starts_with("+++") || line.starts_with("---") => "1",
-                Some(b'+') => "32",
-                Some(b'-') => "31",
-                Some(b'@') => "36",
-                _ => return format!("{line}\n"),
-            };
-            format!("\x1b[{color}m{line}\x1b[0m\n")
-        })
-        .collect()
-}

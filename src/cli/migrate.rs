@@ -8,11 +8,12 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rules2actions::diff_view::{diff_with_findings, DiffStyle};
 use rules2actions::layout::{
     fingerprint, read_state, state_text, tree, write_tree, Generated, LayoutOptions, OutputFile,
     OutputFormat, Planned, STATE,
 };
-use rules2actions::report::{colorize_diff, render_findings, unified_diff};
+use rules2actions::report::render_findings;
 use rules2actions::results::{json_report, migration_markdown};
 use rules2actions::source::InputFormat;
 use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
@@ -109,10 +110,12 @@ pub fn run(args: MigrateArgs) -> ExitCode {
     let mut out = stdout.lock();
     for ((rule, migration), weight) in loaded.rules.iter().zip(&migrations).zip(&loaded.weights) {
         let display = rule.label.clone();
-        eprint!(
-            "{}",
-            render_findings(&display, &migration.source, &migration.findings, color)
-        );
+        if !args.diff {
+            eprint!(
+                "{}",
+                render_findings(&display, &migration.source, &migration.findings, color)
+            );
+        }
         // A merged Action accounts for every rule in it.
         *account.statuses.entry(migration.status()).or_default() += weight;
         let Some(action) = migration.output() else {
@@ -120,8 +123,17 @@ pub fn run(args: MigrateArgs) -> ExitCode {
         };
         if args.diff {
             if action != migration.source {
-                let diff = unified_diff(&display, &migration.source, action);
-                let diff = if color { colorize_diff(&diff) } else { diff };
+                let style = DiffStyle {
+                    color,
+                    side_by_side: args.side_by_side.then(terminal_width),
+                };
+                let diff = diff_with_findings(
+                    &display,
+                    &migration.source,
+                    action,
+                    &migration.findings,
+                    style,
+                );
                 let _ = out.write_all(diff.as_bytes());
             }
         } else if single_file && args.out.is_none() {
@@ -256,7 +268,10 @@ fn write(
             // The metadata beside each Action's folder, and the tool's own state, go without
             // saying.
             Ok(_) if path.parent().is_some_and(|p| p.ends_with("actions")) => {}
-            Ok(_) if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) => {}
+            Ok(_)
+                if path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.')) => {}
             Ok(written) => eprintln!("{} {}", written.verb(), path.display()),
             Err(error) => {
                 eprintln!("error: {error}");
@@ -289,4 +304,12 @@ fn describe(planned: &Planned<'_>) -> String {
         text.push_str(" (not bound: the rule is disabled)");
     }
     text
+}
+
+/// The terminal's width, or `COLUMNS`, or 160 when output is not a terminal.
+fn terminal_width() -> usize {
+    terminal_size::terminal_size()
+        .map(|(width, _)| usize::from(width.0))
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .unwrap_or(160)
 }

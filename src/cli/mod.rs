@@ -70,9 +70,13 @@ struct MigrateArgs {
     /// from a Management API export), so Actions can be enabled while rules are still on
     #[arg(long, requires = "out")]
     guard: bool,
-    /// Print a unified diff from each Rule to its Action instead of writing
+    /// Print a unified diff from each Rule to its Action, with the findings under the lines
+    /// they concern, instead of writing
     #[arg(long, conflicts_with = "out")]
     diff: bool,
+    /// Show the diff as two columns, Rule | Action, as wide as the terminal
+    #[arg(long, requires = "diff")]
+    side_by_side: bool,
     /// Replace files in DIR that rules2actions did not write, or that were edited since
     #[arg(long, requires = "out")]
     force: bool,
