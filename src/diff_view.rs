@@ -11,6 +11,8 @@ use crate::span::LineIndex;
 #[derive(Debug, Clone, Copy)]
 pub struct DiffStyle {
     pub color: bool,
+    /// Findings under their lines. Off, the diff stays a valid patch (for a pipe).
+    pub notes: bool,
     /// Two columns, Rule | Action, to fit this many characters; unified when `None`.
     pub side_by_side: Option<usize>,
 }
@@ -27,7 +29,7 @@ pub fn diff_with_findings(
     // Warnings and errors, by the 0-based Rule line they start on.
     let mut notes: Vec<(usize, String, Severity)> = findings
         .iter()
-        .filter(|f| f.severity() >= Severity::Warning)
+        .filter(|f| style.notes && f.severity() >= Severity::Warning)
         .map(|f| {
             let line = index.position(f.span.start).line - 1;
             (

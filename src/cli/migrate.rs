@@ -110,7 +110,9 @@ pub fn run(args: MigrateArgs) -> ExitCode {
     let mut out = stdout.lock();
     for ((rule, migration), weight) in loaded.rules.iter().zip(&migrations).zip(&loaded.weights) {
         let display = rule.label.clone();
-        if !args.diff {
+        // In a terminal the diff carries the findings; piped, it stays a patch.
+        let notes_in_diff = args.diff && (std::io::stdout().is_terminal() || args.side_by_side);
+        if !notes_in_diff {
             eprint!(
                 "{}",
                 render_findings(&display, &migration.source, &migration.findings, color)
@@ -125,6 +127,7 @@ pub fn run(args: MigrateArgs) -> ExitCode {
             if action != migration.source {
                 let style = DiffStyle {
                     color,
+                    notes: notes_in_diff,
                     side_by_side: args.side_by_side.then(terminal_width),
                 };
                 let diff = diff_with_findings(
