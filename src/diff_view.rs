@@ -133,6 +133,7 @@ mod tests {
         let migration = migrate_rule(rule.as_bytes());
         let style = DiffStyle {
             color: false,
+            notes: true,
             side_by_side: None,
         };
         let diff = diff_with_findings(
@@ -149,6 +150,7 @@ mod tests {
         assert!(deleted < note, "{diff}");
         let wide = DiffStyle {
             color: false,
+            notes: true,
             side_by_side: Some(100),
         };
         let columns = diff_with_findings(
