@@ -14,7 +14,7 @@ use rules2actions::layout::{
     OutputFormat, Planned, STATE,
 };
 use rules2actions::report::render_findings;
-use rules2actions::results::{json_report, migration_markdown};
+use rules2actions::results::{json_report, migration_html, migration_markdown};
 use rules2actions::source::InputFormat;
 use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
 
@@ -227,6 +227,10 @@ fn write(
     files.push(OutputFile {
         path: "MIGRATION.md".into(),
         contents: migration_markdown(&results),
+    });
+    files.push(OutputFile {
+        path: "migration-report.html".into(),
+        contents: migration_html(&results),
     });
     // What each Action was generated from, for `check --actions` to tell stale from edited.
     let mut state = read_state(dir);

@@ -95,6 +95,15 @@ fn atomic_write(path: &Path, contents: &str) -> std::io::Result<()> {
     let parent = path.parent().expect("output paths have a parent");
     fs::create_dir_all(parent)?;
     let mut temporary = tempfile::NamedTempFile::new_in(parent)?;
+    // Temporary files are private; what we write is an ordinary file of the repository.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        temporary
+            .as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))?;
+    }
     temporary.write_all(contents.as_bytes())?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|e| e.error)?;

@@ -2,12 +2,14 @@
 //! JUnit are rendered from. Positions become lines and columns here, at the reporting edge.
 
 mod github;
+mod html;
 mod json;
 mod junit;
 mod markdown;
 mod sarif;
 
 pub use github::github_annotations;
+pub use html::migration_html;
 pub use json::{json_report, REPORT_VERSION};
 pub use junit::junit_report;
 pub use markdown::migration_markdown;

@@ -1,0 +1,356 @@
+//! `DIR/migration-report.html`: one self-contained page (no network) for reviewing a migration:
+//! a list of rules with status badges, filters by status and by finding code, and for each rule
+//! a side-by-side Rule | Action diff with the changed spans marked and the findings under the
+//! lines they concern. `?status=…&code=…` in the address presets the filters.
+
+use std::fmt::Write;
+
+use similar::{ChangeTag, DiffOp, TextDiff};
+
+use super::{status_id, Results, RuleResult};
+use crate::registry::Severity;
+
+pub fn migration_html(results: &Results<'_>) -> String {
+    let mut codes: Vec<&'static str> = results
+        .rules
+        .iter()
+        .flat_map(|r| r.migration.findings.iter().map(|f| f.code.id()))
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let mut out = String::from("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>rules2actions migration report</title>\n<style>\n");
+    out.push_str(STYLE);
+    out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>Rules to Actions migration</h1>\n");
+    let _ = writeln!(
+        out,
+        "<p class=\"summary\">{} rules read: {}</p>",
+        results.rules.len() + results.errors.len(),
+        summary(results)
+    );
+    out.push_str("<div class=\"filters\">\n<label>Status <select id=\"status-filter\">\n<option value=\"\">all</option>\n");
+    for status in [
+        "converted",
+        "needs-review",
+        "needs-manual-work",
+        "already-action",
+        "failed",
+    ] {
+        let _ = writeln!(
+            out,
+            "<option value=\"{status}\">{}</option>",
+            status.replace('-', " ")
+        );
+    }
+    out.push_str("</select></label>\n<label>Finding <select id=\"code-filter\">\n<option value=\"\">all</option>\n");
+    for code in &codes {
+        let _ = writeln!(out, "<option value=\"{code}\">{code}</option>");
+    }
+    out.push_str("</select></label>\n<span id=\"shown\"></span>\n</div>\n</header>\n<nav>\n<ul id=\"rule-list\">\n");
+    for (index, rule) in results.rules.iter().enumerate() {
+        let status = status_id(rule.status());
+        let _ = writeln!(
+            out,
+            "<li class=\"rule-item\" data-status=\"{status}\" data-codes=\"{}\"><a href=\"#rule-{}\">{}</a> <span class=\"badge {status}\">{}</span></li>",
+            rule_codes(rule),
+            index + 1,
+            escape(rule.name),
+            status.replace('-', " ")
+        );
+    }
+    out.push_str("</ul>\n</nav>\n<main>\n");
+    if !results.errors.is_empty() {
+        out.push_str("<section class=\"errors\"><h2>Could not be converted</h2><ul>\n");
+        for error in &results.errors {
+            let _ = writeln!(out, "<li>{}</li>", escape(error));
+        }
+        out.push_str("</ul></section>\n");
+    }
+    for (index, rule) in results.rules.iter().enumerate() {
+        section(&mut out, index, rule);
+    }
+    out.push_str("</main>\n<script>\n");
+    out.push_str(SCRIPT);
+    out.push_str("</script>\n</body>\n</html>\n");
+    out
+}
+
+fn summary(results: &Results<'_>) -> String {
+    let mut parts = Vec::new();
+    for status in [
+        "converted",
+        "needs-review",
+        "needs-manual-work",
+        "already-action",
+        "failed",
+    ] {
+        let count = results
+            .rules
+            .iter()
+            .filter(|r| status_id(r.status()) == status)
+            .count()
+            + if status == "failed" {
+                results.errors.len()
+            } else {
+                0
+            };
+        parts.push(format!("{count} {}", status.replace('-', " ")));
+    }
+    parts.join(", ")
+}
+
+fn rule_codes(rule: &RuleResult<'_>) -> String {
+    let mut codes: Vec<&str> = rule
+        .migration
+        .findings
+        .iter()
+        .map(|f| f.code.id())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes.join(" ")
+}
+
+/// One rule: its header, and the diff with the findings under their lines.
+fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
+    let status = status_id(rule.status());
+    let _ = writeln!(
+        out,
+        "<section class=\"rule\" id=\"rule-{}\" data-status=\"{status}\" data-codes=\"{}\">\n<h2>{} <span class=\"badge {status}\">{}</span></h2>",
+        index + 1,
+        rule_codes(rule),
+        escape(rule.name),
+        status.replace('-', " ")
+    );
+    let _ = write!(out, "<p class=\"paths\">{}", escape(rule.source));
+    if let Some(output) = &rule.output {
+        let _ = write!(out, " → {}", escape(output));
+    }
+    out.push_str("</p>\n");
+    let before = rule.migration.source.as_str();
+    let Some(after) = rule.migration.output() else {
+        for located in rule.located(Severity::Info) {
+            finding_row(out, &located, true);
+        }
+        out.push_str("</section>\n");
+        return;
+    };
+    let located = rule.located(Severity::Info);
+    out.push_str("<table class=\"diff\">\n<colgroup><col class=\"ln\"><col><col class=\"ln\"><col></colgroup>\n<thead><tr><th colspan=\"2\">Rule</th><th colspan=\"2\">Action</th></tr></thead>\n<tbody>\n");
+    let old_lines: Vec<&str> = before.lines().collect();
+    let new_lines: Vec<&str> = after.lines().collect();
+    let diff = TextDiff::from_lines(before, after);
+    let notes_after = |out: &mut String, old: usize| {
+        for l in located.iter().filter(|l| l.start.line == old + 1) {
+            finding_row(out, l, false);
+        }
+    };
+    for op in diff.ops() {
+        match *op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                for i in 0..len {
+                    row(
+                        out,
+                        "same",
+                        Some((old_index + i, old_lines[old_index + i].to_string())),
+                        Some((new_index + i, escape(new_lines[new_index + i]))),
+                    );
+                    notes_after(out, old_index + i);
+                }
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                for i in old_index..old_index + old_len {
+                    row(out, "changed", Some((i, old_lines[i].to_string())), None);
+                    notes_after(out, i);
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                for i in new_index..new_index + new_len {
+                    row(
+                        out,
+                        "changed",
+                        None,
+                        Some((i, format!("<ins>{}</ins>", escape(new_lines[i])))),
+                    );
+                }
+            }
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                for k in 0..old_len.max(new_len) {
+                    let old = (k < old_len).then(|| old_index + k);
+                    let new = (k < new_len).then(|| new_index + k);
+                    let (old_html, new_html) = match (old, new) {
+                        (Some(o), Some(n)) => marked(old_lines[o], new_lines[n]),
+                        (Some(o), None) => (
+                            format!("<del>{}</del>", escape(old_lines[o])),
+                            String::new(),
+                        ),
+                        (None, Some(n)) => (
+                            String::new(),
+                            format!("<ins>{}</ins>", escape(new_lines[n])),
+                        ),
+                        (None, None) => (String::new(), String::new()),
+                    };
+                    row_html(out, old.map(|o| (o, old_html)), new.map(|n| (n, new_html)));
+                    if let Some(o) = old {
+                        notes_after(out, o);
+                    }
+                }
+            }
+        }
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// A row of unchanged (escaped here) or changed text.
+fn row(out: &mut String, class: &str, old: Option<(usize, String)>, new: Option<(usize, String)>) {
+    let old = old.map(|(i, text)| {
+        let text = if class == "same" {
+            escape(&text)
+        } else {
+            format!("<del>{}</del>", escape(&text))
+        };
+        (i, text)
+    });
+    let _ = writeln!(
+        out,
+        "<tr class=\"{class}\">{}{}</tr>",
+        cells(old),
+        cells(new)
+    );
+}
+
+fn row_html(out: &mut String, old: Option<(usize, String)>, new: Option<(usize, String)>) {
+    let _ = writeln!(
+        out,
+        "<tr class=\"changed\">{}{}</tr>",
+        cells(old),
+        cells(new)
+    );
+}
+
+fn cells(side: Option<(usize, String)>) -> String {
+    match side {
+        Some((index, html)) => format!(
+            "<td class=\"ln\">{}</td><td class=\"code\">{html}</td>",
+            index + 1
+        ),
+        None => "<td class=\"ln\"></td><td class=\"code empty\"></td>".to_string(),
+    }
+}
+
+/// The old and new line with the characters that changed between them marked.
+fn marked(old: &str, new: &str) -> (String, String) {
+    let diff = TextDiff::from_chars(old, new);
+    let (mut before, mut after) = (String::new(), String::new());
+    for change in diff.iter_all_changes() {
+        let text = escape(change.value());
+        match change.tag() {
+            ChangeTag::Equal => {
+                before.push_str(&text);
+                after.push_str(&text);
+            }
+            ChangeTag::Delete => before.push_str(&format!("<del>{text}</del>")),
+            ChangeTag::Insert => after.push_str(&format!("<ins>{text}</ins>")),
+        }
+    }
+    (before, after)
+}
+
+fn finding_row(out: &mut String, located: &super::Located<'_>, standalone: bool) {
+    let f = located.finding;
+    let help = f
+        .help
+        .as_deref()
+        .map(|h| format!(" <span class=\"help\">{}</span>", escape(h)))
+        .unwrap_or_default();
+    let body = format!(
+        "<span class=\"code-id\">{}</span> {} {}:{} {}{help}",
+        f.code.id(),
+        f.severity(),
+        located.start.line,
+        located.start.column,
+        escape(&f.message)
+    );
+    if standalone {
+        let _ = writeln!(out, "<p class=\"finding {}\">{body}</p>", f.severity());
+    } else {
+        let _ = writeln!(
+            out,
+            "<tr class=\"finding {}\" data-code=\"{}\"><td></td><td colspan=\"3\">{body}</td></tr>",
+            f.severity(),
+            f.code.id()
+        );
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = r#"body { font: 14px/1.4 system-ui, sans-serif; margin: 0; display: grid; grid-template-columns: 18rem 1fr; grid-template-rows: auto 1fr; height: 100vh; }
+header { grid-column: 1 / 3; padding: .5rem 1rem; border-bottom: 1px solid #ccc; background: #f7f7f7; }
+header h1 { font-size: 1.2rem; margin: 0 0 .25rem; }
+.filters label { margin-right: 1rem; }
+nav { overflow: auto; border-right: 1px solid #ccc; padding: .5rem; }
+nav ul { list-style: none; padding: 0; margin: 0; }
+nav li { margin: .2rem 0; }
+main { overflow: auto; padding: 0 1rem 2rem; }
+.badge { font-size: .75rem; padding: 0 .4rem; border-radius: .6rem; color: #fff; white-space: nowrap; }
+.badge.converted { background: #2e7d32; } .badge.needs-review { background: #b26a00; }
+.badge.needs-manual-work { background: #c62828; } .badge.already-action { background: #546e7a; } .badge.failed { background: #000; }
+.paths { color: #555; font-family: monospace; }
+table.diff { border-collapse: collapse; width: 100%; font: 12px/1.35 ui-monospace, monospace; table-layout: fixed; }
+table.diff th { text-align: left; background: #eee; }
+table.diff col.ln { width: 3rem; }
+table.diff td.ln { color: #999; text-align: right; padding-right: .4rem; vertical-align: top; }
+table.diff td.code { white-space: pre-wrap; word-break: break-all; }
+tr.changed td.code { background: #fffbe6; }
+del { background: #ffd7d5; text-decoration: none; } ins { background: #ccffd8; text-decoration: none; }
+tr.finding td, p.finding { font-family: system-ui, sans-serif; padding: .2rem .4rem; }
+tr.finding.error td, p.finding.error { background: #fdecea; } tr.finding.warning td, p.finding.warning { background: #fff4e5; }
+tr.finding.info td, p.finding.info { background: #e8f4fd; }
+.code-id { font-weight: bold; } .help { color: #555; }
+[hidden] { display: none !important; }
+"#;
+
+const SCRIPT: &str = r#"(function () {
+  var statusFilter = document.getElementById('status-filter');
+  var codeFilter = document.getElementById('code-filter');
+  function matches(el) {
+    var status = statusFilter.value, code = codeFilter.value;
+    var codes = (el.getAttribute('data-codes') || '').split(' ');
+    return (!status || el.getAttribute('data-status') === status) && (!code || codes.indexOf(code) >= 0);
+  }
+  function apply() {
+    var shown = 0;
+    document.querySelectorAll('.rule-item, section.rule').forEach(function (el) {
+      var visible = matches(el);
+      el.hidden = !visible;
+      if (visible && el.classList.contains('rule-item')) shown += 1;
+    });
+    document.getElementById('shown').textContent = shown + ' shown';
+    document.body.setAttribute('data-shown', String(shown));
+  }
+  var params = new URLSearchParams(window.location.search);
+  if (params.get('status')) statusFilter.value = params.get('status');
+  if (params.get('code')) codeFilter.value = params.get('code');
+  statusFilter.addEventListener('change', apply);
+  codeFilter.addEventListener('change', apply);
+  apply();
+})();
+"#;
