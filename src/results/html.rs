@@ -164,20 +164,20 @@ fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
             DiffOp::Delete {
                 old_index, old_len, ..
             } => {
-                for i in old_index..old_index + old_len {
-                    row(out, "changed", Some((i, old_lines[i].to_string())), None);
+                for (i, line) in old_lines.iter().enumerate().skip(old_index).take(old_len) {
+                    row(out, "changed", Some((i, line.to_string())), None);
                     notes_after(out, i);
                 }
             }
             DiffOp::Insert {
                 new_index, new_len, ..
             } => {
-                for i in new_index..new_index + new_len {
+                for (i, line) in new_lines.iter().enumerate().skip(new_index).take(new_len) {
                     row(
                         out,
                         "changed",
                         None,
-                        Some((i, format!("<ins>{}</ins>", escape(new_lines[i])))),
+                        Some((i, format!("<ins>{}</ins>", escape(line)))),
                     );
                 }
             }
