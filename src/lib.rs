@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod registry;
 pub mod report;
 pub mod results;
+pub mod review;
 pub mod rewrite;
 pub mod source;
 pub mod span;

@@ -137,3 +137,55 @@ fn drift_detection_tells_stale_and_missing_actions_from_edited_ones() {
     let _guard = snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("check__drift", missing.transcript());
 }
+
+#[test]
+fn an_action_accepted_in_review_is_not_drift_until_its_rule_changes() {
+    use rules2actions::review::{Decision, ReviewState, REVIEW_FILE};
+    let dir = workspace(&[("rules/review.js", REVIEW)]);
+    assert_eq!(
+        run(&["migrate", "rules", "--out", "actions"], dir.path()).code,
+        0
+    );
+    // The reviewer edited the Action and accepted it.
+    let action = dir.path().join("actions/actions/review/code.js");
+    let accepted = std::fs::read_to_string(&action)
+        .unwrap()
+        .replace("verify your email", "Please verify your email.");
+    std::fs::write(&action, &accepted).unwrap();
+    let mut review = ReviewState::default();
+    review.decide(
+        "review",
+        Decision::Accepted,
+        REVIEW.as_bytes(),
+        Some(&accepted),
+        "ada",
+        "2026-11-25T10:00:00Z",
+    );
+    std::fs::write(
+        dir.path().join("actions").join(REVIEW_FILE),
+        review.to_text(),
+    )
+    .unwrap();
+
+    let check = || run(&["check", "rules", "--actions", "actions"], dir.path());
+    let clean = check();
+    assert_eq!(clean.code, 0, "{}", clean.transcript());
+    assert!(
+        !clean.stderr.contains("edited after generation"),
+        "{}",
+        clean.stderr
+    );
+
+    std::fs::write(
+        dir.path().join("rules/review.js"),
+        REVIEW.replace("verify", "confirm"),
+    )
+    .unwrap();
+    let stale = check();
+    assert_eq!(stale.code, 1, "{}", stale.transcript());
+    assert!(
+        stale.stdout.contains("was accepted in review"),
+        "{}",
+        stale.stdout
+    );
+}
