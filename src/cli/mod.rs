@@ -3,6 +3,7 @@
 
 mod check;
 mod migrate;
+mod review;
 mod rules;
 mod verify;
 
@@ -33,6 +34,9 @@ enum Command {
     /// The CI migration check: migrate in memory, write nothing, report findings (exit 0, 1 at
     /// or above --fail-on, 2 on failure)
     Check(CheckArgs),
+    /// Review the converted rules in the terminal: accept, reject, skip or edit each Action, and
+    /// resume later; accepted Actions are written to --out
+    Review(ReviewArgs),
     /// Run each Rule and its Action side by side in Node.js and report every difference
     Verify(VerifyArgs),
     /// Print the documentation of a finding code, or list every code
@@ -141,6 +145,19 @@ enum FailOn {
 }
 
 #[derive(clap::Args)]
+struct ReviewArgs {
+    /// Rule files, folders of them, an auth0-deploy-cli repository, or a Management API export
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// The format of the inputs; detected from each path when not given
+    #[arg(long, value_enum)]
+    input_format: Option<InputFormatArg>,
+    /// Where accepted Actions and the decisions (.rules2actions-review.json) go
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(clap::Args)]
 struct VerifyArgs {
     /// Rule files, folders of them, an auth0-deploy-cli directory, or a Management API export
     #[arg(required = true)]
@@ -230,6 +247,7 @@ pub fn run() -> ExitCode {
     match cli.command {
         Command::Migrate(args) => migrate::run(args),
         Command::Check(args) => check::run(args),
+        Command::Review(args) => review::run(args),
         Command::Verify(args) => verify::run(args),
         Command::Explain { code } => explain(code.as_deref()),
     }

@@ -1,0 +1,307 @@
+//! Drawing the review: a header, the Rule-to-Action diff (unified or side by side), the findings
+//! with the selected one explained, and a footer of keys; `?` shows every key.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use rules2actions::registry::Severity;
+use rules2actions::review::ReviewStatus;
+use similar::{ChangeTag, TextDiff};
+
+use super::app::{App, Entry};
+
+pub const KEYS: &[(&str, &str)] = &[
+    ("a", "accept: write the Action"),
+    ("r", "reject: write nothing"),
+    ("s", "skip: decide later"),
+    ("e", "edit the Action in $VISUAL / $EDITOR"),
+    ("A", "accept every remaining rule without errors"),
+    ("n / p", "next / previous rule"),
+    ("/", "search by rule name"),
+    ("d", "unified / side-by-side diff"),
+    ("tab", "next finding"),
+    ("↑ / ↓", "scroll"),
+    ("?", "this help"),
+    ("q", "quit (decisions are saved)"),
+];
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < 20 || area.height < 8 {
+        frame.render_widget(Paragraph::new("terminal too small"), area);
+        return;
+    }
+    let [header, body, findings, footer] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(7),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let Some(entry) = app.current() else {
+        frame.render_widget(
+            Paragraph::new(format!(
+                "Nothing left to review. {}  (q quits)",
+                app.message
+            )),
+            area,
+        );
+        return;
+    };
+    frame.render_widget(Paragraph::new(header_lines(app, entry)), header);
+    let diff = diff_lines(entry, app.side_by_side, body.width);
+    frame.render_widget(
+        Paragraph::new(diff)
+            .block(
+                Block::default()
+                    .borders(Borders::TOP)
+                    .title(" Rule → Action "),
+            )
+            .scroll((app.scroll, 0)),
+        body,
+    );
+    frame.render_widget(
+        Paragraph::new(finding_lines(app, entry))
+            .block(Block::default().borders(Borders::TOP).title(" Findings "))
+            .wrap(Wrap { trim: true }),
+        findings,
+    );
+    let footer_text = match &app.search {
+        Some(query) => format!("/{query}"),
+        None => format!(
+            "a accept  r reject  s skip  e edit  A accept clean  n/p  / search  d view  ? help  q quit  │ {}",
+            app.message
+        ),
+    };
+    frame.render_widget(
+        Paragraph::new(footer_text).style(Style::default().add_modifier(Modifier::REVERSED)),
+        footer,
+    );
+    if app.help {
+        help(frame, area);
+    }
+}
+
+fn header_lines(app: &App, entry: &Entry) -> Vec<Line<'static>> {
+    let status = match entry.status {
+        ReviewStatus::Undecided => "undecided".to_string(),
+        ReviewStatus::Decided(d) => d.as_str().to_string(),
+        ReviewStatus::Changed(d) => format!("CHANGED since {}", d.as_str()),
+    };
+    let order = entry
+        .rule
+        .order
+        .map_or_else(|| "-".to_string(), |o| o.to_string());
+    vec![
+        Line::from(vec![
+            Span::styled(
+                format!(
+                    "Rule {}/{}: {}",
+                    app.position + 1,
+                    app.queue.len(),
+                    entry.rule.name
+                ),
+                Style::default().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("  → {}", entry.action)),
+        ]),
+        Line::from(format!(
+            "order {order} · {} · {} errors, {} warnings, {} notes · {status}{}",
+            entry.migration.status().label(),
+            entry.count(Severity::Error),
+            entry.count(Severity::Warning),
+            entry.count(Severity::Info),
+            if entry.rule.enabled {
+                ""
+            } else {
+                " · disabled"
+            },
+        )),
+    ]
+}
+
+fn diff_lines(entry: &Entry, side_by_side: bool, width: u16) -> Vec<Line<'static>> {
+    let before = entry.migration.source.as_str();
+    let Some(after) = entry.code() else {
+        return vec![Line::from("The rule was not converted; see the findings.")];
+    };
+    let diff = TextDiff::from_lines(before, after);
+    let half = usize::from(width.saturating_sub(3) / 2);
+    let fit = |s: &str| -> String {
+        let s: String = s.replace('\t', "  ").chars().take(half).collect();
+        format!("{s:<half$}")
+    };
+    diff.iter_all_changes()
+        .map(|change| {
+            let text = change.value().trim_end_matches(['\n', '\r']).to_string();
+            let (color, sign) = match change.tag() {
+                ChangeTag::Delete => (Color::Red, "-"),
+                ChangeTag::Insert => (Color::Green, "+"),
+                ChangeTag::Equal => (Color::Reset, " "),
+            };
+            if !side_by_side {
+                return Line::from(Span::styled(
+                    format!("{sign}{text}"),
+                    Style::default().fg(color),
+                ));
+            }
+            let (left, right) = match change.tag() {
+                ChangeTag::Equal => (fit(&text), fit(&text)),
+                ChangeTag::Delete => (fit(&text), fit("")),
+                ChangeTag::Insert => (fit(""), fit(&text)),
+            };
+            Line::from(vec![
+                Span::styled(
+                    left,
+                    Style::default().fg(if change.tag() == ChangeTag::Delete {
+                        Color::Red
+                    } else {
+                        Color::Reset
+                    }),
+                ),
+                Span::raw(" │ "),
+                Span::styled(
+                    right,
+                    Style::default().fg(if change.tag() == ChangeTag::Insert {
+                        Color::Green
+                    } else {
+                        Color::Reset
+                    }),
+                ),
+            ])
+        })
+        .collect()
+}
+
+fn finding_lines(app: &App, entry: &Entry) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    if let Some(broken) = &entry.broken {
+        lines.push(Line::from(Span::styled(
+            broken.clone(),
+            Style::default().fg(Color::Red),
+        )));
+    }
+    let index = rules2actions::span::LineIndex::new(&entry.migration.source);
+    for (i, finding) in entry.migration.findings.iter().enumerate() {
+        let at = index.position(finding.span.start);
+        let color = match finding.severity() {
+            Severity::Error => Color::Red,
+            Severity::Warning => Color::Yellow,
+            Severity::Info => Color::Blue,
+        };
+        let marker = if i == app.selected_finding {
+            "▶ "
+        } else {
+            "  "
+        };
+        lines.push(Line::from(vec![
+            Span::raw(marker),
+            Span::styled(
+                format!(
+                    "{} {} {}:{} ",
+                    finding.code.id(),
+                    finding.severity(),
+                    at.line,
+                    at.column
+                ),
+                Style::default().fg(color),
+            ),
+            Span::raw(finding.message.clone()),
+        ]));
+    }
+    if let Some(selected) = entry.migration.findings.get(app.selected_finding) {
+        lines.insert(
+            0,
+            Line::from(Span::styled(
+                format!("{}: {}", selected.code.id(), selected.code.info().summary),
+                Style::default().add_modifier(Modifier::ITALIC),
+            )),
+        );
+    }
+    if lines.is_empty() {
+        lines.push(Line::from("No findings."));
+    }
+    lines
+}
+
+fn help(frame: &mut Frame<'_>, area: Rect) {
+    let height = u16::try_from(KEYS.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
+    let width = 56.min(area.width);
+    let popup = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y + (area.height - height) / 2,
+        width,
+        height,
+    };
+    let lines: Vec<Line<'static>> = KEYS
+        .iter()
+        .map(|(key, what)| Line::from(format!("{key:>7}  {what}")))
+        .collect();
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(" Keys (any key closes) "),
+        ),
+        popup,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::review::app::tests::{entry, MANUAL, REVIEW};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    use rules2actions::review::ReviewState;
+
+    fn screen(app: &App, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| draw(frame, app)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..height)
+            .map(|y| {
+                (0..width)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn the_screen_shows_the_rule_its_diff_findings_and_keys() {
+        let mut app = App::new(
+            vec![entry("review", REVIEW), entry("manual", MANUAL)],
+            &ReviewState::default(),
+        );
+        let text = screen(&app, 100, 30);
+        assert!(text.contains("Rule 1/2: manual"), "{text}");
+        assert!(text.contains("R2A201 error"), "{text}");
+        assert!(text.contains("a accept"), "{text}");
+        assert!(
+            text.contains("-function (user, context, callback) {"),
+            "{text}"
+        );
+        app.key(super::super::app::Key::Char('?'));
+        assert!(screen(&app, 100, 30).contains("accept every remaining rule without errors"));
+    }
+
+    #[test]
+    fn tiny_and_resized_terminals_do_not_crash() {
+        let mut app = App::new(vec![entry("review", REVIEW)], &ReviewState::default());
+        app.side_by_side = true;
+        for (width, height) in [(1, 1), (10, 3), (19, 8), (20, 8), (40, 9), (300, 80)] {
+            screen(&app, width, height);
+        }
+        app.help = true;
+        for (width, height) in [(20, 8), (30, 10)] {
+            screen(&app, width, height);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! `rules2actions review` driven for real in tmux: accept one rule, reject one, edit one with
+//! `EDITOR` set to a script that changes the file, quit, resume, and check the written Actions
+//! and the decisions file. The first screen is snapshotted. `.ci/run` installs tmux.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use common::{snapshot_settings, workspace};
+
+const DENY: &str = "function (user, context, callback) {\n  if (!user.email_verified) {\n    return callback(new UnauthorizedError('Access denied'));\n  }\n  callback(null, user, context);\n}\n";
+const CLAIM: &str = "function (user, context, callback) {\n  context.idToken['https://example.com/plan'] = 'pro';\n  callback(null, user, context);\n}\n";
+const MANUAL: &str = "function (user, context, callback) {\n  if (context.sessionID) {\n    context.idToken['https://example.com/s'] = true;\n  }\n  callback(null, user, context);\n}\n";
+
+fn tmux(args: &[&str]) -> String {
+    let output = Command::new("tmux").args(args).output().expect("tmux runs");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The pane's text once it contains `wanted`; fails after ten seconds without it.
+fn screen_with(session: &str, wanted: &str) -> String {
+    let started = Instant::now();
+    loop {
+        let screen = tmux(&["capture-pane", "-p", "-t", session]);
+        if screen.contains(wanted) {
+            return screen;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "waited for `{wanted}`, the screen shows:\n{screen}"
+        );
+        sleep(Duration::from_millis(100));
+    }
+}
+
+fn keys(session: &str, keys: &str) {
+    tmux(&["send-keys", "-t", session, keys]);
+}
+
+fn start(session: &str, dir: &Path) {
+    let command = format!(
+        "cd {} && EDITOR=./edit.sh {} review rules --out out; echo REVIEW-ENDED; sleep 60",
+        dir.display(),
+        common::BINARY
+    );
+    tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "110",
+        "-y",
+        "36",
+        &command,
+    ]);
+}
+
+#[test]
+fn accept_reject_edit_quit_and_resume() {
+    let has_tmux = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_tmux {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the review test needs tmux"
+        );
+        eprintln!("SKIPPED: the review test needs tmux");
+        return;
+    }
+    let dir = workspace(&[
+        ("rules/deny.js", DENY),
+        ("rules/claim.js", CLAIM),
+        ("rules/manual.js", MANUAL),
+        ("edit.sh", "#!/bin/sh\nsed -i 's/pro/enterprise/' \"$1\"\n"),
+    ]);
+    let edit = dir.path().join("edit.sh");
+    let mut permissions = fs::metadata(&edit).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    fs::set_permissions(&edit, permissions).unwrap();
+    let session = format!("r2a-review-{}", std::process::id());
+
+    start(&session, dir.path());
+    // Errors first: manual, then the warning (deny), then the clean rule (claim).
+    let first = screen_with(&session, "Rule 1/3: manual");
+    keys(&session, "r");
+    screen_with(&session, "Rule 2/3: deny");
+    keys(&session, "a");
+    screen_with(&session, "Rule 3/3: claim");
+    keys(&session, "e");
+    screen_with(&session, "edited:");
+    keys(&session, "a");
+    screen_with(&session, "Nothing left to review");
+    keys(&session, "q");
+    screen_with(&session, "REVIEW-ENDED");
+    tmux(&["kill-session", "-t", &session]);
+
+    let out = dir.path().join("out");
+    let decisions: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join(".rules2actions-review.json")).unwrap())
+            .unwrap();
+    assert_eq!(decisions["rules"]["manual"]["decision"], "rejected");
+    assert_eq!(decisions["rules"]["deny"]["decision"], "accepted");
+    assert_eq!(decisions["rules"]["claim"]["decision"], "accepted");
+    assert!(
+        !out.join("actions/manual/code.js").exists(),
+        "a rejected rule writes nothing"
+    );
+    let claim = fs::read_to_string(out.join("actions/claim/code.js")).unwrap();
+    assert!(
+        claim.contains("setCustomClaim('https://example.com/plan', 'enterprise')"),
+        "{claim}"
+    );
+    assert!(out.join("actions/deny/code.js").exists());
+    assert!(fs::read_to_string(out.join("triggers/triggers.json"))
+        .unwrap()
+        .contains("\"claim\""));
+
+    // Resume: nothing is left, until a rule changes.
+    start(&session, dir.path());
+    screen_with(&session, "Nothing left to review");
+    keys(&session, "q");
+    screen_with(&session, "REVIEW-ENDED");
+    tmux(&["kill-session", "-t", &session]);
+    fs::write(
+        dir.path().join("rules/deny.js"),
+        DENY.replace("Access denied", "Verify your email"),
+    )
+    .unwrap();
+    start(&session, dir.path());
+    let changed = screen_with(&session, "CHANGED since accepted");
+    assert!(changed.contains("Rule 1/1: deny"), "{changed}");
+    keys(&session, "q");
+    screen_with(&session, "REVIEW-ENDED");
+    tmux(&["kill-session", "-t", &session]);
+
+    // Without a terminal it refuses and says what to use instead.
+    let piped = common::run(&["review", "rules", "--out", "out"], dir.path());
+    assert_eq!(piped.code, 2);
+    assert!(piped.stderr.contains("migrate --diff"), "{}", piped.stderr);
+
+    let _guard = snapshot_settings().bind_to_scope();
+    let first: String = first
+        .lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n");
+    insta::assert_snapshot!("review__first_screen", first);
+}
