@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use rules2actions::registry::Severity;
 use rules2actions::review::ReviewStatus;
-use similar::{ChangeTag, TextDiff};
+use similar::{ChangeTag, DiffOp, TextDiff};
 
 use super::app::{App, Entry};
 
@@ -133,20 +133,12 @@ fn diff_lines(entry: &Entry, side_by_side: bool, width: u16) -> Vec<Line<'static
         let s: String = s.replace('\t', "  ").chars().take(half).collect();
         format!("{s:<half$}")
     };
+    if !side_by_side {
+        return unified_lines(&diff);
+    }
     diff.iter_all_changes()
         .map(|change| {
             let text = change.value().trim_end_matches(['\n', '\r']).to_string();
-            let (color, sign) = match change.tag() {
-                ChangeTag::Delete => (Color::Red, "-"),
-                ChangeTag::Insert => (Color::Green, "+"),
-                ChangeTag::Equal => (Color::Reset, " "),
-            };
-            if !side_by_side {
-                return Line::from(Span::styled(
-                    format!("{sign}{text}"),
-                    Style::default().fg(color),
-                ));
-            }
             let (left, right) = match change.tag() {
                 ChangeTag::Equal => (fit(&text), fit(&text)),
                 ChangeTag::Delete => (fit(&text), fit("")),
@@ -173,6 +165,95 @@ fn diff_lines(entry: &Entry, side_by_side: bool, width: u16) -> Vec<Line<'static
             ])
         })
         .collect()
+}
+
+/// Unified: changed lines in color and, where a Rule line was replaced by an Action line, the
+/// changed words within them reversed.
+fn unified_lines<'t>(diff: &TextDiff<'t, 't, 't, str>) -> Vec<Line<'static>> {
+    let old: Vec<&str> = diff.old_slices().to_vec();
+    let new: Vec<&str> = diff.new_slices().to_vec();
+    let plain = |sign: &str, text: &str, color: Color| {
+        Line::from(Span::styled(
+            format!("{sign}{}", text.trim_end_matches(['\n', '\r'])),
+            Style::default().fg(color),
+        ))
+    };
+    let mut lines = Vec::new();
+    for op in diff.ops() {
+        match *op {
+            DiffOp::Equal { old_index, len, .. } => {
+                for line in &old[old_index..old_index + len] {
+                    lines.push(plain(" ", line, Color::Reset));
+                }
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                for line in &old[old_index..old_index + old_len] {
+                    lines.push(plain("-", line, Color::Red));
+                }
+            }
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                for line in &new[new_index..new_index + new_len] {
+                    lines.push(plain("+", line, Color::Green));
+                }
+            }
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                let pairs = old_len.min(new_len);
+                let mut removed = Vec::new();
+                let mut added = Vec::new();
+                for k in 0..pairs {
+                    let (before, after) = marked(old[old_index + k], new[new_index + k]);
+                    removed.push(before);
+                    added.push(after);
+                }
+                for line in &old[old_index + pairs..old_index + old_len] {
+                    removed.push(plain("-", line, Color::Red));
+                }
+                for line in &new[new_index + pairs..new_index + new_len] {
+                    added.push(plain("+", line, Color::Green));
+                }
+                lines.extend(removed);
+                lines.extend(added);
+            }
+        }
+    }
+    lines
+}
+
+/// A replaced line pair with the changed words reversed.
+fn marked(old: &str, new: &str) -> (Line<'static>, Line<'static>) {
+    let (old, new) = (
+        old.trim_end_matches(['\n', '\r']),
+        new.trim_end_matches(['\n', '\r']),
+    );
+    let red = Style::default().fg(Color::Red);
+    let green = Style::default().fg(Color::Green);
+    let mut before = vec![Span::styled("-", red)];
+    let mut after = vec![Span::styled("+", green)];
+    for change in TextDiff::from_words(old, new).iter_all_changes() {
+        let value = change.value().to_string();
+        match change.tag() {
+            ChangeTag::Equal => {
+                before.push(Span::styled(value.clone(), red));
+                after.push(Span::styled(value, green));
+            }
+            ChangeTag::Delete => {
+                before.push(Span::styled(value, red.add_modifier(Modifier::REVERSED)))
+            }
+            ChangeTag::Insert => {
+                after.push(Span::styled(value, green.add_modifier(Modifier::REVERSED)))
+            }
+        }
+    }
+    (Line::from(before), Line::from(after))
 }
 
 fn finding_lines(app: &App, entry: &Entry) -> Vec<Line<'static>> {
@@ -290,6 +371,30 @@ mod tests {
         );
         app.key(super::super::app::Key::Char('?'));
         assert!(screen(&app, 100, 30).contains("accept every remaining rule without errors"));
+    }
+
+    #[test]
+    fn changed_spans_within_changed_lines_are_highlighted() {
+        let app = App::new(vec![entry("review", REVIEW)], &ReviewState::default());
+        let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        terminal.draw(|frame| draw(frame, &app)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        let row = (0..30)
+            .find(|&y| {
+                let line: String = (0..100)
+                    .map(|x| buffer[(x, y)].symbol().to_string())
+                    .collect();
+                line.starts_with("+  if (!event.user.email_verified)")
+            })
+            .expect("the changed line");
+        let reversed: String = (0..100)
+            .filter(|&x| buffer[(x, row)].modifier.contains(Modifier::REVERSED))
+            .map(|x| buffer[(x, row)].symbol().to_string())
+            .collect();
+        assert_eq!(
+            reversed, "(!event.user.email_verified)",
+            "only the changed word is marked"
+        );
     }
 
     #[test]
