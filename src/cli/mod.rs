@@ -171,6 +171,10 @@ struct VerifyArgs {
     /// How non-namespaced claims are treated by the tenant (see `migrate --help`)
     #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
     claims_policy: ClaimsPolicyArg,
+    /// Where the npm packages the rules require are installed (a folder with node_modules);
+    /// the current directory by default
+    #[arg(long, value_name = "DIR")]
+    node_modules: Option<PathBuf>,
     /// More scenarios: a JSON array of objects merged over the base scenario, such as
     /// `[{"clientID": "abc", "user": {"app_metadata": {"roles": ["admin"]}}}]`
     #[arg(long, value_name = "FILE")]

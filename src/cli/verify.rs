@@ -45,6 +45,7 @@ pub fn run(args: VerifyArgs) -> ExitCode {
     let verify_options = VerifyOptions {
         claims_policy: options.claims_policy,
         scenarios,
+        modules: args.node_modules.clone(),
     };
     // Placeholders keep their stand-ins here: the Rule must run in Node as the Action does.
     let migrations = migrate_rules(&loaded.sources, &options);

@@ -80,6 +80,9 @@ pub struct VerifyOptions {
     pub claims_policy: ClaimsPolicy,
     /// User-written scenarios: partial scenario objects merged over the base scenario.
     pub scenarios: Vec<Value>,
+    /// The folder whose `node_modules` holds the packages the rules require (default: the
+    /// current directory).
+    pub modules: Option<std::path::PathBuf>,
 }
 
 /// Reads `--scenarios FILE`: a JSON array of scenario objects.
@@ -126,7 +129,11 @@ pub fn verify(
         ClaimsPolicy::Enforced => "enforced",
         ClaimsPolicy::Relaxed => "relaxed",
     };
-    let output = Command::new("node")
+    let mut command = Command::new("node");
+    if let Some(modules) = &options.modules {
+        command.current_dir(modules);
+    }
+    let output = command
         .args(&paths)
         .arg(policy)
         .output()
