@@ -28,6 +28,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use crate::edit::{apply_within, Edit};
 use crate::parse::{parse_rule, Offsets, Parsed};
+use crate::rewrite::promise_shape::final_statements;
 use crate::rewrite::scope;
 use crate::span::Span;
 
@@ -145,10 +146,27 @@ fn chain_to_next(
     if let Some(problem) = calls.problem {
         return Err(problem);
     }
+    // `callback(null, user, context);` with code after it ran that code in the Rule; `break`
+    // would skip it. Only calls after which nothing runs (or `return callback(…)`) can go on.
+    let ends: Vec<swc_common::Span> = final_statements(stmts, &Vec::new())
+        .into_iter()
+        .map(|(stmt, _)| stmt.span())
+        .collect();
+    if let Some((span, _)) = calls
+        .success
+        .iter()
+        .find(|(span, is_return)| !is_return && !ends.contains(span))
+    {
+        let line = offsets.span(*span);
+        return Err(format!(
+            "code runs after its success `callback(...)` (at byte {}), which the merged rule would skip",
+            line.start
+        ));
+    }
     Ok(calls
         .success
         .into_iter()
-        .map(|span| Edit::replace(offsets.span(span), format!("break {label};")))
+        .map(|(span, _)| Edit::replace(offsets.span(span), format!("break {label};")))
         .collect())
 }
 
@@ -156,8 +174,8 @@ struct CallbackStatements<'a> {
     callback: &'a Atom,
     params: &'a [String],
     depth: usize,
-    /// Statements that call back with success.
-    success: Vec<swc_common::Span>,
+    /// Statements that call back with success, and whether each is a `return`.
+    success: Vec<(swc_common::Span, bool)>,
     problem: Option<String>,
 }
 
@@ -208,7 +226,8 @@ impl Visit for CallbackStatements<'_> {
             };
             if let Some(call) = call {
                 if self.succeeds(call) {
-                    self.success.push(stmt.span());
+                    self.success
+                        .push((stmt.span(), matches!(stmt, Stmt::Return(_))));
                 }
                 // An error ends the login as it did: the statement stays.
                 return call.args.iter().for_each(|a| a.visit_with(self));
@@ -274,5 +293,9 @@ mod tests {
         let a = "function (user, context, callback) {\n  var x = 1;\n  callback(null, user, context);\n}\n";
         let error = merge(&[("A", a), ("B", a)]).unwrap_err();
         assert!(error.contains("declares `x`"), "{error}");
+        // Code after a success call ran in the Rule; a `break` would skip it.
+        let goes_on = "function (user, context, callback) {\n  if (user.email) {\n    callback(null, user, context);\n  }\n  console.log('after');\n  callback(null, user, context);\n}\n";
+        let error = merge(&[("Goes on", goes_on), ("Gate", GATE)]).unwrap_err();
+        assert!(error.contains("code runs after"), "{error}");
     }
 }

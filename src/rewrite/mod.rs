@@ -24,7 +24,7 @@ mod platform;
 mod prepass;
 mod primary_user;
 mod promise_chain;
-mod promise_shape;
+pub(crate) mod promise_shape;
 mod redirect;
 mod redirect_token;
 mod saml;

@@ -75,7 +75,7 @@ impl Handler<'_> {
 /// Statements after which nothing else in the rule runs (a `return <expr>`, the last statement
 /// of the rule, one followed by `return;`), outside loops, `try` and nested functions; each with
 /// the names declared in its statement list. `rule_names` are the rule function's own names.
-pub(super) fn final_statements<'a>(body: &'a [Stmt], rule_names: &Names) -> Vec<(&'a Stmt, Names)> {
+pub(crate) fn final_statements<'a>(body: &'a [Stmt], rule_names: &Names) -> Vec<(&'a Stmt, Names)> {
     let mut out = Vec::new();
     scan(body, true, rule_names, &mut out);
     out
