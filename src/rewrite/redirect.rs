@@ -215,11 +215,16 @@ impl Rewriter<'_> {
     }
 
     fn is_resume_test(&self, test: &Expr) -> bool {
+        self.protocol_compared_with(test).as_deref() == Some("redirect-callback")
+    }
+
+    /// `'x'` in `context.protocol === 'x'` (either side, `==` too).
+    fn protocol_compared_with(&self, test: &Expr) -> Option<String> {
         let Expr::Bin(bin) = unparen(test) else {
-            return false;
+            return None;
         };
         if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
-            return false;
+            return None;
         }
         let is_protocol = |e: &Expr| {
             chain::flatten(unparen(e), self.offsets).is_some_and(|c| {
@@ -228,9 +233,15 @@ impl Rewriter<'_> {
                     && c.static_key(0) == Some("protocol")
             })
         };
-        let is_resume = |e: &Expr| matches!(unparen(e), Expr::Lit(Lit::Str(s)) if s.value.as_atom().is_some_and(|a| a == "redirect-callback"));
-        (is_protocol(&bin.left) && is_resume(&bin.right))
-            || (is_resume(&bin.left) && is_protocol(&bin.right))
+        let literal = |e: &Expr| match unparen(e) {
+            Expr::Lit(Lit::Str(s)) => Some(s.value.to_string_lossy().into_owned()),
+            _ => None,
+        };
+        match (is_protocol(&bin.left), is_protocol(&bin.right)) {
+            (true, _) => literal(&bin.right),
+            (_, true) => literal(&bin.left),
+            _ => None,
+        }
     }
 
     /// The `onContinuePostLogin` handler, when the rule redirects or resumes.
@@ -328,25 +339,8 @@ impl Rewriter<'_> {
 
     /// `context.protocol === 'oauth2-refresh-token'` (either side, `==` too).
     fn is_protocol_guard(&self, term: &Expr) -> bool {
-        let Expr::Bin(bin) = unparen(term) else {
-            return false;
-        };
-        if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
-            return false;
-        }
-        let is_protocol = |e: &Expr| {
-            chain::flatten(unparen(e), self.offsets).is_some_and(|c| {
-                self.param(c.root) == Some(Param::Context)
-                    && c.static_prefix() == ["protocol"]
-                    && c.links.len() == 1
-            })
-        };
-        let cannot_redirect = |e: &Expr| {
-            matches!(unparen(e), Expr::Lit(Lit::Str(s))
-                if PROTOCOLS_THAT_CANNOT_REDIRECT.contains(&&*s.value.to_string_lossy()))
-        };
-        (is_protocol(&bin.left) && cannot_redirect(&bin.right))
-            || (is_protocol(&bin.right) && cannot_redirect(&bin.left))
+        self.protocol_compared_with(term)
+            .is_some_and(|p| PROTOCOLS_THAT_CANNOT_REDIRECT.contains(&p.as_str()))
     }
 }
 
