@@ -8,20 +8,18 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{enabled, stem, Pipeline, RuleSource, LOGIN_SUCCESS};
+use super::{enabled, inside, stem, Pipeline, RuleSource, LOGIN_SUCCESS};
 
 pub(super) fn load(root: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
     let rules_dir = root.join("rules");
     let mut scripts_used = BTreeSet::new();
     for json in files_with_extension(&rules_dir, "json")? {
-        let rule = from_metadata(&rules_dir, &json);
-        if let Ok(path) = script_path(&rules_dir, &json, &rule) {
-            scripts_used.insert(path);
-        }
+        let (rule, script) = from_metadata(&rules_dir, &json);
+        scripts_used.extend(script);
         pipeline.rules.push(rule);
     }
     for script in files_with_extension(&rules_dir, "js")? {
@@ -43,17 +41,23 @@ pub(super) fn load(root: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
     Ok(())
 }
 
-/// A rule described by `rules/<name>.json`.
-fn from_metadata(rules_dir: &Path, json: &Path) -> RuleSource {
+/// A rule described by `rules/<name>.json`, and the script it claims: its `script`, relative to
+/// `rules/`, or `<stem>.js` (also when the JSON does not parse). A path that leaves `rules/` is
+/// refused.
+fn from_metadata(rules_dir: &Path, json: &Path) -> (RuleSource, Option<PathBuf>) {
     let metadata = fs::read_to_string(json)
         .map_err(|e| e.to_string())
         .and_then(|text| {
             serde_json::from_str::<Value>(&text).map_err(|e| format!("not valid JSON: {e}"))
         });
+    let default_script = format!("{}.js", stem(json));
     let metadata = match metadata {
         Ok(value) if value.is_object() => value,
         Ok(_) => Value::Null,
-        Err(error) => return RuleSource::new(stem(json), json.to_path_buf(), Err(error)),
+        Err(error) => {
+            let rule = RuleSource::new(stem(json), json.to_path_buf(), Err(error));
+            return (rule, inside(rules_dir, &default_script));
+        }
     };
     let name = metadata["name"]
         .as_str()
@@ -65,49 +69,26 @@ fn from_metadata(rules_dir: &Path, json: &Path) -> RuleSource {
         .as_str()
         .unwrap_or(LOGIN_SUCCESS)
         .to_string();
+    let relative = metadata["script"].as_str().unwrap_or(&default_script);
+    let script = inside(rules_dir, relative);
     if metadata.is_null() {
         rule.script = Err("expected a JSON object".to_string());
-        return rule;
+        return (rule, script);
     }
-    rule.script = match script_path(rules_dir, json, &rule) {
-        Ok(path) => {
-            let code = fs::read(&path).map_err(|e| e.to_string());
+    rule.script = match &script {
+        Some(path) => {
+            let code = fs::read(path).map_err(|e| e.to_string());
             rule.label = path.display().to_string();
-            rule.origin = path;
+            rule.origin = path.clone();
             code
         }
-        Err(error) => Err(error),
-    };
-    rule
-}
-
-/// The script a rule's JSON names (`script`, relative to `rules/`), or `<stem>.js`. A path that
-/// leaves `rules/` is refused.
-fn script_path(rules_dir: &Path, json: &Path, rule: &RuleSource) -> Result<PathBuf, String> {
-    let named = fs::read_to_string(json)
-        .ok()
-        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
-        .and_then(|value| value["script"].as_str().map(str::to_string));
-    let relative = named.unwrap_or_else(|| format!("{}.js", stem(json)));
-    let relative = PathBuf::from(relative.replace('\\', "/"));
-    let escapes = relative.components().any(|c| {
-        matches!(
-            c,
-            Component::ParentDir | Component::RootDir | Component::Prefix(_)
-        )
-    });
-    if escapes {
-        return Err(format!(
+        None => Err(format!(
             "the script of rule `{}` ({}) is outside rules/",
             rule.name,
-            relative.display()
-        ));
-    }
-    let relative: PathBuf = relative
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .collect();
-    Ok(rules_dir.join(relative))
+            relative.replace('\\', "/")
+        )),
+    };
+    (rule, script)
 }
 
 /// Files in `dir` with this extension, sorted; none when `dir` does not exist.

@@ -143,6 +143,21 @@ fn enabled(value: Option<&serde_json::Value>) -> bool {
     value.and_then(serde_json::Value::as_bool).unwrap_or(true)
 }
 
+/// `relative` (with `/` or `\\`) under `base`, or `None` when it would leave `base`.
+fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
+    use std::path::Component;
+    let relative = PathBuf::from(relative.replace('\\', "/"));
+    let mut path = base.to_path_buf();
+    for component in relative.components() {
+        match component {
+            Component::Normal(part) => path.push(part),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(path)
+}
+
 /// A file's stem as a rule name.
 fn stem(path: &Path) -> String {
     path.file_stem()

@@ -4,11 +4,11 @@
 //! (`@@KEY@@`, `##KEY##`) are read as they are.
 
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use yaml_serde::Value;
 
-use super::{keywords, Pipeline, RuleSource, LOGIN_SUCCESS};
+use super::{inside, keywords, Pipeline, RuleSource, LOGIN_SUCCESS};
 
 pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
     let file = tenant_file(path).ok_or("no tenant.yaml or tenant.yml here")?;
@@ -31,11 +31,12 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
         let script = match &script_path {
             None => Err("this rule has no `script`".to_string()),
             Some(relative) => inside(base, relative)
+                .ok_or_else(|| format!("the script {relative} is outside the repository"))
                 .and_then(|p| fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))),
         };
         let mut rule = RuleSource::new(name, file.clone(), script);
         if let Some(relative) = &script_path {
-            if let Ok(path) = inside(base, relative) {
+            if let Some(path) = inside(base, relative) {
                 rule.label = path.display().to_string();
                 rule.origin = path;
             }
@@ -66,27 +67,4 @@ pub(super) fn tenant_file(path: &Path) -> Option<PathBuf> {
         .iter()
         .map(|name| path.join(name))
         .find(|p| p.is_file())
-}
-
-/// `relative` under `base`, refused when it leaves it.
-fn inside(base: &Path, relative: &str) -> Result<PathBuf, String> {
-    let relative = PathBuf::from(relative.replace('\\', "/"));
-    let escapes = relative.components().any(|c| {
-        matches!(
-            c,
-            Component::ParentDir | Component::RootDir | Component::Prefix(_)
-        )
-    });
-    if escapes {
-        return Err(format!(
-            "the script {} is outside the repository",
-            relative.display()
-        ));
-    }
-    Ok(base.join(
-        relative
-            .components()
-            .filter(|c| !matches!(c, Component::CurDir))
-            .collect::<PathBuf>(),
-    ))
 }
