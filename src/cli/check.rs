@@ -104,7 +104,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         + usize::from(threshold <= Severity::Warning) * (results.pipeline.len() - drifted);
     eprintln!(
         "{} rules checked: {reaching} with findings at or above {}, {failed} could not be converted",
-        results.rules.len() + results.errors.len(),
+        results.read(),
         threshold.as_str()
     );
     if drifted > 0 {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use similar::{ChangeTag, DiffOp, TextDiff};
 
-use super::{status_id, Results, RuleResult};
+use super::{status_id, Results, RuleResult, STATUS_IDS};
 use crate::registry::Severity;
 
 pub fn migration_html(results: &Results<'_>) -> String {
@@ -24,17 +24,11 @@ pub fn migration_html(results: &Results<'_>) -> String {
     let _ = writeln!(
         out,
         "<p class=\"summary\">{} rules read: {}</p>",
-        results.rules.len() + results.errors.len(),
+        results.read(),
         summary(results)
     );
     out.push_str("<div class=\"filters\">\n<label>Status <select id=\"status-filter\">\n<option value=\"\">all</option>\n");
-    for status in [
-        "converted",
-        "needs-review",
-        "needs-manual-work",
-        "already-action",
-        "failed",
-    ] {
+    for status in STATUS_IDS {
         let _ = writeln!(
             out,
             "<option value=\"{status}\">{}</option>",
@@ -75,27 +69,11 @@ pub fn migration_html(results: &Results<'_>) -> String {
 }
 
 fn summary(results: &Results<'_>) -> String {
-    let mut parts = Vec::new();
-    for status in [
-        "converted",
-        "needs-review",
-        "needs-manual-work",
-        "already-action",
-        "failed",
-    ] {
-        let count = results
-            .rules
-            .iter()
-            .filter(|r| status_id(r.status()) == status)
-            .count()
-            + if status == "failed" {
-                results.errors.len()
-            } else {
-                0
-            };
-        parts.push(format!("{count} {}", status.replace('-', " ")));
-    }
-    parts.join(", ")
+    STATUS_IDS
+        .iter()
+        .map(|status| format!("{} {}", results.count(status), status.replace('-', " ")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn rule_codes(rule: &RuleResult<'_>) -> String {

@@ -4,32 +4,17 @@
 
 use serde_json::{json, Value};
 
-use super::{status_id, Results};
+use super::{status_id, Results, STATUS_IDS};
 use crate::registry::Severity;
 
 pub const REPORT_VERSION: u32 = 1;
 
 pub fn json_report(results: &Results<'_>) -> Value {
-    let mut summary = serde_json::Map::new();
-    for status in [
-        "converted",
-        "needs-review",
-        "needs-manual-work",
-        "already-action",
-        "failed",
-    ] {
-        summary.insert(status.to_string(), json!(0));
-    }
-    for rule in &results.rules {
-        let key = status_id(rule.status());
-        summary[key] = json!(summary[key].as_u64().unwrap_or(0) + 1);
-    }
-    summary["failed"] =
-        json!(summary["failed"].as_u64().unwrap_or(0) + results.errors.len() as u64);
-    summary.insert(
-        "read".to_string(),
-        json!(results.rules.len() + results.errors.len()),
-    );
+    let mut summary: serde_json::Map<String, Value> = STATUS_IDS
+        .iter()
+        .map(|status| (status.to_string(), json!(results.count(status))))
+        .collect();
+    summary.insert("read".to_string(), json!(results.read()));
     let rules: Vec<Value> = results
         .rules
         .iter()

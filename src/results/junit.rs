@@ -48,7 +48,7 @@ pub fn junit_report(results: &Results<'_>, threshold: Severity) -> String {
             escape(error)
         ));
     }
-    let tests = results.rules.len() + results.errors.len();
+    let tests = results.read();
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"rules2actions\" tests=\"{tests}\" failures=\"{failures}\">\n  <testsuite name=\"rules2actions check\" tests=\"{tests}\" failures=\"{failures}\">\n{cases}  </testsuite>\n</testsuites>\n"
     )

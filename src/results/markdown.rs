@@ -10,22 +10,15 @@ use crate::report::unified_diff;
 
 pub fn migration_markdown(results: &Results<'_>) -> String {
     let mut out = String::from("# Rules to Actions migration\n\n");
-    let count = |status: &str| {
-        results
-            .rules
-            .iter()
-            .filter(|r| status_id(r.status()) == status)
-            .count()
-    };
-    let failed = count("failed") + results.errors.len();
     let _ = writeln!(
         out,
-        "| Rules read | Converted | Needs review | Needs manual work | Already Actions | Failed |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {failed} |\n",
-        results.rules.len() + results.errors.len(),
-        count("converted"),
-        count("needs-review"),
-        count("needs-manual-work"),
-        count("already-action"),
+        "| Rules read | Converted | Needs review | Needs manual work | Already Actions | Failed |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} |\n",
+        results.read(),
+        results.count("converted"),
+        results.count("needs-review"),
+        results.count("needs-manual-work"),
+        results.count("already-action"),
+        results.count("failed"),
     );
     out.push_str("| Rule | Action | Status | Errors | Warnings | Secrets | Dependencies |\n|---|---|---|---:|---:|---|---|\n");
     for (index, rule) in results.rules.iter().enumerate() {

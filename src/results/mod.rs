@@ -75,6 +75,36 @@ impl RuleResult<'_> {
     }
 }
 
+/// Every status identifier, in the order reports list them.
+pub const STATUS_IDS: [&str; 5] = [
+    "converted",
+    "needs-review",
+    "needs-manual-work",
+    "already-action",
+    "failed",
+];
+
+impl Results<'_> {
+    /// Rules read, including those that could not be.
+    pub fn read(&self) -> usize {
+        self.rules.len() + self.errors.len()
+    }
+
+    /// Rules with this status; `failed` counts the rules that could not be read too.
+    pub fn count(&self, status: &str) -> usize {
+        let unread = if status == "failed" {
+            self.errors.len()
+        } else {
+            0
+        };
+        self.rules
+            .iter()
+            .filter(|r| status_id(r.status()) == status)
+            .count()
+            + unread
+    }
+}
+
 /// `needs-review`, `needs-manual-work`, …: a status as a stable identifier.
 pub fn status_id(status: Status) -> &'static str {
     match status {
