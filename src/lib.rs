@@ -23,8 +23,11 @@ pub mod rewrite;
 pub mod source;
 pub mod span;
 pub mod stack;
+pub mod suppress;
 pub mod tables;
 pub mod verify;
 
-pub use migrate::{migrate_rule, migrate_rule_with, Dependency, Migration, Outcome, Status};
+pub use migrate::{
+    migrate_rule, migrate_rule_with, panic_message, Dependency, Migration, Outcome, Status,
+};
 pub use options::{namespace_prefix, ClaimsPolicy, Options};

@@ -8,6 +8,25 @@ use crate::span::{indentation_at, line_start, newline_of, Span};
 
 pub const MARKER_PREFIX: &str = "// TODO(rules2actions ";
 
+/// The codes of the markers in `code`, in order: what a (maybe hand-edited) Action still says
+/// needs review.
+pub fn marker_codes(code: &str) -> Vec<crate::registry::Code> {
+    code.match_indices(MARKER_PREFIX)
+        .filter_map(|(at, _)| {
+            let rest = &code[at + MARKER_PREFIX.len()..];
+            crate::registry::Code::lookup(&rest[..rest.find(')')?])
+        })
+        .collect()
+}
+
+/// Whether Action code still carries the marker of an error-level finding: code left for a
+/// human, which must not be bound.
+pub fn has_error_marker(code: &str) -> bool {
+    marker_codes(code)
+        .iter()
+        .any(|code| code.severity() == Severity::Error)
+}
+
 pub fn marker_text(finding: &Finding) -> String {
     let message = finding.message.replace(['\n', '\r'], " ");
     format!("{MARKER_PREFIX}{}): {message}", finding.code.id())

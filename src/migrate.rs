@@ -10,6 +10,7 @@ use crate::registry::{Code, Severity};
 use crate::rewrite::{self, rewrite};
 use crate::span::{line_start, Span};
 use crate::stack::{with_big_stack, RULE_THREAD_STACK};
+use crate::suppress::suppress;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
@@ -63,6 +64,8 @@ pub struct Migration {
     pub shared: SharedState,
     /// The edits that turned the source into the output, markers included.
     pub edits: Vec<Edit>,
+    /// Findings suppressed by `--ignore`, the configuration or a `rules2actions-ignore` comment.
+    pub suppressed: Vec<Finding>,
 }
 
 /// How far a rule got, for summaries and exit codes.
@@ -126,6 +129,7 @@ impl Migration {
             claims: Vec::new(),
             shared: SharedState::default(),
             edits: Vec::new(),
+            suppressed: Vec::new(),
         }
     }
 }
@@ -142,20 +146,33 @@ pub fn migrate_rule_with(bytes: &[u8], options: &Options) -> Migration {
 /// Migrates many rules on every core, each worker on a big-stack thread; results keep the
 /// order of `inputs`.
 pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B], options: &Options) -> Vec<Migration> {
+    migrate_rules_each(inputs, |_| options)
+}
+
+/// [`migrate_rules`] with options of its own for each rule (by index in `inputs`).
+pub fn migrate_rules_each<'o, B: AsRef<[u8]> + Sync>(
+    inputs: &[B],
+    options: impl Fn(usize) -> &'o Options + Sync,
+) -> Vec<Migration> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(inputs.len().max(1));
     let chunk = inputs.len().div_ceil(workers).max(1);
+    let options = &options;
     std::thread::scope(|scope| {
         let handles: Vec<_> = inputs
             .chunks(chunk)
-            .map(|part| {
+            .enumerate()
+            .map(|(n, part)| {
                 std::thread::Builder::new()
                     .name("rules2actions-worker".into())
                     .stack_size(RULE_THREAD_STACK)
                     .spawn_scoped(scope, move || {
                         part.iter()
-                            .map(|bytes| migrate_on_this_thread(bytes.as_ref(), options))
+                            .enumerate()
+                            .map(|(i, bytes)| {
+                                migrate_on_this_thread(bytes.as_ref(), options(n * chunk + i))
+                            })
                             .collect::<Vec<_>>()
                     })
                     .expect("spawn a worker thread")
@@ -168,8 +185,35 @@ pub fn migrate_rules<B: AsRef<[u8]> + Sync>(inputs: &[B], options: &Options) -> 
     })
 }
 
-/// The caller guarantees a stack large enough for `input::MAX_NESTING`.
+/// The caller guarantees a stack large enough for `input::MAX_NESTING`. A panic while
+/// migrating one rule fails that rule alone, as an internal error, and never the whole run.
 pub fn migrate_on_this_thread(bytes: &[u8], options: &Options) -> Migration {
+    let attempt = std::panic::catch_unwind(|| migrate_contained(bytes, options));
+    attempt.unwrap_or_else(|payload| {
+        Migration::failed(
+            String::from_utf8_lossy(bytes).into_owned(),
+            Finding::new(
+                Code::InvalidOutput,
+                Span::empty(0),
+                format!(
+                    "internal error while converting this rule: {}",
+                    panic_message(payload.as_ref())
+                ),
+            ),
+        )
+    })
+}
+
+/// The text a panic carried, for an internal-error message.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
+}
+
+fn migrate_contained(bytes: &[u8], options: &Options) -> Migration {
     let text = match decode(bytes) {
         Ok(text) => text,
         Err(refusal) => {
@@ -230,7 +274,7 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
     }
 
     let result = rewrite(text, &rule, offsets, options);
-    let mut findings = result.findings;
+    let (mut findings, suppressed) = suppress(text, result.findings, &options.ignore);
     findings.sort_by_key(|f| (f.span.start, f.code));
     let dependencies = result
         .dependencies
@@ -276,5 +320,6 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
         claims: result.claims,
         shared: result.shared,
         edits,
+        suppressed,
     }
 }

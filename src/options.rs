@@ -19,6 +19,8 @@ pub struct Options {
     /// With `--namespace`: the prefix given to restricted and non-namespaced claim names, and to
     /// the claims suggested for lost `user` fields. Always ends with `/`.
     pub namespace: Option<String>,
+    /// Codes whose findings are suppressed (`--ignore`, `rules2actions.toml`).
+    pub ignore: Vec<crate::registry::Code>,
 }
 
 /// Checks a `--namespace` value and gives it a trailing `/`.

@@ -21,6 +21,18 @@ pub struct PipelineFinding {
     pub help: String,
 }
 
+impl PipelineFinding {
+    /// The rules concerned, each once: a finding about one rule names it once.
+    pub fn rule_names(&self) -> Vec<&str> {
+        let [first, second] = &self.rules;
+        if first == second {
+            vec![first]
+        } else {
+            vec![first, second]
+        }
+    }
+}
+
 /// Metadata persisted with `api.user.set*Metadata` reaches later Actions in `event.user`.
 const PERSISTED_USER_KEYS: &[&str] = &["app_metadata", "user_metadata"];
 

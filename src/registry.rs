@@ -82,6 +82,9 @@ codes! {
     UnsupportedSignature = "R2A010", "unsupported-signature", Error,
         "The rule's parameters are not three plain identifiers",
         "Rules are called as `(user, context, callback)`. Destructured, defaulted or rest parameters,\nand generator functions, are not converted. Rewrite the header as three plain names.";
+    UnknownSuppression = "R2A011", "unknown-suppression", Warning,
+        "A `rules2actions-ignore` comment names a code that does not exist",
+        "`// rules2actions-ignore R2A101` suppresses the findings of that code on its line and the next\n(`rules2actions-ignore-file` on the whole rule). This comment names a code that rules2actions\ndoes not have, so it suppresses nothing: check the spelling with `rules2actions explain`.";
 
     UnauthorizedBecomesAccessDenied = "R2A101", "unauthorized-becomes-access-denied", Warning,
         "`UnauthorizedError` returned `error=unauthorized`; `api.access.deny` returns `error=access_denied`",

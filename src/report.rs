@@ -8,7 +8,7 @@ use miette::{
 
 use crate::finding::Finding;
 use crate::markers::marker_text;
-use crate::registry::Severity;
+use crate::registry::{Code, Severity};
 use crate::span::LineIndex;
 
 const MAX_SNIPPET_LINE: usize = 400;
@@ -50,12 +50,7 @@ const MAX_SNIPPETS: usize = 50;
 
 /// A miette rendering of each finding: the source line, the span's label and the help.
 pub fn render_findings(name: &str, source: &str, findings: &[Finding], color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    let handler = handler(color);
     let shared: Arc<str> = Arc::from(source);
     let mut out = String::new();
     for finding in findings.iter().take(MAX_SNIPPETS) {
@@ -75,20 +70,50 @@ pub fn render_findings(name: &str, source: &str, findings: &[Finding], color: bo
     out
 }
 
-fn miette_report(name: &str, source: &Arc<str>, finding: &Finding) -> Report {
-    let severity = match finding.severity() {
+/// Cross-rule findings (`R2A950`–`R2A961`), in the same format as a rule's findings; they name
+/// rules rather than a place in one.
+pub fn render_pipeline(findings: &[crate::pipeline::PipelineFinding], color: bool) -> String {
+    let handler = handler(color);
+    let mut out = String::new();
+    for finding in findings {
+        let diagnostic = diagnostic(finding.code, finding.message.clone(), Some(&finding.help));
+        if handler
+            .render_report(&mut out, Report::new(diagnostic).as_ref())
+            .is_err()
+        {
+            out.push_str(&format!("{}: {}\n", finding.code.id(), finding.message));
+        }
+    }
+    out
+}
+
+fn handler(color: bool) -> GraphicalReportHandler {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme).with_width(100)
+}
+
+fn diagnostic(code: Code, message: String, help: Option<&String>) -> MietteDiagnostic {
+    let severity = match code.severity() {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
         Severity::Info => miette::Severity::Advice,
     };
-    let explain = format!("`rules2actions explain {}` for details", finding.code.id());
-    let diagnostic = MietteDiagnostic::new(finding.message.clone())
-        .with_code(format!("{} {}", finding.code.id(), finding.code.name()))
+    let explain = format!("`rules2actions explain {}` for details", code.id());
+    MietteDiagnostic::new(message)
+        .with_code(format!("{} {}", code.id(), code.name()))
         .with_severity(severity)
-        .with_help(match &finding.help {
+        .with_help(match help {
             Some(help) => format!("{help}\n{explain}"),
             None => explain,
-        });
+        })
+}
+
+fn miette_report(name: &str, source: &Arc<str>, finding: &Finding) -> Report {
+    let diagnostic = diagnostic(finding.code, finding.message.clone(), finding.help.as_ref());
     // miette cannot lay out labels on very long lines (minified code, generated blobs).
     if line_length_at(source, finding.span.start) > MAX_SNIPPET_LINE {
         return Report::new(diagnostic);

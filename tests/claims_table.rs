@@ -15,7 +15,7 @@ fn claim_codes(name: &str, token: &str, policy: ClaimsPolicy) -> Vec<Code> {
         rule.as_bytes(),
         &Options {
             claims_policy: policy,
-            namespace: None,
+            ..Options::default()
         },
     );
     let output = migration.output().expect("converted");

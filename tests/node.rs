@@ -158,6 +158,7 @@ fn compare(
         claims: Vec::new(),
         shared: Default::default(),
         edits: Vec::new(),
+        suppressed: Vec::new(),
     };
     let options = VerifyOptions {
         scenarios,

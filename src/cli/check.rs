@@ -1,43 +1,50 @@
 //! `check`: the CI migration check. It migrates in memory, writes nothing, and reports in the
 //! format asked for. Exit codes: 0 when no finding reaches `--fail-on`, 1 when one does, 2 on a
-//! usage or I/O error or a rule that could not be read or parsed.
+//! usage or I/O error, a rule that could not be read or parsed, or no rules at all.
+//!
+//! With `--actions DIR` it judges the Actions committed in DIR rather than the conversion alone:
+//! a finding whose marker the team removed from the Action (having fixed the code) no longer
+//! counts, a stale Action fails, and a missing one fails unless its rule is disabled or was
+//! rejected in review.
 
 use std::fs;
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
 use rules2actions::layout::{fingerprint, read_state};
+use rules2actions::markers::marker_text;
+use rules2actions::migrate::migrate_rules_each;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
-use rules2actions::report::render_findings;
+use rules2actions::report::{render_findings, render_pipeline};
 use rules2actions::results::{github_annotations, json_report, junit_report, sarif_report};
 use rules2actions::review::{Decision, ReviewState, ReviewStatus};
-use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
+use rules2actions::{Migration, Status};
 
+use super::output::{self, count, errln};
 use super::rules;
-use super::{CheckArgs, CheckFormat, FailOn};
+use super::{CheckArgs, CheckFormat, FailOn, Global};
 
-pub fn run(args: CheckArgs) -> ExitCode {
-    let namespace = match args.namespace.as_deref().map(namespace_prefix).transpose() {
-        Ok(namespace) => namespace,
+pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
+    let settings = match global.settings(&args.judging, &args.inputs, None) {
+        Ok(settings) => settings,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    let loaded = rules::load(&args.paths, args.input_format.map(Into::into));
-    let options = Options {
-        claims_policy: args.claims_policy.into(),
-        namespace,
+    let Some(loaded) = rules::load_reporting(&args.inputs, global) else {
+        return ExitCode::from(2);
     };
-    let mut migrations = migrate_rules(&loaded.sources, &options);
+    loaded.check_settings(&settings);
+    let options = loaded.options(&settings);
+    let mut migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
     loaded.restore(&mut migrations);
-    let mut results = loaded.results(&migrations, &[]);
     let drift = match &args.actions {
-        Some(dir) => drift(dir, &loaded, &migrations),
+        Some(dir) => judge_committed(dir, &loaded, &mut migrations),
         None => Vec::new(),
     };
+    let mut results = loaded.results(&migrations, &[]);
     let drifted = drift.len();
     results.pipeline.extend(drift);
     let threshold = match args.fail_on {
@@ -51,11 +58,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
         CheckFormat::Github => github_annotations(&results, threshold),
         CheckFormat::Junit => junit_report(&results, threshold),
         CheckFormat::Text => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let color = global.color(true);
             let mut text = String::new();
-            for error in &results.errors {
-                text.push_str(&format!("error: {error}\n"));
-            }
             for rule in &results.rules {
                 let findings: Vec<_> = rule
                     .migration
@@ -71,19 +75,17 @@ pub fn run(args: CheckArgs) -> ExitCode {
                     color,
                 ));
             }
-            for finding in &results.pipeline {
-                text.push_str(&format!(
-                    "{}[{}]: {}\n  help: {}\n",
-                    finding.code.severity(),
-                    finding.code.id(),
-                    finding.message,
-                    finding.help
-                ));
-            }
+            let pipeline: Vec<PipelineFinding> = results
+                .pipeline
+                .iter()
+                .filter(|f| f.code.severity() >= threshold)
+                .cloned()
+                .collect();
+            text.push_str(&render_pipeline(&pipeline, color));
             text
         }
     };
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    output::stdout(&text);
 
     let failed = results
         .rules
@@ -102,14 +104,27 @@ pub fn run(args: CheckArgs) -> ExitCode {
         })
         .count()
         + usize::from(threshold <= Severity::Warning) * (results.pipeline.len() - drifted);
-    eprintln!(
-        "{} rules checked: {reaching} with findings at or above {}, {failed} could not be converted",
-        results.read(),
+    let suppressed: usize = migrations.iter().map(|m| m.suppressed.len()).sum();
+    let mut summary = format!(
+        "{} checked: {reaching} with findings at or above {}, {failed} could not be converted",
+        count(results.read(), "rule", "rules"),
         threshold.as_str()
     );
     if drifted > 0 {
-        eprintln!("{drifted} Actions are stale or missing in the Actions folder");
+        summary.push_str(&format!(
+            ", {} stale or missing in {}",
+            count(drifted, "Action", "Actions"),
+            args.actions.as_deref().unwrap_or(Path::new(".")).display()
+        ));
     }
+    summary.push_str(&loaded.skipped_summary());
+    if suppressed > 0 {
+        summary.push_str(&format!(
+            " ({} suppressed)",
+            count(suppressed, "finding", "findings")
+        ));
+    }
+    errln!("{summary}");
     if failed > 0 {
         ExitCode::from(2)
     } else if reaching + drifted > 0 {
@@ -125,10 +140,15 @@ fn pretty(value: &serde_json::Value) -> String {
     text
 }
 
-/// Actions in `dir` that no longer match their rules (`R2A960`) or do not exist (`R2A961`).
+/// Judges the Actions committed in `dir`: drops the findings whose markers are gone from the
+/// committed Action, and returns the Actions that are stale (`R2A960`) or missing (`R2A961`).
 /// Actions a human edited after generation, or accepted (maybe edited) in a review, are not
 /// drift; edits are mentioned on stderr.
-fn drift(dir: &Path, loaded: &rules::Loaded, migrations: &[Migration]) -> Vec<PipelineFinding> {
+fn judge_committed(
+    dir: &Path,
+    loaded: &rules::Loaded,
+    migrations: &mut [Migration],
+) -> Vec<PipelineFinding> {
     let state = read_state(dir);
     let review = ReviewState::load(dir);
     let mut findings = Vec::new();
@@ -136,9 +156,9 @@ fn drift(dir: &Path, loaded: &rules::Loaded, migrations: &[Migration]) -> Vec<Pi
         .rules
         .iter()
         .zip(&loaded.names)
-        .zip(loaded.sources.iter().zip(migrations))
+        .zip(loaded.sources.iter().zip(migrations.iter_mut()))
     {
-        let Some(fresh) = migration.output() else {
+        let Some(fresh) = migration.output().map(str::to_string) else {
             continue;
         };
         let path = dir.join("actions").join(name).join("code.js");
@@ -148,17 +168,30 @@ fn drift(dir: &Path, loaded: &rules::Loaded, migrations: &[Migration]) -> Vec<Pi
             message,
             help: help.to_string(),
         };
-        let Ok(committed) = fs::read(&path) else {
-            findings.push(finding(
-                Code::ActionMissing,
-                format!("rule `{}` has no Action at {}", rule.name, path.display()),
-                "run `rules2actions migrate` with `--out` to generate it",
-            ));
+        let status = review.status(name, source);
+        let Ok(committed) = fs::read_to_string(&path) else {
+            if status == ReviewStatus::Decided(Decision::Rejected) {
+                errln!(
+                    "note: `{}` was rejected in review; no Action expected",
+                    rule.name
+                );
+            } else if !rule.enabled {
+                errln!("note: `{}` is disabled; no Action expected", rule.name);
+            } else {
+                findings.push(finding(
+                    Code::ActionMissing,
+                    format!("rule `{}` has no Action at {}", rule.name, path.display()),
+                    "run `rules2actions migrate` with `--out` to generate it",
+                ));
+            }
             continue;
         };
+        resolve_fixed_findings(migration, &committed, &path);
         // A reviewer's decision (`rules2actions review`) speaks for the Action first.
-        match review.status(name, source) {
-            ReviewStatus::Decided(Decision::Accepted) if review.accepted(name, &committed) => {
+        match status {
+            ReviewStatus::Decided(Decision::Accepted)
+                if review.accepted(name, committed.as_bytes()) =>
+            {
                 continue;
             }
             ReviewStatus::Changed(Decision::Accepted) => {
@@ -176,7 +209,7 @@ fn drift(dir: &Path, loaded: &rules::Loaded, migrations: &[Migration]) -> Vec<Pi
             _ => {}
         }
         let Some(generated) = state.get(name) else {
-            eprintln!(
+            errln!(
                 "note: {} was not generated by rules2actions; not compared",
                 path.display()
             );
@@ -188,17 +221,35 @@ fn drift(dir: &Path, loaded: &rules::Loaded, migrations: &[Migration]) -> Vec<Pi
                 format!("rule `{}` changed after its Action {} was generated", rule.name, path.display()),
                 "run `rules2actions migrate` with `--out` again, and carry over any edit made to the Action",
             ));
-        } else if generated.code != fingerprint(&committed) {
-            eprintln!(
+        } else if generated.code != fingerprint(committed.as_bytes()) {
+            errln!(
                 "note: {} was edited after generation; kept as it is",
                 path.display()
             );
         } else if generated.code != fingerprint(fresh.as_bytes()) {
-            eprintln!(
+            errln!(
                 "note: {}: this version of rules2actions converts the rule differently; migrate again to update it",
                 path.display()
             );
         }
     }
     findings
+}
+
+/// Keeps only the findings whose markers are still in the committed Action: a team that fixed
+/// the code and removed the marker has resolved that finding. Notes (which have no marker)
+/// stay.
+fn resolve_fixed_findings(migration: &mut Migration, committed: &str, path: &Path) {
+    let before = migration.findings.len();
+    migration.findings.retain(|finding| {
+        finding.severity() < Severity::Warning || committed.contains(&marker_text(finding))
+    });
+    let resolved = before - migration.findings.len();
+    if resolved > 0 {
+        errln!(
+            "note: {}: {} resolved by hand (the markers are gone)",
+            path.display(),
+            count(resolved, "finding", "findings")
+        );
+    }
 }

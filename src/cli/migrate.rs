@@ -1,25 +1,31 @@
 //! `migrate`: convert, then preview (findings, `--diff`) or write the deploy tool's tree
-//! (`--out`). Exit codes: 0 clean or review-only, 1 manual work needed, 2 a rule that failed
-//! or could not be read, a usage or an I/O error.
+//! (`--out`, with `--dry-run` to see the plan first). Exit codes: 0 clean or review-only, 1
+//! manual work needed, 2 a rule that failed or could not be read, a usage or an I/O error.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rules2actions::diff_view::{diff_with_findings, DiffStyle};
 use rules2actions::layout::{
-    fingerprint, read_state, state_text, tree, write_tree, Generated, LayoutOptions, OutputFile,
-    OutputFormat, Planned, STATE,
+    bound, fingerprint, read_state, state_text, Generated, LayoutOptions, OutputDir, OutputFile,
+    OutputFormat, Planned, Written, STATE,
 };
-use rules2actions::report::render_findings;
-use rules2actions::results::{json_report, migration_html, migration_markdown};
-use rules2actions::source::InputFormat;
-use rules2actions::{migrate::migrate_rules, namespace_prefix, Migration, Options, Status};
+use rules2actions::markers::has_error_marker;
+use rules2actions::migrate::migrate_rules_each;
+use rules2actions::registry::Severity;
+use rules2actions::report::{render_findings, render_pipeline};
+use rules2actions::results::{json_report, migration_html, migration_markdown, Deployment};
+use rules2actions::source::{InputFormat, ReadRoot};
+use rules2actions::verify::{verify, VerifyOptions};
+use rules2actions::{Migration, Status};
 
+use super::config::Settings;
+use super::output::{self, count, errln, outln};
 use super::rules::{self, Loaded};
-use super::{ColorChoice, MigrateArgs};
+use super::{Global, MigrateArgs, MigrateFormat, Verbosity};
 
 #[derive(Default)]
 struct Account {
@@ -27,6 +33,7 @@ struct Account {
     /// Rules that could not be read, or cannot become post-login Actions.
     unreadable: usize,
     io_errors: usize,
+    suppressed: usize,
 }
 
 impl Account {
@@ -45,7 +52,7 @@ impl Account {
     }
 
     /// `N rules read = a converted + b needs review + … + f failed`: every rule is in it.
-    fn summary(&self) -> String {
+    fn summary(&self, loaded: &Loaded) -> String {
         let read = self.statuses.values().sum::<usize>() + self.unreadable;
         let mut parts: Vec<String> = [
             Status::Converted,
@@ -61,31 +68,45 @@ impl Account {
             "{} failed",
             self.count(Status::Failed) + self.unreadable
         ));
-        let noun = if read == 1 { "rule" } else { "rules" };
-        format!("{read} {noun} read = {}", parts.join(" + "))
+        let mut text = format!(
+            "{} read = {}",
+            count(read, "rule", "rules"),
+            parts.join(" + ")
+        );
+        text.push_str(&loaded.skipped_summary());
+        if self.suppressed > 0 {
+            text.push_str(&format!(
+                " ({} suppressed)",
+                count(self.suppressed, "finding", "findings")
+            ));
+        }
+        text
     }
 }
 
-pub fn run(args: MigrateArgs) -> ExitCode {
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let namespace = match args.namespace.as_deref().map(namespace_prefix).transpose() {
-        Ok(namespace) => namespace,
+pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
+    let color = global.color(false);
+    let settings = match global.settings(&args.judging, &args.inputs, args.runtime) {
+        Ok(settings) => settings,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return ExitCode::from(2);
         }
     };
-    let mut loaded = rules::load(&args.paths, args.input_format.map(Into::into));
+    let Some(mut loaded) = rules::load_reporting(&args.inputs, global) else {
+        return ExitCode::from(2);
+    };
     for group in &args.merge {
         let names: Vec<String> = group.split(',').map(|n| n.trim().to_string()).collect();
         if let Err(error) = loaded.merge(&names) {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
+            return ExitCode::from(2);
+        }
+    }
+    loaded.check_settings(&settings);
+    if let Some(dir) = &args.out {
+        if let Err(message) = refuse_unsafe_output(dir, &loaded.read_roots) {
+            errln!("error: {message}");
             return ExitCode::from(2);
         }
     }
@@ -93,121 +114,141 @@ pub fn run(args: MigrateArgs) -> ExitCode {
         unreadable: loaded.unreadable(),
         ..Account::default()
     };
-    for error in &loaded.errors {
-        eprintln!("error: {error}");
-    }
     // Paths that could not be read at all hold no rule to count.
     account.io_errors += loaded.errors.len() - account.unreadable;
-    let options = Options {
-        claims_policy: args.claims_policy.into(),
-        namespace,
-    };
-    let mut migrations = migrate_rules(&loaded.sources, &options);
+    let options = loaded.options(&settings);
+    let mut migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
     loaded.restore(&mut migrations);
-    let single_file = args.paths.len() == 1 && args.paths[0].is_file() && loaded.rules.len() == 1;
+    let single_file =
+        args.inputs.paths.len() == 1 && args.inputs.paths[0].is_file() && loaded.rules.len() == 1;
 
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    for ((rule, migration), weight) in loaded.rules.iter().zip(&migrations).zip(&loaded.weights) {
-        let display = rule.label.clone();
+    // The lowest severity printed: errors only when quiet, notes only when verbose.
+    let shown = match global.verbosity {
+        Verbosity::Quiet => Severity::Error,
+        Verbosity::Normal => Severity::Warning,
+        Verbosity::Verbose => Severity::Info,
+    };
+    let json = args.format == MigrateFormat::Json;
+    for (rule, migration) in loaded.rules.iter().zip(&migrations) {
         // In a terminal the diff carries the findings; piped, it stays a patch.
         let notes_in_diff = args.diff && (std::io::stdout().is_terminal() || args.side_by_side);
         if !notes_in_diff {
-            eprint!(
-                "{}",
-                render_findings(&display, &migration.source, &migration.findings, color)
-            );
+            let findings: Vec<_> = migration
+                .findings
+                .iter()
+                .filter(|f| f.severity() >= shown)
+                .cloned()
+                .collect();
+            output::stderr(&render_findings(
+                &rule.label,
+                &migration.source,
+                &findings,
+                color,
+            ));
         }
-        // A merged Action accounts for every rule in it.
-        *account.statuses.entry(migration.status()).or_default() += weight;
+        account.suppressed += migration.suppressed.len();
         let Some(action) = migration.output() else {
             continue;
         };
         if args.diff {
             if action != migration.source {
                 let style = DiffStyle {
-                    color,
+                    color: global.color(true),
                     notes: notes_in_diff,
                     side_by_side: args.side_by_side.then(terminal_width),
                 };
-                let diff = diff_with_findings(
-                    &display,
+                output::stdout(&diff_with_findings(
+                    &rule.label,
                     &migration.source,
                     action,
                     &migration.findings,
                     style,
-                );
-                let _ = out.write_all(diff.as_bytes());
+                ));
             }
-        } else if single_file && args.out.is_none() {
-            let _ = out.write_all(action.as_bytes());
+        } else if single_file && args.out.is_none() && !json {
+            output::stdout(action);
         }
     }
-    report_pipeline(&loaded, &migrations);
-    if let Some(dir) = &args.out {
-        account.io_errors += write(dir, &loaded, &migrations, &args);
+    for (migration, weight) in migrations.iter().zip(&loaded.weights) {
+        // A merged Action accounts for every rule in it.
+        *account.statuses.entry(migration.status()).or_default() += weight;
     }
-    eprintln!("{}", account.summary());
-    if args.out.is_none() && !args.diff && !single_file {
-        eprintln!("nothing written: use --diff to preview the Actions or --out DIR to write them");
+    if global.verbosity > Verbosity::Quiet {
+        output::stderr(&render_pipeline(&loaded.pipeline(&migrations), color));
+    }
+    let mut deployments = vec![None; migrations.len()];
+    if let Some(dir) = &args.out {
+        match write(dir, &loaded, &migrations, &args, &settings, global) {
+            Ok((written, failures)) => {
+                deployments = written;
+                account.io_errors += failures;
+            }
+            Err(message) => {
+                errln!("error: {message}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if json {
+        let outputs = outputs(&loaded, &migrations);
+        let mut results = loaded.results(&migrations, &outputs);
+        for (result, deployment) in results.rules.iter_mut().zip(deployments) {
+            result.deployment = deployment;
+        }
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises")
+        );
+    }
+    errln!("{}", account.summary(&loaded));
+    if args.out.is_none() && !args.diff && !single_file && !json {
+        errln!("nothing written: use --diff to preview the Actions or --out DIR to write them");
     }
     account.exit_code()
 }
 
-/// Where the rules relied on each other (`R2A950`–`R2A953`).
-fn report_pipeline(loaded: &Loaded, migrations: &[Migration]) {
-    for finding in loaded.pipeline(migrations) {
-        eprintln!(
-            "warning[{}]: {}\n  help: {}",
-            finding.code.id(),
-            finding.message,
-            finding.help
-        );
+/// Refuses an output folder that a later run would read back as rules: one that is, or lies
+/// inside, a folder read whole (loose rule files, a repository's `rules/`). A repository's own
+/// root is fine: `actions/` and `triggers/` are never read as rules.
+fn refuse_unsafe_output(dir: &Path, roots: &[ReadRoot]) -> Result<(), String> {
+    let real = real_path_to_be(dir);
+    for root in roots.iter().filter(|r| r.whole) {
+        if real.starts_with(&root.path) {
+            return Err(format!(
+                "--out {} is inside {}, which this run reads rules from: a later run would read the Actions back as rules; choose a folder outside it (for a deploy-cli repository, its root is fine)",
+                dir.display(),
+                root.path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The real path `path` will have: its nearest existing ancestor's real path, and the rest.
+fn real_path_to_be(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut missing = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = fs::canonicalize(existing) {
+            return missing
+                .iter()
+                .rev()
+                .fold(real, |p: PathBuf, part| p.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
     }
 }
 
-/// Writes the deploy tool's tree to `dir`. Returns how many files could not be written.
-fn write(
-    dir: &std::path::Path,
-    loaded: &Loaded,
-    migrations: &[Migration],
-    args: &MigrateArgs,
-) -> usize {
-    let planned: Vec<Planned<'_>> = loaded
-        .rules
-        .iter()
-        .zip(&loaded.names)
-        .zip(migrations)
-        .filter(|(_, migration)| migration.output().is_some())
-        .map(|((rule, name), migration)| Planned {
-            name,
-            rule,
-            migration,
-        })
-        .collect();
-    let options = LayoutOptions {
-        runtime: args.runtime.clone(),
-        guard: args.guard,
-    };
-    if args.guard {
-        for action in planned.iter().filter(|p| p.rule.id.is_none()) {
-            eprintln!(
-                "warning: {}: no rule id to guard with; --guard needs a Management API export",
-                action.rule.label
-            );
-        }
-    }
-    // The layout of the input, unless asked for another.
-    let format = args.output_format.map(Into::into).unwrap_or(
-        if loaded.formats.contains(&InputFormat::DeployCliYaml) {
-            OutputFormat::Yaml
-        } else {
-            OutputFormat::DeployCli
-        },
-    );
-    let mut files = tree(format, &planned, &options);
-    // The reports: for a reviewer (MIGRATION.md) and for machines (migration-report.json).
-    let outputs: Vec<Option<String>> = loaded
+/// Where each rule's Action goes, relative to the output folder.
+fn outputs(loaded: &Loaded, migrations: &[Migration]) -> Vec<Option<String>> {
+    loaded
         .names
         .iter()
         .zip(migrations)
@@ -216,85 +257,310 @@ fn write(
                 .output()
                 .map(|_| format!("actions/{name}/code.js"))
         })
-        .collect();
-    let results = loaded.results(migrations, &outputs);
-    let mut report = serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises");
-    report.push('\n');
-    files.push(OutputFile {
-        path: "migration-report.json".into(),
-        contents: report,
-    });
-    files.push(OutputFile {
-        path: "MIGRATION.md".into(),
-        contents: migration_markdown(&results),
-    });
-    files.push(OutputFile {
-        path: "migration-report.html".into(),
-        contents: migration_html(&results),
-    });
-    // What each Action was generated from, for `check --actions` to tell stale from edited.
-    let mut state = read_state(dir);
-    // `planned` holds the rules that produced an Action, in input order.
-    let sources = loaded
-        .sources
+        .collect()
+}
+
+/// Why an Action is not deployed, or `None` when it is.
+fn withheld(migration: &Migration, verified: Option<&Result<(), String>>) -> Option<String> {
+    let errors: BTreeSet<&str> = migration
+        .findings
         .iter()
+        .filter(|f| f.severity() == Severity::Error)
+        .map(|f| f.code.id())
+        .collect();
+    if !errors.is_empty() {
+        let codes: Vec<&str> = errors.into_iter().collect();
+        return Some(format!("needs manual work ({})", codes.join(", ")));
+    }
+    match verified {
+        Some(Err(reason)) => Some(reason.clone()),
+        _ => None,
+    }
+}
+
+/// Writes (or, with `--dry-run`, plans) the deploy tool's tree in `dir`, and prints the plan.
+/// Returns each rule's deployment and how many files could not be written.
+fn write(
+    dir: &Path,
+    loaded: &Loaded,
+    migrations: &[Migration],
+    args: &MigrateArgs,
+    settings: &Settings,
+    global: &Global,
+) -> Result<(Vec<Option<Deployment>>, usize), String> {
+    let options = LayoutOptions {
+        runtime: settings.runtime.as_str().to_string(),
+        guard: args.guard,
+    };
+    // The layout of the input, unless asked for another.
+    let format = args.output_format.map(Into::into).unwrap_or(
+        if loaded.formats.contains(&InputFormat::DeployCliYaml) {
+            OutputFormat::Yaml
+        } else {
+            OutputFormat::DeployCli
+        },
+    );
+    let verified = if args.verify {
+        Some(verify_all(loaded, migrations, args, settings)?)
+    } else {
+        None
+    };
+    let mut planned: Vec<(usize, Planned<'_>, Option<String>)> = Vec::new();
+    for (index, ((rule, name), migration)) in loaded
+        .rules
+        .iter()
+        .zip(&loaded.names)
         .zip(migrations)
-        .filter(|(_, migration)| migration.output().is_some())
-        .map(|(source, _)| source);
-    for (planned, source) in planned.iter().zip(sources) {
-        if let Some(code) = planned.code(&options) {
-            let generated = Generated {
-                rule: fingerprint(source),
-                code: fingerprint(code.as_bytes()),
-            };
-            state.insert(planned.name.to_string(), generated);
+        .enumerate()
+    {
+        if migration.output().is_none() {
+            continue;
+        }
+        let reason = withheld(migration, verified.as_ref().map(|v| &v[index]));
+        let deploy = reason.is_none() || args.bind_all;
+        planned.push((
+            index,
+            Planned {
+                name,
+                rule,
+                migration,
+                deploy,
+            },
+            reason.filter(|_| !deploy),
+        ));
+    }
+    if args.guard {
+        for (_, action, _) in planned.iter().filter(|(_, p, _)| p.rule.id.is_none()) {
+            errln!(
+                "warning: {}: no rule id to guard with; --guard needs a Management API export",
+                action.rule.label
+            );
         }
     }
-    files.push(OutputFile {
-        path: STATE.into(),
-        contents: state_text(&state),
-    });
     let inputs: BTreeSet<PathBuf> = loaded
         .rules
         .iter()
         .filter_map(|r| fs::canonicalize(&r.origin).ok())
+        .chain(
+            loaded
+                .read_roots
+                .iter()
+                .filter(|r| r.whole)
+                .map(|r| r.path.clone()),
+        )
         .collect();
+    // Nothing is written when one of the files would replace an input.
+    let actions: Vec<Planned<'_>> = planned.iter().map(|(_, p, _)| *p).collect();
+    for file in format.tree(&actions, &options) {
+        let path = dir.join(&file.path);
+        if fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
+            return Err(format!(
+                "{} is one of the inputs; refusing to write the output there",
+                path.display()
+            ));
+        }
+    }
+    let mut out = if args.dry_run {
+        OutputDir::plan(dir, args.force, inputs)
+    } else {
+        OutputDir::open(dir, args.force, inputs, || {
+            errln!(
+                "waiting for another rules2actions run to finish writing {}",
+                dir.display()
+            )
+        })?
+    };
+    if out.removed_temporaries > 0 {
+        errln!(
+            "note: removed {} an interrupted run left in {}",
+            count(out.removed_temporaries, "temporary file", "temporary files"),
+            dir.display()
+        );
+    }
     let mut failures = 0;
-    for (path, result) in write_tree(dir, &files, args.force, &inputs) {
-        match result {
-            // One line per Action (its code) and one for the bindings; the metadata file
-            // beside each Action only when it fails.
-            Ok(written) if path.ends_with("code.js") => {
-                let action = path.parent().unwrap_or(&path);
-                let planned = planned
-                    .iter()
-                    .find(|p| action.file_name().is_some_and(|n| n == p.name));
-                let description = planned.map(describe).unwrap_or_default();
-                eprintln!("{} {}{description}", written.verb(), action.display());
+    // Each Action's own files first: only an Action whose files are in place is bound.
+    let mut rows = Vec::new();
+    let mut placed: Vec<Planned<'_>> = Vec::new();
+    let mut state = read_state(dir);
+    for (index, mut action, reason) in planned {
+        let mut outcomes = Vec::new();
+        let mut error = None;
+        for file in format.action_files(&action, &options) {
+            match out.write(&file) {
+                Ok(written) => {
+                    if file.path.ends_with("code.js") {
+                        record_state(&mut state, &action, &loaded.sources[index], &file, &written);
+                        if let Written::Kept(_) = written {
+                            // The Action on disk is the team's: judge it, not what was generated.
+                            let kept = fs::read_to_string(dir.join(&file.path)).unwrap_or_default();
+                            action.deploy = args.bind_all || !has_error_marker(&kept);
+                        }
+                    }
+                    outcomes.push(written);
+                }
+                Err(message) => error = Some(message),
             }
-            // The metadata beside each Action's folder, and the tool's own state, go without
-            // saying.
-            Ok(_) if path.parent().is_some_and(|p| p.ends_with("actions")) => {}
-            Ok(_)
-                if path
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.')) => {}
-            Ok(written) => eprintln!("{} {}", written.verb(), path.display()),
-            Err(error) => {
-                eprintln!("error: {error}");
+        }
+        let files = match &error {
+            Some(message) => {
+                errln!("error: {message}");
+                failures += 1;
+                format!("failed: {message}")
+            }
+            None => files_label(&outcomes),
+        };
+        let bound_reason = match (&error, reason) {
+            (Some(_), _) => Some("its files could not be written".to_string()),
+            (None, _) if !action.rule.enabled => Some("the rule is disabled".to_string()),
+            (None, reason) if !action.deploy => Some(
+                reason
+                    .unwrap_or_else(|| "its hand-edited code still has error markers".to_string()),
+            ),
+            (None, _) => None,
+        };
+        rows.push((index, bound_reason, files));
+        if error.is_none() {
+            placed.push(action);
+        }
+    }
+    let positions: BTreeMap<&str, usize> = bound(&placed)
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.name, i + 1))
+        .collect();
+    let mut deployments = vec![None; migrations.len()];
+    let mut table = Vec::new();
+    for (index, reason, files) in rows {
+        let name = loaded.names[index].as_str();
+        let bound = match (positions.get(name), &reason) {
+            (Some(position), _) => format!("yes (#{position})"),
+            (None, Some(reason)) => format!("no: {reason}"),
+            (None, None) => "no".to_string(),
+        };
+        deployments[index] = Some(Deployment {
+            bound: positions.contains_key(name),
+            not_bound_because: reason,
+            files: files.clone(),
+        });
+        table.push([
+            loaded.rules[index].name.clone(),
+            migrations[index].status().label().to_string(),
+            name.to_string(),
+            bound,
+            files,
+        ]);
+    }
+    for (rule, migration) in loaded.rules.iter().zip(migrations) {
+        if migration.output().is_none() {
+            table.push([
+                rule.name.clone(),
+                migration.status().label().to_string(),
+                "-".to_string(),
+                "no: not converted".to_string(),
+                "-".to_string(),
+            ]);
+        }
+    }
+    // What each Action needs before it can be deployed.
+    let mut summary_lines: Vec<String> = placed.iter().filter_map(needs).collect();
+    // Then what binds them, and the reports, which say what happened to every Action.
+    for file in format.binding_files(&placed, &options) {
+        let line = match out.write(&file) {
+            Ok(written) => format!("{}: {}", file.path.display(), written.label()),
+            Err(message) => {
+                errln!("error: {message}");
+                failures += 1;
+                format!("{}: failed", file.path.display())
+            }
+        };
+        summary_lines.push(line);
+    }
+    let outputs = outputs(loaded, migrations);
+    let mut results = loaded.results(migrations, &outputs);
+    for (result, deployment) in results.rules.iter_mut().zip(&deployments) {
+        result.deployment = deployment.clone();
+    }
+    let mut report = serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises");
+    report.push('\n');
+    let reports = [
+        OutputFile {
+            path: "migration-report.json".into(),
+            contents: report,
+        },
+        OutputFile {
+            path: "MIGRATION.md".into(),
+            contents: migration_markdown(&results),
+        },
+        OutputFile {
+            path: "migration-report.html".into(),
+            contents: migration_html(&results),
+        },
+        OutputFile {
+            path: STATE.into(),
+            contents: state_text(&state),
+        },
+    ];
+    let mut report_outcomes = Vec::new();
+    for file in &reports {
+        match out.write(file) {
+            Ok(written) => report_outcomes.push(written),
+            Err(message) => {
+                errln!("error: {message}");
                 failures += 1;
             }
         }
     }
-    failures
+    summary_lines.push(format!(
+        "reports (MIGRATION.md, migration-report.json, migration-report.html): {}",
+        files_label(&report_outcomes)
+    ));
+    if !args.dry_run {
+        if let Err(message) = out.finish() {
+            errln!("error: {message}");
+            failures += 1;
+        }
+    }
+    if global.verbosity > Verbosity::Quiet {
+        let heading = if args.dry_run {
+            format!(
+                "Plan for {} ({}); --dry-run: nothing was written",
+                dir.display(),
+                format.label()
+            )
+        } else {
+            format!("Wrote {} ({})", dir.display(), format.label())
+        };
+        output::stderr(&plan_table(&heading, &table, &summary_lines));
+    }
+    Ok((deployments, failures))
 }
 
-/// ` (secrets: A, B) (dependencies: request@2.88.2) (not bound: the rule is disabled)`.
-fn describe(planned: &Planned<'_>) -> String {
-    let migration = planned.migration;
-    let mut text = String::new();
+/// Records in the state file what the Action at `file` was generated from, when the file on
+/// disk now holds it; a kept (hand-edited) Action keeps the entry of its last generation.
+fn record_state(
+    state: &mut rules2actions::layout::State,
+    action: &Planned<'_>,
+    source: &[u8],
+    file: &OutputFile,
+    written: &Written,
+) {
+    if written.holds_generated() {
+        state.insert(
+            action.name.to_string(),
+            Generated {
+                rule: fingerprint(source),
+                code: fingerprint(file.contents.as_bytes()),
+            },
+        );
+    }
+}
+
+/// `actions/etc-passwd needs secrets PARTNER_API_KEY; dependencies request@2.88.2`, or `None`.
+fn needs(action: &Planned<'_>) -> Option<String> {
+    let migration = action.migration;
+    let mut parts = Vec::new();
     if !migration.secrets.is_empty() {
-        text.push_str(&format!(" (secrets: {})", migration.secrets.join(", ")));
+        parts.push(format!("secrets {}", migration.secrets.join(", ")));
     }
     if !migration.dependencies.is_empty() {
         let dependencies: Vec<String> = migration
@@ -305,12 +571,103 @@ fn describe(planned: &Planned<'_>) -> String {
                 None => d.name.clone(),
             })
             .collect();
-        text.push_str(&format!(" (dependencies: {})", dependencies.join(", ")));
+        parts.push(format!("dependencies {}", dependencies.join(", ")));
     }
-    if !planned.rule.enabled {
-        text.push_str(" (not bound: the rule is disabled)");
+    (!parts.is_empty()).then(|| format!("actions/{} needs {}", action.name, parts.join("; ")))
+}
+
+/// One word for what happened to a group of files: the most telling outcome among them.
+fn files_label(outcomes: &[Written]) -> String {
+    let rank = |w: &Written| match w {
+        Written::Kept(_) => 3,
+        Written::Created => 2,
+        Written::Updated => 1,
+        Written::Unchanged => 0,
+    };
+    outcomes
+        .iter()
+        .max_by_key(|w| rank(w))
+        .map_or("-", Written::label)
+        .to_string()
+}
+
+/// The plan as a table: one row per rule, then the bindings and reports.
+fn plan_table(heading: &str, rows: &[[String; 5]], lines: &[String]) -> String {
+    const HEADER: [&str; 5] = ["RULE", "STATUS", "ACTION", "BOUND", "FILES"];
+    let mut widths = HEADER.map(str::len);
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count()).min(48);
+        }
     }
+    let line = |cells: [&str; 5]| {
+        let mut text = String::from(" ");
+        for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+            if i == 4 {
+                text.push(' ');
+                text.push_str(cell);
+            } else {
+                text.push_str(&format!(" {cell:<width$} "));
+            }
+        }
+        format!("{}\n", text.trim_end())
+    };
+    let mut text = format!("\n{heading}\n\n");
+    text.push_str(&line(HEADER));
+    for row in rows {
+        text.push_str(&line([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
+    text.push('\n');
+    for summary in lines {
+        text.push_str(&format!("  {summary}\n"));
+    }
+    text.push('\n');
     text
+}
+
+/// Runs `verify` on every converted rule: `Err(reason)` where the Action behaved differently
+/// or could not be run.
+fn verify_all(
+    loaded: &Loaded,
+    migrations: &[Migration],
+    args: &MigrateArgs,
+    settings: &Settings,
+) -> Result<Vec<Result<(), String>>, String> {
+    let mut results = Vec::new();
+    for (index, migration) in migrations.iter().enumerate() {
+        let Some(action) = migration.output() else {
+            results.push(Ok(()));
+            continue;
+        };
+        if migration.status() == Status::AlreadyAction {
+            results.push(Ok(()));
+            continue;
+        }
+        let options = VerifyOptions {
+            claims_policy: settings
+                .for_rule(&loaded.rules[index].name, &loaded.names[index])
+                .claims_policy,
+            scenarios: Vec::new(),
+            modules: args.node_modules.clone(),
+        };
+        let result = match verify(migration, action, &options) {
+            Ok(v) if !v.missing_packages.is_empty() => Err(format!(
+                "verify could not run it (install {})",
+                v.missing_packages.join(", ")
+            )),
+            Ok(v) if !v.unexpected.is_empty() => Err(format!(
+                "verify found a difference on {}",
+                count(v.unexpected.len(), "scenario", "scenarios")
+            )),
+            Ok(_) => Ok(()),
+            Err(error @ rules2actions::verify::VerifyError::NodeMissing) => {
+                return Err(error.to_string())
+            }
+            Err(error) => Err(format!("verify failed: {error}")),
+        };
+        results.push(result);
+    }
+    Ok(results)
 }
 
 /// The terminal's width, or `COLUMNS`, or 160 when output is not a terminal.

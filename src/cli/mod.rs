@@ -1,14 +1,21 @@
-//! The command line: `migrate`, `verify` and `explain`, with exit codes 0 (clean), 1 (manual
-//! work needed) and 2 (usage, I/O or parse failure).
+//! The command line: `migrate`, `check`, `review`, `verify` and `explain`, with exit codes 0
+//! (clean), 1 (manual work needed) and 2 (usage, I/O or parse failure). Every command prints
+//! through [`output`], so that a closed pipe never panics.
 
 mod check;
+mod config;
 mod migrate;
+mod output;
 mod review;
 mod rules;
 mod verify;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use self::config::{Flags, Runtime, Settings};
+use self::output::{errln, outln};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rules2actions::layout::OutputFormat;
@@ -25,6 +32,26 @@ use rules2actions::ClaimsPolicy;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+/// Options every command takes, before or after its name.
+#[derive(clap::Args)]
+struct GlobalArgs {
+    /// When to color diagnostics and diffs
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    /// Print only errors and the final summary
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print notes (info-level findings) and every file a run leaves as it is
+    #[arg(long, short, global = true)]
+    verbose: bool,
+    /// The configuration file (by default the first rules2actions.toml in the first input's
+    /// folder or its parents, or in the current directory)
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -46,15 +73,40 @@ enum Command {
     },
 }
 
+/// Where the rules come from.
 #[derive(clap::Args)]
-struct MigrateArgs {
-    /// Rule files, folders of them, an auth0-deploy-cli directory, or a Management API export
-    /// (`GET /api/v2/rules` JSON)
+struct Inputs {
+    /// Rule files, folders of them, an auth0-deploy-cli repository (directory or tenant.yaml),
+    /// or a Management API export (`GET /api/v2/rules` JSON)
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The format of the inputs; detected from each path when not given
     #[arg(long, value_enum)]
     input_format: Option<InputFormatArg>,
+}
+
+/// How findings are judged; each also has a key in rules2actions.toml, which these override.
+#[derive(clap::Args)]
+struct Judging {
+    /// How non-namespaced claims are judged: `enforced` (the tenant drops them, an error; the
+    /// default) or `relaxed` (the tenant accepts them, a warning)
+    #[arg(long, value_enum)]
+    claims_policy: Option<ClaimsPolicyArg>,
+    /// Give restricted and non-namespaced claims this namespace (e.g. https://example.com/);
+    /// applications must then read the new names
+    #[arg(long, value_name = "URL")]
+    namespace: Option<String>,
+    /// Suppress the findings of this code (or name); repeatable, or comma-separated
+    #[arg(long, value_name = "CODE")]
+    ignore: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct MigrateArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    #[command(flatten)]
+    judging: Judging,
     /// Write the Actions in auth0-deploy-cli directory format to DIR: actions/<name>/code.js,
     /// actions/<name>.json and triggers/triggers.json
     #[arg(long, value_name = "DIR")]
@@ -63,9 +115,9 @@ struct MigrateArgs {
     /// format otherwise)
     #[arg(long, value_enum, requires = "out")]
     output_format: Option<OutputFormatArg>,
-    /// The Node runtime of the Actions
-    #[arg(long, default_value = "node22", value_name = "RUNTIME")]
-    runtime: String,
+    /// The Node runtime of the Actions (default node22)
+    #[arg(long, value_enum)]
+    runtime: Option<Runtime>,
     /// Merge rules that relied on each other into one Action, their bodies running in the order
     /// given: `--merge "Load profile,Gate admin"` (rule or Action names; repeatable)
     #[arg(long, value_name = "A,B,…")]
@@ -81,44 +133,50 @@ struct MigrateArgs {
     /// Show the diff as two columns, Rule | Action, as wide as the terminal
     #[arg(long, requires = "diff")]
     side_by_side: bool,
+    /// With --out: show the plan (what would happen to every file and binding) and write nothing
+    #[arg(long, requires = "out")]
+    dry_run: bool,
     /// Replace files in DIR that rules2actions did not write, or that were edited since
     #[arg(long, requires = "out")]
     force: bool,
-    /// How non-namespaced claims are judged: `enforced` (the tenant drops them, an error) or
-    /// `relaxed` (the tenant accepts them, a warning)
-    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
-    claims_policy: ClaimsPolicyArg,
-    /// Give restricted and non-namespaced claims this namespace (e.g. https://example.com/);
-    /// applications must then read the new names
-    #[arg(long, value_name = "URL")]
-    namespace: Option<String>,
-    /// When to color diagnostics and diffs
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    /// Also bind (and deploy) Actions with error-level findings or a difference found by
+    /// --verify; by default they are written with `deployed: false` and left unbound
+    #[arg(long, requires = "out")]
+    bind_all: bool,
+    /// Run `verify` on each converted rule first; an Action that behaves differently is not
+    /// bound (needs Node.js)
+    #[arg(long, requires = "out")]
+    verify: bool,
+    /// Where the npm packages the rules require are installed, for --verify
+    #[arg(long, value_name = "DIR", requires = "verify")]
+    node_modules: Option<PathBuf>,
+    /// Print the JSON report (the one --out writes as migration-report.json) to stdout
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
+    format: MigrateFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MigrateFormat {
+    /// Diagnostics and the plan on stderr
+    Text,
+    /// The versioned JSON report on stdout
+    Json,
 }
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Rule files, folders of them, an auth0-deploy-cli repository, or a Management API export
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-    /// The format of the inputs; detected from each path when not given
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
+    #[command(flatten)]
+    inputs: Inputs,
+    #[command(flatten)]
+    judging: Judging,
     /// How to report
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     format: CheckFormat,
     /// The lowest severity that fails the check
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// How non-namespaced claims are judged (see `migrate --help`)
-    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
-    claims_policy: ClaimsPolicyArg,
-    /// The namespace for restricted and non-namespaced claims (see `migrate --help`)
-    #[arg(long, value_name = "URL")]
-    namespace: Option<String>,
-    /// Drift detection: compare the Actions committed in DIR (written by `migrate --out DIR`)
-    /// with what the rules produce now; a stale or missing Action fails the check
+    /// Judge the Actions committed in DIR (written by `migrate --out DIR`): a stale or missing
+    /// Action fails, and a finding whose marker was removed from the Action no longer does
     #[arg(long, value_name = "DIR")]
     actions: Option<PathBuf>,
 }
@@ -146,12 +204,10 @@ enum FailOn {
 
 #[derive(clap::Args)]
 struct ReviewArgs {
-    /// Rule files, folders of them, an auth0-deploy-cli repository, or a Management API export
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-    /// The format of the inputs; detected from each path when not given
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
+    #[command(flatten)]
+    inputs: Inputs,
+    #[command(flatten)]
+    judging: Judging,
     /// Where accepted Actions and the decisions (.rules2actions-review.json) go
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -159,18 +215,13 @@ struct ReviewArgs {
 
 #[derive(clap::Args)]
 struct VerifyArgs {
-    /// Rule files, folders of them, an auth0-deploy-cli directory, or a Management API export
-    #[arg(required = true)]
-    paths: Vec<PathBuf>,
-    /// The format of the inputs; detected from each path when not given
-    #[arg(long, value_enum)]
-    input_format: Option<InputFormatArg>,
+    #[command(flatten)]
+    inputs: Inputs,
+    #[command(flatten)]
+    judging: Judging,
     /// Verify the Actions in DIR/actions/<name>/code.js instead of freshly generated ones
     #[arg(long, value_name = "DIR")]
     actions: Option<PathBuf>,
-    /// How non-namespaced claims are treated by the tenant (see `migrate --help`)
-    #[arg(long, value_enum, default_value_t = ClaimsPolicyArg::Enforced)]
-    claims_policy: ClaimsPolicyArg,
     /// Where the npm packages the rules require are installed (a folder with node_modules);
     /// the current directory by default
     #[arg(long, value_name = "DIR")]
@@ -179,6 +230,9 @@ struct VerifyArgs {
     /// `[{"clientID": "abc", "user": {"app_metadata": {"roles": ["admin"]}}}]`
     #[arg(long, value_name = "FILE")]
     scenarios: Option<PathBuf>,
+    /// How to report: text, or one JSON document on stdout
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
+    format: MigrateFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -246,41 +300,117 @@ enum ColorChoice {
     Never,
 }
 
-pub fn run() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Migrate(args) => migrate::run(args),
-        Command::Check(args) => check::run(args),
-        Command::Review(args) => review::run(args),
-        Command::Verify(args) => verify::run(args),
-        Command::Explain { code } => explain(code.as_deref()),
+/// How much a command prints.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+/// The global options, resolved.
+struct Global {
+    color: ColorChoice,
+    verbosity: Verbosity,
+    config: Option<PathBuf>,
+}
+
+impl Global {
+    /// Whether to color what goes to stderr (or, with `stdout`, to stdout).
+    fn color(&self, stdout: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let terminal = if stdout {
+                    std::io::stdout().is_terminal()
+                } else {
+                    std::io::stderr().is_terminal()
+                };
+                terminal && std::env::var_os("NO_COLOR").is_none()
+            }
+        }
+    }
+
+    /// The options of every rule, from the flags of `judging`, the configuration file and the
+    /// defaults.
+    fn settings(
+        &self,
+        judging: &Judging,
+        inputs: &Inputs,
+        runtime: Option<Runtime>,
+    ) -> Result<Settings, String> {
+        let flags = Flags {
+            config: self.config.as_deref(),
+            claims_policy: judging.claims_policy.map(Into::into),
+            namespace: judging.namespace.as_deref(),
+            ignore: &judging.ignore,
+            runtime,
+        };
+        Settings::resolve(&flags, &inputs.paths)
     }
 }
 
+pub fn run() -> ExitCode {
+    output::guarded(|| {
+        let cli = Cli::parse();
+        let global = Global {
+            color: cli.global.color,
+            verbosity: if cli.global.quiet {
+                Verbosity::Quiet
+            } else if cli.global.verbose {
+                Verbosity::Verbose
+            } else {
+                Verbosity::Normal
+            },
+            config: cli.global.config,
+        };
+        match cli.command {
+            Command::Migrate(args) => migrate::run(args, &global),
+            Command::Check(args) => check::run(args, &global),
+            Command::Review(args) => review::run(args, &global),
+            Command::Verify(args) => verify::run(args, &global),
+            Command::Explain { code } => explain(code.as_deref()),
+        }
+    })
+}
+
+/// `explain`: every code in order, in aligned columns; or one code's documentation.
 fn explain(code: Option<&str>) -> ExitCode {
     let Some(key) = code else {
-        for (code, info) in REGISTRY {
-            println!(
-                "{}  {:<8} {:<40} {}",
+        let mut codes: Vec<_> = REGISTRY.iter().collect();
+        codes.sort_by_key(|(_, info)| info.id);
+        let name_width = codes.iter().map(|(_, i)| i.name.len()).max().unwrap_or(0);
+        for (code, info) in &codes {
+            outln!(
+                "{}  {:<7}  {:<name_width$}  {}",
                 info.id,
                 code.severity(),
                 info.name,
                 info.summary
             );
         }
+        errln!(
+            "{} codes; `rules2actions explain CODE` shows one in full",
+            codes.len()
+        );
         return ExitCode::SUCCESS;
     };
     match Code::lookup(key) {
         Some(code) => {
             let info = code.info();
-            println!(
+            outln!(
                 "{} {} ({})\n\n{}\n\n{}",
-                info.id, info.name, info.severity, info.summary, info.doc
+                info.id,
+                info.name,
+                info.severity,
+                info.summary,
+                info.doc
             );
             ExitCode::SUCCESS
         }
         None => {
-            eprintln!("error: unknown code `{key}`; `rules2actions explain` lists them all");
+            errln!("error: unknown code `{key}`; `rules2actions explain` lists them all");
             ExitCode::from(2)
         }
     }

@@ -1,11 +1,18 @@
-//! Reading the rules named on the command line, for every command.
+//! Reading the rules named on the command line, for every command: what was read, what was
+//! passed over and why, and the options each rule is migrated with.
+
+use std::path::PathBuf;
 
 use rules2actions::layout::action_names;
 use rules2actions::pipeline::{analyse, PipelineFinding, PipelineRule};
 use rules2actions::registry::Code;
 use rules2actions::source::keywords::{self, Placeholder};
-use rules2actions::source::{self, InputFormat, RuleSource};
-use rules2actions::{Migration, Outcome};
+use rules2actions::source::{self, InputFormat, ReadRoot, RuleSource, Skipped};
+use rules2actions::{Migration, Options, Outcome};
+
+use super::config::Settings;
+use super::output::{count, errln};
+use super::{Global, Inputs, Verbosity};
 
 /// The rules of the input that can be migrated, with their bytes and Action names, and the
 /// errors for those that cannot.
@@ -21,6 +28,8 @@ pub struct Loaded {
     pub errors: Vec<String>,
     /// Rules read, including those in `errors`.
     pub read: usize,
+    /// What the reader decided on the user's behalf.
+    pub notes: Vec<String>,
     /// Rules folded into another by `merge`.
     merged_away: usize,
     /// How many input rules each rule stands for: more than one once merged.
@@ -28,9 +37,79 @@ pub struct Loaded {
     /// Keys of the global configuration (`rules-configs`), when the input has one.
     pub config_keys: Option<Vec<String>>,
     pub formats: Vec<InputFormat>,
+    /// Entries passed over, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// What was read, by real path.
+    pub read_roots: Vec<ReadRoot>,
+    /// The paths named on the command line.
+    pub paths: Vec<PathBuf>,
 }
 
-pub fn load(paths: &[std::path::PathBuf], format: Option<InputFormat>) -> Loaded {
+/// Reads `inputs` and says on stderr what could not be read, what was passed over and what the
+/// reader decided. `None` (after an error saying so) when nothing at all was found: an empty
+/// input is a mistake, never a green check.
+pub fn load_reporting(inputs: &Inputs, global: &Global) -> Option<Loaded> {
+    let loaded = load(&inputs.paths, inputs.input_format.map(Into::into));
+    for error in &loaded.errors {
+        errln!("error: {error}");
+    }
+    if global.verbosity > Verbosity::Quiet {
+        for note in &loaded.notes {
+            errln!("note: {note}");
+        }
+        for skipped in &loaded.skipped {
+            errln!("skipped {}: {}", skipped.path.display(), skipped.reason);
+        }
+    }
+    if loaded.read > 0 || !loaded.errors.is_empty() {
+        return Some(loaded);
+    }
+    let shown: Vec<String> = inputs
+        .paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    errln!("error: no rules found in {}", shown.join(", "));
+    for hint in no_rules_hints(&loaded) {
+        errln!("  help: {hint}");
+    }
+    None
+}
+
+/// Why a path may hold no rules.
+fn no_rules_hints(loaded: &Loaded) -> Vec<String> {
+    let mut hints = Vec::new();
+    if loaded
+        .skipped
+        .iter()
+        .any(|s| s.reason == source::HOOK_REASON)
+    {
+        hints.push("the input holds Hooks, which rules2actions does not convert yet".to_string());
+    }
+    for (path, format) in loaded.paths.iter().zip(&loaded.formats) {
+        match format {
+            InputFormat::DeployCliYaml => hints.push(format!(
+                "{} has no `rules:`; an auth0-deploy-cli tenant.yaml lists its rules there",
+                path.display()
+            )),
+            InputFormat::DeployCli => hints.push(format!(
+                "{} has no rules/ folder with rules in it",
+                path.display()
+            )),
+            InputFormat::ApiExport => hints.push(format!(
+                "{} holds no rules; export them with `GET /api/v2/rules`",
+                path.display()
+            )),
+            InputFormat::Plain => {
+                hints.push(format!("there is no .js file under {}", path.display()))
+            }
+        }
+    }
+    hints.push("rules2actions reads .js rule files, auth0-deploy-cli repositories (rules/ or tenant.yaml) and Management API exports; --input-format names the format".to_string());
+    hints
+}
+
+pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Loaded {
     let pipeline = source::load(paths, format);
     // Names are given to every rule, so that one rule failing never renames another's Action.
     let all_names = action_names(pipeline.rules.iter().map(|r| r.name.as_str()));
@@ -50,6 +129,10 @@ pub fn load(paths: &[std::path::PathBuf], format: Option<InputFormat>) -> Loaded
             .any(|f| matches!(f, InputFormat::DeployCli | InputFormat::DeployCliYaml))
             .then_some(pipeline.config_keys),
         formats: pipeline.formats,
+        skipped: pipeline.skipped,
+        read_roots: pipeline.read_roots,
+        paths: paths.to_vec(),
+        notes: pipeline.notes,
     };
     for (rule, name) in pipeline.rules.into_iter().zip(all_names) {
         let script = match (&rule.script, rule.is_post_login()) {
@@ -76,6 +159,46 @@ pub fn load(paths: &[std::path::PathBuf], format: Option<InputFormat>) -> Loaded
 }
 
 impl Loaded {
+    /// The options of each rule in `rules`, in order.
+    pub fn options<'s>(&self, settings: &'s Settings) -> Vec<&'s Options> {
+        self.rules
+            .iter()
+            .zip(&self.names)
+            .map(|(rule, name)| settings.for_rule(&rule.name, name))
+            .collect()
+    }
+
+    /// Warns about configuration sections that name no rule of the input.
+    pub fn check_settings(&self, settings: &Settings) {
+        let names = |name: &str| {
+            self.rules
+                .iter()
+                .zip(&self.names)
+                .any(|(rule, action)| rule.name == name || action == name)
+        };
+        for section in settings.unused_sections(names) {
+            errln!(
+                "warning: {}: [rules.\"{section}\"] names no rule of the input",
+                settings
+                    .file
+                    .as_deref()
+                    .map_or_else(|| "configuration".to_string(), |p| p.display().to_string())
+            );
+        }
+    }
+
+    /// `, 2 entries skipped` for the account line, or nothing.
+    pub fn skipped_summary(&self) -> String {
+        if self.skipped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " ({} skipped)",
+                count(self.skipped.len(), "entry", "entries")
+            )
+        }
+    }
+
     /// Rules that could not be read or cannot become post-login Actions.
     pub fn unreadable(&self) -> usize {
         self.read - self.merged_away - self.rules.len()
@@ -223,6 +346,7 @@ impl Loaded {
                     action: name,
                     migration,
                     output: outputs.get(i).cloned().flatten(),
+                    deployment: None,
                 },
             )
             .collect();

@@ -1,28 +1,29 @@
 //! The auth0-deploy-cli directory format: `actions/<name>/code.js`, `actions/<name>.json` and
 //! `triggers/triggers.json`, which binds post-login in the rules' order. A disabled rule becomes
-//! an Action that is not bound. Secret values never appear: each is the keyword `@@NAME@@`,
+//! an Action that is not bound; one that still needs manual work is written with
+//! `"deployed": false` and not bound either. Secret values never appear: each is the keyword `@@NAME@@`,
 //! which the deploy tool replaces from its `AUTH0_KEYWORD_REPLACE_MAPPINGS`.
 
 use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use super::{code_files, LayoutOptions, OutputFile, Planned};
+use super::{LayoutOptions, OutputFile, Planned};
 
-/// The files for `actions`, which must be the rules that produced an Action, in input order.
-pub fn deploy_cli_tree(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
-    let mut files = code_files(actions, options);
-    for action in actions.iter().filter(|a| a.migration.output().is_some()) {
-        files.push(OutputFile {
-            path: PathBuf::from("actions").join(format!("{}.json", action.name)),
-            contents: pretty(&metadata(action, options)),
-        });
+/// `actions/<name>.json`.
+pub(super) fn metadata_file(action: &Planned<'_>, options: &LayoutOptions) -> OutputFile {
+    OutputFile {
+        path: PathBuf::from("actions").join(format!("{}.json", action.name)),
+        contents: pretty(&metadata(action, options)),
     }
-    files.push(OutputFile {
+}
+
+/// `triggers/triggers.json`.
+pub(super) fn triggers_file(actions: &[Planned<'_>]) -> OutputFile {
+    OutputFile {
         path: PathBuf::from("triggers").join("triggers.json"),
         contents: pretty(&triggers(actions)),
-    });
-    files
+    }
 }
 
 /// `{"post-login": [{action_name, display_name}]}` for the enabled rules, in their order.
@@ -54,7 +55,7 @@ pub(super) fn metadata(action: &Planned<'_>, options: &LayoutOptions) -> Value {
         "dependencies": dependencies,
         "secrets": secrets,
         "supported_triggers": [{ "id": "post-login", "version": "v3" }],
-        "deployed": true,
+        "deployed": action.deploy,
     })
 }
 

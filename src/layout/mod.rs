@@ -9,12 +9,9 @@ mod terraform;
 mod write;
 mod yaml;
 
-pub use deploy_cli::deploy_cli_tree;
 pub use names::action_names;
 pub use state::{fingerprint, read_state, state_text, Generated, State, STATE};
-pub use terraform::terraform_tree;
-pub use write::{write_tree, Written};
-pub use yaml::yaml_tree;
+pub use write::{Kept, OutputDir, Written, MANIFEST};
 
 use std::path::PathBuf;
 
@@ -29,10 +26,14 @@ pub struct OutputFile {
 }
 
 /// A rule, its migration and the name its Action gets.
+#[derive(Clone, Copy)]
 pub struct Planned<'a> {
     pub name: &'a str,
     pub rule: &'a RuleSource,
     pub migration: &'a Migration,
+    /// Whether the Action is deployed and, when its rule is enabled, bound: not when it still
+    /// needs manual work, behaved differently under `verify`, or could not be written.
+    pub deploy: bool,
 }
 
 /// How the Actions are built.
@@ -76,43 +77,67 @@ pub enum OutputFormat {
     Terraform,
 }
 
-/// The tree for `actions` in `format`.
-pub fn tree(
-    format: OutputFormat,
-    actions: &[Planned<'_>],
-    options: &LayoutOptions,
-) -> Vec<OutputFile> {
-    match format {
-        OutputFormat::DeployCli => deploy_cli_tree(actions, options),
-        OutputFormat::Yaml => yaml_tree(actions, options),
-        OutputFormat::Terraform => terraform_tree(actions, options),
+impl OutputFormat {
+    pub fn label(self) -> &'static str {
+        match self {
+            OutputFormat::DeployCli => "auth0-deploy-cli directory",
+            OutputFormat::Yaml => "auth0-deploy-cli YAML",
+            OutputFormat::Terraform => "Terraform",
+        }
+    }
+
+    /// The files of one Action: its code, and its metadata where the format keeps it apart.
+    pub fn action_files(self, action: &Planned<'_>, options: &LayoutOptions) -> Vec<OutputFile> {
+        let Some(code) = action.code(options) else {
+            return Vec::new();
+        };
+        let mut files = vec![OutputFile {
+            path: PathBuf::from("actions").join(action.name).join("code.js"),
+            contents: code,
+        }];
+        if self == OutputFormat::DeployCli {
+            files.push(deploy_cli::metadata_file(action, options));
+        }
+        files
+    }
+
+    /// The files that describe every Action and bind them: `triggers/triggers.json`,
+    /// `tenant.yaml`, or the Terraform resources. `actions` are those whose own files are in
+    /// place, in input order.
+    pub fn binding_files(
+        self,
+        actions: &[Planned<'_>],
+        options: &LayoutOptions,
+    ) -> Vec<OutputFile> {
+        match self {
+            OutputFormat::DeployCli => vec![deploy_cli::triggers_file(actions)],
+            OutputFormat::Yaml => vec![yaml::tenant_file(actions, options)],
+            OutputFormat::Terraform => terraform::terraform_files(actions, options),
+        }
+    }
+
+    /// The whole tree, as a run that writes every file would leave it.
+    pub fn tree(self, actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = actions
+            .iter()
+            .flat_map(|action| self.action_files(action, options))
+            .collect();
+        files.extend(self.binding_files(actions, options));
+        files
     }
 }
 
-/// The Actions bound to post-login: enabled rules, in `order` (ties, and rules without one,
-/// keep the input order).
-fn bound<'p, 'a>(actions: &'p [Planned<'a>]) -> Vec<&'p Planned<'a>> {
+/// The Actions bound to post-login: deployed Actions of enabled rules, in `order` (ties, and
+/// rules without one, keep the input order).
+pub fn bound<'p, 'a>(actions: &'p [Planned<'a>]) -> Vec<&'p Planned<'a>> {
     let mut bound: Vec<(usize, &Planned<'_>)> = actions
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.rule.enabled && a.migration.output().is_some())
+        .filter(|(_, a)| a.rule.enabled && a.deploy && a.migration.output().is_some())
         .collect();
     bound.sort_by(|(i, a), (j, b)| {
         let order = |p: &Planned<'_>| p.rule.order.unwrap_or(f64::INFINITY);
         order(a).total_cmp(&order(b)).then(i.cmp(j))
     });
     bound.into_iter().map(|(_, a)| a).collect()
-}
-
-/// `actions/<name>/code.js` for every Action.
-fn code_files(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
-    actions
-        .iter()
-        .filter_map(|action| {
-            action.code(options).map(|code| OutputFile {
-                path: PathBuf::from("actions").join(action.name).join("code.js"),
-                contents: code,
-            })
-        })
-        .collect()
 }

@@ -1,100 +1,263 @@
-//! Writing the output tree. Each file is written to a temporary file in its folder and renamed
-//! into place, so a crash leaves the old file or the new one. A manifest
-//! (`.rules2actions-manifest.json`) records a hash of every file this tool wrote: a file that
-//! still has that hash may be replaced, one that does not (edited by hand, or never generated
-//! here) only with `--force`. Inputs are never written.
+//! Writing the output tree safely.
+//!
+//! - Each file is written to a temporary file in its folder and renamed into place, so a crash
+//!   leaves the old file or the new one, never half of one. Temporary files an interrupted run
+//!   left behind are removed by the next run.
+//! - A manifest (`.rules2actions-manifest.json`) records a hash of every file this tool wrote.
+//!   A file that still has that hash may be replaced; one that does not (edited by hand, or never
+//!   generated here) is kept, and only `--force` replaces it. The hash of each file is journaled
+//!   before the file lands, so a run killed halfway leaves files that the next run still knows
+//!   as its own.
+//! - A lock on the output folder makes a second run into it wait until the first is done.
+//! - Inputs are never written.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::state::fingerprint;
 use super::OutputFile;
+pub use crate::source::OUTPUT_MANIFEST as MANIFEST;
 
-pub const MANIFEST: &str = ".rules2actions-manifest.json";
+/// Where the hashes of files written by a run that has not finished go.
+const JOURNAL: &str = ".rules2actions-manifest.journal";
+/// The prefix of temporary files, so that leftovers can be recognised and removed.
+const TEMPORARY_PREFIX: &str = ".rules2actions-tmp-";
 
-/// What happened to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What happened to one file, or would happen in a dry run.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
     Created,
     Updated,
     Unchanged,
+    /// Left as it is, because a human edited it or rules2actions never wrote it.
+    Kept(Kept),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// rules2actions wrote it and someone edited it since.
+    Edited,
+    /// rules2actions did not write it.
+    Foreign,
 }
 
 impl Written {
-    pub fn verb(self) -> &'static str {
+    /// `new`, `updated`, … as the plan shows it.
+    pub fn label(&self) -> &'static str {
         match self {
-            Written::Created => "wrote",
+            Written::Created => "new",
             Written::Updated => "updated",
             Written::Unchanged => "unchanged",
+            Written::Kept(Kept::Edited) => "kept (edited by hand; --force replaces it)",
+            Written::Kept(Kept::Foreign) => {
+                "kept (not written by rules2actions; --force replaces it)"
+            }
         }
+    }
+
+    /// Whether the file on disk now holds what was generated.
+    pub fn holds_generated(&self) -> bool {
+        !matches!(self, Written::Kept(_))
     }
 }
 
-/// Writes `files` under `dir`. Returns, per file, what happened or why it was refused.
-pub fn write_tree(
-    dir: &Path,
-    files: &[OutputFile],
+/// An output folder open for writing (or, in a dry run, for planning).
+pub struct OutputDir {
+    dir: PathBuf,
     force: bool,
-    inputs: &BTreeSet<PathBuf>,
-) -> Vec<(PathBuf, Result<Written, String>)> {
-    let mut manifest = read_manifest(dir);
-    let results: Vec<(PathBuf, Result<Written, String>)> = files
-        .iter()
-        .map(|file| {
-            let path = dir.join(&file.path);
-            let result = write_one(&path, &file.contents, force, inputs, &manifest, &file.path);
-            if result.is_ok() {
-                manifest.insert(
-                    key(&file.path),
-                    super::state::fingerprint(file.contents.as_bytes()),
-                );
-            }
-            (path, result)
-        })
-        .collect();
-    let text = serde_json::to_string_pretty(&manifest).expect("a map of strings serialises");
-    if let Err(error) = atomic_write(&dir.join(MANIFEST), &format!("{text}\n")) {
-        eprintln!("warning: {}: {error}", dir.join(MANIFEST).display());
-    }
-    results
+    dry_run: bool,
+    inputs: BTreeSet<PathBuf>,
+    /// Every hash each path had when this tool wrote it, from the manifest and the journal.
+    known: BTreeMap<String, BTreeSet<String>>,
+    /// The hash of each path this tool last wrote.
+    latest: BTreeMap<String, String>,
+    journal: Option<fs::File>,
+    /// Held for as long as the folder is open.
+    _lock: Option<fs::File>,
+    /// Temporary files of an interrupted run, removed when the folder was opened.
+    pub removed_temporaries: usize,
 }
 
-fn write_one(
-    path: &Path,
-    contents: &str,
-    force: bool,
-    inputs: &BTreeSet<PathBuf>,
-    manifest: &BTreeMap<String, String>,
-    relative: &Path,
-) -> Result<Written, String> {
-    let shown = path.display();
-    if fs::canonicalize(path).is_ok_and(|p| inputs.contains(&p)) {
-        return Err(format!(
-            "{shown} is one of the inputs; refusing to overwrite it"
-        ));
+impl OutputDir {
+    /// Opens `dir` for writing: creates it, waits for any other run writing into it (calling
+    /// `waiting` first), and removes what an interrupted run left behind.
+    pub fn open(
+        dir: &Path,
+        force: bool,
+        inputs: BTreeSet<PathBuf>,
+        waiting: impl FnOnce(),
+    ) -> Result<OutputDir, String> {
+        let shown = dir.display();
+        fs::create_dir_all(dir).map_err(|e| format!("{shown}: {e}"))?;
+        let lock = lock(dir, waiting).map_err(|e| format!("{shown}: cannot lock: {e}"))?;
+        let mut output = OutputDir::read(dir, force, false, inputs);
+        output._lock = Some(lock);
+        output.removed_temporaries = remove_temporaries(dir);
+        let journal = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(JOURNAL))
+            .map_err(|e| format!("{}: {e}", dir.join(JOURNAL).display()))?;
+        output.journal = Some(journal);
+        Ok(output)
     }
-    let written = match fs::read(path) {
-        Ok(existing) if existing == contents.as_bytes() => return Ok(Written::Unchanged),
-        Ok(existing) => {
-            let ours = manifest.get(&key(relative)) == Some(&super::state::fingerprint(&existing));
-            if !ours && !force {
-                return Err(format!(
-                    "{shown} exists and was not written by rules2actions (or was edited since); use --force to replace it"
-                ));
+
+    /// `dir` as it is, to plan what writing would do without writing anything.
+    pub fn plan(dir: &Path, force: bool, inputs: BTreeSet<PathBuf>) -> OutputDir {
+        OutputDir::read(dir, force, true, inputs)
+    }
+
+    fn read(dir: &Path, force: bool, dry_run: bool, inputs: BTreeSet<PathBuf>) -> OutputDir {
+        let latest: BTreeMap<String, String> = fs::read_to_string(dir.join(MANIFEST))
+            .ok()
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let mut known: BTreeMap<String, BTreeSet<String>> = latest
+            .iter()
+            .map(|(path, hash)| (path.clone(), BTreeSet::from([hash.clone()])))
+            .collect();
+        let mut latest = latest;
+        // A run that did not finish journaled what it wrote.
+        let journal = fs::read_to_string(dir.join(JOURNAL)).unwrap_or_default();
+        for line in journal.lines() {
+            if let Some((hash, path)) = line.split_once('\t') {
+                known
+                    .entry(path.to_string())
+                    .or_default()
+                    .insert(hash.to_string());
+                latest.insert(path.to_string(), hash.to_string());
             }
-            Written::Updated
         }
-        Err(_) => Written::Created,
-    };
-    atomic_write(path, contents).map_err(|e| format!("{shown}: {e}"))?;
-    Ok(written)
+        OutputDir {
+            dir: dir.to_path_buf(),
+            force,
+            dry_run,
+            inputs,
+            known,
+            latest,
+            journal: None,
+            _lock: None,
+            removed_temporaries: 0,
+        }
+    }
+
+    /// Writes one file (relative to the folder), or says what writing it would do.
+    pub fn write(&mut self, file: &OutputFile) -> Result<Written, String> {
+        let path = self.dir.join(&file.path);
+        let shown = path.display();
+        if fs::canonicalize(&path).is_ok_and(|p| self.inputs.contains(&p)) {
+            return Err(format!(
+                "{shown} is one of the inputs; refusing to overwrite it"
+            ));
+        }
+        let key = key(&file.path);
+        let hash = fingerprint(file.contents.as_bytes());
+        let written = match fs::read(&path) {
+            Ok(existing) if existing == file.contents.as_bytes() => Written::Unchanged,
+            Ok(existing) => {
+                let ours = self
+                    .known
+                    .get(&key)
+                    .is_some_and(|hashes| hashes.contains(&fingerprint(&existing)));
+                match (ours, self.force) {
+                    (_, true) | (true, _) => Written::Updated,
+                    (false, false) if self.known.contains_key(&key) => Written::Kept(Kept::Edited),
+                    (false, false) => Written::Kept(Kept::Foreign),
+                }
+            }
+            Err(_) => Written::Created,
+        };
+        if self.dry_run || !matches!(written, Written::Created | Written::Updated) {
+            if written == Written::Unchanged && !self.dry_run {
+                self.latest.insert(key, hash);
+            }
+            return Ok(written);
+        }
+        if let Some(journal) = &mut self.journal {
+            journal
+                .write_all(format!("{hash}\t{key}\n").as_bytes())
+                .map_err(|e| format!("{}: {e}", self.dir.join(JOURNAL).display()))?;
+        }
+        atomic_write(&path, &file.contents).map_err(|e| format!("{shown}: {e}"))?;
+        self.known
+            .entry(key.clone())
+            .or_default()
+            .insert(hash.clone());
+        self.latest.insert(key, hash);
+        Ok(written)
+    }
+
+    /// Records the manifest and ends the journal.
+    pub fn finish(self) -> Result<(), String> {
+        if self.dry_run {
+            return Ok(());
+        }
+        let text = serde_json::to_string_pretty(&self.latest).expect("a map of strings serialises");
+        let manifest = self.dir.join(MANIFEST);
+        atomic_write(&manifest, &format!("{text}\n"))
+            .map_err(|e| format!("{}: {e}", manifest.display()))?;
+        drop(self.journal);
+        let _ = fs::remove_file(self.dir.join(JOURNAL));
+        Ok(())
+    }
+}
+
+/// Takes the lock on `dir`, waiting for the run that holds it.
+fn lock(dir: &Path, waiting: impl FnOnce()) -> std::io::Result<fs::File> {
+    // A lock on the folder itself leaves no file behind in the team's repository.
+    #[cfg(unix)]
+    let file = fs::File::open(dir)?;
+    #[cfg(not(unix))]
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .open(dir.join(".rules2actions.lock"))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            waiting();
+            file.lock()?;
+        }
+        Err(fs::TryLockError::Error(error)) => return Err(error),
+    }
+    Ok(file)
+}
+
+/// Removes temporary files an interrupted run left in the folders this tool writes.
+fn remove_temporaries(dir: &Path) -> usize {
+    let mut folders = vec![dir.to_path_buf(), dir.join("triggers"), dir.join("actions")];
+    if let Ok(actions) = fs::read_dir(dir.join("actions")) {
+        folders.extend(
+            actions
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir()),
+        );
+    }
+    let mut removed = 0;
+    for folder in folders {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(TEMPORARY_PREFIX) && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
 }
 
 fn atomic_write(path: &Path, contents: &str) -> std::io::Result<()> {
     let parent = path.parent().expect("output paths have a parent");
     fs::create_dir_all(parent)?;
-    let mut temporary = tempfile::NamedTempFile::new_in(parent)?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .tempfile_in(parent)?;
     // Temporary files are private; what we write is an ordinary file of the repository.
     #[cfg(unix)]
     {
@@ -110,13 +273,6 @@ fn atomic_write(path: &Path, contents: &str) -> std::io::Result<()> {
     Ok(())
 }
 
-fn read_manifest(dir: &Path) -> BTreeMap<String, String> {
-    fs::read_to_string(dir.join(MANIFEST))
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
 /// The manifest key of a relative path, with `/` on every platform.
 fn key(relative: &Path) -> String {
     relative
@@ -124,4 +280,78 @@ fn key(relative: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, contents: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    #[test]
+    fn an_interrupted_run_is_recovered_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut first = OutputDir::open(dir.path(), false, BTreeSet::new(), || {}).unwrap();
+        assert_eq!(
+            first.write(&file("actions/a/code.js", "one")),
+            Ok(Written::Created)
+        );
+        // Killed here: no manifest, a journal, and a temporary file of the next write.
+        drop(first);
+        fs::write(
+            dir.path()
+                .join("actions/a")
+                .join(format!("{TEMPORARY_PREFIX}x")),
+            "half",
+        )
+        .unwrap();
+        assert!(!dir.path().join(MANIFEST).exists());
+        let mut second = OutputDir::open(dir.path(), false, BTreeSet::new(), || {}).unwrap();
+        assert_eq!(second.removed_temporaries, 1);
+        assert_eq!(
+            second.write(&file("actions/a/code.js", "two")),
+            Ok(Written::Updated)
+        );
+        second.finish().unwrap();
+        assert!(!dir.path().join(JOURNAL).exists());
+        fs::write(dir.path().join("actions/a/code.js"), "edited").unwrap();
+        let mut third = OutputDir::open(dir.path(), false, BTreeSet::new(), || {}).unwrap();
+        assert_eq!(
+            third.write(&file("actions/a/code.js", "three")),
+            Ok(Written::Kept(Kept::Edited))
+        );
+        assert_eq!(third.write(&file("notes.txt", "x")), Ok(Written::Created));
+        third.finish().unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("actions/a/code.js")).unwrap(),
+            "edited"
+        );
+    }
+
+    #[test]
+    fn a_second_run_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = OutputDir::open(dir.path(), false, BTreeSet::new(), || {}).unwrap();
+        let (waiting, waited) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            let second = scope.spawn(|| {
+                OutputDir::open(dir.path(), false, BTreeSet::new(), move || {
+                    waiting.send(()).unwrap()
+                })
+                .map(|_| ())
+            });
+            // The second run says it waits, and finishes only once the first is done.
+            waited
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the second run waits for the lock");
+            assert!(!second.is_finished());
+            first.finish().unwrap();
+            second.join().unwrap().unwrap();
+        });
+    }
 }

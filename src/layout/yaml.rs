@@ -7,20 +7,18 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::deploy_cli::{metadata, triggers};
-use super::{code_files, LayoutOptions, OutputFile, Planned};
+use super::{LayoutOptions, OutputFile, Planned};
 
-pub fn yaml_tree(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
-    let mut files = code_files(actions, options);
+/// `tenant.yaml`, with every Action in `actions` and the bindings.
+pub(super) fn tenant_file(actions: &[Planned<'_>], options: &LayoutOptions) -> OutputFile {
     let entries: Vec<Value> = actions
         .iter()
         .filter(|a| a.migration.output().is_some())
         .map(|a| metadata(a, options))
         .collect();
     let tenant = json!({ "actions": entries, "triggers": triggers(actions) });
-    let text = yaml_serde::to_string(&tenant).expect("JSON values serialise as YAML");
-    files.push(OutputFile {
+    OutputFile {
         path: PathBuf::from("tenant.yaml"),
-        contents: text,
-    });
-    files
+        contents: yaml_serde::to_string(&tenant).expect("JSON values serialise as YAML"),
+    }
 }

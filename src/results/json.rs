@@ -46,13 +46,17 @@ pub fn json_report(results: &Results<'_>) -> Value {
                 "secrets": migration.secrets,
                 "dependencies": migration.dependencies.iter().map(|d| json!({ "name": d.name, "version": d.version })).collect::<Vec<_>>(),
                 "findings": findings,
+                "suppressed": migration.suppressed.len(),
+                "bound": rule.deployment.as_ref().map(|d| d.bound),
+                "not_bound_because": rule.deployment.as_ref().and_then(|d| d.not_bound_because.clone()),
+                "files": rule.deployment.as_ref().map(|d| d.files.clone()),
             })
         })
         .collect();
     let pipeline: Vec<Value> = results
         .pipeline
         .iter()
-        .map(|p| json!({ "code": p.code.id(), "rules": p.rules, "message": p.message, "help": p.help }))
+        .map(|p| json!({ "code": p.code.id(), "rules": p.rule_names(), "message": p.message, "help": p.help }))
         .collect();
     json!({
         "version": REPORT_VERSION,

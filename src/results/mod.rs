@@ -37,6 +37,18 @@ pub struct RuleResult<'a> {
     pub migration: &'a Migration,
     /// Where the Action was written, relative to the output folder.
     pub output: Option<String>,
+    /// What `migrate --out` did with the Action, when it wrote one.
+    pub deployment: Option<Deployment>,
+}
+
+/// Whether an Action was bound, and what happened to its files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub bound: bool,
+    /// Why it is not bound (disabled, needs manual work, a difference under verify, not written).
+    pub not_bound_because: Option<String>,
+    /// `new`, `updated`, `unchanged`, `kept (…)` or `failed: …`.
+    pub files: String,
 }
 
 /// Everything one run found.

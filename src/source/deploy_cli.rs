@@ -3,8 +3,10 @@
 //! `rules/<name>.json` holds `{name, script, order, enabled, stage}`, with `script` relative to
 //! `rules/`. Real repositories are messy: a JSON file may hold only `{enabled, order}` (the name
 //! comes from the file name and the script is `<stem>.js`), a `.js` may have no JSON at all, and
-//! a JSON file may not parse (a trailing comma): that rule alone gets the error.
-//! `rules-configs/<key>.json` (`{key, value}`) is the global configuration; only keys are kept.
+//! a JSON file may not parse (a trailing comma): that rule alone gets the error, as does one
+//! whose `enabled` is not a boolean or whose `order` is not a number. Scripts, links included,
+//! must stay inside the repository. `rules-configs/<key>.json` (`{key, value}`) is the global
+//! configuration; only keys are kept. `hooks/` holds Hooks, which are listed as skipped.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -12,25 +14,49 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{enabled, inside, stem, Pipeline, RuleSource, LOGIN_SUCCESS};
+use super::files::{entries, ignored_name, read_inside, resolve, Resolved};
+use super::{enabled, inside, order, stem, Pipeline, ReadRoot, RuleSource, LOGIN_SUCCESS};
+
+/// Why a Hook is not read.
+pub const HOOK: &str = "a Hook; rules2actions converts Rules only";
 
 pub(super) fn load(root: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
+    let real_root = fs::canonicalize(root).map_err(|e| e.to_string())?;
     let rules_dir = root.join("rules");
+    pipeline.read_roots.push(ReadRoot {
+        path: real_root.clone(),
+        whole: false,
+    });
+    if let Ok(real_rules) = fs::canonicalize(&rules_dir) {
+        pipeline.read_roots.push(ReadRoot {
+            path: real_rules,
+            whole: true,
+        });
+    }
+    let (jsons, scripts) = files(&rules_dir, &real_root, pipeline)?;
     let mut scripts_used = BTreeSet::new();
-    for json in files_with_extension(&rules_dir, "json")? {
-        let (rule, script) = from_metadata(&rules_dir, &json);
+    for json in jsons {
+        let (rule, script) = from_metadata(&rules_dir, &real_root, &json);
         scripts_used.extend(script);
         pipeline.rules.push(rule);
     }
-    for script in files_with_extension(&rules_dir, "js")? {
-        if !scripts_used.contains(&script) {
-            let code = fs::read(&script).map_err(|e| e.to_string());
+    for (script, real) in scripts {
+        if scripts_used.contains(&real) {
+            continue;
+        }
+        if pipeline.first_read(&real) {
+            let code = fs::read(&real).map_err(|e| e.to_string());
             pipeline
                 .rules
                 .push(RuleSource::new(stem(&script), script, code));
+        } else {
+            pipeline.skip(
+                &script,
+                format!("another path to {}, already read", real.display()),
+            );
         }
     }
-    for config in files_with_extension(&root.join("rules-configs"), "json")? {
+    for config in files(&root.join("rules-configs"), &real_root, pipeline)?.0 {
         let key = fs::read_to_string(&config)
             .ok()
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
@@ -38,69 +64,109 @@ pub(super) fn load(root: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
             .unwrap_or_else(|| stem(&config));
         pipeline.config_keys.push(key);
     }
+    for hook in entries(&root.join("hooks"))? {
+        if !ignored_name(&hook) {
+            pipeline.skip(&hook, HOOK);
+        }
+    }
     Ok(())
 }
 
-/// A rule described by `rules/<name>.json`, and the script it claims: its `script`, relative to
-/// `rules/`, or `<stem>.js` (also when the JSON does not parse). A path that leaves `rules/` is
-/// refused.
-fn from_metadata(rules_dir: &Path, json: &Path) -> (RuleSource, Option<PathBuf>) {
+/// The `.json` files of `dir`, and its `.js` files with their real paths; entries that cannot
+/// be followed are skipped with the reason.
+type Files = (Vec<PathBuf>, Vec<(PathBuf, PathBuf)>);
+
+fn files(dir: &Path, root: &Path, pipeline: &mut Pipeline) -> Result<Files, String> {
+    let mut jsons = Vec::new();
+    let mut scripts = Vec::new();
+    for entry in entries(dir)? {
+        if ignored_name(&entry) {
+            continue;
+        }
+        let extension = entry
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if extension != "json" && extension != "js" {
+            continue;
+        }
+        match resolve(&entry, root) {
+            Resolved::File(_) if extension == "json" => jsons.push(entry),
+            Resolved::File(real) => scripts.push((entry, real)),
+            Resolved::Dir(_) => {}
+            Resolved::Skip(reason) => pipeline.skip(&entry, reason),
+        }
+    }
+    Ok((jsons, scripts))
+}
+
+/// A rule described by `rules/<name>.json`, and the real path of the script it claims: its
+/// `script`, relative to `rules/`, or `<stem>.js` (also when the JSON does not parse). A path
+/// that leaves `rules/`, or a link that leaves the repository, is refused.
+fn from_metadata(rules_dir: &Path, root: &Path, json: &Path) -> (RuleSource, Option<PathBuf>) {
     let metadata = fs::read_to_string(json)
         .map_err(|e| e.to_string())
         .and_then(|text| {
             serde_json::from_str::<Value>(&text).map_err(|e| format!("not valid JSON: {e}"))
         });
     let default_script = format!("{}.js", stem(json));
+    let claimed =
+        |relative: &str| inside(rules_dir, relative).and_then(|path| fs::canonicalize(path).ok());
     let metadata = match metadata {
         Ok(value) if value.is_object() => value,
-        Ok(_) => Value::Null,
+        Ok(_) => {
+            let rule = RuleSource::new(
+                stem(json),
+                json.to_path_buf(),
+                Err("expected a JSON object".to_string()),
+            );
+            return (rule, claimed(&default_script));
+        }
         Err(error) => {
             let rule = RuleSource::new(stem(json), json.to_path_buf(), Err(error));
-            return (rule, inside(rules_dir, &default_script));
+            return (rule, claimed(&default_script));
         }
     };
     let name = metadata["name"]
         .as_str()
         .map_or_else(|| stem(json), str::to_string);
+    let relative = metadata["script"].as_str().unwrap_or(&default_script);
     let mut rule = RuleSource::new(name, json.to_path_buf(), Ok(Vec::new()));
-    rule.order = metadata["order"].as_f64();
-    rule.enabled = enabled(metadata.get("enabled"));
     rule.stage = metadata["stage"]
         .as_str()
         .unwrap_or(LOGIN_SUCCESS)
         .to_string();
-    let relative = metadata["script"].as_str().unwrap_or(&default_script);
     let script = inside(rules_dir, relative);
-    if metadata.is_null() {
-        rule.script = Err("expected a JSON object".to_string());
-        return (rule, script);
-    }
-    rule.script = match &script {
-        Some(path) => {
-            let code = fs::read(path).map_err(|e| e.to_string());
-            rule.label = path.display().to_string();
-            rule.origin = path.clone();
-            code
+    let settings = enabled(metadata.get("enabled"))
+        .and_then(|enabled| order(metadata.get("order")).map(|order| (enabled, order)));
+    match settings {
+        Ok((enabled, order)) => {
+            rule.enabled = enabled;
+            rule.order = order;
         }
-        None => Err(format!(
+        Err(error) => {
+            rule.script = Err(format!("{}: {error}", json.display()));
+            return (rule, script.and_then(|p| fs::canonicalize(p).ok()));
+        }
+    }
+    let Some(path) = script else {
+        rule.script = Err(format!(
             "the script of rule `{}` ({}) is outside rules/",
             rule.name,
             relative.replace('\\', "/")
-        )),
+        ));
+        return (rule, None);
     };
-    (rule, script)
-}
-
-/// Files in `dir` with this extension, sorted; none when `dir` does not exist.
-fn files_with_extension(dir: &Path, extension: &str) -> Result<Vec<PathBuf>, String> {
-    if !dir.exists() {
-        return Ok(Vec::new());
+    rule.label = path.display().to_string();
+    rule.origin = path.clone();
+    match read_inside(&path, root) {
+        Ok((real, code)) => {
+            rule.script = Ok(code);
+            (rule, Some(real))
+        }
+        Err(error) => {
+            rule.script = Err(error);
+            (rule, fs::canonicalize(&path).ok())
+        }
     }
-    let mut files: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == extension))
-        .collect();
-    files.sort();
-    Ok(files)
 }

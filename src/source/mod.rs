@@ -3,15 +3,24 @@
 //! from the paths; `--input-format` overrides it.
 //!
 //! Every rule found becomes a [`RuleSource`], even one whose metadata is broken: its `script`
-//! then holds the error, so that the rule is accounted for instead of silently dropped.
+//! then holds the error, so that the rule is accounted for instead of silently dropped. Files
+//! on disk are not always what they seem: each file is read once, by its real path; symbolic
+//! links never lead out of the folder or repository named on the command line; and every entry
+//! that is passed over (a broken or looping link, an output folder of this tool, a Hook) is a
+//! [`Skipped`] with its reason, so that the run's account covers it.
 
 mod deploy_cli;
 mod export;
+mod files;
 pub mod keywords;
 mod plain;
 mod yaml;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+
+pub use deploy_cli::HOOK as HOOK_REASON;
+pub use files::OUTPUT_MANIFEST;
 
 /// The input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +88,13 @@ impl RuleSource {
 
 pub const LOGIN_SUCCESS: &str = "login_success";
 
+/// An entry of the input that holds no rule to migrate, and why it was passed over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
 /// Everything read from the input paths.
 #[derive(Debug, Default)]
 pub struct Pipeline {
@@ -87,27 +103,94 @@ pub struct Pipeline {
     pub config_keys: Vec<String>,
     /// Paths that could not be read at all.
     pub errors: Vec<String>,
+    /// Entries passed over, with the reason.
+    pub skipped: Vec<Skipped>,
+    /// What the reader decided on the user's behalf (a `rules/` folder read as its repository).
+    pub notes: Vec<String>,
     /// The formats found, in the order of the paths.
     pub formats: Vec<InputFormat>,
+    /// The folders (and files) read as rules, by real path: `--out` must not be among them.
+    pub read_roots: Vec<ReadRoot>,
+    /// Files already read, by real path, so that two routes to one file read it once.
+    seen: BTreeSet<PathBuf>,
+}
+
+/// A path the input was read from, and how much of it a later run would read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRoot {
+    /// The real path.
+    pub path: PathBuf,
+    /// Every file below `path` is read (a folder of rule files), or only `path/rules` and the
+    /// repository's own files (a deploy-cli or YAML repository).
+    pub whole: bool,
+}
+
+impl Pipeline {
+    fn skip(&mut self, path: &Path, reason: impl Into<String>) {
+        self.skipped.push(Skipped {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        });
+    }
+
+    /// Whether the file at real path `real` is read for the first time.
+    fn first_read(&mut self, real: &Path) -> bool {
+        self.seen.insert(real.to_path_buf())
+    }
 }
 
 /// Reads every path, each in `format` or in the format detected for it.
 pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Pipeline {
     let mut pipeline = Pipeline::default();
     for path in paths {
-        let format = format.unwrap_or_else(|| detect(path));
+        let mut path = path.clone();
+        let format = match format {
+            Some(format) => format,
+            None => {
+                let detected = detect(&path);
+                if let Some(repository) = repository_of_rules_folder(&path, detected) {
+                    pipeline.notes.push(format!(
+                        "{} is the rules/ folder of an auth0-deploy-cli repository; reading the repository {} (its order, enabled flags and rules-configs)",
+                        path.display(),
+                        repository.display()
+                    ));
+                    path = repository;
+                    InputFormat::DeployCli
+                } else {
+                    detected
+                }
+            }
+        };
         pipeline.formats.push(format);
         let result = match format {
-            InputFormat::Plain => plain::load(path, &mut pipeline).map_err(|e| e.to_string()),
-            InputFormat::DeployCli => deploy_cli::load(path, &mut pipeline),
-            InputFormat::DeployCliYaml => yaml::load(path, &mut pipeline),
-            InputFormat::ApiExport => export::load(path, &mut pipeline),
+            InputFormat::Plain => plain::load(&path, &mut pipeline),
+            InputFormat::DeployCli => deploy_cli::load(&path, &mut pipeline),
+            InputFormat::DeployCliYaml => yaml::load(&path, &mut pipeline),
+            InputFormat::ApiExport => export::load(&path, &mut pipeline),
         };
         if let Err(error) = result {
             pipeline.errors.push(format!("{}: {error}", path.display()));
         }
     }
     pipeline
+}
+
+/// A folder called `rules` holding deploy-cli metadata (`*.json`) is the inside of a
+/// repository: reading it as loose files would lose `order` and `enabled`.
+fn repository_of_rules_folder(path: &Path, detected: InputFormat) -> Option<PathBuf> {
+    if detected != InputFormat::Plain || !path.is_dir() {
+        return None;
+    }
+    let real = std::fs::canonicalize(path).ok()?;
+    if real.file_name()? != "rules" {
+        return None;
+    }
+    let has_metadata = std::fs::read_dir(&real)
+        .ok()?
+        .filter_map(Result::ok)
+        .any(|entry| entry.path().extension().is_some_and(|e| e == "json"));
+    let parent = real.parent()?;
+    (has_metadata || parent.join("rules-configs").is_dir()).then(|| parent.to_path_buf())
 }
 
 /// The format a path looks like.
@@ -138,24 +221,46 @@ pub fn detect(path: &Path) -> InputFormat {
     }
 }
 
-/// `true` unless the value is `false`; Auth0's default for `enabled`.
-fn enabled(value: Option<&serde_json::Value>) -> bool {
-    value.and_then(serde_json::Value::as_bool).unwrap_or(true)
+/// `enabled` as the deploy tool reads it: absent means enabled, anything but a boolean is an
+/// error, never a guess (`"false"` is a string, and would otherwise bind a disabled rule).
+fn enabled(value: Option<&serde_json::Value>) -> Result<bool, String> {
+    match value {
+        None => Ok(true),
+        Some(serde_json::Value::Bool(enabled)) => Ok(*enabled),
+        Some(other) => Err(format!("`enabled` must be true or false, not {other}")),
+    }
 }
 
-/// `relative` (with `/` or `\\`) under `base`, or `None` when it would leave `base`.
+/// `order` as the deploy tool reads it: absent, or a number.
+fn order(value: Option<&serde_json::Value>) -> Result<Option<f64>, String> {
+    match value {
+        None => Ok(None),
+        Some(serde_json::Value::Number(n)) => Ok(n.as_f64()),
+        Some(other) => Err(format!("`order` must be a number, not {other}")),
+    }
+}
+
+/// `relative` (with `/` or `\\`) under `base`, or `None` when it would leave `base`. `..` may
+/// climb back up as far as `base` (`./sub/../x.js` is `x.js`).
 fn inside(base: &Path, relative: &str) -> Option<PathBuf> {
     use std::path::Component;
     let relative = PathBuf::from(relative.replace('\\', "/"));
-    let mut path = base.to_path_buf();
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
     for component in relative.components() {
         match component {
-            Component::Normal(part) => path.push(part),
+            Component::Normal(part) => parts.push(part),
             Component::CurDir => {}
-            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
         }
     }
-    Some(path)
+    Some(
+        parts
+            .iter()
+            .fold(base.to_path_buf(), |path, part| path.join(part)),
+    )
 }
 
 /// A file's stem as a rule name.

@@ -1,6 +1,7 @@
 //! The review session's state and what each key does to it. No terminal here: the runner
 //! (`mod.rs`) draws the state and carries out the effects a key asks for.
 
+use rules2actions::markers::has_error_marker;
 use rules2actions::registry::Severity;
 use rules2actions::review::{review_order, Decision, ReviewItem, ReviewState, ReviewStatus};
 use rules2actions::source::RuleSource;
@@ -71,6 +72,8 @@ pub struct App {
     pub search: Option<String>,
     /// One line of feedback for the footer.
     pub message: String,
+    /// `a` was pressed on an Action that still needs manual work: a second `a` accepts it.
+    pub confirming: bool,
 }
 
 impl App {
@@ -99,6 +102,7 @@ impl App {
             help: false,
             search: None,
             message,
+            confirming: false,
         }
     }
 
@@ -148,6 +152,7 @@ impl App {
             self.help = false;
             return Effect::None;
         }
+        let confirmed = std::mem::take(&mut self.confirming) && key == Key::Char('a');
         match key {
             Key::Char('q') | Key::Escape => Effect::Quit,
             Key::Char('?') => {
@@ -193,6 +198,14 @@ impl App {
                 }
                 Some(entry) if entry.broken.is_some() => {
                     self.message = entry.broken.clone().unwrap_or_default();
+                    Effect::None
+                }
+                Some(entry) if !confirmed && entry.code().is_some_and(has_error_marker) => {
+                    self.message = format!(
+                        "`{}` still has code left for a human (error markers): press `a` again to accept it anyway (written, but not bound), or `e` to edit it",
+                        entry.rule.name
+                    );
+                    self.confirming = true;
                     Effect::None
                 }
                 Some(_) => Effect::Decide(Decision::Accepted),
@@ -394,5 +407,21 @@ pub(crate) mod tests {
             ReviewStatus::Changed(Decision::Rejected)
         );
         assert_eq!(app.clean_remaining().len(), 1);
+    }
+
+    #[test]
+    fn accepting_an_action_that_needs_manual_work_asks_first() {
+        let mut app = App::new(vec![entry("manual", MANUAL)], &ReviewState::default());
+        assert_eq!(app.key(Key::Char('a')), Effect::None);
+        assert!(app.message.contains("press `a` again"), "{}", app.message);
+        // Any other key cancels the question.
+        assert_eq!(app.key(Key::Char('d')), Effect::None);
+        assert_eq!(app.key(Key::Char('a')), Effect::None);
+        assert_eq!(app.key(Key::Char('a')), Effect::Decide(Decision::Accepted));
+        // An edit that removes the code left for a human is accepted at once.
+        app.current_mut()
+            .unwrap()
+            .set_code("exports.onExecutePostLogin = async () => {};\n".to_string());
+        assert_eq!(app.key(Key::Char('a')), Effect::Decide(Decision::Accepted));
     }
 }

@@ -13,26 +13,35 @@ use std::process::{Command, ExitCode};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind};
-use rules2actions::layout::{deploy_cli_tree, write_tree, LayoutOptions, OutputFile, Planned};
-use rules2actions::migrate::migrate_rules;
+use rules2actions::layout::{LayoutOptions, OutputDir, OutputFile, OutputFormat, Planned};
+use rules2actions::markers::has_error_marker;
+use rules2actions::migrate::migrate_rules_each;
 use rules2actions::review::{Decision, ReviewState, ReviewStatus, REVIEW_FILE};
-use rules2actions::Options;
 
 use self::app::{App, Effect, Entry, Key};
-use super::{rules, ReviewArgs};
+use super::output::{count, errln};
+use super::{rules, Global, ReviewArgs};
 
-pub fn run(args: ReviewArgs) -> ExitCode {
+pub fn run(args: ReviewArgs, global: &Global) -> ExitCode {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        eprintln!(
+        errln!(
             "error: `rules2actions review` needs an interactive terminal; without one, use `rules2actions migrate --diff` to read the diffs, or `migrate --out DIR` and open DIR/migration-report.html"
         );
         return ExitCode::from(2);
     }
-    let loaded = rules::load(&args.paths, args.input_format.map(Into::into));
-    for error in &loaded.errors {
-        eprintln!("error: {error}");
-    }
-    let mut migrations = migrate_rules(&loaded.sources, &Options::default());
+    let settings = match global.settings(&args.judging, &args.inputs, None) {
+        Ok(settings) => settings,
+        Err(message) => {
+            errln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(loaded) = rules::load_reporting(&args.inputs, global) else {
+        return ExitCode::from(2);
+    };
+    loaded.check_settings(&settings);
+    let options = loaded.options(&settings);
+    let mut migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
     loaded.restore(&mut migrations);
     let inputs: BTreeSet<PathBuf> = loaded
         .rules
@@ -56,6 +65,7 @@ pub fn run(args: ReviewArgs) -> ExitCode {
         })
         .collect();
     let mut session = Session {
+        runtime: settings.runtime.as_str().to_string(),
         dir: args.out.clone(),
         state: ReviewState::load(&args.out),
         who: reviewer(),
@@ -124,20 +134,22 @@ pub fn run(args: ReviewArgs) -> ExitCode {
     match result {
         Ok(()) => {
             let decided = session.state.records.len();
-            eprintln!(
-                "{decided} decisions recorded in {}",
+            errln!(
+                "{} recorded in {}",
+                count(decided, "decision", "decisions"),
                 args.out.join(REVIEW_FILE).display()
             );
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             ExitCode::from(2)
         }
     }
 }
 
 struct Session {
+    runtime: String,
     dir: PathBuf,
     state: ReviewState,
     who: String,
@@ -164,7 +176,8 @@ impl Session {
         }
     }
 
-    /// The review file, and the tree of every accepted Action.
+    /// The review file, and the tree of every accepted Action. An accepted Action that still
+    /// carries error markers is written, but neither deployed nor bound.
     fn save(&self, app: &App) -> Result<(), String> {
         let accepted: Vec<Planned<'_>> = app
             .entries
@@ -174,18 +187,25 @@ impl Session {
                 name: &e.action,
                 rule: &e.rule,
                 migration: &e.migration,
+                deploy: !e.code().is_some_and(has_error_marker),
             })
             .collect();
-        let mut files = deploy_cli_tree(&accepted, &LayoutOptions::default());
+        let options = LayoutOptions {
+            runtime: self.runtime.clone(),
+            guard: false,
+        };
+        let mut files = OutputFormat::DeployCli.tree(&accepted, &options);
         files.push(OutputFile {
             path: REVIEW_FILE.into(),
             contents: self.state.to_text(),
         });
         // The reviewer decided on these files: they replace what was there.
-        let errors: Vec<String> = write_tree(&self.dir, &files, true, &self.inputs)
-            .into_iter()
-            .filter_map(|(_, result)| result.err())
+        let mut out = OutputDir::open(&self.dir, true, self.inputs.clone(), || {})?;
+        let errors: Vec<String> = files
+            .iter()
+            .filter_map(|file| out.write(file).err())
             .collect();
+        out.finish()?;
         errors.into_iter().next().map_or(Ok(()), Err)
     }
 }
