@@ -26,7 +26,10 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
             .and_then(Value::as_str)
             .map(|s| keywords::restore(s, &placeholders))
     };
-    let base = file.parent().unwrap_or(Path::new("."));
+    let base = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
     let real_base = fs::canonicalize(base).map_err(|e| format!("{}: {e}", base.display()))?;
     pipeline.read_roots.push(ReadRoot {
         path: real_base.clone(),
