@@ -1,7 +1,10 @@
 //! `migrate --diff`: the Rule-to-Action diff for a terminal, with each finding shown under the
-//! Rule line it concerns, unified or side by side (`--side-by-side`, as wide as the terminal).
+//! Rule line it concerns, unified or side by side (`--side-by-side`, as wide as the terminal, a
+//! changed line beside its replacement with the changed words marked, long lines wrapped).
 
 use similar::{ChangeTag, TextDiff};
+
+use crate::diff_rows::{changed_words, rows, words};
 
 use crate::finding::Finding;
 use crate::registry::Severity;
@@ -48,54 +51,46 @@ pub fn diff_with_findings(
         }
     };
     let mut out = paint(&format!("--- a/{name}\n+++ b/{name}\n"), "1");
+    let note_lines = |out: &mut String, old_line: usize| {
+        for (_, note, severity) in notes.iter().filter(|(l, ..)| *l == old_line) {
+            let color = if *severity == Severity::Error {
+                "1;31"
+            } else {
+                "1;33"
+            };
+            out.push_str(&paint(&format!("  ^ {note}"), color));
+            out.push('\n');
+        }
+    };
+    if let Some(width) = style.side_by_side {
+        side_by_side(&mut out, before, after, width, &paint, &note_lines);
+        return out;
+    }
     let diff = TextDiff::from_lines(before, after);
     for group in diff.grouped_ops(3) {
         let (first, last) = (&group[0], &group[group.len() - 1]);
         let old = first.old_range().start..last.old_range().end;
         let new = first.new_range().start..last.new_range().end;
-        out.push_str(&paint(
-            &format!(
-                "@@ -{},{} +{},{} @@\n",
-                old.start + 1,
-                old.len(),
-                new.start + 1,
-                new.len()
-            ),
-            "36",
-        ));
+        out.push_str(&paint(&hunk_header(old, new), "36"));
         for op in &group {
             for change in diff.iter_changes(op) {
                 let text = change.value().trim_end_matches(['\n', '\r']);
-                let line = match style.side_by_side {
-                    None => {
-                        let (sign, color) = match change.tag() {
-                            ChangeTag::Delete => ("-", "31"),
-                            ChangeTag::Insert => ("+", "32"),
-                            ChangeTag::Equal => (" ", ""),
-                        };
-                        let line = format!("{sign}{text}");
-                        if color.is_empty() {
-                            line
-                        } else {
-                            paint(&line, color)
-                        }
-                    }
-                    Some(width) => side_by_side_line(change.tag(), text, width, &paint),
+                let (sign, color) = match change.tag() {
+                    ChangeTag::Delete => ("-", "31"),
+                    ChangeTag::Insert => ("+", "32"),
+                    ChangeTag::Equal => (" ", ""),
                 };
-                out.push_str(&line);
+                let line = format!("{sign}{text}");
+                out.push_str(&if color.is_empty() {
+                    line
+                } else {
+                    paint(&line, color)
+                });
                 out.push('\n');
                 if let (Some(old_line), ChangeTag::Delete | ChangeTag::Equal) =
                     (change.old_index(), change.tag())
                 {
-                    for (_, note, severity) in notes.iter().filter(|(l, ..)| *l == old_line) {
-                        let color = if *severity == Severity::Error {
-                            "1;31"
-                        } else {
-                            "1;33"
-                        };
-                        out.push_str(&paint(&format!("  ^ {note}"), color));
-                        out.push('\n');
-                    }
+                    note_lines(&mut out, old_line);
                 }
             }
         }
@@ -103,23 +98,147 @@ pub fn diff_with_findings(
     out
 }
 
-/// `Rule line │ Action line`, each half cut to fit.
-fn side_by_side_line(
-    tag: ChangeTag,
-    text: &str,
+fn hunk_header(old: std::ops::Range<usize>, new: std::ops::Range<usize>) -> String {
+    format!(
+        "@@ -{},{} +{},{} @@\n",
+        old.start + 1,
+        old.len(),
+        new.start + 1,
+        new.len()
+    )
+}
+
+/// `Rule line │ Action line` rows: a changed line beside its replacement, long lines wrapped
+/// at word boundaries within their column, three rows of context around each change.
+fn side_by_side(
+    out: &mut String,
+    before: &str,
+    after: &str,
     width: usize,
     paint: &dyn Fn(&str, &str) -> String,
-) -> String {
-    let half = width.saturating_sub(3) / 2;
-    let fit = |s: &str| {
-        let s: String = s.replace('\t', "  ").chars().take(half).collect();
-        format!("{s:<half$}")
-    };
-    match tag {
-        ChangeTag::Equal => format!("{} │ {}", fit(text), fit(text)),
-        ChangeTag::Delete => format!("{} │ {}", paint(&fit(text), "31"), fit("")),
-        ChangeTag::Insert => format!("{} │ {}", fit(""), paint(&fit(text), "32")),
+    notes: &dyn Fn(&mut String, usize),
+) {
+    let half = (width.saturating_sub(3) / 2).max(8);
+    let old_lines: Vec<&str> = before.lines().collect();
+    let new_lines: Vec<&str> = after.lines().collect();
+    let rows = rows(before, after, &old_lines, &new_lines);
+    // Rows within three of a change are shown; the rest are elided between hunks.
+    let mut shown = vec![false; rows.len()];
+    for (i, row) in rows.iter().enumerate() {
+        if !row.same {
+            for slot in shown
+                .iter_mut()
+                .take((i + 4).min(rows.len()))
+                .skip(i.saturating_sub(3))
+            {
+                *slot = true;
+            }
+        }
     }
+    let mut i = 0;
+    while i < rows.len() {
+        if !shown[i] {
+            i += 1;
+            continue;
+        }
+        let end = (i..rows.len()).find(|&k| !shown[k]).unwrap_or(rows.len());
+        let hunk = &rows[i..end];
+        let first_old = hunk.iter().find_map(|r| r.old).unwrap_or(0);
+        let first_new = hunk.iter().find_map(|r| r.new).unwrap_or(0);
+        let old_count = hunk.iter().filter(|r| r.old.is_some()).count();
+        let new_count = hunk.iter().filter(|r| r.new.is_some()).count();
+        out.push_str(&paint(
+            &hunk_header(
+                first_old..first_old + old_count,
+                first_new..first_new + new_count,
+            ),
+            "36",
+        ));
+        for row in hunk {
+            let old = row.old.map(|o| old_lines[o].replace('\t', "  "));
+            let new = row.new.map(|n| new_lines[n].replace('\t', "  "));
+            let (left, right): (Vec<(bool, &str)>, Vec<(bool, &str)>) = match (&old, &new) {
+                (Some(o), Some(n)) if row.same => {
+                    (vec![(false, o.as_str())], vec![(false, n.as_str())])
+                }
+                (Some(o), Some(n)) => changed_words(o, n),
+                (Some(o), None) => (vec![(true, o.as_str())], Vec::new()),
+                (None, Some(n)) => (Vec::new(), vec![(true, n.as_str())]),
+                (None, None) => continue,
+            };
+            let (left, right) = (wrap(&left, half), wrap(&right, half));
+            for k in 0..left.len().max(right.len()).max(1) {
+                let cell = |lines: &[Vec<(bool, String)>], color: &str| match lines.get(k) {
+                    Some(pieces) => {
+                        let visible: usize = pieces.iter().map(|(_, t)| t.chars().count()).sum();
+                        let text: String = pieces
+                            .iter()
+                            .map(|(changed, t)| {
+                                if row.same {
+                                    t.clone()
+                                } else if *changed {
+                                    paint(t, &format!("{color};7"))
+                                } else {
+                                    paint(t, color)
+                                }
+                            })
+                            .collect();
+                        format!("{text}{}", " ".repeat(half.saturating_sub(visible)))
+                    }
+                    None => " ".repeat(half),
+                };
+                let line = format!("{} │ {}", cell(&left, "31"), cell(&right, "32"));
+                out.push_str(line.trim_end());
+                out.push('\n');
+            }
+            if let Some(o) = row.old {
+                notes(out, o);
+            }
+        }
+        i = end;
+    }
+}
+
+/// Pieces (changed or not) laid out in lines of at most `width` characters, broken between
+/// words; a word longer than a line is cut.
+fn wrap(pieces: &[(bool, &str)], width: usize) -> Vec<Vec<(bool, String)>> {
+    let mut lines: Vec<Vec<(bool, String)>> = Vec::new();
+    let mut line: Vec<(bool, String)> = Vec::new();
+    let mut used = 0;
+    for (changed, text) in pieces {
+        for word in words(text) {
+            let mut word = word.to_string();
+            loop {
+                let length = word.chars().count();
+                if used + length <= width {
+                    used += length;
+                    match line.last_mut() {
+                        Some((was, t)) if was == changed => t.push_str(&word),
+                        _ => line.push((*changed, word)),
+                    }
+                    break;
+                }
+                if used > 0 && length <= width {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                    if word.trim().is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                // Longer than a whole line: cut it.
+                let cut: String = word.chars().take(width - used).collect();
+                word = word.chars().skip(width - used).collect();
+                line.push((*changed, cut));
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -170,6 +289,45 @@ mod tests {
             columns
                 .lines()
                 .all(|l| l.chars().count() <= 100 || l.starts_with("  ^")),
+            "{columns}"
+        );
+    }
+
+    #[test]
+    fn side_by_side_pairs_each_line_with_its_replacement_and_wraps_long_ones() {
+        let long = format!("  var note = '{}';", "word ".repeat(40).trim_end());
+        let rule = format!("function (user, context, callback) {{\n{long}\n  if (!user.email_verified) {{\n    return callback(new UnauthorizedError('verify'));\n  }}\n  callback(null, user, context);\n}}\n");
+        let migration = migrate_rule(rule.as_bytes());
+        let style = DiffStyle {
+            color: false,
+            notes: false,
+            side_by_side: Some(80),
+        };
+        let columns = diff_with_findings("r.js", &rule, migration.output().unwrap(), &[], style);
+        assert!(
+            columns.lines().all(|l| l.chars().count() <= 80),
+            "{columns}"
+        );
+        // The deny is on the row of the callback it replaced, not below a marker.
+        let wide = DiffStyle {
+            side_by_side: Some(160),
+            ..style
+        };
+        let wide = diff_with_findings("r.js", &rule, migration.output().unwrap(), &[], wide);
+        let row = wide
+            .lines()
+            .find(|l| l.contains("return callback(new UnauthorizedError"))
+            .expect("the Rule line");
+        assert!(row.contains("return api.access.deny"), "{wide}");
+        // The long line is wrapped between words, on both sides, and nothing is lost.
+        let left: String = columns
+            .lines()
+            .filter(|l| l.contains(" │ "))
+            .map(|l| l.split(" │ ").next().unwrap().trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            left.contains(&"word ".repeat(40).trim_end().to_string()),
             "{columns}"
         );
     }

@@ -1,13 +1,12 @@
 //! `DIR/migration-report.html`: one self-contained page (no network) for reviewing a migration:
 //! a list of rules with status badges, filters by status and by finding code, and for each rule
-//! a side-by-side Rule | Action diff with the changed spans marked and the findings under the
-//! lines they concern. `?status=…&code=…` in the address presets the filters.
+//! a side-by-side Rule | Action diff, each changed line beside its replacement with the changed
+//! words marked, and the findings under the lines they concern. `?status=…&code=…` in the address presets the filters.
 
 use std::fmt::Write;
 
-use similar::{ChangeTag, DiffOp, TextDiff};
-
 use super::{status_id, Results, RuleResult, STATUS_IDS};
+use crate::diff_rows::{changed_words, rows};
 use crate::registry::Severity;
 
 pub fn migration_html(results: &Results<'_>) -> String {
@@ -116,106 +115,37 @@ fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
     out.push_str("<table class=\"diff\">\n<colgroup><col class=\"ln\"><col><col class=\"ln\"><col></colgroup>\n<thead><tr><th colspan=\"2\">Rule</th><th colspan=\"2\">Action</th></tr></thead>\n<tbody>\n");
     let old_lines: Vec<&str> = before.lines().collect();
     let new_lines: Vec<&str> = after.lines().collect();
-    let diff = TextDiff::from_lines(before, after);
-    let notes_after = |out: &mut String, old: usize| {
-        for l in located.iter().filter(|l| l.start.line == old + 1) {
-            finding_row(out, l, false);
-        }
-    };
-    for op in diff.ops() {
-        match *op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                for i in 0..len {
-                    row(
-                        out,
-                        "same",
-                        Some((old_index + i, old_lines[old_index + i].to_string())),
-                        Some((new_index + i, escape(new_lines[new_index + i]))),
-                    );
-                    notes_after(out, old_index + i);
-                }
+    for row in rows(before, after, &old_lines, &new_lines) {
+        let (old_html, new_html) = match (row.old, row.new) {
+            (Some(o), Some(n)) if row.same => (escape(old_lines[o]), escape(new_lines[n])),
+            (Some(o), Some(n)) => {
+                let (old, new) = changed_words(old_lines[o], new_lines[n]);
+                (marked(&old, "del"), marked(&new, "ins"))
             }
-            DiffOp::Delete {
-                old_index, old_len, ..
-            } => {
-                for (i, line) in old_lines.iter().enumerate().skip(old_index).take(old_len) {
-                    row(out, "changed", Some((i, line.to_string())), None);
-                    notes_after(out, i);
-                }
-            }
-            DiffOp::Insert {
-                new_index, new_len, ..
-            } => {
-                for (i, line) in new_lines.iter().enumerate().skip(new_index).take(new_len) {
-                    row(
-                        out,
-                        "changed",
-                        None,
-                        Some((i, format!("<ins>{}</ins>", escape(line)))),
-                    );
-                }
-            }
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                for k in 0..old_len.max(new_len) {
-                    let old = (k < old_len).then(|| old_index + k);
-                    let new = (k < new_len).then(|| new_index + k);
-                    let (old_html, new_html) = match (old, new) {
-                        (Some(o), Some(n)) => marked(old_lines[o], new_lines[n]),
-                        (Some(o), None) => (
-                            format!("<del>{}</del>", escape(old_lines[o])),
-                            String::new(),
-                        ),
-                        (None, Some(n)) => (
-                            String::new(),
-                            format!("<ins>{}</ins>", escape(new_lines[n])),
-                        ),
-                        (None, None) => (String::new(), String::new()),
-                    };
-                    row_html(out, old.map(|o| (o, old_html)), new.map(|n| (n, new_html)));
-                    if let Some(o) = old {
-                        notes_after(out, o);
-                    }
-                }
+            (Some(o), None) => (
+                format!("<del>{}</del>", escape(old_lines[o])),
+                String::new(),
+            ),
+            (None, Some(n)) => (
+                String::new(),
+                format!("<ins>{}</ins>", escape(new_lines[n])),
+            ),
+            (None, None) => continue,
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"{}\">{}{}</tr>",
+            if row.same { "same" } else { "changed" },
+            cells(row.old.map(|o| (o, old_html))),
+            cells(row.new.map(|n| (n, new_html)))
+        );
+        if let Some(o) = row.old {
+            for l in located.iter().filter(|l| l.start.line == o + 1) {
+                finding_row(out, l, false);
             }
         }
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
-}
-
-/// A row of unchanged (escaped here) or changed text.
-fn row(out: &mut String, class: &str, old: Option<(usize, String)>, new: Option<(usize, String)>) {
-    let old = old.map(|(i, text)| {
-        let text = if class == "same" {
-            escape(&text)
-        } else {
-            format!("<del>{}</del>", escape(&text))
-        };
-        (i, text)
-    });
-    let _ = writeln!(
-        out,
-        "<tr class=\"{class}\">{}{}</tr>",
-        cells(old),
-        cells(new)
-    );
-}
-
-fn row_html(out: &mut String, old: Option<(usize, String)>, new: Option<(usize, String)>) {
-    let _ = writeln!(
-        out,
-        "<tr class=\"changed\">{}{}</tr>",
-        cells(old),
-        cells(new)
-    );
 }
 
 fn cells(side: Option<(usize, String)>) -> String {
@@ -228,22 +158,18 @@ fn cells(side: Option<(usize, String)>) -> String {
     }
 }
 
-/// The old and new line with the characters that changed between them marked.
-fn marked(old: &str, new: &str) -> (String, String) {
-    let diff = TextDiff::from_chars(old, new);
-    let (mut before, mut after) = (String::new(), String::new());
-    for change in diff.iter_all_changes() {
-        let text = escape(change.value());
-        match change.tag() {
-            ChangeTag::Equal => {
-                before.push_str(&text);
-                after.push_str(&text);
+/// A line's pieces, the changed ones inside `<tag>`.
+fn marked(pieces: &[(bool, &str)], tag: &str) -> String {
+    pieces
+        .iter()
+        .map(|(changed, text)| {
+            if *changed {
+                format!("<{tag}>{}</{tag}>", escape(text))
+            } else {
+                escape(text)
             }
-            ChangeTag::Delete => before.push_str(&format!("<del>{text}</del>")),
-            ChangeTag::Insert => after.push_str(&format!("<ins>{text}</ins>")),
-        }
-    }
-    (before, after)
+        })
+        .collect()
 }
 
 fn finding_row(out: &mut String, located: &super::Located<'_>, standalone: bool) {
@@ -296,7 +222,7 @@ table.diff { border-collapse: collapse; width: 100%; font: 12px/1.35 ui-monospac
 table.diff th { text-align: left; background: #eee; }
 table.diff col.ln { width: 3rem; }
 table.diff td.ln { color: #999; text-align: right; padding-right: .4rem; vertical-align: top; }
-table.diff td.code { white-space: pre-wrap; word-break: break-all; }
+table.diff td.code { white-space: pre-wrap; overflow-wrap: anywhere; }
 tr.changed td.code { background: #fffbe6; }
 del { background: #ffd7d5; text-decoration: none; } ins { background: #ccffd8; text-decoration: none; }
 tr.finding td, p.finding { font-family: system-ui, sans-serif; padding: .2rem .4rem; }
@@ -332,3 +258,46 @@ const SCRIPT: &str = r#"(function () {
   apply();
 })();
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::RuleResult;
+
+    #[test]
+    fn a_changed_line_shares_its_row_with_its_replacement_and_words_are_marked() {
+        let rule = "function (user, context, callback) {\n  lookup.then(function (result) {\n    if (!result.member) {\n      return callback(new UnauthorizedError('invite only'));\n    }\n    callback(null, user, context);\n  }).catch(function (err) { callback(err); });\n}\n";
+        let migration = crate::migrate_rule(rule.as_bytes());
+        let results = Results {
+            rules: vec![RuleResult {
+                name: "beta",
+                source: "beta.js",
+                artifact: "beta.js".to_string(),
+                positions_in_artifact: true,
+                action: "beta",
+                migration: &migration,
+                output: None,
+                deployment: None,
+            }],
+            errors: Vec::new(),
+            pipeline: Vec::new(),
+        };
+        let html = migration_html(&results);
+        let row = html
+            .lines()
+            .find(|l| l.contains("UnauthorizedError"))
+            .expect("the deny's row");
+        assert!(
+            row.contains("<ins>api.access.deny</ins>('invite only');"),
+            "{row}"
+        );
+        assert!(
+            row.contains("<del>callback(new UnauthorizedError</del>"),
+            "{row}"
+        );
+        assert!(
+            row.contains("return "),
+            "unchanged words are not marked: {row}"
+        );
+    }
+}

@@ -129,7 +129,6 @@ impl Rewriter<'_> {
             }
             single => self.span(swc_common::Spanned::span(single)),
         };
-        let text = self.render(body, &inner);
         let first = stmts
             .first()
             .map(|s| self.span(swc_common::Spanned::span(s)).start);
@@ -147,24 +146,43 @@ impl Rewriter<'_> {
                 .with_help("if an earlier check must also hold on resume, repeat it at the top of `onContinuePostLogin`"),
             );
         }
-        // The branch's markers move with it, to the top of the continue handler.
-        let nl = crate::span::newline_of(self.source);
-        let mut markers: Vec<String> = Vec::new();
-        for finding in &self.findings[findings_before..] {
-            let line = format!(
-                "{nl}{}{}",
-                self.handler_indent,
-                crate::markers::marker_text(finding)
-            );
-            if finding.severity() >= crate::registry::Severity::Warning && !markers.contains(&line)
+        // The branch's markers move with it, each beside the line it concerns, as in the
+        // main handler; a finding about the branch as a whole goes to its top.
+        let findings = self.findings[findings_before..].to_vec();
+        let statements: Vec<Span> = self
+            .statements
+            .iter()
+            .filter(|s| body.contains(**s))
+            .copied()
+            .collect();
+        let top = first.map_or(body.start, |at| crate::span::line_start(self.source, at));
+        let markers =
+            crate::markers::marker_edits(self.source, &findings, &statements, &inner, top);
+        let (text, header) = if top > body.start && markers.iter().all(|m| m.span.start >= top) {
+            let mut edits = inner.clone();
+            edits.extend(markers);
+            (self.render(body, &edits), String::new())
+        } else {
+            let nl = crate::span::newline_of(self.source);
+            let mut lines: Vec<String> = Vec::new();
+            for finding in findings
+                .iter()
+                .filter(|f| f.severity() >= crate::registry::Severity::Warning)
             {
-                markers.push(line);
+                let line = format!(
+                    "{nl}{}{}",
+                    self.handler_indent,
+                    crate::markers::marker_text(finding)
+                );
+                if !lines.contains(&line) {
+                    lines.push(line);
+                }
             }
-        }
+            (self.render(body, &inner), lines.concat())
+        };
         self.moved.push(statement);
         self.continue_body = Some(format!(
-            "{}{copied}{}",
-            markers.concat(),
+            "{header}{copied}{}",
             dedent_block(&text, indent, &self.handler_indent)
         ));
         self.delete_statement(statement, self.flow.last_in_rule_body);
@@ -267,7 +285,11 @@ impl Rewriter<'_> {
 fn dedent_block(text: &str, indent: &str, handler_indent: &str) -> String {
     let nl = crate::span::newline_of(text);
     let extra = indent.strip_prefix(handler_indent).unwrap_or("");
-    if extra.is_empty() || text.contains('`') {
+    // Lines inside a template literal keep their indentation; a marker's backticks are prose.
+    let template = text
+        .lines()
+        .any(|l| l.contains('`') && !l.trim_start().starts_with(crate::markers::MARKER_PREFIX));
+    if extra.is_empty() || template {
         return format!("{}{nl}", text.trim_end());
     }
     let lines: Vec<&str> = text
