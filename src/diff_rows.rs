@@ -155,6 +155,22 @@ fn alike(a: &str, b: &str) -> f32 {
         .ratio()
 }
 
+/// The pieces of a row's two sides: unchanged when the row is the same on both, by words when
+/// a line was replaced, whole when a line stands alone.
+pub fn row_pieces<'a>(
+    row: &Row,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+) -> (Pieces<'a>, Pieces<'a>) {
+    match (old, new) {
+        (Some(o), Some(n)) if row.same => (vec![(false, o)], vec![(false, n)]),
+        (Some(o), Some(n)) => changed_words(o, n),
+        (Some(o), None) => (vec![(true, o)], Vec::new()),
+        (None, Some(n)) => (Vec::new(), vec![(true, n)]),
+        (None, None) => (Vec::new(), Vec::new()),
+    }
+}
+
 /// A line cut into words: runs of identifier characters, runs of spaces, and single other
 /// characters.
 pub fn words(line: &str) -> Vec<&str> {
@@ -223,6 +239,48 @@ pub fn changed_words<'a>(old: &'a str, new: &'a str) -> (Pieces<'a>, Pieces<'a>)
         }
     }
     (before, after)
+}
+
+/// Pieces (changed or not) laid out in lines of at most `width` characters, broken between
+/// words; a word longer than a line is cut.
+pub fn wrap(pieces: &[(bool, &str)], width: usize) -> Vec<Vec<(bool, String)>> {
+    let mut lines: Vec<Vec<(bool, String)>> = Vec::new();
+    let mut line: Vec<(bool, String)> = Vec::new();
+    let mut used = 0;
+    for (changed, text) in pieces {
+        for word in words(text) {
+            let mut word = word.to_string();
+            loop {
+                let length = word.chars().count();
+                if used + length <= width {
+                    used += length;
+                    match line.last_mut() {
+                        Some((was, t)) if was == changed => t.push_str(&word),
+                        _ => line.push((*changed, word)),
+                    }
+                    break;
+                }
+                if used > 0 && length <= width {
+                    lines.push(std::mem::take(&mut line));
+                    used = 0;
+                    if word.trim().is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                // Longer than a whole line: cut it.
+                let cut: String = word.chars().take(width - used).collect();
+                word = word.chars().skip(width - used).collect();
+                line.push((*changed, cut));
+                lines.push(std::mem::take(&mut line));
+                used = 0;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::diff_rows::{changed_words, rows, words};
+use crate::diff_rows::{row_pieces, rows, wrap};
 
 use crate::finding::Finding;
 use crate::registry::Severity;
@@ -157,15 +157,7 @@ fn side_by_side(
         for row in hunk {
             let old = row.old.map(|o| old_lines[o].replace('\t', "  "));
             let new = row.new.map(|n| new_lines[n].replace('\t', "  "));
-            let (left, right): (Vec<(bool, &str)>, Vec<(bool, &str)>) = match (&old, &new) {
-                (Some(o), Some(n)) if row.same => {
-                    (vec![(false, o.as_str())], vec![(false, n.as_str())])
-                }
-                (Some(o), Some(n)) => changed_words(o, n),
-                (Some(o), None) => (vec![(true, o.as_str())], Vec::new()),
-                (None, Some(n)) => (Vec::new(), vec![(true, n.as_str())]),
-                (None, None) => continue,
-            };
+            let (left, right) = row_pieces(row, old.as_deref(), new.as_deref());
             let (left, right) = (wrap(&left, half), wrap(&right, half));
             for k in 0..left.len().max(right.len()).max(1) {
                 let cell = |lines: &[Vec<(bool, String)>], color: &str| match lines.get(k) {
@@ -197,48 +189,6 @@ fn side_by_side(
         }
         i = end;
     }
-}
-
-/// Pieces (changed or not) laid out in lines of at most `width` characters, broken between
-/// words; a word longer than a line is cut.
-fn wrap(pieces: &[(bool, &str)], width: usize) -> Vec<Vec<(bool, String)>> {
-    let mut lines: Vec<Vec<(bool, String)>> = Vec::new();
-    let mut line: Vec<(bool, String)> = Vec::new();
-    let mut used = 0;
-    for (changed, text) in pieces {
-        for word in words(text) {
-            let mut word = word.to_string();
-            loop {
-                let length = word.chars().count();
-                if used + length <= width {
-                    used += length;
-                    match line.last_mut() {
-                        Some((was, t)) if was == changed => t.push_str(&word),
-                        _ => line.push((*changed, word)),
-                    }
-                    break;
-                }
-                if used > 0 && length <= width {
-                    lines.push(std::mem::take(&mut line));
-                    used = 0;
-                    if word.trim().is_empty() {
-                        break;
-                    }
-                    continue;
-                }
-                // Longer than a whole line: cut it.
-                let cut: String = word.chars().take(width - used).collect();
-                word = word.chars().skip(width - used).collect();
-                line.push((*changed, cut));
-                lines.push(std::mem::take(&mut line));
-                used = 0;
-            }
-        }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 #[cfg(test)]

@@ -6,9 +6,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+use rules2actions::diff_rows::{changed_words, row_pieces, rows, wrap};
 use rules2actions::registry::Severity;
 use rules2actions::review::ReviewStatus;
-use similar::{ChangeTag, DiffOp, TextDiff};
+use similar::{DiffOp, TextDiff};
 
 use super::app::{App, Entry};
 
@@ -128,43 +129,54 @@ fn diff_lines(entry: &Entry, side_by_side: bool, width: u16) -> Vec<Line<'static
         return vec![Line::from("The rule was not converted; see the findings.")];
     };
     let diff = TextDiff::from_lines(before, after);
-    let half = usize::from(width.saturating_sub(3) / 2);
-    let fit = |s: &str| -> String {
-        let s: String = s.replace('\t', "  ").chars().take(half).collect();
-        format!("{s:<half$}")
-    };
     if !side_by_side {
         return unified_lines(&diff);
     }
-    diff.iter_all_changes()
-        .map(|change| {
-            let text = change.value().trim_end_matches(['\n', '\r']).to_string();
-            let (left, right) = match change.tag() {
-                ChangeTag::Equal => (fit(&text), fit(&text)),
-                ChangeTag::Delete => (fit(&text), fit("")),
-                ChangeTag::Insert => (fit(""), fit(&text)),
-            };
-            Line::from(vec![
-                Span::styled(
-                    left,
-                    Style::default().fg(if change.tag() == ChangeTag::Delete {
-                        Color::Red
-                    } else {
-                        Color::Reset
-                    }),
-                ),
-                Span::raw(" │ "),
-                Span::styled(
-                    right,
-                    Style::default().fg(if change.tag() == ChangeTag::Insert {
-                        Color::Green
-                    } else {
-                        Color::Reset
-                    }),
-                ),
-            ])
-        })
-        .collect()
+    // Each changed line beside its replacement, changed words reversed, long lines wrapped.
+    let half = usize::from(width.saturating_sub(3) / 2).max(1);
+    let old_lines: Vec<&str> = before.lines().collect();
+    let new_lines: Vec<&str> = after.lines().collect();
+    let mut lines = Vec::new();
+    for row in rows(before, after, &old_lines, &new_lines) {
+        let old = row.old.map(|o| old_lines[o].replace('\t', "  "));
+        let new = row.new.map(|n| new_lines[n].replace('\t', "  "));
+        let (left, right) = row_pieces(&row, old.as_deref(), new.as_deref());
+        let (left, right) = (wrap(&left, half), wrap(&right, half));
+        for k in 0..left.len().max(right.len()).max(1) {
+            let mut spans = cell(left.get(k), half, row.same, Color::Red);
+            spans.push(Span::raw(" │ "));
+            spans.extend(cell(right.get(k), half, row.same, Color::Green));
+            lines.push(Line::from(spans));
+        }
+    }
+    lines
+}
+
+/// One column of a side-by-side row, padded to `width`.
+fn cell(
+    pieces: Option<&Vec<(bool, String)>>,
+    width: usize,
+    same: bool,
+    color: Color,
+) -> Vec<Span<'static>> {
+    let style = if same {
+        Style::default()
+    } else {
+        Style::default().fg(color)
+    };
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for (changed, text) in pieces.into_iter().flatten() {
+        used += text.chars().count();
+        let style = if *changed && !same {
+            style.add_modifier(Modifier::REVERSED)
+        } else {
+            style
+        };
+        spans.push(Span::styled(text.clone(), style));
+    }
+    spans.push(Span::raw(" ".repeat(width.saturating_sub(used))));
+    spans
 }
 
 /// Unified: changed lines in color and, where a Rule line was replaced by an Action line, the
@@ -238,19 +250,15 @@ fn marked(old: &str, new: &str) -> (Line<'static>, Line<'static>) {
     let green = Style::default().fg(Color::Green);
     let mut before = vec![Span::styled("-", red)];
     let mut after = vec![Span::styled("+", green)];
-    for change in TextDiff::from_words(old, new).iter_all_changes() {
-        let value = change.value().to_string();
-        match change.tag() {
-            ChangeTag::Equal => {
-                before.push(Span::styled(value.clone(), red));
-                after.push(Span::styled(value, green));
-            }
-            ChangeTag::Delete => {
-                before.push(Span::styled(value, red.add_modifier(Modifier::REVERSED)))
-            }
-            ChangeTag::Insert => {
-                after.push(Span::styled(value, green.add_modifier(Modifier::REVERSED)))
-            }
+    let (old, new) = changed_words(old, new);
+    for (line, pieces, style) in [(&mut before, old, red), (&mut after, new, green)] {
+        for (changed, text) in pieces {
+            let style = if changed {
+                style.add_modifier(Modifier::REVERSED)
+            } else {
+                style
+            };
+            line.push(Span::styled(text.to_string(), style));
         }
     }
     (Line::from(before), Line::from(after))
@@ -391,10 +399,7 @@ mod tests {
             .filter(|&x| buffer[(x, row)].modifier.contains(Modifier::REVERSED))
             .map(|x| buffer[(x, row)].symbol().to_string())
             .collect();
-        assert_eq!(
-            reversed, "(!event.user.email_verified)",
-            "only the changed word is marked"
-        );
+        assert_eq!(reversed, "event.", "only the changed word is marked");
     }
 
     #[test]
@@ -408,5 +413,20 @@ mod tests {
         for (width, height) in [(20, 8), (30, 10)] {
             screen(&app, width, height);
         }
+    }
+
+    #[test]
+    fn side_by_side_pairs_a_changed_line_with_its_replacement() {
+        let mut app = App::new(vec![entry("review", REVIEW)], &ReviewState::default());
+        app.side_by_side = true;
+        let screen = screen(&app, 160, 30);
+        let row = screen
+            .lines()
+            .find(|l| l.contains("return callback(new UnauthorizedError('verify'));"))
+            .expect("the Rule line");
+        assert!(
+            row.contains("return api.access.deny('verify');"),
+            "{screen}"
+        );
     }
 }
