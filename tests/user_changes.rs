@@ -57,11 +57,11 @@ fn persisted_metadata_becomes_one_set_call_per_changed_key() {
     );
     assert_eq!(codes, [Code::MetadataUpdateBatched]);
     assert!(
-        output.contains("api.user.setAppMetadata('plan', appMetadata['plan']);"),
+        output.contains("api.user.setAppMetadata('plan', appMetadata.plan);"),
         "{output}"
     );
     assert!(
-        output.contains("api.user.setAppMetadata('seats', appMetadata['seats']);"),
+        output.contains("api.user.setAppMetadata('seats', appMetadata.seats);"),
         "{output}"
     );
     assert!(!output.contains("auth0"), "{output}");
@@ -100,7 +100,7 @@ fn updates_for_another_user_go_through_the_management_api_and_busy_handlers_are_
     let codes: Vec<Code> = migration.findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&Code::PromiseChainAwaited), "{output}");
     assert!(
-        output.contains("api.user.setAppMetadata('x', appMetadata['x']);\n  console.log('saved');"),
+        output.contains("api.user.setAppMetadata('x', appMetadata.x);\n  console.log('saved');"),
         "{output}"
     );
 }
@@ -111,8 +111,10 @@ fn both_metadata_updates_in_q_all_become_api_user_calls() {
     let migration = migrate_rule(rule.as_bytes());
     let output = migration.output().expect("converted").to_string();
     assert!(
-        output.contains("    api.user.setAppMetadata('plan', appMetadata['plan']);\n    api.user.setUserMetadata('theme', userMetadata['theme']);"),
+        output.contains("  api.user.setAppMetadata('plan', appMetadata.plan);\n  api.user.setUserMetadata('theme', userMetadata.theme);\n};"),
         "{output}"
     );
     assert!(!output.contains("auth0."), "{output}");
+    // `api.user.set*Metadata` does not fail: no `try`/`catch` around it.
+    assert!(!output.contains("try {"), "{output}");
 }

@@ -17,7 +17,8 @@
 //! dropped. Errors (`new UnauthorizedError(m)`, `new Error(m)`, a string) deny with the message;
 //! UnauthorizedError also reports `R2A101` because the error code changes. A variable that may
 //! hold an error or nothing (`callback(err)`) denies only when it is set, as in Rules:
-//! `return err ? api.access.deny(err.message ?? String(err)) : undefined;`.
+//! `return err ? api.access.deny(err.message ?? String(err)) : undefined;`, and inside
+//! `if (err)`, where it is set, simply `return api.access.deny(err.message ?? String(err));`.
 //!
 //! Refused: calls inside nested functions (`R2A102`, asynchronous rules), the callback used as a
 //! value or inside a larger expression (`R2A103`), and calls that hand on a different user or
@@ -100,6 +101,41 @@ impl Rewriter<'_> {
             );
         }
         self.replace(stmt, replacement);
+    }
+
+    /// `if (…) { … } else { callback(null, user, context); }` as the last thing the rule does:
+    /// the `else` only ended the rule, as the end of the handler does, so it goes. Returns
+    /// whether it went.
+    pub(super) fn drops_final_success_else(&mut self, branch: &swc_ecma_ast::IfStmt) -> bool {
+        let Some(Stmt::Block(alt)) = branch.alt.as_deref() else {
+            return false;
+        };
+        let [only] = alt.stmts.as_slice() else {
+            return false;
+        };
+        let call = match only {
+            Stmt::Expr(e) => self.as_callback_call(&e.expr),
+            Stmt::Return(r) => r.arg.as_deref().and_then(|a| self.as_callback_call(a)),
+            _ => None,
+        };
+        let success = call.is_some_and(|call| {
+            self.passes_own_user_and_context(&call.args)
+                && call.args.first().is_none_or(|a| {
+                    matches!(unparen(&a.expr), Expr::Lit(Lit::Null(_)))
+                        || matches!(unparen(&a.expr), Expr::Ident(i) if &*i.sym == "undefined")
+                })
+        });
+        let cons_end = self.span(swc_common::Spanned::span(&*branch.cons)).end;
+        let alt_span = self.span(alt.span);
+        let commented =
+            !super::trivia::comments_in(&self.source[cons_end..alt_span.end]).is_empty();
+        if !success || self.shim || self.depth > 0 || !self.flow.block_ends_rule || commented {
+            return false;
+        }
+        self.callback_uses += 1;
+        self.edits
+            .push(Edit::delete(Span::new(cons_end, alt_span.end)));
+        true
     }
 
     /// A call of the callback shim: the error stays, the `user` and `context` it handed back go.
@@ -384,6 +420,11 @@ impl Rewriter<'_> {
             Expr::Ident(ident) if self.catch_params.contains(&ident.sym) => {
                 let name = self.rewritten(error);
                 Outcome::Deny(format!("{name}?.message ?? String({name})"))
+            }
+            // Inside `if (err)` the error is set: the Action denies.
+            Expr::Ident(ident) if self.tested_truthy.contains(&ident.sym) => {
+                let name = self.rewritten(error);
+                Outcome::Deny(format!("{name}.message ?? String({name})"))
             }
             // An empty error meant success, so the Action decides at run time, as the Rule did.
             Expr::Ident(_) => Outcome::DenyIfSet(self.rewritten(error)),

@@ -101,7 +101,13 @@ impl Rewriter<'_> {
                     }
                     _ => target.to_string(),
                 };
-                let replacement = format!("{}.{target}", self.event);
+                let mut replacement = format!("{}.{target}", self.event);
+                // Under `a && …`, `a?.` is `a.`.
+                for guard in &self.set_guards {
+                    if let Some(rest) = replacement.strip_prefix(&format!("{guard}?.")) {
+                        replacement = format!("{guard}.{rest}");
+                    }
+                }
                 let span = chain.prefix_span(depth);
                 if path == "authentication.methods" && self.source.contains("timestamp") {
                     self.report(

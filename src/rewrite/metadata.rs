@@ -134,9 +134,8 @@ impl Rewriter<'_> {
             keys.dedup();
             for key in keys {
                 let literal = self.string_literal(&key);
-                lines.push(format!(
-                    "{api}.user.{method}({literal}, {local}[{literal}]);"
-                ));
+                let member = super::trivia::member_key(&key, self.quote);
+                lines.push(format!("{api}.user.{method}({literal}, {local}{member});"));
             }
         }
         let consequence = if caught {

@@ -121,8 +121,11 @@ enum Value {
 struct Flow {
     /// Some statement of the rule body may run after this one.
     following: bool,
-    /// This is the last statement of the rule body itself.
+    /// Nothing of the rule runs after this statement: it is the last of the rule body, or the
+    /// last (not the only) statement of a branch of an `if` that is.
     last_in_rule_body: bool,
+    /// A block entered now is the last thing the rule runs (the branches of a final `if`).
+    block_ends_rule: bool,
     /// The next statement in the same list is a bare `return;`.
     next_is_return: bool,
     /// The statement stands in a list of statements, not alone as an `if` or loop body, so it
@@ -214,6 +217,10 @@ struct Rewriter<'s> {
     /// Declared names per scope; index 0 is the rule function itself.
     scopes: Vec<Vec<Atom>>,
     catch_params: Vec<Atom>,
+    /// Names the enclosing `if (name)` tested: they hold a value (an error, for `callback`).
+    tested_truthy: Vec<Atom>,
+    /// Rewritten texts the left side of an enclosing `&&` tested: they are set on its right.
+    set_guards: Vec<String>,
     /// Functions entered below the rule body (arrows included).
     depth: usize,
     /// Non-arrow functions entered below the rule body: they rebind `this` and `arguments`.
@@ -308,6 +315,8 @@ impl<'s> Rewriter<'s> {
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
+            tested_truthy: Vec::new(),
+            set_guards: Vec::new(),
             depth: 0,
             binding_depth: 0,
             loops: 0,

@@ -74,10 +74,14 @@ impl Rewriter<'_> {
         let mark = self.edits.len();
         let awaited = match &work {
             Awaitable::Chain(chain) => {
+                // `api.user.set*Metadata` does not fail: with nothing else in the chain that
+                // could throw, a `catch` would be dead code.
+                let cannot_fail = self.only_own_metadata_then_callback(chain);
                 let body = self.chain_body(chain, last_in_rule_body);
                 let catch = chain
                     .catch
                     .as_ref()
+                    .filter(|_| !cannot_fail)
                     .map(|c| self.catch_body(c, last_in_rule_body));
                 Awaited {
                     comments: self.comments_between_handlers(statement, chain),
@@ -232,6 +236,46 @@ impl Rewriter<'_> {
                 lines.push(format!("{keyword} {text} = await {value};"));
             }
         }
+    }
+
+    /// The chain updates the user's own metadata, then calls back from a single step whose
+    /// statements are all callback calls with constant arguments: nothing in it can throw.
+    fn only_own_metadata_then_callback(&self, chain: &AwaitableChain<'_>) -> bool {
+        let Expr::Call(call) = chain.source else {
+            return false;
+        };
+        let updates: Vec<&CallExpr> = all_of(call).unwrap_or_else(|| vec![call]);
+        let own = updates
+            .iter()
+            .all(|u| promise_shape::is_metadata_update_call(u) && self.persists_own_metadata(u));
+        let [step] = chain.steps.as_slice() else {
+            return false;
+        };
+        let constant_callback = |expr: &Expr| {
+            self.as_callback_call(expr).is_some_and(|call| {
+                call.args
+                    .iter()
+                    .all(|arg| match super::walk::unparen(&arg.expr) {
+                        Expr::Lit(_) | Expr::Ident(_) => true,
+                        Expr::New(new) => new
+                            .args
+                            .iter()
+                            .flatten()
+                            .all(|a| matches!(super::walk::unparen(&a.expr), Expr::Lit(_))),
+                        _ => false,
+                    })
+            })
+        };
+        let calls_only = match step.body {
+            Body::Expr(expr) => constant_callback(expr),
+            Body::Block(block) => block.stmts.iter().all(|stmt| match stmt {
+                Stmt::Expr(e) => constant_callback(&e.expr),
+                Stmt::Return(r) => r.arg.as_deref().is_none_or(constant_callback),
+                Stmt::Empty(_) => true,
+                _ => false,
+            }),
+        };
+        own && step.param().is_none() && calls_only
     }
 
     /// The user's own metadata update at the start of the chain, as `api.user` calls.

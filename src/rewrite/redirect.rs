@@ -147,8 +147,11 @@ impl Rewriter<'_> {
             );
         }
         // The branch's markers move with it, each beside the line it concerns, as in the
-        // main handler; a finding about the branch as a whole goes to its top.
-        let findings = self.findings[findings_before..].to_vec();
+        // main handler; a finding about the branch as a whole goes to the top.
+        let (inside, about_branch): (Vec<Finding>, Vec<Finding>) = self.findings[findings_before..]
+            .iter()
+            .cloned()
+            .partition(|f| body.contains(f.span));
         let statements: Vec<Span> = self
             .statements
             .iter()
@@ -156,30 +159,33 @@ impl Rewriter<'_> {
             .copied()
             .collect();
         let top = first.map_or(body.start, |at| crate::span::line_start(self.source, at));
-        let markers =
-            crate::markers::marker_edits(self.source, &findings, &statements, &inner, top);
-        let (text, header) = if top > body.start && markers.iter().all(|m| m.span.start >= top) {
+        let markers = crate::markers::marker_edits(self.source, &inside, &statements, &inner, top);
+        let beside = top > body.start && markers.iter().all(|m| m.span.start >= top);
+        let mut on_top = about_branch;
+        let text = if beside {
             let mut edits = inner.clone();
             edits.extend(markers);
-            (self.render(body, &edits), String::new())
+            self.render(body, &edits)
         } else {
-            let nl = crate::span::newline_of(self.source);
-            let mut lines: Vec<String> = Vec::new();
-            for finding in findings
-                .iter()
-                .filter(|f| f.severity() >= crate::registry::Severity::Warning)
-            {
-                let line = format!(
-                    "{nl}{}{}",
-                    self.handler_indent,
-                    crate::markers::marker_text(finding)
-                );
-                if !lines.contains(&line) {
-                    lines.push(line);
-                }
-            }
-            (self.render(body, &inner), lines.concat())
+            on_top.extend(inside);
+            self.render(body, &inner)
         };
+        let nl = crate::span::newline_of(self.source);
+        let mut lines: Vec<String> = Vec::new();
+        for finding in on_top
+            .iter()
+            .filter(|f| f.severity() >= crate::registry::Severity::Warning)
+        {
+            let line = format!(
+                "{nl}{}{}",
+                self.handler_indent,
+                crate::markers::marker_text(finding)
+            );
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+        let header = lines.concat();
         self.moved.push(statement);
         self.continue_body = Some(format!(
             "{header}{copied}{}",

@@ -155,11 +155,7 @@ impl Rewriter<'_> {
         let mut out = format!("{}.user", self.event);
         for (index, segment) in path.split('.').enumerate() {
             let optional = if index == 0 { "" } else { "?" };
-            let plain = !segment.is_empty()
-                && segment
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-                && !segment.starts_with(|c: char| c.is_ascii_digit());
+            let plain = super::trivia::is_identifier_name(segment);
             let key = self.string_literal(segment);
             match (plain, index) {
                 (true, _) => out.push_str(&format!("{optional}.{segment}")),

@@ -42,6 +42,24 @@ pub fn skip_trivia(text: &str, from: usize) -> usize {
 }
 
 /// A JavaScript string literal for `value`, in the rule's quote style.
+/// Whether `key` can follow a `.` in a member expression (`meta.first_login_at`).
+pub fn is_identifier_name(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// `.key` when it is an identifier name, otherwise `[<literal>]`.
+pub fn member_key(key: &str, quote: char) -> String {
+    if is_identifier_name(key) {
+        format!(".{key}")
+    } else {
+        format!("[{}]", string_literal(key, quote))
+    }
+}
+
 pub fn string_literal(value: &str, quote: char) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push(quote);

@@ -42,11 +42,19 @@ impl Rewriter<'_> {
 
     pub(super) fn visit_statement_list(&mut self, stmts: &[Stmt], rule_body: bool) {
         let outer = self.flow;
+        // The only statement of a branch stays, so that the branch does not become empty.
+        let alone = stmts
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Empty(_)))
+            .count()
+            == 1;
         for (i, stmt) in stmts.iter().enumerate() {
             let next = stmts[i + 1..].iter().find(|s| !matches!(s, Stmt::Empty(_)));
             self.flow = Flow {
                 following: next.is_some() || outer.following,
-                last_in_rule_body: rule_body && next.is_none(),
+                last_in_rule_body: next.is_none()
+                    && (rule_body || (outer.block_ends_rule && !alone)),
+                block_ends_rule: false,
                 next_is_return: matches!(next, Some(Stmt::Return(r)) if r.arg.is_none()),
                 in_list: true,
             };
@@ -245,7 +253,20 @@ impl Visit for Rewriter<'_> {
         }
         // SAML attributes mapped in one branch were never set on the other's path.
         let before = self.saml_attributes.clone();
+        if self.drops_final_success_else(branch) {
+            // Nothing runs on the other path: what the branch maps is all there is.
+            branch.cons.visit_with(self);
+            return;
+        }
+        let tested = match unparen(&branch.test) {
+            swc_ecma_ast::Expr::Ident(name) => Some(name.sym.clone()),
+            _ => None,
+        };
+        self.tested_truthy.extend(tested.clone());
         branch.cons.visit_with(self);
+        if tested.is_some() {
+            self.tested_truthy.pop();
+        }
         let after_cons = std::mem::replace(&mut self.saml_attributes, before);
         branch.alt.visit_with(self);
         for attribute in after_cons {
@@ -253,6 +274,41 @@ impl Visit for Rewriter<'_> {
                 self.saml_attributes.push(attribute);
             }
         }
+    }
+
+    /// `a && a.b`: inside the right side, `a` is known to be set, so a `?.` right after its
+    /// rewritten text is noise (`event.authorization && event.authorization.roles`).
+    fn visit_bin_expr(&mut self, bin: &swc_ecma_ast::BinExpr) {
+        if bin.op != swc_ecma_ast::BinaryOp::LogicalAnd {
+            return bin.visit_children_with(self);
+        }
+        let mark = self.edits.len();
+        bin.left.visit_with(self);
+        let mut guards = Vec::new();
+        let mut operands = vec![&*bin.left];
+        while let Some(operand) = operands.pop() {
+            match unparen(operand) {
+                swc_ecma_ast::Expr::Bin(inner)
+                    if inner.op == swc_ecma_ast::BinaryOp::LogicalAnd =>
+                {
+                    operands.push(&inner.left);
+                    operands.push(&inner.right);
+                }
+                swc_ecma_ast::Expr::Member(_) | swc_ecma_ast::Expr::OptChain(_) => {
+                    let span = self.span(operand.span());
+                    if let Ok(text) =
+                        crate::edit::apply_within(self.source, span, &self.edits[mark..])
+                    {
+                        guards.push(text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let added = guards.len();
+        self.set_guards.extend(guards);
+        bin.right.visit_with(self);
+        self.set_guards.truncate(self.set_guards.len() - added);
     }
 
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
@@ -279,6 +335,8 @@ impl Visit for Rewriter<'_> {
         }
         let saved = self.flow;
         if !matches!(stmt, Stmt::Expr(_) | Stmt::Return(_)) {
+            let ends_rule = self.flow.last_in_rule_body || self.flow.block_ends_rule;
+            self.flow.block_ends_rule = ends_rule && matches!(stmt, Stmt::If(_) | Stmt::Block(_));
             self.flow.last_in_rule_body = false;
             self.flow.in_list = false;
             self.flow.next_is_return = false;
