@@ -21,19 +21,23 @@ fn tmux(args: &[&str]) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The pane's text once it contains `wanted`; fails after ten seconds without it.
+/// The pane's text once it contains `wanted` and has stopped changing (a screen captured while
+/// the program is still drawing it would be half a screen); fails after a minute without it,
+/// which a loaded machine never needs.
 fn screen_with(session: &str, wanted: &str) -> String {
     let started = Instant::now();
+    let mut previous = String::new();
     loop {
         let screen = tmux(&["capture-pane", "-p", "-t", session]);
-        if screen.contains(wanted) {
+        if screen.contains(wanted) && screen == previous {
             return screen;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(10),
+            started.elapsed() < Duration::from_secs(60),
             "waited for `{wanted}`, the screen shows:\n{screen}"
         );
-        sleep(Duration::from_millis(100));
+        previous = screen;
+        sleep(Duration::from_millis(150));
     }
 }
 

@@ -721,3 +721,22 @@ fn json_reports_go_to_stdout_on_request() {
         );
     }
 }
+
+#[test]
+fn diagnostics_show_placeholders_as_written_and_name_a_file_once() {
+    let dir = workspace(&[
+        ("repo/rules/a.js", "function (user, context, callback) {\n  context.idToken['https://x.example.com/p'] = user.@@PROP@@;\n  callback(null, user, context);\n}\n"),
+        ("broken/tenant.yaml", "rules:\n  - name: a\n   script: ./x.js\n"),
+    ]);
+    let result = run(&["check", "repo", "--fail-on", "info"], dir.path());
+    assert!(result.stdout.contains("user.@@PROP@@"), "{}", result.stdout);
+    assert!(!result.stdout.contains("_$PROP$_"), "{}", result.stdout);
+    let yaml = run(&["check", "broken/tenant.yaml"], dir.path());
+    assert_eq!(yaml.code, 2, "{}", yaml.stderr);
+    assert_eq!(
+        yaml.stderr.matches("tenant.yaml").count(),
+        1,
+        "{}",
+        yaml.stderr
+    );
+}

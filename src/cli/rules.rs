@@ -214,6 +214,18 @@ impl Loaded {
             if let Outcome::Converted(code) = &migration.outcome {
                 migration.outcome = Outcome::Converted(keywords::restore(code, placeholders));
             }
+            // Diagnostics speak of the placeholder as written, never of its stand-in.
+            for finding in migration
+                .findings
+                .iter_mut()
+                .chain(&mut migration.suppressed)
+            {
+                finding.message = keywords::restore(&finding.message, placeholders);
+                finding.help = finding
+                    .help
+                    .as_deref()
+                    .map(|h| keywords::restore(h, placeholders));
+            }
         }
     }
 }

@@ -15,12 +15,21 @@ use super::{inside, keywords, Pipeline, ReadRoot, RuleSource, LOGIN_SUCCESS};
 
 pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
     let file = tenant_file(path).ok_or("no tenant.yaml or tenant.yml here")?;
-    let bytes = fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    // Errors about the whole file are prefixed with the path named on the command line;
+    // they name the file too when that path is its folder.
+    let named = |message: String| {
+        if file == path {
+            message
+        } else {
+            format!("{}: {message}", file.display())
+        }
+    };
+    let bytes = fs::read(&file).map_err(|e| named(e.to_string()))?;
     // The deploy tool replaces keywords before it parses the YAML, so `name: Tag ##ENV## logins`
     // is not a comment there: stand-ins keep them whole here.
     let (text, placeholders) = keywords::protect(&bytes);
-    let tenant: Value = yaml_serde::from_slice(&text)
-        .map_err(|e| format!("{}: not valid YAML: {e}", file.display()))?;
+    let tenant: Value =
+        yaml_serde::from_slice(&text).map_err(|e| named(format!("not valid YAML: {e}")))?;
     let text_of = |value: Option<&Value>| {
         value
             .and_then(Value::as_str)
@@ -44,12 +53,7 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
     let rules = match tenant.get("rules") {
         None | Some(Value::Null) => None,
         Some(Value::Sequence(rules)) => Some(rules),
-        Some(_) => {
-            return Err(format!(
-                "{}: `rules` must be a list of rules",
-                file.display()
-            ))
-        }
+        Some(_) => return Err(named("`rules` must be a list of rules".to_string())),
     };
     for (index, entry) in rules.into_iter().flatten().enumerate() {
         let name = text_of(entry.get("name")).unwrap_or_else(|| format!("rule-{}", index + 1));
