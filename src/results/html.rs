@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::{status_id, Results, RuleResult, STATUS_IDS};
+use super::{status_id, status_label, Results, RuleResult, STATUS_IDS};
 use crate::diff_rows::{changed_words, rows};
 use crate::registry::Severity;
 
@@ -22,8 +22,9 @@ pub fn migration_html(results: &Results<'_>) -> String {
     out.push_str("</style>\n</head>\n<body>\n<header>\n<h1>Rules to Actions migration</h1>\n");
     let _ = writeln!(
         out,
-        "<p class=\"summary\">{} rules read: {}</p>",
+        "<p class=\"summary\">{} {} read: {}</p>",
         results.read(),
+        if results.read() == 1 { "rule" } else { "rules" },
         summary(results)
     );
     out.push_str("<div class=\"filters\">\n<label>Status <select id=\"status-filter\">\n<option value=\"\">all</option>\n");
@@ -31,7 +32,7 @@ pub fn migration_html(results: &Results<'_>) -> String {
         let _ = writeln!(
             out,
             "<option value=\"{status}\">{}</option>",
-            status.replace('-', " ")
+            status_label(status)
         );
     }
     out.push_str("</select></label>\n<label>Finding <select id=\"code-filter\">\n<option value=\"\">all</option>\n");
@@ -47,7 +48,7 @@ pub fn migration_html(results: &Results<'_>) -> String {
             rule_codes(rule),
             index + 1,
             escape(rule.name),
-            status.replace('-', " ")
+            status_label(status)
         );
     }
     out.push_str("</ul>\n</nav>\n<main>\n");
@@ -70,7 +71,7 @@ pub fn migration_html(results: &Results<'_>) -> String {
 fn summary(results: &Results<'_>) -> String {
     STATUS_IDS
         .iter()
-        .map(|status| format!("{} {}", results.count(status), status.replace('-', " ")))
+        .map(|status| format!("{} {}", results.count(status), status_label(status)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -96,7 +97,7 @@ fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
         index + 1,
         rule_codes(rule),
         escape(rule.name),
-        status.replace('-', " ")
+        status_label(status)
     );
     let _ = write!(out, "<p class=\"paths\">{}", escape(rule.source));
     if let Some(output) = &rule.output {

@@ -117,6 +117,20 @@ impl Results<'_> {
     }
 }
 
+/// `needs review`, `already an Action`, …: a status identifier as people read it.
+pub fn status_label(id: &str) -> &'static str {
+    [
+        Status::Converted,
+        Status::NeedsReview,
+        Status::ManualWork,
+        Status::AlreadyAction,
+        Status::Failed,
+    ]
+    .into_iter()
+    .find(|s| status_id(*s) == id)
+    .map_or("unknown", Status::label)
+}
+
 /// `needs-review`, `needs-manual-work`, …: a status as a stable identifier.
 pub fn status_id(status: Status) -> &'static str {
     match status {
