@@ -50,23 +50,40 @@ impl Offsets {
         Span::new(self.offset(span.lo), self.offset(span.hi))
     }
 
+    /// Whether `pos` lies in the original text, not in what parsing put before it.
+    pub fn in_text(self, pos: BytePos) -> bool {
+        pos.0 >= self.shift
+    }
+
     pub fn offset(self, pos: BytePos) -> usize {
         pos.0.saturating_sub(self.shift) as usize
     }
 }
 
 pub fn parse_rule(text: &str) -> Result<(Parsed, Offsets), SyntaxError> {
+    let (script, offsets) = parse_code(text)?;
+    let parsed = if offsets.shift == BASE {
+        classify_script(script, offsets)
+    } else {
+        classify_expression(script, offsets)
+    };
+    Ok((parsed, offsets))
+}
+
+/// Any code that is a rule or an Action: the script, and the offsets of its spans in `text`.
+/// The text is tried as a script first (named rules, Actions), then as the expression
+/// `0,<text>` (anonymous and `async` rule functions).
+pub fn parse_code(text: &str) -> Result<(Script, Offsets), SyntaxError> {
     let as_script = Offsets { shift: BASE };
     let script_error = match parse_script(text, as_script) {
-        Ok(script) => return Ok((classify_script(script, as_script), as_script)),
+        Ok(script) => return Ok((script, as_script)),
         Err(error) => error,
     };
-    let wrapped = format!("{EXPRESSION_PREFIX}{text}");
     let as_expression = Offsets {
         shift: BASE + EXPRESSION_PREFIX.len() as u32,
     };
-    match parse_script(&wrapped, as_expression) {
-        Ok(script) => Ok((classify_expression(script, as_expression), as_expression)),
+    match parse_script(&format!("{EXPRESSION_PREFIX}{text}"), as_expression) {
+        Ok(script) => Ok((script, as_expression)),
         // Report whichever attempt got further into the text.
         Err(error) if error.span.start >= script_error.span.start => Err(error),
         Err(_) => Err(script_error),

@@ -160,6 +160,9 @@ codes! {
     MetadataUpdateBatched = "R2A306", "metadata-update-batched", Warning,
         "Metadata is persisted when the login flow ends, and the update can no longer fail the login",
         "Rule:\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n      .then(() => callback(null, user, context))\n      .catch((err) => callback(err));\nAction:\n    api.user.setAppMetadata('roles', appMetadata['roles']);\n\nActions batch metadata updates into one Management API call at the end of the flow. A failed\nupdate no longer denies the login, and the update is applied even if a later Action denies.";
+    MetadataNeverMissing = "R2A307", "metadata-never-missing", Warning,
+        "A read that failed in Rules for a user without metadata succeeds in Actions",
+        "In Rules `user.app_metadata` and `user.user_metadata` are `undefined` for a user who has none, so\n`user.app_metadata.blocked` threw and the login failed. In Actions `event.user.app_metadata` is\nalways an object (`{}` when empty), so the same read gives `undefined` and the login goes on.\nIf users without metadata must not log in, deny them explicitly, for example\n`if (Object.keys(event.user.app_metadata).length === 0) return api.access.deny('…')`.";
     UserPropertyNotInActions = "R2A303", "user-property-not-in-actions", Warning,
         "This `user` property is not in the Actions `event.user` reference",
         "The property (an identity-provider attribute at the root of the profile, or `permissions`)\nis not documented on `event.user`. It was converted to `event.user.<name>`; check that it is\npresent for your connections.";

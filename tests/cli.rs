@@ -255,7 +255,7 @@ fn verify_runs_rule_and_action_side_by_side() {
     );
     assert!(
         run.stdout
-            .contains("1 expected difference, announced by R2A101"),
+            .contains("expected differences, announced by R2A101"),
         "{}",
         run.stdout
     );
@@ -301,8 +301,8 @@ fn verify_without_node_exits_2_and_says_how_to_install_it() {
 }
 
 #[test]
-fn verify_scenarios_file_reaches_branches_the_grid_misses() {
-    let rule = "function (user, context, callback) {\n  if ((user.app_metadata.risk || 0) > 80) {\n    return callback(new Error('too risky'));\n  }\n  callback(null, user, context);\n}\n";
+fn verify_finds_the_scenario_that_reaches_a_deny_and_scenario_files_add_their_own() {
+    let rule = "function (user, context, callback) {\n  if (((user.app_metadata || {}).risk || 0) > 80) {\n    return callback(new Error('too risky'));\n  }\n  callback(null, user, context);\n}\n";
     let dir = workspace(&[
         ("risk.js", rule),
         (
@@ -314,8 +314,15 @@ fn verify_scenarios_file_reaches_branches_the_grid_misses() {
             "exports.onExecutePostLogin = async (event, api) => {};\n",
         ),
     ]);
-    let without = run(&["verify", "risk.js", "--actions", "out"], dir.path());
-    assert_eq!(without.code, 0, "{}", without.stdout);
+    // The search harvests 80 from the comparison and tries 81: the lost deny shows.
+    let searched = run(&["verify", "risk.js", "--actions", "out"], dir.path());
+    assert_eq!(searched.code, 1, "{}", searched.stdout);
+    assert!(
+        searched.stdout.contains("DIFFERS on "),
+        "{}",
+        searched.stdout
+    );
+    assert!(searched.stdout.contains("too risky"), "{}", searched.stdout);
     let with = run(
         &[
             "verify",
@@ -324,12 +331,20 @@ fn verify_scenarios_file_reaches_branches_the_grid_misses() {
             "out",
             "--scenarios",
             "scenarios.json",
+            "--format",
+            "json",
         ],
         dir.path(),
     );
     assert_eq!(with.code, 1, "{}", with.stdout);
-    assert!(with.stdout.contains("DIFFERS on 1/"), "{}", with.stdout);
-    assert!(with.stdout.contains("too risky"), "{}", with.stdout);
+    let report: serde_json::Value = serde_json::from_str(&with.stdout).unwrap();
+    let differences = report["rules"][0]["differences"].as_array().unwrap();
+    assert!(
+        differences
+            .iter()
+            .any(|d| d["changes"][0] == "user.app_metadata.risk = 95"),
+        "the user's scenario runs: {differences:?}"
+    );
     fs::write(dir.path().join("bad.json"), "{}").unwrap();
     let bad = run(
         &["verify", "risk.js", "--scenarios", "bad.json"],

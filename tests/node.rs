@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use rules2actions::verify::{verify, VerifyOptions};
+use rules2actions::verify::{verify, Verdict, VerifyOptions};
 use rules2actions::{migrate_rule, Migration, Outcome};
 
 fn corpus() -> Vec<(String, Migration)> {
@@ -39,31 +39,56 @@ fn every_action_passes_node_check() {
     }
 }
 
-/// `verify` over the whole corpus: no difference that a finding did not announce.
+/// `verify` over the whole corpus: every rule that needs no manual work is proven
+/// equivalent (no unannounced difference, every deny of the Rule reached). Rules that need
+/// manual work may differ, as their markers say; the verdict of each is snapshotted.
 #[test]
-fn verify_finds_no_unannounced_difference_in_the_corpus() {
+fn verify_proves_every_rule_that_needs_no_manual_work() {
     // The packages corpus rules require (request, axios, jsonwebtoken, …) come with
     // tests/npm-tools; without npm only the rules that need none are run.
     let modules = common::npm_tools();
-    let mut convertible = 0;
-    let mut verified = 0;
+    let rules: Vec<(String, Migration)> = corpus()
+        .into_iter()
+        .filter(|(_, m)| m.output().is_some() && m.outcome != Outcome::AlreadyAction)
+        .collect();
+    let convertible = rules.len();
+    // Each verification runs two Node processes: two rules at a time keep both cores busy.
+    let results: Vec<(String, Migration, rules2actions::verify::Verification)> =
+        std::thread::scope(|scope| {
+            let (even, odd): (Vec<_>, Vec<_>) =
+                rules.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+            let modules = &modules;
+            let handles: Vec<_> = [even, odd]
+                .into_iter()
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.into_iter()
+                            .map(|(_, (name, migration))| {
+                                let options = VerifyOptions {
+                                    scenarios: common::corpus_scenarios(&name).unwrap_or_default(),
+                                    modules: modules.clone(),
+                                    ..VerifyOptions::default()
+                                };
+                                let action = migration.output().expect("converted").to_string();
+                                let verification = verify(&migration, &action, &options)
+                                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                                (name, migration, verification)
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut all: Vec<_> = handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap())
+                .collect();
+            all.sort_by(|a, b| a.0.cmp(&b.0));
+            all
+        });
+    let mut proven = 0;
     let mut scenarios = 0;
-    let mut announced = 0;
-    for (name, migration) in corpus() {
-        let Some(action) = migration
-            .output()
-            .filter(|_| migration.outcome != Outcome::AlreadyAction)
-        else {
-            continue;
-        };
-        convertible += 1;
-        let options = VerifyOptions {
-            scenarios: common::corpus_scenarios(&name).unwrap_or_default(),
-            modules: modules.clone(),
-            ..VerifyOptions::default()
-        };
-        let verification =
-            verify(&migration, action, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut verdicts = Vec::new();
+    for (name, migration, verification) in results {
         if !verification.missing_packages.is_empty() {
             assert!(
                 modules.is_none(),
@@ -72,24 +97,30 @@ fn verify_finds_no_unannounced_difference_in_the_corpus() {
             );
             continue;
         }
-        assert!(
-            verification.unexpected.is_empty(),
-            "{name}: {:#?}",
-            verification.unexpected.first()
-        );
-        verified += 1;
+        let verdict = verification.verdict();
+        if migration.status() != rules2actions::Status::ManualWork {
+            assert_eq!(
+                verdict,
+                Verdict::Equivalent,
+                "{name}: {:#?}\n{:?}",
+                verification
+                    .unexpected
+                    .first()
+                    .map(|m| (m.changes(), &m.rule, &m.action)),
+                verification.coverage
+            );
+            proven += 1;
+        }
         scenarios += verification.scenarios;
-        announced += usize::from(!verification.expected.is_empty());
+        verdicts.push(format!("{name:<48} {verdict:?}"));
     }
+    assert!(proven >= 80, "only {proven} rules were proven");
+    assert!(scenarios >= 5000, "only {scenarios} scenarios ran");
     if modules.is_some() {
-        assert_eq!(verified, convertible, "every convertible rule runs");
+        assert_eq!(verdicts.len(), convertible, "every convertible rule runs");
+        let _guard = common::snapshot_settings().bind_to_scope();
+        insta::assert_snapshot!("node__corpus_verdicts", verdicts.join("\n"));
     }
-    assert!(verified >= 80, "only {verified} rules were verified");
-    assert!(scenarios >= 1000, "only {scenarios} scenarios ran");
-    assert!(
-        announced >= 10,
-        "only {announced} rules had announced differences"
-    );
 }
 
 /// Asynchronous corpus rules come with scenarios that drive each path (HTTP success, failure,
@@ -114,16 +145,16 @@ fn asynchronous_actions_await_their_work_and_keep_each_paths_outcome() {
         if !verification.missing_packages.is_empty() {
             continue;
         }
+        // Code left for a human (an error finding) may fail where the Rule did not.
+        let complete = migration.status() != rules2actions::Status::ManualWork;
         assert!(
-            verification.unexpected.is_empty(),
+            !complete || verification.unexpected.is_empty(),
             "{name}: {:#?}",
             verification.unexpected.first()
         );
         assert_eq!(verification.given.len(), scenarios.len(), "{name}");
         let distinct: std::collections::BTreeSet<&String> = verification.given.iter().collect();
         let drives_http = scenarios.iter().any(|s| s.get("http").is_some());
-        // Code left for a human (an error finding) may fail the same way on every path.
-        let complete = migration.status() != rules2actions::Status::ManualWork;
         assert!(
             !drives_http || !complete || distinct.len() >= 2,
             "{name}: its scenarios all take the same path: {:?}",
@@ -169,11 +200,19 @@ fn compare(
 
 #[test]
 fn verify_compares_persisted_metadata() {
-    let rule = "function (user, context, callback) {\n  user.app_metadata.plan = 'pro';\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n    .then(function () { callback(null, user, context); });\n}\n";
+    // The Rule never calls back when the Management API fails: a login no Action can match,
+    // so these Actions face only the scenarios where it works.
+    let rule = "function (user, context, callback) {\n  user.app_metadata = user.app_metadata || {};\n  user.app_metadata.plan = 'pro';\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n    .then(function () { callback(null, user, context); });\n}\n";
     let right = "exports.onExecutePostLogin = async (event, api) => {\n  api.user.setAppMetadata('plan', 'pro');\n};\n";
     let wrong = right.replace("'pro'", "'free'");
-    assert!(compare(rule, right, Vec::new()).unexpected.is_empty());
-    assert!(!compare(rule, &wrong, Vec::new()).unexpected.is_empty());
+    let working = |v: rules2actions::verify::Verification| {
+        v.unexpected
+            .into_iter()
+            .filter(|m| m.scenario.get("managementApiFails").is_none())
+            .collect::<Vec<_>>()
+    };
+    assert!(working(compare(rule, right, Vec::new())).is_empty());
+    assert!(!working(compare(rule, &wrong, Vec::new())).is_empty());
 }
 
 #[test]

@@ -212,12 +212,16 @@ proptest! {
     fn generated_rules_behave_the_same_in_node(rule in runnable_rules()) {
         let migration = migrate_rule(rule.text.as_bytes());
         let output = migration.output().expect("converted");
-        let verification = rules2actions::verify::verify(
-            &migration,
-            output,
-            &rules2actions::verify::VerifyOptions::default(),
-        )
-        .expect("Node.js runs the harness");
+        // A smaller search per case: the cases themselves explore the shapes.
+        let options = rules2actions::verify::VerifyOptions {
+            budget: rules2actions::verify::Budget {
+                scenarios: 96,
+                ..rules2actions::verify::Budget::default()
+            },
+            ..rules2actions::verify::VerifyOptions::default()
+        };
+        let verification = rules2actions::verify::verify(&migration, output, &options)
+            .expect("Node.js runs the harness");
         prop_assert!(
             verification.unexpected.is_empty(),
             "{}\n---\n{}\n---\n{:#?}",

@@ -44,7 +44,11 @@ fn metadata_changes_are_made_on_a_copy() {
     let (codes, output) = codes_and_output(
         "  user.app_metadata.plan = 'free';\n  context.idToken['https://example.com/plan'] = user.app_metadata.plan;",
     );
-    assert_eq!(codes, [Code::UserChangeStaysLocal]);
+    // `user.app_metadata.plan` threw in Rules for a user without metadata.
+    assert_eq!(
+        codes,
+        [Code::UserChangeStaysLocal, Code::MetadataNeverMissing]
+    );
     assert!(output.contains("let appMetadata = structuredClone(event.user.app_metadata);"));
     assert!(output.contains("appMetadata.plan = 'free';"));
     assert!(output.contains("setCustomClaim('https://example.com/plan', appMetadata.plan)"));
@@ -55,7 +59,10 @@ fn persisted_metadata_becomes_one_set_call_per_changed_key() {
     let (codes, output) = codes_and_output(
         "  user.app_metadata.plan = 'pro';\n  user.app_metadata.seats = 5;\n  auth0.users.updateAppMetadata(user.user_id, user.app_metadata)\n    .then(function () { callback(null, user, context); })\n    .catch(function (err) { callback(err); });\n  return;",
     );
-    assert_eq!(codes, [Code::MetadataUpdateBatched]);
+    assert_eq!(
+        codes,
+        [Code::MetadataNeverMissing, Code::MetadataUpdateBatched]
+    );
     assert!(
         output.contains("api.user.setAppMetadata('plan', appMetadata.plan);"),
         "{output}"

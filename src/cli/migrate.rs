@@ -649,6 +649,7 @@ fn verify_all(
                 .claims_policy,
             scenarios: Vec::new(),
             modules: args.node_modules.clone(),
+            ..VerifyOptions::default()
         };
         let result = match verify(migration, action, &options) {
             Ok(v) if !v.missing_packages.is_empty() => Err(format!(
@@ -659,10 +660,14 @@ fn verify_all(
                 "verify found a difference on {}",
                 count(v.unexpected.len(), "scenario", "scenarios")
             )),
-            Ok(_) => Ok(()),
-            Err(error @ rules2actions::verify::VerifyError::NodeMissing) => {
-                return Err(error.to_string())
+            Ok(v) if v.verdict() == rules2actions::verify::Verdict::NotProven => {
+                Err("verify could not reach every deny of the rule".to_string())
             }
+            Ok(_) => Ok(()),
+            Err(
+                error @ (rules2actions::verify::VerifyError::NodeMissing
+                | rules2actions::verify::VerifyError::NodeTooOld(_)),
+            ) => return Err(error.to_string()),
             Err(error) => Err(format!("verify failed: {error}")),
         };
         results.push(result);

@@ -233,6 +233,15 @@ struct VerifyArgs {
     /// How to report: text, or one JSON document on stdout
     #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
     format: MigrateFormat,
+    /// The most scenarios the search tries per rule
+    #[arg(long, value_name = "SCENARIOS", default_value_t = 256)]
+    budget: usize,
+    /// The most time the search spends per rule, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    budget_seconds: f64,
+    /// With --format json: list every scenario tried and what each side did
+    #[arg(long, requires = "format")]
+    trace: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

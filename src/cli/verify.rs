@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use rules2actions::migrate::migrate_rules_each;
 use rules2actions::review::{Decision, ReviewState, ReviewStatus};
-use rules2actions::verify::{read_scenarios, verify as verify_rule, Verification, VerifyOptions};
+use rules2actions::verify::{
+    read_scenarios, verify as verify_rule, Budget, Verdict, Verification, VerifyOptions,
+};
 use rules2actions::Outcome;
 use serde_json::{json, Value};
 
@@ -20,8 +22,8 @@ fn action_path(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// What became of one rule.
-enum Verdict {
-    Verified(Verification),
+enum RuleVerdict {
+    Verified(Box<Verification>),
     /// Not run, and why (already an Action, packages missing, no Action expected).
     NotRun(String),
     /// Could not be verified: an error.
@@ -73,15 +75,15 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
                             == ReviewStatus::Decided(Decision::Rejected)
                     });
                     if rejected {
-                        Err(Verdict::NotRun(
+                        Err(RuleVerdict::NotRun(
                             "rejected in review; no Action to verify".into(),
                         ))
                     } else if !rule.enabled {
-                        Err(Verdict::NotRun(
+                        Err(RuleVerdict::NotRun(
                             "the rule is disabled; no Action to verify".into(),
                         ))
                     } else {
-                        Err(Verdict::Failed(format!(
+                        Err(RuleVerdict::Failed(format!(
                             "{}: {error}",
                             action_path(dir, name).display()
                         )))
@@ -90,39 +92,51 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
             },
             None => match migration.outcome {
                 Outcome::Converted(ref action) => Ok(action.clone()),
-                Outcome::AlreadyAction => Err(Verdict::NotRun(
+                Outcome::AlreadyAction => Err(RuleVerdict::NotRun(
                     "already an Action, nothing to compare".into(),
                 )),
-                Outcome::Failed => Err(Verdict::Failed("not converted, nothing to verify".into())),
+                Outcome::Failed => Err(RuleVerdict::Failed(
+                    "not converted, nothing to verify".into(),
+                )),
             },
         };
         let verify_options = VerifyOptions {
             claims_policy: options[index].claims_policy,
             scenarios: scenarios.clone(),
             modules: args.node_modules.clone(),
+            budget: Budget {
+                scenarios: args.budget,
+                time: std::time::Duration::from_secs_f64(args.budget_seconds),
+                ..Budget::default()
+            },
         };
         let verdict = match action {
             Err(verdict) => verdict,
             Ok(action) => match verify_rule(migration, &action, &verify_options) {
                 Ok(verification) if !verification.missing_packages.is_empty() => {
-                    Verdict::NotRun(format!(
+                    RuleVerdict::NotRun(format!(
                         "not verified: install the npm packages {} where you run verify",
                         verification.missing_packages.join(", ")
                     ))
                 }
-                Ok(verification) => Verdict::Verified(verification),
-                Err(error @ rules2actions::verify::VerifyError::NodeMissing) => {
+                Ok(verification) => RuleVerdict::Verified(Box::new(verification)),
+                Err(
+                    error @ (rules2actions::verify::VerifyError::NodeMissing
+                    | rules2actions::verify::VerifyError::NodeTooOld(_)),
+                ) => {
                     errln!("error: {error}");
                     return ExitCode::from(2);
                 }
-                Err(error) => Verdict::Failed(error.to_string()),
+                Err(error) => RuleVerdict::Failed(error.to_string()),
             },
         };
         if !json {
             match &verdict {
-                Verdict::Verified(v) => output::stdout(&verification_report(name, v)),
-                Verdict::NotRun(reason) => outln!("{name}: {reason}"),
-                Verdict::Failed(reason) => errln!("error: {name}: {reason}"),
+                RuleVerdict::Verified(v) => {
+                    output::stdout(&verification_report(name, &rule.label, v))
+                }
+                RuleVerdict::NotRun(reason) => outln!("{name}: {reason}"),
+                RuleVerdict::Failed(reason) => errln!("error: {name}: {reason}"),
             }
         }
         verdicts.push(verdict);
@@ -130,15 +144,22 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
     let failures = loaded.errors.len()
         + verdicts
             .iter()
-            .filter(|v| matches!(v, Verdict::Failed(_)))
+            .filter(|v| matches!(v, RuleVerdict::Failed(_)))
             .count();
-    let differing = verdicts
-        .iter()
-        .filter(|v| matches!(v, Verdict::Verified(v) if !v.unexpected.is_empty()))
-        .count();
+    let verdict_of = |wanted: Verdict| {
+        verdicts
+            .iter()
+            .filter(|v| matches!(v, RuleVerdict::Verified(v) if v.verdict() == wanted))
+            .count()
+    };
+    let (equivalent, not_proven, differing) = (
+        verdict_of(Verdict::Equivalent),
+        verdict_of(Verdict::NotProven),
+        verdict_of(Verdict::Differs),
+    );
     let unverified = verdicts
         .iter()
-        .filter(|v| matches!(v, Verdict::NotRun(r) if r.starts_with("not verified")))
+        .filter(|v| matches!(v, RuleVerdict::NotRun(r) if r.starts_with("not verified")))
         .count();
     if json {
         let rules: Vec<Value> = loaded
@@ -146,7 +167,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
             .iter()
             .zip(&loaded.names)
             .zip(&verdicts)
-            .map(|((rule, name), verdict)| verdict_json(&rule.name, name, verdict))
+            .map(|((rule, name), verdict)| verdict_json(&rule.name, name, verdict, args.trace))
             .collect();
         outln!(
             "{}",
@@ -156,66 +177,87 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
             .expect("JSON serialises")
         );
     }
-    let equivalent = verdicts
-        .iter()
-        .filter(|v| matches!(v, Verdict::Verified(v) if v.unexpected.is_empty()))
-        .count();
     let not_run = verdicts
         .iter()
-        .filter(|v| matches!(v, Verdict::NotRun(_)))
+        .filter(|v| matches!(v, RuleVerdict::NotRun(_)))
         .count();
     errln!(
-        "{} read: {equivalent} equivalent, {differing} differing, {not_run} not run, {failures} failed",
+        "{} read: {equivalent} equivalent, {not_proven} not proven, {differing} differing, {not_run} not run, {failures} failed",
         count(loaded.read, "rule", "rules"),
     );
     if failures > 0 {
         ExitCode::from(2)
-    } else if differing + unverified > 0 {
+    } else if differing + not_proven + unverified > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn verdict_json(rule: &str, action: &str, verdict: &Verdict) -> Value {
+fn verdict_json(rule: &str, action: &str, verdict: &RuleVerdict, trace: bool) -> Value {
     let (status, detail) = match verdict {
-        Verdict::Verified(v) if v.unexpected.is_empty() => ("equivalent", None),
-        Verdict::Verified(_) => ("differs", None),
-        Verdict::NotRun(reason) => ("not-run", Some(reason.clone())),
-        Verdict::Failed(reason) => ("failed", Some(reason.clone())),
+        RuleVerdict::Verified(v) => match v.verdict() {
+            Verdict::Equivalent => ("equivalent", None),
+            Verdict::NotProven => ("not-proven", None),
+            Verdict::Differs => ("differs", None),
+        },
+        RuleVerdict::NotRun(reason) => ("not-run", Some(reason.clone())),
+        RuleVerdict::Failed(reason) => ("failed", Some(reason.clone())),
     };
     let mut value = json!({ "rule": rule, "action": action, "status": status, "reason": detail });
-    if let Verdict::Verified(v) = verdict {
+    if let RuleVerdict::Verified(v) = verdict {
+        let mismatch = |m: &rules2actions::verify::Mismatch| json!({ "scenario": m.scenario, "changes": m.changes(), "rule": m.rule, "action": m.action });
         value["scenarios"] = json!(v.scenarios);
-        value["differences"] = v
-            .unexpected
-            .iter()
-            .map(|m| json!({ "scenario": m.scenario, "rule": m.rule, "action": m.action }))
-            .collect();
+        value["cut_short_by"] = json!(v.cut_short);
+        let side = |c: &Option<rules2actions::verify::SideCoverage>| {
+            c.as_ref().map(|c| {
+                json!({ "reached": c.reached, "total": c.total, "unreached_lines": c.unreached, "unreached_denies": c.unreached_denies })
+            })
+        };
+        value["coverage"] =
+            json!({ "rule": side(&v.coverage.rule), "action": side(&v.coverage.action) });
+        value["differences"] = v.unexpected.iter().map(mismatch).collect();
+        if trace {
+            value["tried"] = v.tried.iter().map(mismatch).collect();
+        }
         value["expected_differences"] = v
             .expected
             .iter()
             .map(|(m, codes)| {
-                json!({
-                    "scenario": m.scenario,
-                    "rule": m.rule,
-                    "action": m.action,
-                    "announced_by": codes.iter().map(|c| c.id()).collect::<Vec<_>>(),
-                })
+                let mut entry = mismatch(m);
+                entry["announced_by"] = json!(codes.iter().map(|c| c.id()).collect::<Vec<_>>());
+                entry
             })
             .collect();
     }
     value
 }
 
-fn verification_report(name: &str, verification: &Verification) -> String {
+/// `name: equivalent on 40 scenarios; branches reached: rule 9/9, action 7/7`, then what was
+/// not proven, or the first difference.
+fn verification_report(name: &str, label: &str, verification: &Verification) -> String {
     let total = verification.scenarios;
     let differing = verification.unexpected.len();
-    let mut text = if differing == 0 {
-        format!("{name}: equivalent on {total}/{total} scenarios")
-    } else {
-        format!("{name}: DIFFERS on {differing}/{total} scenarios")
+    let mut text = match verification.verdict() {
+        Verdict::Equivalent => format!(
+            "{name}: equivalent on {}",
+            count(total, "scenario", "scenarios")
+        ),
+        Verdict::NotProven => format!(
+            "{name}: NOT PROVEN on {}",
+            count(total, "scenario", "scenarios")
+        ),
+        Verdict::Differs => format!("{name}: DIFFERS on {differing}/{total} scenarios"),
     };
+    let side = |what: &str, c: &Option<rules2actions::verify::SideCoverage>| match c {
+        Some(c) => format!("{what} {}/{}", c.reached, c.total),
+        None => format!("{what} not instrumented"),
+    };
+    text.push_str(&format!(
+        "; branches reached: {}, {}",
+        side("rule", &verification.coverage.rule),
+        side("action", &verification.coverage.action)
+    ));
     if !verification.expected.is_empty() {
         let mut codes: Vec<&str> = verification
             .expected
@@ -235,10 +277,51 @@ fn verification_report(name: &str, verification: &Verification) -> String {
         ));
     }
     text.push('\n');
-    if let Some(first) = verification.unexpected.first() {
-        let scenario = serde_json::to_string_pretty(&first.scenario).unwrap_or_default();
+    if let Some(rule) = &verification.coverage.rule {
+        for line in &rule.unreached_denies {
+            text.push_str(&format!("  the deny at {label}:{line} was never reached\n"));
+        }
+        let others: Vec<String> = rule
+            .unreached
+            .iter()
+            .filter(|l| !rule.unreached_denies.contains(l))
+            .map(usize::to_string)
+            .collect();
+        if !others.is_empty() {
+            text.push_str(&format!(
+                "  rule branches never reached, at lines {}\n",
+                others.join(", ")
+            ));
+        }
+    }
+    if let Some(action) = &verification.coverage.action {
+        if !action.unreached.is_empty() {
+            let lines: Vec<String> = action.unreached.iter().map(usize::to_string).collect();
+            text.push_str(&format!(
+                "  action branches never reached, at lines {}\n",
+                lines.join(", ")
+            ));
+        }
+    }
+    if let Some(reason) = &verification.cut_short {
         text.push_str(&format!(
-            "  first differing scenario:\n{}\n  rule:   {}\n  action: {}\n",
+            "  the search stopped at {reason}; `--budget` gives it more\n"
+        ));
+    }
+    if verification.verdict() == Verdict::NotProven {
+        text.push_str(
+            "  add a scenario that reaches it (`--scenarios FILE`), or check it by hand\n",
+        );
+    }
+    if let Some(first) = verification.unexpected.first() {
+        let changes = first.changes();
+        let scenario = if changes.is_empty() {
+            "nothing: the base login".to_string()
+        } else {
+            changes.join("\n")
+        };
+        text.push_str(&format!(
+            "  first differing scenario, the base login with:\n{}\n  rule:   {}\n  action: {}\n",
             indent(&scenario, "    "),
             first.rule,
             first.action

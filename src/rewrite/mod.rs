@@ -219,8 +219,11 @@ struct Rewriter<'s> {
     catch_params: Vec<Atom>,
     /// Names the enclosing `if (name)` tested: they hold a value (an error, for `callback`).
     tested_truthy: Vec<Atom>,
-    /// Rewritten texts the left side of an enclosing `&&` tested: they are set on its right.
+    /// Rewritten texts the left side of an enclosing `&&`, or the test of an enclosing `if`,
+    /// found set: they are set there.
     set_guards: Vec<String>,
+    /// Metadata kinds already reported as never missing in Actions (`R2A307`).
+    reported_missing_metadata: Vec<&'static str>,
     /// Functions entered below the rule body (arrows included).
     depth: usize,
     /// Non-arrow functions entered below the rule body: they rebind `this` and `arguments`.
@@ -317,6 +320,7 @@ impl<'s> Rewriter<'s> {
             catch_params: Vec::new(),
             tested_truthy: Vec::new(),
             set_guards: Vec::new(),
+            reported_missing_metadata: Vec::new(),
             depth: 0,
             binding_depth: 0,
             loops: 0,

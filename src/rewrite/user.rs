@@ -24,6 +24,7 @@ use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIR
 
 impl Rewriter<'_> {
     pub(super) fn user_read(&mut self, chain: &Chain<'_>) {
+        self.unguarded_metadata_read(chain);
         let first = chain.static_key(0);
         if let Some(local) = first.and_then(|key| self.user_local(key, chain.root_span.start)) {
             return self.replace(chain.prefix_span(1), local);
@@ -64,6 +65,72 @@ impl Rewriter<'_> {
                 .with_help(help),
             );
         }
+    }
+
+    /// `user.app_metadata.x` (read or written) with nothing to make sure the metadata exists:
+    /// it threw in Rules for a user without metadata (`R2A307`, once per kind).
+    pub(super) fn unguarded_metadata_read(&mut self, chain: &Chain<'_>) {
+        let Some(kind @ ("app_metadata" | "user_metadata")) = chain.static_key(0) else {
+            return;
+        };
+        if chain.links.len() < 2 || chain.links[1].optional {
+            return;
+        }
+        let guard = format!("{}.user.{kind}", self.event);
+        let local = self.user_local(kind, chain.root_span.start);
+        let guarded = self
+            .set_guards
+            .iter()
+            .any(|g| g == &guard || Some(g) == local.as_ref());
+        if guarded
+            || self.handles_whole_metadata(chain, kind)
+            || self.reported_missing_metadata.contains(&kind)
+        {
+            return;
+        }
+        self.reported_missing_metadata
+            .push(if kind == "app_metadata" {
+                "app_metadata"
+            } else {
+                "user_metadata"
+            });
+        self.report(
+            Finding::new(
+                Code::MetadataNeverMissing,
+                chain.prefix_span(2),
+                format!("in Rules this threw for a user without {kind}, and the login failed; in Actions `event.user.{kind}` is always an object, so that user logs in"),
+            )
+            .with_help(format!("if users without {kind} must not log in, deny them explicitly: `if (Object.keys(event.user.{kind}).length === 0) return api.access.deny('…')`")),
+        );
+    }
+
+    /// Whether the rule tests or defaults the metadata object itself somewhere
+    /// (`user.app_metadata || {}`, `!user.app_metadata`, `if (user.app_metadata)`, an
+    /// assignment): then it deals with users who have none.
+    fn handles_whole_metadata(&self, chain: &Chain<'_>, kind: &str) -> bool {
+        let root = &self.source[chain.root_span.start..chain.root_span.end];
+        let whole = format!("{root}.{kind}");
+        self.source.match_indices(&whole).any(|(at, _)| {
+            let before = self.source[..at].trim_end();
+            let after = self.source[at + whole.len()..].trim_start();
+            // `user.app_metadata.x` reads a member: only uses of the object itself count.
+            if after.starts_with(['.', '['])
+                || after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            {
+                return false;
+            }
+            let assigned = after.starts_with('=') && !after.starts_with("==");
+            let tested = ["||", "&&", "??", "?"]
+                .iter()
+                .any(|op| after.starts_with(op))
+                || before.ends_with('!')
+                || before.ends_with("typeof")
+                || (after.starts_with(')')
+                    && ["if (", "if(", "while (", "while("]
+                        .iter()
+                        .any(|k| before.ends_with(k)));
+            assigned || tested
+        })
     }
 
     /// `!user.app_metadata`: true in Rules for users without metadata, never true in Actions.

@@ -68,6 +68,7 @@ impl Rewriter<'_> {
             return false;
         };
         let path = chain.static_prefix().join(".");
+        self.unguarded_metadata_read(chain);
         if let Some(local) = self.user_local(&key, usize::MAX) {
             if self.metadata_copies.iter().any(|(k, _)| *k == key) {
                 self.replace(chain.prefix_span(1), local);

@@ -63,6 +63,31 @@ impl Rewriter<'_> {
         self.flow = outer;
     }
 
+    /// The rewritten texts of the member chains `test` requires to be set: `a.b` for `a.b`,
+    /// both for `a.b && c.d`. `mark` is where the test's own edits start.
+    fn found_set(&self, test: &Expr, mark: usize) -> Vec<String> {
+        let mut guards = Vec::new();
+        let mut operands = vec![test];
+        while let Some(operand) = operands.pop() {
+            match unparen(operand) {
+                Expr::Bin(inner) if inner.op == swc_ecma_ast::BinaryOp::LogicalAnd => {
+                    operands.push(&inner.left);
+                    operands.push(&inner.right);
+                }
+                Expr::Member(_) | Expr::OptChain(_) => {
+                    let span = self.span(operand.span());
+                    if let Ok(text) =
+                        crate::edit::apply_within(self.source, span, &self.edits[mark..])
+                    {
+                        guards.push(text);
+                    }
+                }
+                _ => {}
+            }
+        }
+        guards
+    }
+
     /// `cb(...)` where `cb` is the rule's callback parameter.
     pub(super) fn as_callback_call<'e>(
         &self,
@@ -248,14 +273,20 @@ impl Visit for Rewriter<'_> {
     }
 
     fn visit_if_stmt(&mut self, branch: &swc_ecma_ast::IfStmt) {
+        let mark = self.edits.len();
         if !self.redirect_guard(&branch.test) {
             branch.test.visit_with(self);
         }
+        // Inside the branch, what the test found set is set.
+        let guards = self.found_set(&branch.test, mark);
+        let guarded = guards.len();
+        self.set_guards.extend(guards);
         // SAML attributes mapped in one branch were never set on the other's path.
         let before = self.saml_attributes.clone();
         if self.drops_final_success_else(branch) {
             // Nothing runs on the other path: what the branch maps is all there is.
             branch.cons.visit_with(self);
+            self.set_guards.truncate(self.set_guards.len() - guarded);
             return;
         }
         let tested = match unparen(&branch.test) {
@@ -264,6 +295,7 @@ impl Visit for Rewriter<'_> {
         };
         self.tested_truthy.extend(tested.clone());
         branch.cons.visit_with(self);
+        self.set_guards.truncate(self.set_guards.len() - guarded);
         if tested.is_some() {
             self.tested_truthy.pop();
         }
@@ -284,27 +316,7 @@ impl Visit for Rewriter<'_> {
         }
         let mark = self.edits.len();
         bin.left.visit_with(self);
-        let mut guards = Vec::new();
-        let mut operands = vec![&*bin.left];
-        while let Some(operand) = operands.pop() {
-            match unparen(operand) {
-                swc_ecma_ast::Expr::Bin(inner)
-                    if inner.op == swc_ecma_ast::BinaryOp::LogicalAnd =>
-                {
-                    operands.push(&inner.left);
-                    operands.push(&inner.right);
-                }
-                swc_ecma_ast::Expr::Member(_) | swc_ecma_ast::Expr::OptChain(_) => {
-                    let span = self.span(operand.span());
-                    if let Ok(text) =
-                        crate::edit::apply_within(self.source, span, &self.edits[mark..])
-                    {
-                        guards.push(text);
-                    }
-                }
-                _ => {}
-            }
-        }
+        let guards = self.found_set(&bin.left, mark);
         let added = guards.len();
         self.set_guards.extend(guards);
         bin.right.visit_with(self);

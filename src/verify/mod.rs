@@ -1,17 +1,36 @@
 //! `rules2actions verify`: proof by execution. Each Rule and its Action run side by side in
-//! Node.js over generated scenarios, and every difference in what the login does is reported.
+//! Node.js over scenarios found by search, and every difference in what the login does is
+//! reported, with what was proven: how many of each side's branches the scenarios reached, and
+//! every deny of the Rule that no scenario reached.
 //!
-//! The harness (`harness.js`) builds a Rules runtime (`configuration`, `UnauthorizedError`, the
-//! callback contract) and an Actions runtime (an `event` mapped from the same scenario, and a
-//! strict `api` that throws on members the post-login API does not have). Effects are compared
-//! after Auth0's claim filter. A difference that a finding announced (the `unauthorized` error
-//! code, shapes that change, code left for a human) is counted as expected, tied to the codes.
+//! - `worker.js` builds a Rules runtime (`configuration`, `UnauthorizedError`, the callback
+//!   contract) or an Actions runtime (an `event` mapped from the same scenario, and a strict
+//!   `api` that throws on members the post-login API does not have), in a contained process of
+//!   its own per side (`sandbox.rs`).
+//! - `probes.rs` instruments both for branch coverage; `scenarios.rs` makes the scenarios and
+//!   their mutations; `search.rs` drives both workers until coverage stops growing or the
+//!   budget is spent.
+//! - Effects are compared after Auth0's claim filter. A difference is expected only where a
+//!   finding announced it *and the Action still carries that finding's marker*, and never when
+//!   the Action throws or times out where the Rule did not.
 
-use std::process::Command;
+mod probes;
+mod sandbox;
+mod scenarios;
+mod search;
 
-use serde_json::Value;
+use std::path::PathBuf;
 
+use serde_json::{json, Value};
+
+pub use search::Budget;
+
+use self::probes::{instrument, Instrumented, ProbeKind, Side};
+use self::sandbox::{Worker, WorkerConfig};
+use self::scenarios::Harvest;
+use self::search::{Answer, RuleCache, Search};
 use crate::finding::Finding;
+use crate::markers::marker_text;
 use crate::migrate::Migration;
 use crate::options::ClaimsPolicy;
 use crate::registry::{Code, Severity};
@@ -19,29 +38,37 @@ use crate::tables::claims::{OIDC_PROFILE_CLAIMS, RESTRICTED_CLAIMS};
 use crate::tables::context::PROTOCOLS_THAT_CANNOT_REDIRECT;
 use crate::tables::modules::SANDBOX_GLOBALS;
 
-const HARNESS: &str = include_str!("harness.js");
-
-/// Findings that announce a behaviour change the harness will see.
-const ANNOUNCING: &[Code] = &[
-    Code::ErrorValueOfUnknownType,
-    Code::CodeAfterCallback,
-    Code::CallbackNeverCalled,
-    Code::CallbackMissedOnSomePath,
-    Code::ShapeChanges,
-    Code::ProtocolValueAbsent,
-    Code::ClaimsObjectReplaced,
-    Code::ScopesComputed,
-    Code::RedirectGuardBecomesCanRedirect,
-    Code::RedirectTokenValidated,
-    Code::ManagementApiFromClientCredentials,
-];
-
 /// One scenario on which the Rule and the Action did different things.
 #[derive(Debug, Clone)]
 pub struct Mismatch {
     pub scenario: Value,
     pub rule: String,
     pub action: String,
+}
+
+impl Mismatch {
+    /// How the scenario differs from the base login.
+    pub fn changes(&self) -> Vec<String> {
+        scenarios::changes_from_base(&self.scenario)
+    }
+}
+
+/// How much of one side the scenarios reached.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SideCoverage {
+    pub reached: usize,
+    pub total: usize,
+    /// Lines (1-based) of the branches no scenario reached.
+    pub unreached: Vec<usize>,
+    /// Lines of the denies no scenario reached.
+    pub unreached_denies: Vec<usize>,
+}
+
+/// What the scenarios reached; `None` for a side whose code could not be instrumented.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub rule: Option<SideCoverage>,
+    pub action: Option<SideCoverage>,
 }
 
 #[derive(Debug, Default)]
@@ -55,11 +82,46 @@ pub struct Verification {
     pub missing_packages: Vec<String>,
     /// The Action's effects on each user-written scenario, in order (JSON, or `throws: …`).
     pub given: Vec<String>,
+    pub coverage: Coverage,
+    /// Why the search stopped before it had tried everything, when a budget ended it.
+    pub cut_short: Option<String>,
+    /// Every scenario tried, in order, with what each side did.
+    pub tried: Vec<Mismatch>,
+}
+
+/// What a verification proves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every scenario behaved the same (or as a finding announced), and every deny of the Rule
+    /// was reached.
+    Equivalent,
+    /// No difference, but a deny or error path of the Rule was never reached.
+    NotProven,
+    /// A difference no finding announced.
+    Differs,
+}
+
+impl Verification {
+    pub fn verdict(&self) -> Verdict {
+        let unreached_denies = self
+            .coverage
+            .rule
+            .as_ref()
+            .is_some_and(|c| !c.unreached_denies.is_empty());
+        if !self.unexpected.is_empty() {
+            Verdict::Differs
+        } else if unreached_denies {
+            Verdict::NotProven
+        } else {
+            Verdict::Equivalent
+        }
+    }
 }
 
 #[derive(Debug)]
 pub enum VerifyError {
     NodeMissing,
+    NodeTooOld(String),
     Harness(String),
 }
 
@@ -67,7 +129,11 @@ impl std::fmt::Display for VerifyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             VerifyError::NodeMissing => f.write_str(
-                "Node.js 18 or later is needed to run Rules and Actions: install it (for example `apt-get install nodejs`) and make sure `node` is on the PATH",
+                "Node.js 20 or later is needed to run Rules and Actions: install it (for example from nodejs.org or your distribution) and make sure `node` is on the PATH",
+            ),
+            VerifyError::NodeTooOld(version) => write!(
+                f,
+                "Node.js {version} is too old: verify runs code under Node's permission model, which needs Node.js 20 or later"
             ),
             VerifyError::Harness(message) => write!(f, "the verification harness failed: {message}"),
         }
@@ -82,7 +148,8 @@ pub struct VerifyOptions {
     pub scenarios: Vec<Value>,
     /// The folder whose `node_modules` holds the packages the rules require (default: the
     /// current directory).
-    pub modules: Option<std::path::PathBuf>,
+    pub modules: Option<PathBuf>,
+    pub budget: Budget,
 }
 
 /// Reads `--scenarios FILE`: a JSON array of scenario objects.
@@ -94,115 +161,324 @@ pub fn read_scenarios(text: &str) -> Result<Vec<Value>, String> {
     }
 }
 
-/// Runs the migration's Rule and `action` side by side. The migration's findings tell
-/// announced differences from unexpected ones.
+/// Runs the migration's Rule and `action` side by side. The migration's findings whose markers
+/// `action` still carries tell announced differences from unexpected ones.
 pub fn verify(
     migration: &Migration,
     action: &str,
     options: &VerifyOptions,
 ) -> Result<Verification, VerifyError> {
-    let (rule, findings) = (migration.source.as_str(), migration.findings.as_slice());
+    let mut verifier = Verifier::new(migration, options)?;
+    verifier.check(action)
+}
+
+/// One Rule, checked against one Action or several (mutants of one, in the mutation test):
+/// the Rule's worker and its answers are kept between Actions.
+pub struct Verifier<'m> {
+    migration: &'m Migration,
+    options: VerifyOptions,
+    rule: Worker,
+    rule_probes: Option<Instrumented>,
+    cache: RuleCache,
+    modules: PathBuf,
+}
+
+impl<'m> Verifier<'m> {
+    pub fn new(
+        migration: &'m Migration,
+        options: &VerifyOptions,
+    ) -> Result<Verifier<'m>, VerifyError> {
+        let modules = match &options.modules {
+            Some(dir) => dir.clone(),
+            None => std::env::current_dir().map_err(|e| VerifyError::Harness(e.to_string()))?,
+        };
+        let modules = std::fs::canonicalize(&modules).unwrap_or(modules);
+        let rule_probes = instrument(&migration.source, Side::Rule);
+        let code = rule_probes
+            .as_ref()
+            .map_or_else(|| migration.source.clone(), |i| i.code.clone());
+        let rule = Worker::start(WorkerConfig {
+            side: "rule",
+            code,
+            settings: settings(migration, options),
+            modules: modules.clone(),
+        })?;
+        Ok(Verifier {
+            migration,
+            options: options.clone(),
+            rule,
+            rule_probes,
+            cache: RuleCache::default(),
+            modules,
+        })
+    }
+
+    /// Runs the Rule and `action` side by side.
+    pub fn check(&mut self, action: &str) -> Result<Verification, VerifyError> {
+        let action_probes = instrument(action, Side::Action);
+        let code = action_probes
+            .as_ref()
+            .map_or_else(|| action.to_string(), |i| i.code.clone());
+        let mut action_worker = Worker::start(WorkerConfig {
+            side: "action",
+            code,
+            settings: settings(self.migration, &self.options),
+            modules: self.modules.clone(),
+        })?;
+        let mut missing = self.rule.missing.clone();
+        missing.extend(action_worker.missing.iter().cloned());
+        missing.sort();
+        missing.dedup();
+        if !missing.is_empty() {
+            return Ok(Verification {
+                missing_packages: missing,
+                ..Verification::default()
+            });
+        }
+        let harvest = Harvest::of(&[&self.migration.source, action]);
+        let initial = scenarios::initial(&harvest, &self.options.scenarios);
+        let extra = self.options.scenarios.len();
+        let extra_keys: Vec<String> = initial[initial.len() - extra..]
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap_or_default())
+            .collect();
+        let searched = Search {
+            rule: &mut self.rule,
+            action: &mut action_worker,
+            cache: &mut self.cache,
+            harvest,
+            budget: self.options.budget,
+            rule_probes: self.rule_probes.as_ref().map_or(0, |i| i.probes.len()),
+            action_probes: action_probes.as_ref().map_or(0, |i| i.probes.len()),
+        }
+        .run(initial);
+        // Only findings whose marker the Action under test still carries excuse anything.
+        let excuses: Vec<&Finding> = self
+            .migration
+            .findings
+            .iter()
+            .filter(|f| f.severity() >= Severity::Warning && action.contains(&marker_text(f)))
+            .collect();
+        let mut verification = Verification {
+            scenarios: searched.compared.len(),
+            coverage: Coverage {
+                rule: self
+                    .rule_probes
+                    .as_ref()
+                    .map(|i| side_coverage(i, &searched.rule_reached)),
+                action: action_probes
+                    .as_ref()
+                    .map(|i| side_coverage(i, &searched.action_reached)),
+            },
+            cut_short: searched.cut_short,
+            ..Verification::default()
+        };
+        for compared in &searched.compared {
+            verification.tried.push(Mismatch {
+                scenario: compared.scenario.clone(),
+                rule: compared.rule.outcome.clone(),
+                action: compared.action.outcome.clone(),
+            });
+            let key = serde_json::to_string(&compared.scenario).unwrap_or_default();
+            if extra_keys.contains(&key) {
+                verification.given.push(compared.action.outcome.clone());
+            }
+            if compared.rule.same_login(&compared.action) {
+                continue;
+            }
+            let mismatch = Mismatch {
+                scenario: compared.scenario.clone(),
+                rule: compared.rule.outcome.clone(),
+                action: compared.action.outcome.clone(),
+            };
+            match announced_by(
+                &compared.scenario,
+                &compared.rule,
+                &compared.action,
+                &excuses,
+            ) {
+                Some(codes) => verification.expected.push((mismatch, codes)),
+                None => verification.unexpected.push(mismatch),
+            }
+        }
+        Ok(verification)
+    }
+}
+
+/// The tables and choices both workers need.
+fn settings(migration: &Migration, options: &VerifyOptions) -> Value {
+    let sandbox: serde_json::Map<String, Value> = SANDBOX_GLOBALS
+        .iter()
+        .map(|g| (g.name.to_string(), Value::from(g.package)))
+        .collect();
     let dependencies: Vec<&str> = migration
         .dependencies
         .iter()
         .map(|d| d.name.as_str())
         .collect();
-    let sandbox: serde_json::Map<String, Value> = SANDBOX_GLOBALS
-        .iter()
-        .map(|g| (g.name.to_string(), Value::from(g.package)))
-        .collect();
-    let dir = tempfile::tempdir().map_err(|e| VerifyError::Harness(e.to_string()))?;
-    let paths = ["harness.js", "rule.js", "action.js"].map(|name| dir.path().join(name));
-    let harness = format!(
-        "const RESTRICTED_CLAIMS_LIST = {};\nconst OIDC_PROFILE_CLAIMS_LIST = {};\nconst SANDBOX_GLOBALS = {};\nconst DEPENDENCIES = {};\nconst EXTRA_SCENARIOS = {};\nconst CANNOT_REDIRECT_LIST = {};\n{HARNESS}",
-        Value::from(RESTRICTED_CLAIMS.to_vec()),
-        Value::from(OIDC_PROFILE_CLAIMS.to_vec()),
-        Value::Object(sandbox),
-        Value::from(dependencies),
-        Value::Array(options.scenarios.clone()),
-        Value::from(PROTOCOLS_THAT_CANNOT_REDIRECT.to_vec()),
-    );
-    for (path, text) in paths.iter().zip([harness.as_str(), rule, action]) {
-        std::fs::write(path, text).map_err(|e| VerifyError::Harness(e.to_string()))?;
-    }
-    let policy = match options.claims_policy {
-        ClaimsPolicy::Enforced => "enforced",
-        ClaimsPolicy::Relaxed => "relaxed",
-    };
-    let mut command = Command::new("node");
-    if let Some(modules) = &options.modules {
-        command.current_dir(modules);
-    }
-    let output = command
-        .args(&paths)
-        .arg(policy)
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => VerifyError::NodeMissing,
-            _ => VerifyError::Harness(e.to_string()),
-        })?;
-    if !output.status.success() {
-        return Err(VerifyError::Harness(
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
-    }
-    let report: Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| VerifyError::Harness(format!("unreadable report: {e}")))?;
-    let mut verification = Verification {
-        scenarios: report["scenarios"].as_u64().unwrap_or(0) as usize,
-        given: report["given"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p.as_str().map(str::to_string))
-            .collect(),
-        missing_packages: report["missing"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|p| p.as_str().map(str::to_string))
-            .collect(),
-        ..Verification::default()
-    };
-    for mismatch in report["mismatches"].as_array().into_iter().flatten() {
-        let mismatch = Mismatch {
-            scenario: mismatch["scenario"].clone(),
-            rule: mismatch["rule"].as_str().unwrap_or_default().to_string(),
-            action: mismatch["action"].as_str().unwrap_or_default().to_string(),
-        };
-        match announced_by(&mismatch, findings) {
-            Some(codes) => verification.expected.push((mismatch, codes)),
-            None => verification.unexpected.push(mismatch),
-        }
-    }
-    Ok(verification)
+    json!({
+        "claimsPolicy": match options.claims_policy {
+            ClaimsPolicy::Enforced => "enforced",
+            ClaimsPolicy::Relaxed => "relaxed",
+        },
+        "restricted": RESTRICTED_CLAIMS,
+        "oidc": OIDC_PROFILE_CLAIMS,
+        "sandboxGlobals": sandbox,
+        "cannotRedirect": PROTOCOLS_THAT_CANNOT_REDIRECT,
+        "dependencies": dependencies,
+    })
 }
 
-/// The findings that announced this difference, if any did.
-fn announced_by(mismatch: &Mismatch, findings: &[Finding]) -> Option<Vec<Code>> {
-    let has = |code: Code| findings.iter().any(|f| f.code == code);
-    if only_error_code_differs(mismatch) && has(Code::UnauthorizedBecomesAccessDenied) {
-        return Some(vec![Code::UnauthorizedBecomesAccessDenied]);
+fn side_coverage(instrumented: &Instrumented, reached: &[bool]) -> SideCoverage {
+    let mut coverage = SideCoverage {
+        total: instrumented.probes.len(),
+        ..SideCoverage::default()
+    };
+    for (probe, reached) in instrumented.probes.iter().zip(reached) {
+        if *reached {
+            coverage.reached += 1;
+            continue;
+        }
+        if !coverage.unreached.contains(&probe.line) {
+            coverage.unreached.push(probe.line);
+        }
+        if probe.kind == ProbeKind::Deny && !coverage.unreached_denies.contains(&probe.line) {
+            coverage.unreached_denies.push(probe.line);
+        }
     }
-    // Code left for a human (an error finding) behaves differently until someone fixes it.
-    let mut codes: Vec<Code> = findings
-        .iter()
-        .map(|f| f.code)
-        .filter(|code| ANNOUNCING.contains(code) || code.severity() == Severity::Error)
-        .collect();
+    coverage
+}
+
+/// The findings that announced this difference, if any did: each announces one kind of
+/// difference only (`R2A101` the error code, `R2A411` the scopes, `R2A307` a user without
+/// metadata, …), so a finding never excuses an unrelated change. An Action that fails (throws
+/// or times out) where the Rule did not is never excused: no finding announces a broken login.
+fn announced_by(
+    scenario: &Value,
+    rule: &Answer,
+    action: &Answer,
+    findings: &[&Finding],
+) -> Option<Vec<Code>> {
+    if action.failed() && !rule.failed() {
+        return None;
+    }
+    let differing = differing_effects(&rule.outcome, &action.outcome).unwrap_or_default();
+    let protocol = scenario["protocol"].as_str().unwrap_or_default();
+    let absent = |kind: &str| scenario["user"].get(kind).is_none();
+    let truthy = |value: &Value| {
+        !matches!(value, Value::Null | Value::Bool(false))
+            && *value != json!(0)
+            && *value != json!("")
+    };
+    // What each finding explains: some effects of any scenario, or any effect of some scenarios.
+    let explains = |code: Code| -> Explains {
+        if code.severity() == Severity::Error {
+            // Code left for a human behaves differently until someone fixes it.
+            return Explains::Everything;
+        }
+        let when = |applies: bool| {
+            if applies {
+                Explains::Everything
+            } else {
+                Explains::Nothing
+            }
+        };
+        match code {
+            Code::UnauthorizedBecomesAccessDenied => Explains::Effects(&["error"]),
+            Code::ErrorValueOfUnknownType => Explains::Effects(&["denied", "error"]),
+            Code::ScopesComputed => Explains::Effects(&["scopes"]),
+            Code::ClaimsObjectReplaced => Explains::Effects(&["idToken", "accessToken", "scopes"]),
+            Code::RememberBrowserMadeExplicit => Explains::Effects(&["mfa"]),
+            // The token exchange the Action adds is an extra call; when it fails (a scenario
+            // can say so), everything after it may differ.
+            Code::ManagementApiFromClientCredentials if token_exchange_fails(scenario) => {
+                Explains::Everything
+            }
+            Code::ManagementApiFromClientCredentials => Explains::Effects(&["http"]),
+            // A user without metadata: the Rule failed (or caught its own failure).
+            Code::MetadataNeverMissing => when(absent("app_metadata") || absent("user_metadata")),
+            Code::MetadataUpdateBatched => when(truthy(&scenario["managementApiFails"])),
+            Code::CallbackNeverCalled | Code::CallbackMissedOnSomePath => {
+                when(rule.outcome.contains("\"error\":\"timeout\""))
+            }
+            Code::RedirectGuardBecomesCanRedirect => when(
+                PROTOCOLS_THAT_CANNOT_REDIRECT.contains(&protocol)
+                    || scenario["request"]["query"]["prompt"] == json!("none"),
+            ),
+            Code::RedirectTokenValidated => when(protocol == "redirect-callback"),
+            // Shapes and statements after the callback change what the code computes.
+            Code::ShapeChanges | Code::CodeAfterCallback | Code::ProtocolValueAbsent => {
+                Explains::Everything
+            }
+            _ => Explains::Nothing,
+        }
+    };
+    let present: Vec<Code> = {
+        let mut codes: Vec<Code> = findings.iter().map(|f| f.code).collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
+    let mut explained: Vec<&str> = Vec::new();
+    let mut codes: Vec<Code> = Vec::new();
+    for code in present {
+        match explains(code) {
+            Explains::Everything => return Some(vec![code]),
+            Explains::Effects(keys) if keys.iter().any(|k| differing.iter().any(|d| d == k)) => {
+                explained.extend(keys);
+                codes.push(code);
+            }
+            Explains::Effects(_) | Explains::Nothing => {}
+        }
+    }
+    let all_explained =
+        !differing.is_empty() && differing.iter().all(|d| explained.contains(&d.as_str()));
+    if !all_explained {
+        return None;
+    }
     codes.sort();
     codes.dedup();
     (!codes.is_empty()).then_some(codes)
 }
 
-/// Both denied with the same message; only `unauthorized` versus `access_denied` differs.
-fn only_error_code_differs(mismatch: &Mismatch) -> bool {
+/// Whether the scenario makes the tenant's token endpoint fail.
+fn token_exchange_fails(scenario: &Value) -> bool {
+    scenario["http"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|answer| {
+            answer["url"]
+                .as_str()
+                .is_some_and(|url| url.ends_with("/oauth/token"))
+                && (answer.get("error").is_some()
+                    || answer["status"].as_u64().is_some_and(|s| s != 200))
+        })
+}
+
+/// What a finding explains about a difference.
+enum Explains {
+    /// A difference in these effects, in any scenario.
+    Effects(&'static [&'static str]),
+    /// Any difference, in this scenario.
+    Everything,
+    Nothing,
+}
+
+/// The effects (top-level keys) in which two outcomes differ; `None` unless both are effects.
+fn differing_effects(rule: &str, action: &str) -> Option<Vec<String>> {
     let parse = |text: &str| serde_json::from_str::<Value>(text).ok();
-    let (Some(mut rule), Some(mut action)) = (parse(&mismatch.rule), parse(&mismatch.action))
+    let (Some(Value::Object(rule)), Some(Value::Object(action))) = (parse(rule), parse(action))
     else {
-        return false;
+        return None;
     };
-    rule["error"] = Value::Null;
-    action["error"] = Value::Null;
-    rule == action
+    let mut keys: Vec<String> = rule
+        .keys()
+        .chain(action.keys())
+        .filter(|k| rule.get(*k) != action.get(*k))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    Some(keys)
 }
