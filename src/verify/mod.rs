@@ -14,6 +14,7 @@
 //!   finding announced it *and the Action still carries that finding's marker*, and never when
 //!   the Action throws or times out where the Rule did not.
 
+mod mutants;
 mod probes;
 mod sandbox;
 mod scenarios;
@@ -23,6 +24,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
+pub use mutants::{mutants, Mutant};
 pub use search::Budget;
 
 use self::probes::{instrument, Instrumented, ProbeKind, Side};
@@ -181,6 +183,11 @@ pub struct Verifier<'m> {
     rule_probes: Option<Instrumented>,
     cache: RuleCache,
     modules: PathBuf,
+    /// The migration's own Action, run beside an Action under test that is not it: a broadly
+    /// announced difference is expected only where the Action under test does what the
+    /// migration's Action does.
+    reference: Option<Worker>,
+    reference_answers: std::collections::HashMap<String, Answer>,
 }
 
 impl<'m> Verifier<'m> {
@@ -210,6 +217,8 @@ impl<'m> Verifier<'m> {
             rule_probes,
             cache: RuleCache::default(),
             modules,
+            reference: None,
+            reference_answers: std::collections::HashMap::new(),
         })
     }
 
@@ -242,6 +251,46 @@ impl<'m> Verifier<'m> {
             .iter()
             .map(|s| serde_json::to_string(s).unwrap_or_default())
             .collect();
+        // Only findings whose marker the Action under test still carries excuse anything.
+        let excuses: Vec<&Finding> = self
+            .migration
+            .findings
+            .iter()
+            .filter(|f| f.severity() >= Severity::Warning && action.contains(&marker_text(f)))
+            .collect();
+        let generated = self.migration.output().filter(|g| *g != action);
+        if let (Some(generated), None) = (generated, &self.reference) {
+            self.reference = Some(Worker::start(WorkerConfig {
+                side: "action",
+                code: generated.to_string(),
+                settings: settings(self.migration, &self.options),
+                modules: self.modules.clone(),
+            })?);
+        }
+        let per_scenario = self.options.budget.per_scenario;
+        let reference = std::cell::RefCell::new((
+            self.reference.as_mut().filter(|_| generated.is_some()),
+            &mut self.reference_answers,
+        ));
+        // What the migration's own Action does in a scenario, when another Action is checked.
+        let reference_of = |scenario: &Value| -> Option<Answer> {
+            let mut guard = reference.borrow_mut();
+            let (worker, answers) = &mut *guard;
+            let worker = worker.as_mut()?;
+            let key = serde_json::to_string(scenario).unwrap_or_default();
+            if let Some(answer) = answers.get(&key) {
+                return Some(answer.clone());
+            }
+            let answer = Answer::from_worker(worker.run(answers.len(), scenario, per_scenario), per_scenario);
+            answers.insert(key, answer.clone());
+            Some(answer)
+        };
+        let classify = |scenario: &Value, rule: &Answer, action: &Answer| {
+            announced_by(scenario, rule, action, &excuses, || reference_of(scenario))
+        };
+        let unexpected = |scenario: &Value, rule: &Answer, action: &Answer| {
+            !rule.same_login(action) && classify(scenario, rule, action).is_none()
+        };
         let searched = Search {
             rule: &mut self.rule,
             action: &mut action_worker,
@@ -250,15 +299,9 @@ impl<'m> Verifier<'m> {
             budget: self.options.budget,
             rule_probes: self.rule_probes.as_ref().map_or(0, |i| i.probes.len()),
             action_probes: action_probes.as_ref().map_or(0, |i| i.probes.len()),
+            unexpected: &unexpected,
         }
         .run(initial);
-        // Only findings whose marker the Action under test still carries excuse anything.
-        let excuses: Vec<&Finding> = self
-            .migration
-            .findings
-            .iter()
-            .filter(|f| f.severity() >= Severity::Warning && action.contains(&marker_text(f)))
-            .collect();
         let mut verification = Verification {
             scenarios: searched.compared.len(),
             coverage: Coverage {
@@ -291,12 +334,7 @@ impl<'m> Verifier<'m> {
                 rule: compared.rule.outcome.clone(),
                 action: compared.action.outcome.clone(),
             };
-            match announced_by(
-                &compared.scenario,
-                &compared.rule,
-                &compared.action,
-                &excuses,
-            ) {
+            match classify(&compared.scenario, &compared.rule, &compared.action) {
                 Some(codes) => verification.expected.push((mismatch, codes)),
                 None => verification.unexpected.push(mismatch),
             }
@@ -358,6 +396,7 @@ fn announced_by(
     rule: &Answer,
     action: &Answer,
     findings: &[&Finding],
+    reference: impl FnOnce() -> Option<Answer>,
 ) -> Option<Vec<Code>> {
     if action.failed() && !rule.failed() {
         return None;
@@ -370,6 +409,11 @@ fn announced_by(
             && *value != json!(0)
             && *value != json!("")
     };
+    // Whatever a finding announces, an Action under test that does otherwise than the
+    // migration's own Action in this scenario has a difference of its own.
+    if reference().is_some_and(|r| r.outcome != action.outcome) {
+        return None;
+    }
     // What each finding explains: some effects of any scenario, or any effect of some scenarios.
     let explains = |code: Code| -> Explains {
         if code.severity() == Severity::Error {

@@ -19,6 +19,8 @@ pub struct Budget {
     pub time: Duration,
     /// The longest one scenario may run on one side before its worker is killed.
     pub per_scenario: Duration,
+    /// Stop at the first unexpected difference (enough to know an Action differs).
+    pub stop_at_first_difference: bool,
 }
 
 impl Default for Budget {
@@ -27,6 +29,7 @@ impl Default for Budget {
             scenarios: 256,
             time: Duration::from_secs(10),
             per_scenario: Duration::from_secs(2),
+            stop_at_first_difference: false,
         }
     }
 }
@@ -56,7 +59,7 @@ pub struct Answer {
 }
 
 impl Answer {
-    fn from_worker(answer: Result<Value, NoAnswer>, per_scenario: Duration) -> Answer {
+    pub(super) fn from_worker(answer: Result<Value, NoAnswer>, per_scenario: Duration) -> Answer {
         match answer {
             Ok(value) => Answer {
                 outcome: value["outcome"].as_str().unwrap_or_default().to_string(),
@@ -209,6 +212,9 @@ pub struct Search<'w> {
     pub budget: Budget,
     pub rule_probes: usize,
     pub action_probes: usize,
+    /// Whether a scenario's answers are an unexpected difference, for
+    /// [`Budget::stop_at_first_difference`].
+    pub unexpected: &'w dyn Fn(&Value, &Answer, &Answer) -> bool,
 }
 
 /// Everything the search ran.
@@ -317,11 +323,15 @@ impl Search<'_> {
             } else {
                 since_growth += 1;
             }
+            let stop = self.budget.stop_at_first_difference && (self.unexpected)(&scenario, &rule, &action);
             compared.push(Compared {
                 scenario,
                 rule,
                 action,
             });
+            if stop {
+                break;
+            }
         }
         Searched {
             compared,
