@@ -67,6 +67,7 @@ fn verify_proves_every_rule_that_needs_no_manual_work() {
                                 let options = VerifyOptions {
                                     scenarios: common::corpus_scenarios(&name).unwrap_or_default(),
                                     modules: modules.clone(),
+                                    budget: common::scenario_budget(),
                                     ..VerifyOptions::default()
                                 };
                                 let action = migration.output().expect("converted").to_string();

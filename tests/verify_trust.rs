@@ -37,7 +37,11 @@ fn an_action_that_kept_the_client_check_but_lost_the_deny_differs() {
     let result = verify_action(rule, lost);
     assert_eq!(result.code, 1, "{}", result.stdout);
     assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
-    assert!(result.stdout.contains("user.email_verified = false"), "{}", result.stdout);
+    assert!(
+        result.stdout.contains("user.email_verified = false"),
+        "{}",
+        result.stdout
+    );
 }
 
 #[test]
@@ -49,7 +53,11 @@ fn a_dropped_mfa_option_and_a_weakened_role_check_differ() {
     let dropped = "exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.name === 'Admin Console') {\n    api.multifactor.enable('any');\n  }\n};\n";
     let result = verify_action(mfa_rule, dropped);
     assert_eq!(result.code, 1, "{}", result.stdout);
-    assert!(result.stdout.contains("allowRememberBrowser"), "{}", result.stdout);
+    assert!(
+        result.stdout.contains("allowRememberBrowser"),
+        "{}",
+        result.stdout
+    );
 
     let role_rule = "function (user, context, callback) {\n  const roles = (context.authorization && context.authorization.roles) || [];\n  if (context.clientName === 'Billing' && roles.indexOf('billing-admin') === -1) {\n    return callback(new UnauthorizedError('billing admins only'));\n  }\n  callback(null, user, context);\n}\n";
     let any_role = "exports.onExecutePostLogin = async (event, api) => {\n  const roles = (event.authorization && event.authorization.roles) || [];\n  if (event.client.name === 'Billing' && roles.length === 0) {\n    return api.access.deny('billing admins only');\n  }\n};\n";
@@ -69,18 +77,32 @@ fn excuses_come_from_the_action_under_test_and_never_cover_a_broken_one() {
     let snake = "exports.onExecutePostLogin = async (event, api) => {\n  const geo = event.request.geoip;\n  api.idToken.setCustomClaim('https://example.com/country', geo.country_code);\n};\n";
     let result = verify_action(geo_rule, snake);
     assert_eq!(result.code, 1, "{}", result.stdout);
-    assert!(!result.stdout.contains("announced by R2A205"), "{}", result.stdout);
+    assert!(
+        !result.stdout.contains("announced by R2A205"),
+        "{}",
+        result.stdout
+    );
 
     // An Action that throws on every login is never equivalent, whatever its markers say.
     let session_rule = "function (user, context, callback) {\n  if (context.sessionID) {\n    context.idToken['https://example.com/s'] = true;\n  }\n  callback(null, user, context);\n}\n";
     let dir = workspace(&[("rule.js", session_rule)]);
-    assert_eq!(run(&["migrate", "rule.js", "--out", "out"], dir.path()).code, 1);
+    assert_eq!(
+        run(&["migrate", "rule.js", "--out", "out"], dir.path()).code,
+        1
+    );
     let migrated = fs::read_to_string(dir.path().join("out/actions/rule/code.js")).unwrap();
-    assert!(migrated.contains("TODO(rules2actions R2A201)"), "{migrated}");
+    assert!(
+        migrated.contains("TODO(rules2actions R2A201)"),
+        "{migrated}"
+    );
     let throws = run(&["verify", "rule.js", "--actions", "out"], dir.path());
     assert_eq!(throws.code, 1, "{}", throws.stdout);
     assert!(throws.stdout.contains("DIFFERS"), "{}", throws.stdout);
-    assert!(throws.stdout.contains("context is not defined"), "{}", throws.stdout);
+    assert!(
+        throws.stdout.contains("context is not defined"),
+        "{}",
+        throws.stdout
+    );
 }
 
 #[test]
@@ -93,14 +115,30 @@ fn an_unreached_deny_is_named_and_the_rule_is_not_proven() {
     let dir = workspace(&[("hash.js", rule)]);
     let result = run(&["verify", "hash.js"], dir.path());
     assert_eq!(result.code, 1, "{}", result.stdout);
-    assert!(result.stdout.contains("hash: NOT PROVEN"), "{}", result.stdout);
-    assert!(result.stdout.contains("the deny at hash.js:5 was never reached"), "{}", result.stdout);
-    assert!(result.stderr.contains("0 equivalent, 1 not proven"), "{}", result.stderr);
+    assert!(
+        result.stdout.contains("hash: NOT PROVEN"),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result
+            .stdout
+            .contains("the deny at hash.js:5 was never reached"),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result.stderr.contains("0 equivalent, 1 not proven"),
+        "{}",
+        result.stderr
+    );
 }
 
 /// A rule that tries to leave the sandbox, and an Action that does the same thing.
 fn hostile(body: &str) -> (String, String) {
-    let rule = format!("function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n");
+    let rule = format!(
+        "function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n"
+    );
     let action = format!("exports.onExecutePostLogin = async (event, api) => {{\n{body}\n}};\n");
     (rule, action)
 }
@@ -127,15 +165,39 @@ fn code_under_test_cannot_read_write_spawn_or_reach_the_network() {
         let (rule, action) = hostile(attempt);
         let workdir = workspace(&[("rule.js", &rule), ("out/actions/rule/code.js", &action)]);
         let result = run(&["verify", "rule.js", "--actions", "out"], workdir.path());
-        assert_ne!(result.code, 2, "{attempt}: {}{}", result.stdout, result.stderr);
+        assert_ne!(
+            result.code, 2,
+            "{attempt}: {}{}",
+            result.stdout, result.stderr
+        );
         assert!(!stolen.exists(), "{attempt} wrote outside the sandbox");
         assert!(listener.accept().is_err(), "{attempt} reached the network");
     }
     // What the code under test sees of the environment is empty, even with secrets set here.
-    let (rule, action) = hostile("  context.idToken['https://example.com/env'] = Object.keys(process.env).length;");
-    let workdir = workspace(&[("rule.js", &rule), ("out/actions/rule/code.js", &action.replace("context.idToken['https://example.com/env'] = ", "api.idToken.setCustomClaim('https://example.com/env', ").replace("length;", "length);"))]);
+    let (rule, action) =
+        hostile("  context.idToken['https://example.com/env'] = Object.keys(process.env).length;");
+    let workdir = workspace(&[
+        ("rule.js", &rule),
+        (
+            "out/actions/rule/code.js",
+            &action
+                .replace(
+                    "context.idToken['https://example.com/env'] = ",
+                    "api.idToken.setCustomClaim('https://example.com/env', ",
+                )
+                .replace("length;", "length);"),
+        ),
+    ]);
     let output = Command::new(BINARY)
-        .args(["verify", "rule.js", "--actions", "out", "--format", "json", "--trace"])
+        .args([
+            "verify",
+            "rule.js",
+            "--actions",
+            "out",
+            "--format",
+            "json",
+            "--trace",
+        ])
         .current_dir(workdir.path())
         .env("GITHUB_TOKEN", "ghp_secret")
         .output()
@@ -155,12 +217,20 @@ fn endless_loops_memory_bombs_and_patched_output_cannot_fake_a_result() {
     let started = Instant::now();
     let looping = verify_action(&rule, action);
     assert!(started.elapsed() < Duration::from_secs(120), "verify hung");
-    assert!(looping.stdout.contains("did not finish within"), "{}", looping.stdout);
+    assert!(
+        looping.stdout.contains("did not finish within"),
+        "{}",
+        looping.stdout
+    );
 
     let (bomb, _) = hostile("  if (user.email_verified === false) { const a = []; while (true) a.push(new Array(1e6).fill(1)); }");
     let bombed = verify_action(&bomb, action);
     assert_eq!(bombed.code, 1, "{}", bombed.stdout);
-    assert!(bombed.stdout.contains("process ended") || bombed.stdout.contains("did not finish"), "{}", bombed.stdout);
+    assert!(
+        bombed.stdout.contains("process ended") || bombed.stdout.contains("did not finish"),
+        "{}",
+        bombed.stdout
+    );
 
     // A rule that denies everyone and patches the output cannot look like an Action that
     // lets everyone in: each side reports from its own process, with a nonce.
@@ -188,8 +258,12 @@ fn node_processes_die_with_verify() {
         .unwrap();
     // Wait until its workers run, then kill verify as a CI runner would.
     let workers = |parent: u32| -> Vec<u32> {
-        let children = fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).unwrap_or_default();
-        children.split_whitespace().filter_map(|p| p.parse().ok()).collect()
+        let children = fs::read_to_string(format!("/proc/{parent}/task/{parent}/children"))
+            .unwrap_or_default();
+        children
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
     };
     let started = Instant::now();
     let mut seen = Vec::new();
@@ -201,8 +275,14 @@ fn node_processes_die_with_verify() {
     child.kill().unwrap();
     child.wait().unwrap();
     let started = Instant::now();
-    while seen.iter().any(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
-        assert!(started.elapsed() < Duration::from_secs(30), "workers outlived verify: {seen:?}");
+    while seen
+        .iter()
+        .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "workers outlived verify: {seen:?}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

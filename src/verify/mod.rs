@@ -281,7 +281,10 @@ impl<'m> Verifier<'m> {
             if let Some(answer) = answers.get(&key) {
                 return Some(answer.clone());
             }
-            let answer = Answer::from_worker(worker.run(answers.len(), scenario, per_scenario), per_scenario);
+            let answer = Answer::from_worker(
+                worker.run(answers.len(), scenario, per_scenario),
+                per_scenario,
+            );
             answers.insert(key, answer.clone());
             Some(answer)
         };

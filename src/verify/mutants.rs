@@ -155,7 +155,11 @@ impl Visit for Finder<'_> {
         if name == Some("setCustomClaim") {
             if let Some(Expr::Lit(Lit::Str(claim))) = call.args.first().map(|a| &*a.expr) {
                 let text = self.text(claim).to_string();
-                let renamed = format!("{}_renamed{}", &text[..text.len() - 1], &text[text.len() - 1..]);
+                let renamed = format!(
+                    "{}_renamed{}",
+                    &text[..text.len() - 1],
+                    &text[text.len() - 1..]
+                );
                 self.edit("rename-claim", claim, renamed);
             }
         }
@@ -175,7 +179,14 @@ impl Visit for Finder<'_> {
     fn visit_bin_expr(&mut self, bin: &BinExpr) {
         if matches!(
             bin.op,
-            BinaryOp::EqEqEq | BinaryOp::NotEqEq | BinaryOp::EqEq | BinaryOp::NotEq | BinaryOp::Gt | BinaryOp::GtEq | BinaryOp::Lt | BinaryOp::LtEq
+            BinaryOp::EqEqEq
+                | BinaryOp::NotEqEq
+                | BinaryOp::EqEq
+                | BinaryOp::NotEq
+                | BinaryOp::Gt
+                | BinaryOp::GtEq
+                | BinaryOp::Lt
+                | BinaryOp::LtEq
         ) {
             for side in [&bin.left, &bin.right] {
                 if let Expr::Lit(literal) = &**side {
@@ -217,7 +228,9 @@ impl Finder<'_> {
                 let changed = format!("{}_x{}", &text[..text.len() - 1], &text[text.len() - 1..]);
                 self.edit("change-literal", literal, changed);
             }
-            Lit::Num(number) => self.edit("change-literal", literal, format!("{}", number.value + 1.0)),
+            Lit::Num(number) => {
+                self.edit("change-literal", literal, format!("{}", number.value + 1.0))
+            }
             _ => {}
         }
     }
@@ -231,7 +244,8 @@ mod tests {
     fn each_operator_makes_one_parsing_mutant() {
         let action = "exports.onExecutePostLogin = async (event, api) => {\n  if (event.user.email_verified && event.client.name === 'App') {\n    return api.access.deny('no');\n  }\n  const r = await fetch('x');\n  api.idToken.setCustomClaim('https://e.com/a', 1);\n  api.multifactor.enable('any', { allowRememberBrowser: false });\n};\n";
         let found = mutants(action);
-        let operators: std::collections::BTreeSet<&str> = found.iter().map(|m| m.operator).collect();
+        let operators: std::collections::BTreeSet<&str> =
+            found.iter().map(|m| m.operator).collect();
         for operator in [
             "drop-deny",
             "negate-condition",
@@ -248,6 +262,10 @@ mod tests {
         assert!(dropped.code.contains("    return;\n"), "{}", dropped.code);
         assert_eq!(dropped.line, 3);
         let option = found.iter().find(|m| m.operator == "drop-option").unwrap();
-        assert!(option.code.contains("api.multifactor.enable('any', {  });"), "{}", option.code);
+        assert!(
+            option.code.contains("api.multifactor.enable('any', {  });"),
+            "{}",
+            option.code
+        );
     }
 }

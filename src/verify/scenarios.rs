@@ -34,6 +34,11 @@ impl Harvest {
             }
         }
         let mut strings = collector.strings;
+        if collector.dates {
+            // Code that works with dates meets one long past and one far ahead of the
+            // workers' clock (2026-01-01).
+            strings.splice(0..0, DATES.map(str::to_string));
+        }
         strings.retain(|s| !s.is_empty() && s.len() <= 120 && !s.contains('\n'));
         dedup(&mut strings);
         let mut numbers = collector.numbers;
@@ -179,15 +184,24 @@ const COMMON_MEMBERS: &[&str] = &[
     "sort",
 ];
 
+/// Dates for code that uses `Date`: before and after the workers' fixed clock.
+const DATES: [&str; 2] = ["2001-01-01T00:00:00.000Z", "2999-01-01T00:00:00.000Z"];
+
 #[derive(Default)]
 struct Collector {
     offsets: Option<crate::parse::Offsets>,
+    /// Whether the code uses `Date`.
+    dates: bool,
     strings: Vec<String>,
     numbers: Vec<f64>,
     properties: Vec<String>,
 }
 
 impl Visit for Collector {
+    fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
+        self.dates |= &*ident.sym == "Date";
+    }
+
     fn visit_str(&mut self, literal: &Str) {
         if let Some(value) = literal.value.as_atom() {
             self.strings.push(value.to_string());
@@ -279,6 +293,8 @@ pub fn base() -> Value {
         "authorization": { "roles": ["viewer"] },
         "riskAssessment": { "confidence": "high", "version": "1", "assessments": {} },
         "currentClients": ["client-a"],
+        "locale": "en",
+        "sessionId": "sess_1",
         "requestedScopes": ["openid", "profile", "read:reports"],
         "secrets": {}
     })
@@ -530,6 +546,8 @@ fn freedom(path: &[String]) -> Freedom {
         ["user", "email_verified" | "email" | "name" | "nickname" | "picture" | "given_name"
         | "family_name"] => Freedom::Free,
         ["authorization", ..] | ["request", "geoip", _] | ["user", "multifactor"] => Freedom::Free,
+        // Sent on most logins, not all.
+        ["locale" | "sessionId"] => Freedom::Free,
         // Derived in the Rules runtime from the client and the connection.
         ["user", "clientID" | "connection"] => Freedom::Fixed,
         _ => Freedom::Typed,
@@ -556,25 +574,45 @@ pub fn candidates(
         return vec![Some(json!(true))];
     }
     let field = path.last().map_or("", String::as_str);
-    // Scopes are single words.
     let scopes = path.first().is_some_and(|k| k == "requestedScopes");
-    // What a comparison wanted this field to hold comes first.
+    // What a comparison wanted this field to hold comes first, then the changes that take
+    // most branches (the other boolean, nothing, empty values), then the code's literals.
     let mut out: Vec<Option<Value>> = harvest.hinted(path).into_iter().map(Some).collect();
-    let strings = || harvest.strings.iter().take(16);
     match current {
         Some(Value::Bool(b)) => out.push(Some(json!(!b))),
         Some(Value::Number(n)) => {
             let n = n.as_f64().unwrap_or(0.0);
             out.extend([0.0, n - 1.0, n + 1.0].map(|v| Some(json!(v))));
+        }
+        // A secret is never empty: the Action could not be saved.
+        Some(Value::String(_)) if path.first().is_none_or(|k| k != "secrets") => {
+            out.push(Some(json!("")))
+        }
+        Some(Value::Array(_)) => out.push(Some(json!([]))),
+        Some(Value::Object(_)) => out.push(Some(json!({}))),
+        // A record, whose fields the next round can set.
+        Some(Value::Null) | None => out.extend([
+            Some(json!(true)),
+            Some(json!(false)),
+            Some(json!({})),
+            Some(json!([])),
+        ]),
+        Some(Value::String(_)) => {}
+    }
+    if current.is_some() && freedom != Freedom::Typed {
+        out.push(None);
+    }
+    if current.is_some() && freedom == Freedom::Free {
+        out.push(Some(Value::Null));
+    }
+    let strings = || harvest.strings.iter().take(16);
+    match current {
+        Some(Value::Number(_)) => {
             for h in harvest.numbers.iter().take(12) {
                 out.extend([*h - 1.0, *h, *h + 1.0].map(|v| Some(json!(v))));
             }
         }
         Some(Value::String(_)) => {
-            // A secret is never empty: the Action could not be saved.
-            if path.first().is_none_or(|k| k != "secrets") {
-                out.push(Some(json!("")));
-            }
             for literal in strings() {
                 out.push(Some(json!(literal)));
                 if field.contains("email") {
@@ -587,17 +625,32 @@ pub fn candidates(
             }
         }
         Some(Value::Array(items)) => {
-            out.push(Some(json!([])));
-            for literal in strings().filter(|l| !scopes || !l.contains(char::is_whitespace)) {
+            // Scopes are single words: a literal scope string gives its words.
+            let words: Vec<&str> = if scopes {
+                strings().flat_map(|l| l.split_whitespace()).collect()
+            } else {
+                strings().map(String::as_str).collect()
+            };
+            let mut seen_words = std::collections::HashSet::new();
+            for literal in words.into_iter().filter(|w| seen_words.insert(*w)) {
                 out.push(Some(json!([literal])));
                 let mut more = items.clone();
                 more.push(json!(literal));
                 out.push(Some(Value::Array(more)));
             }
+            if scopes {
+                // A login that asks for one scope more than the code knows of.
+                let mut more = items.clone();
+                more.push(json!("offline_access"));
+                out.push(Some(Value::Array(more)));
+            }
         }
-        Some(Value::Object(_)) => out.push(Some(json!({}))),
+        Some(Value::Object(_) | Value::Bool(_)) => {}
         Some(Value::Null) | None => {
-            out.extend([Some(json!(true)), Some(json!(false)), Some(json!([]))]);
+            // A list with something in it, for code that goes through one.
+            if let Some(first) = harvest.strings.first() {
+                out.push(Some(json!([first])));
+            }
             for literal in strings() {
                 out.push(Some(json!(literal)));
             }
@@ -606,11 +659,9 @@ pub fn candidates(
             }
         }
     }
-    if current.is_some() && freedom != Freedom::Typed {
-        out.push(None);
-    }
-    if current.is_some() && freedom == Freedom::Free {
-        out.push(Some(Value::Null));
+    if path.first().is_some_and(|k| k == "secrets") {
+        // A secret that is a claims namespace, or a URL.
+        out.push(Some(json!("https://claims.example.com/")));
     }
     if matches!(freedom, Freedom::Typed | Freedom::TypedOrMissing) {
         // A missing secret gets a string, missing metadata an object; another missing typed
@@ -630,22 +681,64 @@ pub fn candidates(
     out
 }
 
-/// Canned answers worth trying for an HTTP call the code made, in groups tried side by side:
-/// failures (by status, and a network error) first, then per body field the code read, bodies
-/// where it holds the code's literals.
+/// Canned answers for one HTTP call: its failures (a network error, 404, 500), each of which may
+/// reach a whole path, and groups of successful answers tried side by side.
+pub struct HttpCandidates {
+    pub failures: Vec<Value>,
+    pub groups: Vec<Vec<Value>>,
+}
+
+/// Canned answers worth trying for an HTTP call the code made: its failures, then statuses the
+/// code compares with, then per body field the code read, bodies where it holds the code's
+/// literals (over the body the scenario's answer already has).
 pub fn http_candidates(
     call: &str,
+    current: Option<&Value>,
     body_fields: &[Vec<String>],
     harvest: &Harvest,
-) -> Vec<Vec<Value>> {
+) -> HttpCandidates {
     let (method, url) = call.split_once(' ').unwrap_or(("GET", call));
-    let answer = |status: u16, body: Value| json!({ "method": method, "url": url, "status": status, "body": body });
-    // Each failure is a group of its own: they are few, and each may reach a path.
-    let mut groups = vec![
-        vec![json!({ "method": method, "url": url, "error": "ECONNRESET" })],
-        vec![answer(404, json!({}))],
-        vec![answer(500, json!({ "error": "server_error" }))],
+    let answer = |status: u64, body: Value| json!({ "method": method, "url": url, "status": status, "body": body });
+    // A successful answer the scenario already gives is built on: its status, and its body
+    // with one more field set (the next field a branch wanted).
+    let current_status = current
+        .and_then(|c| c.get("status"))
+        .and_then(Value::as_u64);
+    let succeeded = current.is_some_and(|c| c.get("error").is_none())
+        && current_status.is_none_or(|s| (200..300).contains(&s));
+    let (ok_status, ok_body) = match current {
+        Some(c) if succeeded => (
+            current_status.unwrap_or(200),
+            c.get("body")
+                .filter(|b| b.is_object())
+                .cloned()
+                .unwrap_or_else(|| json!({})),
+        ),
+        _ => (200, json!({})),
+    };
+    let failures = vec![
+        json!({ "method": method, "url": url, "error": "ECONNRESET" }),
+        answer(404, json!({})),
+        answer(500, json!({ "error": "server_error" })),
     ];
+    let mut groups = Vec::new();
+    // Statuses the code compares with, and their neighbours, with the body it gets now.
+    let statuses: Vec<u64> = harvest
+        .numbers
+        .iter()
+        .filter(|n| n.fract() == 0.0 && (100.0..600.0).contains(*n))
+        .flat_map(|n| [*n as u64 - 1, *n as u64, *n as u64 + 1])
+        .filter(|s| (100..600).contains(s) && ![404, 500, ok_status].contains(s))
+        .collect();
+    let mut seen_statuses = std::collections::HashSet::new();
+    let status_group: Vec<Value> = statuses
+        .into_iter()
+        .filter(|s| seen_statuses.insert(*s))
+        .map(|s| answer(s, ok_body.clone()))
+        .collect();
+    if !status_group.is_empty() {
+        groups.push(status_group);
+    }
     // A client that parsed the body itself hides its reads: the code's property names stand in.
     let guessed: Vec<Vec<String>> = harvest
         .properties
@@ -661,8 +754,8 @@ pub fn http_candidates(
     for field in fields.iter().take(12) {
         let with_value = |value: Value| {
             answer(
-                200,
-                with(&json!({}), field, Some(value)).unwrap_or_else(|| json!({})),
+                ok_status,
+                with(&ok_body, field, Some(value)).unwrap_or_else(|| ok_body.clone()),
             )
         };
         let mut hinted_path = vec!["@http".to_string(), call.to_string()];
@@ -691,7 +784,7 @@ pub fn http_candidates(
         groups.push(vec![answer(200, json!([])), answer(200, json!([{}]))]);
         groups.retain(|g| !g.is_empty());
     }
-    groups
+    HttpCandidates { failures, groups }
 }
 
 /// Whether a call is a Management API search, which answers a list (as the worker's

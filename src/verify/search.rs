@@ -144,7 +144,7 @@ impl Answer {
     }
 
     /// The outcome's kind, for telling a new way a login ended from the same way with other
-    /// values: whether and how it failed, which claims, scopes and settings it made.
+    /// values: whether and how it failed, which claims, scopes, challenge and settings it made.
     fn shape(&self) -> String {
         let Ok(Value::Object(effects)) = serde_json::from_str::<Value>(&self.outcome) else {
             return if self.throws() {
@@ -168,9 +168,8 @@ impl Answer {
             effects
                 .get("scopes")
                 .map_or(String::new(), Value::to_string),
-            effects
-                .get("mfa")
-                .map_or(String::new(), |m| m["provider"].to_string()),
+            // Challenges differ by their options too (whether the browser may be remembered).
+            effects.get("mfa").map_or(String::new(), Value::to_string),
             effects.get("redirect").is_some_and(|r| !r.is_null()),
             effects.get("saml").is_some_and(|r| !r.is_null()),
             keys(effects.get("metadata").and_then(|m| m.get("app_metadata"))),
@@ -234,10 +233,14 @@ impl Search<'_> {
         let mut compared: Vec<Compared> = Vec::new();
         let mut tried: HashSet<String> = HashSet::new();
         let mut outcomes: HashSet<(String, String)> = HashSet::new();
-        // For each kept scenario, its mutations still to try, and how many it has had.
-        let mut pending: Vec<(VecDeque<Mutation>, usize)> = Vec::new();
-        // How often each change (a field and its new value) was tried, on any scenario.
+        // For each kept scenario, its mutations still to try, how many it has had, and its
+        // weight: how much new code it reached.
+        let mut pending: Vec<(VecDeque<Mutation>, usize, usize)> = Vec::new();
+        // How often each change (a field and its new value) was tried on scenarios that
+        // reached the same code.
         let mut changes_tried: HashMap<String, usize> = HashMap::new();
+        // Every field either side has read: a scenario that reads a new one leads somewhere.
+        let mut fields_read: HashSet<(bool, Vec<String>)> = HashSet::new();
         let mut queue: VecDeque<Value> = initial.into();
         let mut cut_short = None;
         // Scenarios since coverage or outcomes last grew: a long plateau ends the search.
@@ -246,24 +249,24 @@ impl Search<'_> {
             if since_growth >= PLATEAU && queue.is_empty() {
                 break;
             }
-            // The initial scenarios first. Then the change tried least often so far, on the
-            // kept scenario that has had fewest: every change is tried once before any twice.
+            // The initial scenarios first. Then over the kept scenarios, each in proportion to
+            // the new code it reached, each one's next change not yet tried on a scenario that
+            // reached the same code: a change is a new idea again where the code it runs in is
+            // new.
             let next = queue.pop_front().or_else(|| {
-                // Per kept scenario, its first change tried least often; among those, the least
-                // tried, then the earliest in its list, then the oldest scenario.
                 let (entry, position, _) = pending
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, (items, _))| {
+                    .filter_map(|(i, (items, taken, weight))| {
                         let (position, tried) = items
                             .iter()
                             .map(|m| changes_tried.get(&m.change).copied().unwrap_or(0))
                             .enumerate()
                             .min_by_key(|(position, tried)| (*tried, *position))?;
-                        Some((i, position, (tried, position, i)))
+                        Some((i, position, (tried, *taken * 64 / *weight, position, i)))
                     })
                     .min_by_key(|(_, _, key)| *key)?;
-                let (items, taken) = &mut pending[entry];
+                let (items, taken, _) = &mut pending[entry];
                 let mutation = items.remove(position)?;
                 *taken += 1;
                 *changes_tried.entry(mutation.change).or_default() += 1;
@@ -305,25 +308,34 @@ impl Search<'_> {
             for (path, value) in rule.hints.iter().chain(&action.hints) {
                 self.harvest.hint(path, value);
             }
-            let mut grew = outcomes.insert((rule.shape(), action.shape()));
+            // How much new this scenario found: probes first reached, a new way to end, fields
+            // first read.
+            let mut found = usize::from(outcomes.insert((rule.shape(), action.shape())));
+            for (side, reads) in [(false, &rule.reads), (true, &action.reads)] {
+                for path in reads {
+                    found += usize::from(fields_read.insert((side, path.clone())));
+                }
+            }
             for (hits, reached) in [
                 (&rule.hits, &mut rule_reached),
                 (&action.hits, &mut action_reached),
             ] {
                 for &hit in hits {
                     if let Some(slot) = reached.get_mut(hit) {
-                        grew |= !*slot;
+                        // New code counts for more than a new field.
+                        found += if *slot { 0 } else { 4 };
                         *slot = true;
                     }
                 }
             }
-            if grew {
+            if found > 0 {
                 since_growth = 0;
-                pending.push((self.mutations(&scenario, &rule, &action), 0));
+                pending.push((self.mutations(&scenario, &rule, &action), 0, found.min(64)));
             } else {
                 since_growth += 1;
             }
-            let stop = self.budget.stop_at_first_difference && (self.unexpected)(&scenario, &rule, &action);
+            let stop = self.budget.stop_at_first_difference
+                && (self.unexpected)(&scenario, &rule, &action);
             compared.push(Compared {
                 scenario,
                 rule,
@@ -344,6 +356,13 @@ impl Search<'_> {
     /// Every variation of `scenario` at the fields either side read, field by field
     /// interleaved so that each field gets its first candidate before any gets its second.
     fn mutations(&self, scenario: &Value, rule: &Answer, action: &Answer) -> VecDeque<Mutation> {
+        // The code this scenario reached, on both sides: the same change on a scenario that
+        // reached the same code is the same idea again.
+        let mut rule_hits = rule.hits.clone();
+        let mut action_hits = action.hits.clone();
+        rule_hits.sort_unstable();
+        action_hits.sort_unstable();
+        let signature = format!("{rule_hits:?}{action_hits:?}");
         let mut fields: Vec<&Vec<String>> = Vec::new();
         let mut body_fields: HashMap<&str, Vec<Vec<String>>> = HashMap::new();
         for path in rule.reads.iter().chain(&action.reads) {
@@ -371,35 +390,44 @@ impl Search<'_> {
         // findings' business.
         let mut calls: Vec<&String> = rule.http.iter().collect();
         calls.dedup();
+        let http_change = |answer: Value| {
+            let mut s = scenario.clone();
+            let change = format!("{signature} http {answer}");
+            let mut canned = vec![answer];
+            if let Some(existing) = s["http"].as_array() {
+                canned.extend(existing.iter().cloned());
+            }
+            s["http"] = json!(canned);
+            Mutation {
+                change,
+                scenario: s,
+            }
+        };
+        let mut answers = Vec::new();
         for call in calls {
             let bodies = body_fields.get(call.as_str()).cloned().unwrap_or_default();
-            for group in scenarios::http_candidates(call, &bodies, &self.harvest) {
-                per_field.push(
-                    group
-                        .into_iter()
-                        .map(|answer| {
-                            let mut s = scenario.clone();
-                            let change = format!("http {answer}");
-                            let mut canned = vec![answer];
-                            if let Some(existing) = s["http"].as_array() {
-                                canned.extend(existing.iter().cloned());
-                            }
-                            s["http"] = json!(canned);
-                            Mutation {
-                                change,
-                                scenario: s,
-                            }
-                        })
-                        .collect(),
-                );
-            }
+            let current = answer_for(scenario, call);
+            let candidates = scenarios::http_candidates(call, current, &bodies, &self.harvest);
+            // Every call's failures before any call's bodies.
+            per_field.extend(
+                candidates
+                    .failures
+                    .into_iter()
+                    .map(|answer| VecDeque::from([http_change(answer)])),
+            );
+            answers.extend(candidates.groups);
         }
+        per_field.extend(
+            answers
+                .into_iter()
+                .map(|group| group.into_iter().map(http_change).collect()),
+        );
         per_field.extend(fields.iter().map(|path| {
             scenarios::candidates(scenarios::get(scenario, path), path, &self.harvest)
                 .into_iter()
                 .filter_map(|value| {
                     let change = format!(
-                        "{} = {}",
+                        "{signature} {} = {}",
                         path.join("."),
                         serde_json::to_string(&value).unwrap_or_default()
                     );
@@ -418,4 +446,19 @@ impl Search<'_> {
         }
         out
     }
+}
+
+/// The canned answer `scenario` gives the call `METHOD URL`, as the workers match it: the first
+/// of the same method whose URL starts the call's.
+fn answer_for<'s>(scenario: &'s Value, call: &str) -> Option<&'s Value> {
+    let (method, url) = call.split_once(' ')?;
+    scenario["http"].as_array()?.iter().find(|answer| {
+        answer["method"]
+            .as_str()
+            .unwrap_or("GET")
+            .eq_ignore_ascii_case(method)
+            && answer["url"]
+                .as_str()
+                .is_some_and(|prefix| url.starts_with(prefix))
+    })
 }

@@ -84,7 +84,7 @@ Math.random = () => (nextByte() * 256 + nextByte()) / 65536;
 const { Readable, Writable } = nodeRequire('stream');
 let run = null;
 
-function canned(method, target) {
+function canned(method, target, authorization) {
   const url = URL.canParse(String(target)) ? new URL(String(target)).href : String(target);
   run.http.push(`${method} ${url}`);
   const entry = (run.scenario.http ?? []).find((c) => (c.method ?? 'GET').toUpperCase() === method && url.startsWith(c.url));
@@ -92,9 +92,33 @@ function canned(method, target) {
   if (!entry && run.scenario.managementApiFails && url.includes('/api/v2/')) {
     return { call: `${method} ${url}`, status: 503, body: JSON.stringify({ error: 'temporarily_unavailable' }) };
   }
-  const body = JSON.stringify(entry ? entry.body ?? {} : tenantAnswer(method, url));
+  // The tenant's Management API takes only the token the tenant issued.
+  if (!entry && managementApi(url) && authorization !== undefined && !run.tokens.has(authorization.replace(/^Bearer\s+/i, ''))) {
+    return { call: `${method} ${url}`, status: 401, body: JSON.stringify({ statusCode: 401, error: 'Unauthorized', message: 'Invalid token' }) };
+  }
+  const answer = entry ? entry.body ?? {} : tenantAnswer(method, url);
+  // A token the tenant's token endpoint issued is one its Management API takes.
+  if (/\/oauth\/token$/.test(URL.canParse(url) ? new URL(url).pathname : url) && typeof answer?.access_token === 'string') {
+    run.tokens.add(answer.access_token);
+  }
+  const body = JSON.stringify(answer);
   run.bodies.set(body, `${method} ${url}`);
   return { call: `${method} ${url}`, status: entry?.status ?? 200, body, error: entry?.error };
+}
+
+const MANAGEMENT_TOKEN = 'management-api-token';
+
+function managementApi(url) {
+  return URL.canParse(url) && new URL(url).host === TENANT_HOST && new URL(url).pathname.startsWith('/api/v2/');
+}
+
+/** The `Authorization` header of a request, whatever form its headers take. */
+function authorizationOf(headers) {
+  if (!headers) return undefined;
+  if (typeof headers.get === 'function') return headers.get('authorization') ?? undefined;
+  const plain = unwrap(headers);
+  const key = Object.keys(plain ?? {}).find((k) => k.toLowerCase() === 'authorization');
+  return key === undefined ? undefined : String(plain[key]);
 }
 
 /** What the tenant's own endpoints answer when a scenario does not say: a token for a
@@ -102,7 +126,7 @@ function canned(method, target) {
 function tenantAnswer(method, url) {
   const path = URL.canParse(url) ? new URL(url).pathname : url;
   if (method === 'POST' && /\/oauth\/token$/.test(path)) {
-    return { access_token: 'management-api-token', token_type: 'Bearer', expires_in: 86400 };
+    return { access_token: MANAGEMENT_TOKEN, token_type: 'Bearer', expires_in: 86400 };
   }
   if (method === 'GET' && /\/api\/v2\/(users-by-email|users|.*\/(roles|organizations|permissions|members|enrollments|logs))$/.test(path)) return [];
   return {};
@@ -122,12 +146,14 @@ function cannedRequest(protocol) {
     if (typeof options === 'function') [callback, options] = [options, {}];
     const spec = typeof target === 'string' || target instanceof URL ? { ...options, url: String(target) } : { ...target, ...options };
     const url = (spec.url?.href ?? spec.url) ?? `${spec.protocol ?? protocol}//${spec.hostname ?? spec.host}${spec.port ? `:${spec.port}` : ''}${spec.path ?? '/'}`;
-    const { status, body, error } = canned((spec.method ?? 'GET').toUpperCase(), url);
+    const headers = { ...(unwrap(spec.headers) ?? {}) };
     const request = new Writable({ write: (chunk, encoding, done) => done() });
     Object.assign(request, {
-      setTimeout: () => request, setHeader() {}, getHeader() {}, removeHeader() {}, abort() {}, destroy() {}, setNoDelay() {}, setSocketKeepAlive() {},
+      setTimeout: () => request, setHeader(name, value) { headers[name] = value; }, getHeader(name) { return headers[name]; },
+      removeHeader(name) { delete headers[name]; }, abort() {}, destroy() {}, setNoDelay() {}, setSocketKeepAlive() {},
     });
     request.on('finish', () => {
+      const { status, body, error } = canned((spec.method ?? 'GET').toUpperCase(), url, authorizationOf(headers));
       if (error) {
         request.emit('error', Object.assign(new Error(`connect ${error}`), { code: error }));
         return;
@@ -145,7 +171,9 @@ for (const [name, protocol] of [['http', 'http:'], ['https', 'https:']]) {
   Object.assign(nodeRequire(name), { request, get: (...args) => { const r = request(...args); r.end(); return r; } });
 }
 globalThis.fetch = async (url, init = {}) => {
-  const { call, status, body, error } = canned((init.method ?? 'GET').toUpperCase(), url);
+  const request = url instanceof Request ? url : null;
+  const headers = init.headers ?? request?.headers;
+  const { call, status, body, error } = canned((init.method ?? request?.method ?? 'GET').toUpperCase(), request?.url ?? url, authorizationOf(headers));
   if (error) throw new TypeError('fetch failed');
   const response = new Response(body, { status, headers: { 'content-type': 'application/json' } });
   // What the code reads of the body decides which answers are worth varying.
@@ -227,6 +255,7 @@ const RULE_FIELDS = {
   'context.stats.loginsCount': ['loginsCount'], 'context.request': ['request'], 'context.authentication': ['authentication'],
   'context.authorization': ['authorization'], 'context.organization': ['organization'], 'context.riskAssessment': ['riskAssessment'],
   'context.sso.current_clients': ['currentClients'], 'context.accessToken.scope': ['requestedScopes'],
+  'context.locale': ['locale'], 'context.auth0SessionId': ['sessionId'],
 };
 const ACTION_FIELDS = {
   'event.user': ['user'], 'event.secrets': ['secrets'],
@@ -240,6 +269,7 @@ const ACTION_FIELDS = {
   'event.authentication.methods': ['authentication', 'methods'], 'event.authentication.riskAssessment': ['riskAssessment'],
   'event.authorization': ['authorization'], 'event.organization': ['organization'], 'event.session.clients': ['currentClients'],
   'event.session.clients.[].client_id': ['currentClients', '[]'],
+  'event.transaction.locale': ['locale'], 'event.session.id': ['sessionId'],
 };
 /** A read path as the scenario field it comes from (longest known prefix), or `null`. */
 function scenarioField(path, fields) {
@@ -287,6 +317,7 @@ function ruleContext(s) {
     request: s.request,
     authentication: s.authentication, authorization: s.authorization, organization: s.organization,
     riskAssessment: s.riskAssessment, sso: { current_clients: s.currentClients },
+    locale: s.locale, auth0SessionId: s.sessionId,
     idToken: {}, accessToken: { scope: [...(s.requestedScopes ?? [])] },
     samlConfiguration: {},
   };
@@ -299,7 +330,7 @@ function actionEvent(s) {
     client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata },
     connection: { name: s.connection, id: s.connectionID, strategy: s.connectionStrategy, metadata: s.connectionMetadata },
     tenant: { id: s.tenant },
-    transaction: { protocol: s.protocol, requested_scopes: [...(s.requestedScopes ?? [])] },
+    transaction: { protocol: s.protocol, requested_scopes: [...(s.requestedScopes ?? [])], locale: s.locale },
     stats: { logins_count: s.loginsCount },
     request: {
       ip: s.request?.ip, hostname: s.request?.hostname, user_agent: s.request?.userAgent,
@@ -308,7 +339,7 @@ function actionEvent(s) {
     },
     authentication: { methods: s.authentication?.methods, riskAssessment: s.riskAssessment },
     authorization: s.authorization, organization: s.organization,
-    session: { clients: (s.currentClients ?? []).map((client_id) => ({ client_id })) },
+    session: { id: s.sessionId, clients: (s.currentClients ?? []).map((client_id) => ({ client_id })) },
     secrets: s.secrets,
   };
 }
@@ -513,7 +544,7 @@ async function runRule(s, config) {
   user.clientID ??= s.clientID;
   user.connection ??= s.connection;
   const auth0 = {
-    accessToken: 'management-api-token',
+    accessToken: MANAGEMENT_TOKEN,
     domain: 'tenant.example.auth0.com',
     baseUrl: 'https://tenant.example.auth0.com/api/v2',
     users: {
@@ -562,7 +593,8 @@ async function runRule(s, config) {
     }
     effects.primaryUser = unwrap(context.primaryUser) ?? null;
     effects.redirect = unwrap(context.redirect)?.url ?? null;
-    effects.saml = samlFromRules(context.samlConfiguration, s.user);
+    // Mappings are read from the profile as the Rule left it; those reads count as the Rule's.
+    effects.saml = samlFromRules(context.samlConfiguration, record(user, ['user']));
   }
   return effects;
 }
@@ -659,7 +691,7 @@ async function scenario(id, s, config) {
   globalThis.__r2aHits = hits;
   run = {
     scenario: s, http: [], reads: new Set(), seen: new Set(), bodies: new Map(), ended: false,
-    lastRead: new Map(), missing: [], comparisons: new Map(), listHints: [],
+    lastRead: new Map(), missing: [], comparisons: new Map(), listHints: [], tokens: new Set([MANAGEMENT_TOKEN]),
   };
   let result;
   try {

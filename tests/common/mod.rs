@@ -148,3 +148,12 @@ fn install() -> Option<PathBuf> {
     }
     Some(dir)
 }
+
+/// The default search, limited by scenarios only: on a loaded machine a time limit would make
+/// the verdicts depend on the machine's speed.
+pub fn scenario_budget() -> rules2actions::verify::Budget {
+    rules2actions::verify::Budget {
+        time: std::time::Duration::from_secs(600),
+        ..Default::default()
+    }
+}
