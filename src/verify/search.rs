@@ -4,7 +4,10 @@
 //! value at a time, round-robin over the fields, until the budget is spent or nothing is left
 //! to try. The order is fixed, so the same input gives the same scenarios.
 
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -34,11 +37,37 @@ impl Default for Budget {
     }
 }
 
-/// A scenario derived from a kept one by one change.
+/// A scenario derived from a kept one by one change, built only when it is tried: a rule with
+/// many fields has thousands waiting, and each whole scenario would be kilobytes.
 struct Mutation {
     /// The change, as text: the same change on another scenario is the same idea again.
     change: String,
-    scenario: Value,
+    parent: Rc<Value>,
+    edit: Edit,
+}
+
+enum Edit {
+    /// A canned HTTP answer that comes before the scenario's own.
+    Http(Value),
+    /// A field set to a value, or removed.
+    Field(Vec<String>, Option<Value>),
+}
+
+impl Mutation {
+    fn scenario(self) -> Option<Value> {
+        match self.edit {
+            Edit::Http(answer) => {
+                let mut scenario = Rc::unwrap_or_clone(self.parent);
+                let mut canned = vec![answer];
+                if let Some(existing) = scenario["http"].as_array() {
+                    canned.extend(existing.iter().cloned());
+                }
+                scenario["http"] = json!(canned);
+                Some(scenario)
+            }
+            Edit::Field(path, value) => scenarios::with(&self.parent, &path, value),
+        }
+    }
 }
 
 /// Mutations in a row that reach nothing new before the search stops early.
@@ -253,7 +282,7 @@ impl Search<'_> {
             // the new code it reached, each one's next change not yet tried on a scenario that
             // reached the same code: a change is a new idea again where the code it runs in is
             // new.
-            let next = queue.pop_front().or_else(|| {
+            let next = queue.pop_front().map(Some).or_else(|| {
                 let (entry, position, _) = pending
                     .iter()
                     .enumerate()
@@ -269,10 +298,13 @@ impl Search<'_> {
                 let (items, taken, _) = &mut pending[entry];
                 let mutation = items.remove(position)?;
                 *taken += 1;
-                *changes_tried.entry(mutation.change).or_default() += 1;
-                Some(mutation.scenario)
+                *changes_tried.entry(mutation.change.clone()).or_default() += 1;
+                Some(mutation.scenario())
             });
             let Some(scenario) = next else { break };
+            // A change that does not apply to its scenario (a field under a value that is not
+            // a record) is no scenario.
+            let Some(scenario) = scenario else { continue };
             let key = serde_json::to_string(&scenario).unwrap_or_default();
             if !tried.insert(key.clone()) {
                 continue;
@@ -362,7 +394,10 @@ impl Search<'_> {
         let mut action_hits = action.hits.clone();
         rule_hits.sort_unstable();
         action_hits.sort_unstable();
-        let signature = format!("{rule_hits:?}{action_hits:?}");
+        let mut hasher = DefaultHasher::new();
+        (rule_hits, action_hits).hash(&mut hasher);
+        let signature = format!("{:016x}", hasher.finish());
+        let parent = Rc::new(scenario.clone());
         let mut fields: Vec<&Vec<String>> = Vec::new();
         let mut body_fields: HashMap<&str, Vec<Vec<String>>> = HashMap::new();
         for path in rule.reads.iter().chain(&action.reads) {
@@ -390,18 +425,10 @@ impl Search<'_> {
         // findings' business.
         let mut calls: Vec<&String> = rule.http.iter().collect();
         calls.dedup();
-        let http_change = |answer: Value| {
-            let mut s = scenario.clone();
-            let change = format!("{signature} http {answer}");
-            let mut canned = vec![answer];
-            if let Some(existing) = s["http"].as_array() {
-                canned.extend(existing.iter().cloned());
-            }
-            s["http"] = json!(canned);
-            Mutation {
-                change,
-                scenario: s,
-            }
+        let http_change = |answer: Value| Mutation {
+            change: format!("{signature} http {answer}"),
+            parent: Rc::clone(&parent),
+            edit: Edit::Http(answer),
         };
         let mut answers = Vec::new();
         for call in calls {
@@ -425,14 +452,14 @@ impl Search<'_> {
         per_field.extend(fields.iter().map(|path| {
             scenarios::candidates(scenarios::get(scenario, path), path, &self.harvest)
                 .into_iter()
-                .filter_map(|value| {
-                    let change = format!(
+                .map(|value| Mutation {
+                    change: format!(
                         "{signature} {} = {}",
                         path.join("."),
                         serde_json::to_string(&value).unwrap_or_default()
-                    );
-                    let scenario = scenarios::with(scenario, path, value)?;
-                    Some(Mutation { change, scenario })
+                    ),
+                    parent: Rc::clone(&parent),
+                    edit: Edit::Field(path.to_vec(), value),
                 })
                 .collect::<VecDeque<Mutation>>()
         }));
