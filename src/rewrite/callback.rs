@@ -173,10 +173,24 @@ impl Rewriter<'_> {
         let settle = self.free_name("settle");
         let called = self.free_name("called");
         let api = &self.api;
+        // A body that awaits (an `async` rule, the Management API token) runs as an async
+        // function whose failure rejects the promise, as a throw in the Rule failed the login.
+        let (open, close_text) = if rule.function.is_async || self.uses_management_token {
+            let fail = self.free_name("reject");
+            (
+                format!("await new Promise(({settle}, {fail}) => (async () => {{"),
+                format!("}})().catch({fail}));"),
+            )
+        } else {
+            (
+                format!("await new Promise(({settle}) => {{"),
+                "});".to_string(),
+            )
+        };
         self.edits.push(Edit::insert(
             body.start + 1,
             format!(
-                "{nl}{indent}await new Promise(({settle}) => {{{nl}{indent}let {called} = false;{nl}{indent}const {callback} = (error) => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  if (error) {api}.access.deny(error?.message ?? String(error));{nl}{indent}  {settle}();{nl}{indent}}};"
+                "{nl}{indent}{open}{nl}{indent}let {called} = false;{nl}{indent}const {callback} = (error) => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  if (error) {api}.access.deny(error?.message ?? String(error));{nl}{indent}  {settle}();{nl}{indent}}};"
             ),
         ));
         let close = body.end - 1;
@@ -185,8 +199,10 @@ impl Rewriter<'_> {
         } else {
             nl
         };
-        self.edits
-            .push(Edit::insert(close, format!("{before}{indent}}});{nl}")));
+        self.edits.push(Edit::insert(
+            close,
+            format!("{before}{indent}{close_text}{nl}"),
+        ));
         self.report(
             Finding::new(
                 Code::CallbackShim,
@@ -274,8 +290,61 @@ impl Rewriter<'_> {
     }
 
     /// Every path through `stmts` calls back, returns after calling back, or throws.
+    /// Whether every path through `stmts` calls back: some statement always does, and no
+    /// statement before it can return without doing so.
     fn always_calls_back(&self, stmts: &[Stmt]) -> bool {
-        stmts.iter().any(|stmt| self.statement_calls_back(stmt))
+        for stmt in stmts {
+            if self.statement_calls_back(stmt) {
+                return true;
+            }
+            if self.returns_without_calling_back(stmt) {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// Whether some path through `stmt` returns from the rule without calling back first, as
+    /// `else { console.log(…); return; }` does (functions inside do not return from the rule).
+    fn returns_without_calling_back(&self, stmt: &Stmt) -> bool {
+        let silent = |stmts: &[Stmt]| {
+            for stmt in stmts {
+                if self.statement_calls_back(stmt) {
+                    return false;
+                }
+                if self.returns_without_calling_back(stmt) {
+                    return true;
+                }
+            }
+            false
+        };
+        match stmt {
+            Stmt::Return(_) => !self.statement_calls_back(stmt),
+            Stmt::Block(block) => silent(&block.stmts),
+            Stmt::If(branch) => {
+                self.returns_without_calling_back(&branch.cons)
+                    || branch
+                        .alt
+                        .as_deref()
+                        .is_some_and(|alt| self.returns_without_calling_back(alt))
+            }
+            Stmt::Try(attempt) => {
+                silent(&attempt.block.stmts)
+                    || attempt
+                        .handler
+                        .as_ref()
+                        .is_some_and(|h| silent(&h.body.stmts))
+                    || attempt.finalizer.as_ref().is_some_and(|f| silent(&f.stmts))
+            }
+            Stmt::Switch(switch) => switch.cases.iter().any(|case| silent(&case.cons)),
+            Stmt::While(l) => self.returns_without_calling_back(&l.body),
+            Stmt::DoWhile(l) => self.returns_without_calling_back(&l.body),
+            Stmt::For(l) => self.returns_without_calling_back(&l.body),
+            Stmt::ForIn(l) => self.returns_without_calling_back(&l.body),
+            Stmt::ForOf(l) => self.returns_without_calling_back(&l.body),
+            Stmt::Labeled(labeled) => self.returns_without_calling_back(&labeled.body),
+            _ => false,
+        }
     }
 
     fn statement_calls_back(&self, stmt: &Stmt) -> bool {
@@ -323,9 +392,7 @@ impl Rewriter<'_> {
             return true;
         }
         matches!(unparen(expr), Expr::Call(call)
-            if super::prepass::is_metadata_chain(call)
-                && matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
-                    if matches!(&**callee, Expr::Member(m) if m.prop.as_ident().is_some_and(|p| p.sym == "then" || p.sym == "catch"))))
+            if super::recognise::metadata_chain(call).is_some_and(|(_, handlers)| !handlers.is_empty()))
     }
 
     /// A callback call that is not a statement of its own.

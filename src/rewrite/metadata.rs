@@ -47,33 +47,19 @@ impl Rewriter<'_> {
         if self.depth > 0 || !self.flow.in_list {
             return false;
         }
-        let mut handlers = Vec::new();
         // `await auth0.users.updateAppMetadata(…)` in an `async` rule.
-        let mut current = match unparen(expr) {
+        let current = match unparen(expr) {
             Expr::Await(awaited) => unparen(&awaited.arg),
             other => other,
         };
-        let update = loop {
-            let Expr::Call(call) = current else {
-                return false;
-            };
-            let Callee::Expr(callee) = &call.callee else {
-                return false;
-            };
-            let Expr::Member(member) = &**callee else {
-                return false;
-            };
-            match member.prop.as_ident().map(|p| p.sym.as_str()) {
-                Some(name @ ("then" | "catch")) if call.args.len() == 1 => {
-                    handlers.push((name, &*call.args[0].expr));
-                    current = unparen(&member.obj);
-                }
-                Some("updateAppMetadata" | "updateUserMetadata") => break call,
-                _ => return false,
-            }
+        let Expr::Call(call) = current else {
+            return false;
+        };
+        let Some((update, handlers)) = super::recognise::metadata_chain(call) else {
+            return false;
         };
         let mut caught = false;
-        for (name, handler) in handlers.iter().rev() {
+        for (name, handler) in &handlers {
             match (*name, self.handler_kind(handler)) {
                 ("then", Some(Handler::Succeeds)) => {}
                 ("catch", Some(Handler::PassesTheError)) => caught = true,

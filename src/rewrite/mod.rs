@@ -25,6 +25,7 @@ mod prepass;
 mod primary_user;
 mod promise_chain;
 pub(crate) mod promise_shape;
+mod recognise;
 mod redirect;
 mod redirect_token;
 mod saml;

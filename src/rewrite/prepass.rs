@@ -168,7 +168,7 @@ impl Visit for Prepass {
     }
 
     fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
-        if !self.in_converted_chain && is_metadata_chain(call) {
+        if !self.in_converted_chain && super::recognise::metadata_chain(call).is_some() {
             self.in_converted_chain = true;
             self.visit_call_expr(call);
             self.in_converted_chain = false;
@@ -251,25 +251,4 @@ fn is_self_default(right: &swc_ecma_ast::Expr, target: &swc_ecma_ast::MemberExpr
         matches!(&*bin.left, swc_ecma_ast::Expr::Member(m) if m.eq_ignore_span(target));
     let empty_object = matches!(&*bin.right, swc_ecma_ast::Expr::Object(o) if o.props.is_empty());
     bin.op == swc_ecma_ast::BinaryOp::LogicalOr && same_target && empty_object
-}
-
-/// `auth0.users.updateAppMetadata(…)` followed by `.then(…)` / `.catch(…)` handlers.
-pub(super) fn is_metadata_chain(call: &swc_ecma_ast::CallExpr) -> bool {
-    let mut current = call;
-    loop {
-        let swc_ecma_ast::Callee::Expr(callee) = &current.callee else {
-            return false;
-        };
-        let swc_ecma_ast::Expr::Member(member) = &**callee else {
-            return false;
-        };
-        match member.prop.as_ident().map(|p| p.sym.as_str()) {
-            Some("updateAppMetadata" | "updateUserMetadata") => return true,
-            Some("then" | "catch") => match &*member.obj {
-                swc_ecma_ast::Expr::Call(inner) => current = inner,
-                _ => return false,
-            },
-            _ => return false,
-        }
-    }
 }

@@ -688,6 +688,5 @@ fn is_metadata_update(expr: &Expr) -> bool {
 }
 
 pub(super) fn is_metadata_update_call(call: &CallExpr) -> bool {
-    matches!(&call.callee, Callee::Expr(callee) if matches!(&**callee, Expr::Member(m)
-        if m.prop.as_ident().is_some_and(|p| p.sym == "updateAppMetadata" || p.sym == "updateUserMetadata")))
+    super::recognise::auth0_metadata_update(call).is_some()
 }

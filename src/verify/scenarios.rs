@@ -590,12 +590,14 @@ pub fn candidates(
         }
         Some(Value::Array(_)) => out.push(Some(json!([]))),
         Some(Value::Object(_)) => out.push(Some(json!({}))),
-        // A record, whose fields the next round can set.
+        // A record, whose fields the next round can set, and one with an entry already, for
+        // code that goes through its keys.
         Some(Value::Null) | None => out.extend([
             Some(json!(true)),
             Some(json!(false)),
             Some(json!({})),
             Some(json!([])),
+            Some(json!({ "key": "value" })),
         ]),
         Some(Value::String(_)) => {}
     }

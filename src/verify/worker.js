@@ -596,6 +596,9 @@ async function runRule(s, config) {
     // Mappings are read from the profile as the Rule left it; those reads count as the Rule's.
     effects.saml = samlFromRules(context.samlConfiguration, record(user, ['user']));
   }
+  // Work the rule started and did not wait for went on in the Rules sandbox (a webhook posted
+  // just before calling back): it gets the turns of the event loop the Action's gets.
+  for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
   return effects;
 }
 
