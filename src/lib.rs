@@ -16,6 +16,8 @@ pub mod migrate;
 pub mod options;
 pub mod parse;
 pub mod pipeline;
+pub mod recovery;
+pub mod redeclared;
 pub mod registry;
 pub mod report;
 pub mod results;

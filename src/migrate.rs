@@ -6,8 +6,9 @@ use crate::input::{check_complexity, decode};
 use crate::markers::marker_edits;
 use crate::options::Options;
 use crate::parse::{check_script, parse_rule, Parsed};
+use crate::recovery::{recover, Groups};
 use crate::registry::{Code, Severity};
-use crate::rewrite::{self, rewrite};
+use crate::rewrite::{self, rewrite, Mode};
 use crate::span::{line_start, Span};
 use crate::stack::{with_big_stack, RULE_THREAD_STACK};
 use crate::suppress::suppress;
@@ -273,53 +274,125 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
         return Migration::failed(source, problem);
     }
 
-    let result = rewrite(text, &rule, offsets, options);
+    // The full rewrite, recovered statement by statement when its edits do not fit; then
+    // the conservative form (the whole body inside the callback shim); only when both fail is
+    // the rule an internal error.
+    let mut broken = None;
+    for mode in [Mode::Full, Mode::Conservative] {
+        let result = rewrite(text, &rule, offsets, options, mode);
+        match assemble(text, &rule, offsets, options, result) {
+            Ok(migration) => return migration,
+            Err(text) => broken = broken.or(Some(text)),
+        }
+    }
+    let broken = broken.unwrap_or_default();
+    let mut finding = Finding::new(
+        Code::InvalidOutput,
+        rule.span,
+        format!("the generated Action does not parse: {}", broken.message),
+    );
+    finding = match (&broken.text, options.explain_failure) {
+        (Some(text), true) => finding.with_help(format!("the text that did not parse:\n{text}")),
+        _ => finding.with_help("run again with `--explain-failure` to see the text that did not parse, and please report the rule"),
+    };
+    Migration::failed(source, finding)
+}
+
+/// Why no Action came out of one rewrite: the parser's message and the text it refused.
+#[derive(Default)]
+struct Broken {
+    message: String,
+    text: Option<String>,
+}
+
+/// The Action from one rewrite: its edits and markers applied, re-parsed, and when that fails,
+/// with the rewrites of the statements responsible left out ([`recovery`]), each reported.
+fn assemble(
+    text: &str,
+    rule: &crate::parse::RuleFunction,
+    offsets: crate::parse::Offsets,
+    options: &Options,
+    result: rewrite::Rewrite,
+) -> Result<Migration, Broken> {
+    if let Some(message) = result.internal_error {
+        return Err(Broken {
+            message,
+            text: None,
+        });
+    }
     let (mut findings, suppressed) = suppress(text, result.findings, &options.ignore);
     findings.sort_by_key(|f| (f.span.start, f.code));
-    let dependencies = result
-        .dependencies
-        .into_iter()
-        .map(|(name, version)| Dependency { name, version })
-        .collect();
-    let secrets = result.secrets.into_iter().collect();
-    let internal = |findings: &mut Vec<Finding>, message: String| {
-        findings.push(Finding::new(Code::InvalidOutput, rule.span, message));
-        Outcome::Failed
+    let body = rule
+        .function
+        .body
+        .as_ref()
+        .map_or(rule.span, |b| offsets.span(b.span));
+    let mut first_failure: Option<Broken> = None;
+    let mut build = |edits: &[Edit],
+                     left_out: &[Span]|
+     -> Option<(String, Vec<Edit>, Vec<Finding>)> {
+        let mut findings = findings.clone();
+        findings.extend(left_out.iter().map(|span| {
+            Finding::new(
+                Code::RewriteLeftOut,
+                *span,
+                "this statement is left as the Rule wrote it: its rewrites did not fit together",
+            )
+            .with_help("convert it by hand (the findings inside it say what each part becomes), and please report the rule")
+        }));
+        findings.sort_by_key(|f| (f.span.start, f.code));
+        let in_place: Vec<Finding> = findings
+            .iter()
+            .filter(|f| !result.moved.iter().any(|m| m.contains(f.span)))
+            .cloned()
+            .collect();
+        let mut edits = edits.to_vec();
+        edits.extend(marker_edits(
+            text,
+            &in_place,
+            &result.statements,
+            &edits,
+            line_start(text, rule.span.start),
+        ));
+        let failure = match apply(text, &edits) {
+            Ok(output) => match check_script(&output) {
+                Ok(()) => return Some((output, edits, findings)),
+                Err(error) => Broken {
+                    message: error.message,
+                    text: Some(output),
+                },
+            },
+            Err(overlap) => Broken {
+                message: format!("overlapping edits: {overlap:?}"),
+                text: None,
+            },
+        };
+        first_failure.get_or_insert(failure);
+        None
     };
-
-    let mut edits = result.edits;
-    let in_place: Vec<Finding> = findings
-        .iter()
-        .filter(|f| !result.moved.iter().any(|m| m.contains(f.span)))
-        .cloned()
-        .collect();
-    edits.extend(marker_edits(
-        text,
-        &in_place,
-        &result.statements,
-        &edits,
-        line_start(text, rule.span.start),
-    ));
-    let outcome = match (result.internal_error, apply(text, &edits)) {
-        (Some(message), _) => internal(&mut findings, message),
-        (None, Err(overlap)) => internal(&mut findings, format!("overlapping edits: {overlap:?}")),
-        (None, Ok(output)) => match check_script(&output) {
-            Ok(()) => Outcome::Converted(output),
-            Err(error) => internal(
-                &mut findings,
-                format!("the generated Action does not parse: {}", error.message),
-            ),
-        },
+    let built = match build(&result.edits, &[]) {
+        Some(built) => Some(built),
+        None => {
+            let groups = Groups::new(&result.edits, &result.statements, body);
+            recover(&groups, &mut build).map(|r| r.built)
+        }
     };
-    Migration {
-        source,
-        outcome,
+    let Some((output, edits, findings)) = built else {
+        return Err(first_failure.unwrap_or_default());
+    };
+    Ok(Migration {
+        source: text.to_string(),
+        outcome: Outcome::Converted(output),
         findings,
-        secrets,
-        dependencies,
+        secrets: result.secrets.into_iter().collect(),
+        dependencies: result
+            .dependencies
+            .into_iter()
+            .map(|(name, version)| Dependency { name, version })
+            .collect(),
         claims: result.claims,
         shared: result.shared,
         edits,
         suppressed,
-    }
+    })
 }

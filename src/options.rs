@@ -21,6 +21,8 @@ pub struct Options {
     pub namespace: Option<String>,
     /// Codes whose findings are suppressed (`--ignore`, `rules2actions.toml`).
     pub ignore: Vec<crate::registry::Code>,
+    /// `--explain-failure`: an internal error (R2A006) carries the text that did not parse.
+    pub explain_failure: bool,
 }
 
 /// Checks a `--namespace` value and gives it a trailing `/`.

@@ -109,8 +109,18 @@ fn parse_script(text: &str, offsets: Offsets) -> Result<Script, SyntaxError> {
     };
     let script = parser.parse_script().map_err(to_error)?;
     // Recovered errors mean swc only half understood the code: never convert that.
-    match parser.take_errors().into_iter().next() {
-        Some(error) => Err(to_error(error)),
+    if let Some(error) = parser.take_errors().into_iter().next() {
+        return Err(to_error(error));
+    }
+    // Node rejects a name declared twice in one scope; swc's parser accepts it.
+    match crate::redeclared::first_redeclaration(&script) {
+        Some((name, span)) => {
+            let span = offsets.span(span);
+            Err(SyntaxError {
+                span: Span::new(span.start.min(text.len()), span.end.min(text.len())),
+                message: format!("Identifier '{name}' has already been declared"),
+            })
+        }
         None => Ok(script),
     }
 }

@@ -82,6 +82,9 @@ codes! {
     UnsupportedSignature = "R2A010", "unsupported-signature", Error,
         "The rule's parameters are not three plain identifiers",
         "Rules are called as `(user, context, callback)`. Destructured, defaulted or rest parameters,\nand generator functions, are not converted. Rewrite the header as three plain names.";
+    RewriteLeftOut = "R2A012", "rewrite-left-out", Error,
+        "A statement is left as the Rule wrote it: its rewrites did not fit together",
+        "The rewrites of this statement made an Action that does not parse, so the statement was\nleft exactly as the Rule wrote it and the rest of the rule was converted. It still uses the\nRules names (`user`, `context`, `callback`), so the Action fails here until it is converted\nby hand; the Action is written unbound. This is a gap in rules2actions: please report the rule.";
     UnknownSuppression = "R2A011", "unknown-suppression", Warning,
         "A `rules2actions-ignore` comment names a code that does not exist",
         "`// rules2actions-ignore R2A101` suppresses the findings of that code on its line and the next\n(`rules2actions-ignore-file` on the whole rule). This comment names a code that rules2actions\ndoes not have, so it suppresses nothing: check the spelling with `rules2actions explain`.";

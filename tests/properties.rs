@@ -150,6 +150,14 @@ fn identifiers(code: &str) -> Vec<String> {
     found.0
 }
 
+/// No R2A006: the tool neither panicked nor gave up on an Action that does not parse.
+fn no_internal_error(migration: &rules2actions::Migration) -> bool {
+    !migration
+        .findings
+        .iter()
+        .any(|f| f.code == rules2actions::registry::Code::InvalidOutput)
+}
+
 proptest! {
     // 256 cases by default; `PROPTEST_CASES=5000 cargo test --test properties` searches longer.
     #![proptest_config(ProptestConfig::default())]
@@ -157,6 +165,7 @@ proptest! {
     #[test]
     fn generated_rules_convert_faithfully(rule in rules()) {
         let migration = migrate_rule(rule.text.as_bytes());
+        prop_assert!(no_internal_error(&migration), "{:?}", migration.findings);
         let Outcome::Converted(output) = &migration.outcome else {
             panic!("not converted: {:?}\n{}", migration.findings, rule.text);
         };
@@ -177,6 +186,7 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
         let migration = migrate_rule(&bytes);
+        prop_assert!(no_internal_error(&migration), "{:?}", migration.findings);
         if let Outcome::Converted(output) = &migration.outcome {
             prop_assert!(check_script(output).is_ok());
         }
@@ -194,6 +204,9 @@ proptest! {
             text.splice(start..end, insert.bytes());
         }
         let migration = migrate_rule(&text);
+        // A rule that parses always yields an Action: recovery, then the conservative form,
+        // leave no internal error.
+        prop_assert!(no_internal_error(&migration), "{:?}\n{}", migration.findings, String::from_utf8_lossy(&text));
         if let Outcome::Converted(output) = &migration.outcome {
             prop_assert!(check_script(output).is_ok(), "does not parse:\n{output}");
             let again = migrate_rule(output.as_bytes());

@@ -89,6 +89,7 @@ pub struct Flags<'a> {
     pub namespace: Option<&'a str>,
     pub ignore: &'a [String],
     pub runtime: Option<Runtime>,
+    pub explain_failure: bool,
 }
 
 /// The options every rule is migrated with, after flags, file and defaults are combined.
@@ -142,6 +143,7 @@ impl Settings {
             namespace: namespace(flags.namespace.or(config.namespace.as_deref()))
                 .map_err(|e| format!("{file_origin}{e}"))?,
             ignore,
+            explain_failure: flags.explain_failure,
         };
         let mut per_rule = BTreeMap::new();
         for (name, section) in &config.rules {
@@ -160,6 +162,7 @@ impl Settings {
                     _ => base.namespace.clone(),
                 },
                 ignore,
+                explain_failure: base.explain_failure,
             };
             per_rule.insert(name.clone(), options);
         }

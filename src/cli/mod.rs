@@ -99,6 +99,9 @@ struct Judging {
     /// Suppress the findings of this code (or name); repeatable, or comma-separated
     #[arg(long, value_name = "CODE")]
     ignore: Vec<String>,
+    /// When a rule ends in an internal error (R2A006), show the generated text that did not parse
+    #[arg(long)]
+    explain_failure: bool,
 }
 
 #[derive(clap::Args)]
@@ -355,6 +358,7 @@ impl Global {
             namespace: judging.namespace.as_deref(),
             ignore: &judging.ignore,
             runtime,
+            explain_failure: judging.explain_failure,
         };
         Settings::resolve(&flags, &inputs.paths)
     }

@@ -168,6 +168,14 @@ impl Rewriter<'_> {
         let Some(callback) = self.params.callback.clone() else {
             return;
         };
+        // A body that declares the callback's name again (R2A009) has its own `callback`, which
+        // the shim must not redeclare: its calls fail as they did in the Rule.
+        let redeclared = self.scopes[0].iter().filter(|n| **n == callback).count() > 1;
+        let callback = if redeclared {
+            self.free_name(&callback)
+        } else {
+            callback.to_string()
+        };
         let nl = crate::span::newline_of(self.source);
         let indent = self.handler_indent.clone();
         let settle = self.free_name("settle");

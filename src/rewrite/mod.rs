@@ -73,8 +73,25 @@ pub struct Rewrite {
 
 pub use header::signature_problem;
 
-pub fn rewrite(source: &str, rule: &RuleFunction, offsets: Offsets, options: &Options) -> Rewrite {
+/// How much of the rule the rewrite converts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every rewrite that applies.
+    Full,
+    /// The body inside the callback shim (R2A108), as for an asynchronous rule: the fallback
+    /// when the full rewrite cannot make an Action that parses.
+    Conservative,
+}
+
+pub fn rewrite(
+    source: &str,
+    rule: &RuleFunction,
+    offsets: Offsets,
+    options: &Options,
+    mode: Mode,
+) -> Rewrite {
     let mut rewriter = Rewriter::new(source, offsets, rule, options.clone());
+    rewriter.conservative = mode == Mode::Conservative;
     rewriter.run(rule);
     Rewrite {
         edits: rewriter.edits,
@@ -233,6 +250,8 @@ struct Rewriter<'s> {
     loops: usize,
     flow: Flow,
     callback_uses: usize,
+    /// [`Mode::Conservative`]: every rule with a callback gets the shim.
+    conservative: bool,
 }
 
 /// A declaration statement of the rule body.
@@ -327,6 +346,7 @@ impl<'s> Rewriter<'s> {
             loops: 0,
             flow: Flow::default(),
             callback_uses: 0,
+            conservative: false,
         }
     }
 
@@ -433,7 +453,7 @@ impl Rewriter<'_> {
         );
         self.rule_redirects = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
-        self.shim = prepass.asynchronous && self.params.callback.is_some();
+        self.shim = (prepass.asynchronous || self.conservative) && self.params.callback.is_some();
         if !self.shim {
             self.awaitable = std::mem::take(&mut prepass.awaitable);
         }
