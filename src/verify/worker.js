@@ -519,13 +519,31 @@ function persistMetadata(effects, kind, changes) {
   }
 }
 
-/** Resolves after `ms`, or with the settled value of `promise`, whichever comes first. */
+/**
+ * Resolves with the settled value of `promise`, or with 'timeout' after `ms`, or as soon as
+ * nothing is left that could settle it: for a few turns of the event loop in a row, no timer,
+ * socket or file operation pending but this worker's pipes and the timer below. Code that
+ * never calls back then costs a few turns instead of the whole wait.
+ */
 async function settle(promise, ms) {
   let timer;
-  const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), ms); });
+  let settled = false;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+    let quiet = 0;
+    const poll = () => {
+      if (settled) return;
+      const pending = process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
+      quiet = pending.length <= 1 ? quiet + 1 : 0;
+      if (quiet >= 3) resolve('timeout');
+      else setImmediate(poll);
+    };
+    setImmediate(poll);
+  });
   try {
     return await Promise.race([promise, timeout]);
   } finally {
+    settled = true;
     clearTimeout(timer);
   }
 }
