@@ -47,14 +47,61 @@ pub fn check_complexity(text: &str) -> Result<(), Refusal> {
     if within_limits_by_count(text.as_bytes()) {
         return Ok(());
     }
-    match nesting_scan(text.as_bytes()) {
-        None => Ok(()),
-        Some((at, what)) => Err(Refusal {
+    if let Some((at, what)) = nesting_scan(text.as_bytes()) {
+        return Err(Refusal {
             code: Code::InputTooComplex,
             span: Span::new(at, at + 1),
             message: format!("the rule nests {what} more than the limit allows"),
+        });
+    }
+    match repeated_label(text) {
+        None => Ok(()),
+        Some((span, name)) => Err(Refusal {
+            code: Code::InputTooComplex,
+            span,
+            message: format!("the rule repeats the label `{name}` more than the limit allows"),
         }),
     }
+}
+
+/// Statements a label can lead without braces, which nest without any bracket the scan counts.
+const LABELLED_KEYWORDS: [&str; 7] = ["if", "for", "while", "do", "switch", "try", "with"];
+
+/// A label name used more than [`MAX_LABEL_RUN`] times before a statement keyword
+/// (`a: if (1) a: if (1) …`): the parser's memory grows with the square of the repeats when
+/// they nest (24 GB for 256 KB), and no real rule reuses one label that often. Only run when
+/// the text has more colons than the fast count allows.
+fn repeated_label(text: &str) -> Option<(Span, &str)> {
+    let bytes = text.as_bytes();
+    let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let is_word = |b: u8| CLASSES[b as usize] == Class::Word;
+    for (colon, _) in text.match_indices(':') {
+        let end = text[..colon].trim_end().len();
+        let start = text[..end]
+            .bytes()
+            .rev()
+            .take_while(|&b| is_word(b))
+            .count();
+        let name = &text[end - start..end];
+        if name.is_empty() || name.as_bytes()[0].is_ascii_digit() {
+            continue;
+        }
+        let rest = text[colon + 1..].trim_start();
+        let keyword_follows = LABELLED_KEYWORDS.iter().any(|k| {
+            rest.starts_with(k) && rest.as_bytes().get(k.len()).is_none_or(|&b| !is_word(b))
+        });
+        if !keyword_follows {
+            continue;
+        }
+        let count = uses.entry(name).or_default();
+        *count += 1;
+        if *count > MAX_LABEL_RUN {
+            let at = end - start;
+            debug_assert!(at < bytes.len());
+            return Some((Span::new(at, end), name));
+        }
+    }
+    None
 }
 
 /// Nested labels make the parser's memory grow quadratically.
@@ -178,6 +225,27 @@ fn nesting_scan(bytes: &[u8]) -> Option<(usize, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_repeated_before_statements_is_refused_and_ordinary_colons_are_not() {
+        let nested = format!(
+            "function (u, c, cb) {{ {} ; }}",
+            "outer: if (1) ".repeat(200)
+        );
+        let refusal = check_complexity(&nested).unwrap_err();
+        assert!(
+            refusal.message.contains("the label `outer`"),
+            "{}",
+            refusal.message
+        );
+        // Object keys, ternaries and `case` labels are no statement labels, and a label used a
+        // few times is what real loops do.
+        let ordinary = format!(
+            "function (u, c, cb) {{ {} outer: for (;;) {{ break outer; }} outer: while (0) {{}} }}",
+            "var o = { a: 1, b: x ? y : z }; switch (k) { case a: if (1) {} } ".repeat(60)
+        );
+        assert_eq!(check_complexity(&ordinary), Ok(()));
+    }
 
     #[test]
     fn refuses_binary_and_invalid_utf8() {

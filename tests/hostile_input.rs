@@ -119,3 +119,75 @@ fn moderate_nesting_still_converts() {
     let output = migration.output().expect("converted");
     assert!(output.contains("event.user.email"));
 }
+
+/// Statement shapes that nest without brackets, at the largest size the tool accepts.
+fn statement_shapes(budget: usize) -> Vec<(&'static str, String)> {
+    let repeat = |unit: &str| unit.repeat(budget / unit.len());
+    let mut distinct = String::new();
+    let mut n = 0;
+    while distinct.len() + 16 < budget {
+        distinct.push_str(&format!("l{n}: if (1) "));
+        n += 1;
+    }
+    vec![
+        ("the same label nested", repeat("a: if (1) ")),
+        ("distinct labels nested", distinct),
+        ("ifs without braces", repeat("if (1) ")),
+        ("else if chains", repeat("if (a) {} else ")),
+        ("while loops", repeat("while (1) ")),
+        ("for loops", repeat("for (;;) ")),
+        ("labelled empty statements", repeat("a: ; ")),
+        ("labelled blocks", repeat("a: { } ")),
+    ]
+}
+
+/// The peak memory of `rules2actions check FILE`, in MB, measured by the kernel for the child.
+#[cfg(target_os = "linux")]
+fn peak_memory_of_check(file: &std::path::Path) -> f64 {
+    // Reaped below with wait4, which also gives the peak memory; std's wait would not.
+    #[allow(clippy::zombie_processes)]
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_rules2actions"))
+        .arg("check")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct the call fills in; the pid is our own child, reaped
+    // here once (std's `Child` is dropped without waiting).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(reaped, pid, "wait4");
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Every hostile shape, expressions and statements alike, at the size cap: the tool's peak
+/// memory stays under a bound (a repeated nested label once took 24 GB and two minutes).
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_shapes_stay_within_a_memory_bound() {
+    const BOUND_MB: f64 = 300.0;
+    let budget = rules2actions::input::MAX_RULE_BYTES - 200;
+    let dir = tempfile::tempdir().unwrap();
+    let mut worst = (0.0, "");
+    let expressions = shapes(budget).into_iter().map(|(n, e)| (n, rule_with(&e)));
+    let statements = statement_shapes(budget).into_iter().map(|(n, body)| {
+        (
+            n,
+            format!("function (user, context, callback) {{\n{body};\ncallback(null, user, context);\n}}\n"),
+        )
+    });
+    for (name, text) in expressions.chain(statements) {
+        assert!(text.len() <= rules2actions::input::MAX_RULE_BYTES, "{name}");
+        let file = dir.path().join("rule.js");
+        std::fs::write(&file, &text).unwrap();
+        let peak = peak_memory_of_check(&file);
+        assert!(peak < BOUND_MB, "{name}: {peak:.0} MB");
+        if peak > worst.0 {
+            worst = (peak, name);
+        }
+    }
+    eprintln!("largest peak: {:.0} MB ({})", worst.0, worst.1);
+}

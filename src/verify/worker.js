@@ -531,12 +531,17 @@ async function settle(promise, ms) {
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
     let quiet = 0;
+    let turns = 0;
     const poll = () => {
       if (settled) return;
       const pending = process.getActiveResourcesInfo().filter((r) => r !== 'PipeWrap' && r !== 'TTYWrap');
       quiet = pending.length <= 1 ? quiet + 1 : 0;
+      turns += 1;
       if (quiet >= 3) resolve('timeout');
-      else setImmediate(poll);
+      // The first turns back to back, then every few milliseconds: polling must not spin
+      // while the code waits on a timer of its own.
+      else if (turns < 8) setImmediate(poll);
+      else setTimeout(poll, 5);
     };
     setImmediate(poll);
   });
