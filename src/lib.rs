@@ -7,12 +7,14 @@
 pub mod diff_rows;
 pub mod diff_view;
 pub mod edit;
+mod facts;
 pub mod finding;
 pub mod input;
 pub mod layout;
 pub mod markers;
 pub mod merge;
 pub mod migrate;
+pub mod model;
 pub mod options;
 pub mod parse;
 pub mod pipeline;
@@ -28,6 +30,7 @@ pub mod span;
 pub mod stack;
 pub mod suppress;
 pub mod tables;
+pub mod trigger;
 pub mod verify;
 
 pub use migrate::{

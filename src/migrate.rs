@@ -4,6 +4,7 @@ use crate::edit::{apply, Edit};
 use crate::finding::Finding;
 use crate::input::{check_complexity, decode};
 use crate::markers::marker_edits;
+pub use crate::model::{Claim, Dependency, SharedState};
 use crate::options::Options;
 use crate::parse::{check_script, parse_rule, Parsed};
 use crate::recovery::{recover, Groups};
@@ -12,36 +13,6 @@ use crate::rewrite::{self, rewrite, Mode};
 use crate::span::{line_start, Span};
 use crate::stack::{with_big_stack, RULE_THREAD_STACK};
 use crate::suppress::suppress;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dependency {
-    pub name: String,
-    /// `None` when the rule did not pin a version.
-    pub version: Option<String>,
-}
-
-/// A claim the Action sets: on which token, and its name when it is known before run time
-/// (`https://example.com/role_…` when only the start is).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Claim {
-    pub token: String,
-    pub name: Option<String>,
-}
-
-/// What a rule sets and reads that other rules of the pipeline could share with it, by the first
-/// key below `global`, `user` or `context`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SharedState {
-    pub globals_set: Vec<String>,
-    pub globals_read: Vec<String>,
-    pub user_written: Vec<String>,
-    pub user_read: Vec<String>,
-    /// `context` members that are not Auth0's own inputs or outputs.
-    pub context_written: Vec<String>,
-    pub context_read: Vec<String>,
-    /// `(token, claim)` read back from `context.idToken` / `context.accessToken`.
-    pub claims_read: Vec<(String, String)>,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
@@ -391,7 +362,7 @@ fn assemble(
             .map(|(name, version)| Dependency { name, version })
             .collect(),
         claims: result.claims,
-        shared: result.shared,
+        shared: crate::facts::shared_state(rule),
         edits,
         suppressed,
     })

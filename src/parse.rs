@@ -211,12 +211,51 @@ fn is_action_export(stmt: &Stmt) -> bool {
         }
         _ => false,
     };
-    is_exports && matches!(&*prop.sym, "onExecutePostLogin" | "onContinuePostLogin")
+    is_exports && crate::trigger::is_handler(&prop.sym)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Node rejects a name declared twice in one scope (`crate::redeclared`).
+    fn rejected(code: &str) -> bool {
+        check_script(code).is_err()
+    }
+
+    #[test]
+    fn names_declared_twice_in_one_scope_are_rejected_as_node_does() {
+        assert!(rejected("let x; const x = 1;"));
+        assert!(rejected("var a; let a;"));
+        assert!(rejected("let a; var a;"));
+        assert!(rejected("function f(a) { let a; }"));
+        assert!(rejected("(a) => { const a = 1; };"));
+        assert!(rejected("{ let b; { var b; } }"));
+        assert!(rejected("try {} catch (e) { let e; }"));
+        assert!(rejected(
+            "switch (1) { case 1: let c; break; case 2: let c; }"
+        ));
+        assert!(rejected("class K {} let K;"));
+        assert!(rejected("{ function g() {} let g; }"));
+    }
+
+    #[test]
+    fn what_javascript_allows_is_accepted() {
+        assert!(!rejected("var a; var a; function a() {} function a() {}"));
+        assert!(!rejected("let x; { let x; } function f() { let x; }"));
+        assert!(!rejected("function f(a) { var a; { let a; } }"));
+        assert!(!rejected("try {} catch (e) { var e; }"));
+        assert!(!rejected(
+            "for (let i = 0; i < 1; i++) { let j; } for (let i of []) {}"
+        ));
+        assert!(!rejected("{ function g() {} function g() {} }"));
+        assert!(!rejected(
+            "const o = { a() { let a; }, b: function b() { var b; } };"
+        ));
+        assert!(!rejected(
+            "exports.onExecutePostLogin = async (event, api) => { const event2 = event; };"
+        ));
+    }
 
     fn rule_span(text: &str) -> Span {
         match parse_rule(text) {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::{LayoutOptions, OutputFile, Planned};
+use crate::trigger::POST_LOGIN;
 
 /// `actions/<name>.json`.
 pub(super) fn metadata_file(action: &Planned<'_>, options: &LayoutOptions) -> OutputFile {
@@ -32,7 +33,9 @@ pub(super) fn triggers(actions: &[Planned<'_>]) -> Value {
         .iter()
         .map(|a| json!({ "action_name": a.name, "display_name": a.rule.name }))
         .collect();
-    json!({ "post-login": bindings })
+    let mut triggers = serde_json::Map::new();
+    triggers.insert(POST_LOGIN.id.to_string(), Value::Array(bindings));
+    Value::Object(triggers)
 }
 
 /// `actions/<name>.json`, and an entry of `actions:` in `tenant.yaml`.
@@ -54,7 +57,7 @@ pub(super) fn metadata(action: &Planned<'_>, options: &LayoutOptions) -> Value {
         "runtime": options.runtime,
         "dependencies": dependencies,
         "secrets": secrets,
-        "supported_triggers": [{ "id": "post-login", "version": "v3" }],
+        "supported_triggers": [{ "id": POST_LOGIN.id, "version": POST_LOGIN.version }],
         "deployed": action.deploy,
     })
 }

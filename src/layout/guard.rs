@@ -12,8 +12,8 @@
 /// `None` when the handler's header is not where the tool wrote it or the result would not
 /// parse.
 pub fn guarded(code: &str, rule_id: &str) -> Option<String> {
-    const HEADER: &str = "exports.onExecutePostLogin = async (";
-    let start = code.find(HEADER)? + HEADER.len();
+    let header = crate::trigger::POST_LOGIN.header_start();
+    let start = code.find(&header)? + header.len();
     let params_end = start + code[start..].find(')')?;
     let api = code[start..params_end].split(',').nth(1)?.trim();
     let body = params_end + code[params_end..].find('{')? + 1;

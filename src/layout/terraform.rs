@@ -7,6 +7,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{bound, LayoutOptions, OutputFile, Planned};
+use crate::trigger::POST_LOGIN;
 
 /// `actions.tf` and `variables.tf` for `actions`.
 pub(super) fn terraform_files(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
@@ -17,7 +18,9 @@ pub(super) fn terraform_files(actions: &[Planned<'_>], options: &LayoutOptions) 
         let migration = action.migration;
         let _ = write!(
             main,
-            "\nresource \"auth0_action\" \"{resource}\" {{\n  name    = {name}\n  runtime = {runtime}\n  deploy  = {deploy}\n  code    = file(\"${{path.module}}/actions/{folder}/code.js\")\n\n  supported_triggers {{\n    id      = \"post-login\"\n    version = \"v3\"\n  }}\n",
+            "\nresource \"auth0_action\" \"{resource}\" {{\n  name    = {name}\n  runtime = {runtime}\n  deploy  = {deploy}\n  code    = file(\"${{path.module}}/actions/{folder}/code.js\")\n\n  supported_triggers {{\n    id      = \"{trigger}\"\n    version = \"{version}\"\n  }}\n",
+            trigger = POST_LOGIN.id,
+            version = POST_LOGIN.version,
             resource = resource_name(action.name),
             name = string(action.name),
             runtime = string(&options.runtime),
@@ -44,8 +47,10 @@ pub(super) fn terraform_files(actions: &[Planned<'_>], options: &LayoutOptions) 
         }
         main.push_str("}\n");
     }
-    main.push_str(
-        "\nresource \"auth0_trigger_actions\" \"post_login\" {\n  trigger = \"post-login\"\n",
+    let _ = write!(
+        main,
+        "\nresource \"auth0_trigger_actions\" \"{}\" {{\n  trigger = \"{}\"\n",
+        POST_LOGIN.terraform_binding, POST_LOGIN.id
     );
     for action in bound(actions) {
         let _ = write!(

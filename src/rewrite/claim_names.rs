@@ -19,7 +19,7 @@ use swc_ecma_ast::{BinaryOp, Decl, Expr, Lit, Pat, Stmt, VarDeclKind};
 use super::walk::unparen;
 use super::Rewriter;
 use crate::finding::Finding;
-use crate::migrate::Claim;
+use crate::model::Claim;
 use crate::options::ClaimsPolicy;
 use crate::registry::Code;
 use crate::span::Span;

@@ -70,10 +70,7 @@ impl Rewriter<'_> {
         if self.shim {
             self.callback_shim(rule, body_span);
         }
-        let handler = format!(
-            "exports.onExecutePostLogin = async ({}, {}) => ",
-            self.event, self.api
-        );
+        let handler = self.trigger.header(&self.event, &self.api);
         self.replace(Span::new(rule.span.start, body_span.start), handler);
         let after = trivia::skip_trivia(self.source, rule.outer.end);
         if !self.source[after..].starts_with(';') {
@@ -126,9 +123,10 @@ impl Rewriter<'_> {
     }
 
     pub(super) fn choose_handler_names(&mut self, rule: &RuleFunction, used: &Prepass) {
+        let [event, api] = &self.trigger.handler_params;
         for (slot, preferred, fallback) in [
-            (&mut self.event, "event", "postLoginEvent"),
-            (&mut self.api, "api", "postLoginApi"),
+            (&mut self.event, event.name, event.fallback),
+            (&mut self.api, api.name, api.fallback),
         ] {
             if used.uses(preferred) {
                 let mut candidate = fallback.to_string();
@@ -140,7 +138,7 @@ impl Rewriter<'_> {
                 *slot = candidate;
             }
         }
-        if self.event != "event" || self.api != "api" {
+        if self.event != event.name || self.api != api.name {
             let header = Span::new(rule.span.start, rule.span.start);
             self.report_at(
                 Code::HandlerParamsRenamed,

@@ -11,7 +11,6 @@ mod claim_aliases;
 mod claim_names;
 mod claims;
 mod context_reads;
-mod facts;
 mod globals;
 mod header;
 mod management_api;
@@ -61,14 +60,12 @@ pub struct Rewrite {
     /// Spans of every statement, for placing marker comments.
     pub statements: Vec<Span>,
     /// Every claim the Action sets.
-    pub claims: Vec<crate::migrate::Claim>,
+    pub claims: Vec<crate::model::Claim>,
     /// Set when two rewrites produced overlapping edits: a bug, reported as invalid output.
     pub internal_error: Option<String>,
     /// Code that moved elsewhere in the Action (the resume branch): its findings carry their
     /// markers with them.
     pub moved: Vec<Span>,
-    /// What the rule shares with other rules of the pipeline.
-    pub shared: crate::migrate::SharedState,
 }
 
 pub use header::signature_problem;
@@ -102,11 +99,6 @@ pub fn rewrite(
         claims: rewriter.claims,
         internal_error: rewriter.internal_error,
         moved: rewriter.moved,
-        shared: facts::shared_state(
-            &rule.function,
-            rewriter.params.user.clone(),
-            rewriter.params.context.clone(),
-        ),
     }
 }
 
@@ -169,7 +161,7 @@ struct Rewriter<'s> {
     internal_error: Option<String>,
     /// String constants declared once in the rule body, for checking claim names.
     constants: HashMap<Atom, String>,
-    claims: Vec<crate::migrate::Claim>,
+    claims: Vec<crate::model::Claim>,
     /// Bytes of literal claim values on the ID token and the access token.
     claim_bytes: [usize; 2],
     /// Local names for `context.idToken` / `context.accessToken`.
@@ -252,6 +244,8 @@ struct Rewriter<'s> {
     callback_uses: usize,
     /// [`Mode::Conservative`]: every rule with a callback gets the shim.
     conservative: bool,
+    /// The trigger the Action is written for.
+    trigger: &'static crate::trigger::Trigger,
 }
 
 /// A declaration statement of the rule body.
@@ -347,6 +341,7 @@ impl<'s> Rewriter<'s> {
             flow: Flow::default(),
             callback_uses: 0,
             conservative: false,
+            trigger: &crate::trigger::POST_LOGIN,
         }
     }
 
@@ -439,9 +434,15 @@ impl Rewriter<'_> {
             .iter()
             .map(|p| p.pat.as_ident().map(|b| b.id.sym.clone()))
             .collect();
-        self.params.user = names.first().cloned().flatten();
-        self.params.context = names.get(1).cloned().flatten();
-        self.params.callback = names.get(2).cloned().flatten();
+        // Each parameter by the role the trigger gives its position.
+        for (role, name) in self.trigger.rule_params.iter().zip(names) {
+            let slot = match role {
+                crate::trigger::RuleParam::User => &mut self.params.user,
+                crate::trigger::RuleParam::Context => &mut self.params.context,
+                crate::trigger::RuleParam::Callback => &mut self.params.callback,
+            };
+            *slot = name;
+        }
         let mut prepass = prepass::Prepass::of(
             &rule.function,
             [

@@ -279,8 +279,9 @@ impl Rewriter<'_> {
             None => String::new(),
         };
         let nl = crate::span::newline_of(self.source);
+        let handler = self.trigger.resume_handler?;
         Some(format!(
-            "{nl}{nl}exports.onContinuePostLogin = async ({}, {}) => {{{body}}};",
+            "{nl}{nl}exports.{handler} = async ({}, {}) => {{{body}}};",
             self.event, self.api
         ))
     }

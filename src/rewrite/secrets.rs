@@ -27,7 +27,10 @@ impl Rewriter<'_> {
             Some(name) => {
                 let name = name.to_string();
                 self.record_secret(name, chain.prefix_span(1));
-                self.replace(chain.root_span, format!("{}.secrets", self.event));
+                self.replace(
+                    chain.root_span,
+                    format!("{}.{}", self.event, self.trigger.secrets.event_member),
+                );
             }
             None => self.bare_configuration(chain.root_span, ""),
         }
@@ -50,7 +53,13 @@ impl Rewriter<'_> {
             span,
             "`configuration` is used as a whole object, so the secrets this Action needs are not known",
         );
-        self.replace(span, format!("{prefix}{}.secrets", self.event));
+        self.replace(
+            span,
+            format!(
+                "{prefix}{}.{}",
+                self.event, self.trigger.secrets.event_member
+            ),
+        );
     }
 
     /// `const { A, B } = configuration;`
@@ -62,7 +71,7 @@ impl Rewriter<'_> {
         let Expr::Ident(source) = init else {
             return false;
         };
-        if !self.is_global(source, "configuration") {
+        if !self.is_global(source, self.trigger.secrets.rules_global) {
             return false;
         }
         for prop in &pattern.props {
@@ -85,7 +94,10 @@ impl Rewriter<'_> {
                 ),
             }
         }
-        self.replace(self.span(source.span), format!("{}.secrets", self.event));
+        self.replace(
+            self.span(source.span),
+            format!("{}.{}", self.event, self.trigger.secrets.event_member),
+        );
         declarator.name.visit_with(self);
         true
     }

@@ -86,7 +86,8 @@ impl RuleSource {
     }
 }
 
-pub const LOGIN_SUCCESS: &str = "login_success";
+/// The Rules stage that post-login Actions replace.
+pub const LOGIN_SUCCESS: &str = crate::trigger::POST_LOGIN.rules_stage;
 
 /// An entry of the input that holds no rule to migrate, and why it was passed over.
 #[derive(Debug, Clone, PartialEq, Eq)]

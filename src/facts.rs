@@ -6,7 +6,7 @@ use swc_atoms::Atom;
 use swc_ecma_ast::{AssignExpr, Expr, Function, MemberExpr, MemberProp, UpdateExpr};
 use swc_ecma_visit::{Visit, VisitWith};
 
-use crate::migrate::SharedState;
+use crate::model::SharedState;
 use crate::tables::context::{CONTEXT_READS, TOKEN_MEMBERS};
 
 /// `context` members a rule may set that Actions map to `api` calls.
@@ -19,12 +19,17 @@ const CONTEXT_OUTPUTS: &[&str] = &[
     "primaryUser",
 ];
 
-/// The sharing facts of `function`, whose first two parameters are `user` and `context`.
-pub(crate) fn shared_state(
-    function: &Function,
-    user: Option<Atom>,
-    context: Option<Atom>,
-) -> SharedState {
+/// The sharing facts of the rule, whose first two parameters are `user` and `context`.
+pub(crate) fn shared_state(rule: &crate::parse::RuleFunction) -> SharedState {
+    let function: &Function = &rule.function;
+    let param = |i: usize| {
+        function
+            .params
+            .get(i)
+            .and_then(|p| p.pat.as_ident())
+            .map(|b| b.id.sym.clone())
+    };
+    let (user, context): (Option<Atom>, Option<Atom>) = (param(0), param(1));
     let mut facts = Facts {
         user,
         context,
