@@ -12,7 +12,7 @@
 //! Action:
 //! ```js
 //! const [err, res, data] = await new Promise((resolve) => request.post({ url, json: body }, (...results) => resolve(results)));
-//! if (err) return err ? api.access.deny(err.message ?? String(err)) : undefined;
+//! if (err) return api.access.deny(err.message ?? String(err));
 //! if (res.statusCode !== 201) return api.access.deny('CRM returned ' + res.statusCode);
 //! api.idToken.setCustomClaim('https://example.com/crm_id', data.id);
 //! ```

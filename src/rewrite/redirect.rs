@@ -16,7 +16,6 @@
 //! };
 //!
 //! exports.onContinuePostLogin = async (event, api) => {
-//!   return;
 //! };
 //! ```
 //! Every redirect reports `R2A904`: Rules redirected after all rules ran, an Action suspends

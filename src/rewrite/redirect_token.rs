@@ -3,16 +3,23 @@
 //!
 //! Rule:
 //! ```js
+//! const jwt = require('jsonwebtoken');
+//! if (context.protocol === 'redirect-callback') {
+//!   const answer = jwt.verify(context.request.body.token, configuration.PROFILE_SECRET);
+//!   context.idToken['https://example.com/plan'] = answer.plan;
+//!   return callback(null, user, context);
+//! }
 //! const token = jwt.sign({ plan: 'pro' }, configuration.PROFILE_SECRET, { expiresIn: '10m' });
 //! context.redirect = { url: 'https://profile.example.com/?token=' + token };
-//! // … on resume:
-//! const answer = jwt.verify(context.request.body.token, configuration.PROFILE_SECRET);
+//! callback(null, user, context);
 //! ```
 //! Action:
 //! ```js
 //! const token = api.redirect.encodeToken({ secret: event.secrets.PROFILE_SECRET, payload: { plan: 'pro' }, expiresInSeconds: 600 });
-//! // … in onContinuePostLogin:
-//! const answer = api.redirect.validateToken({ secret: event.secrets.PROFILE_SECRET, tokenParameterName: 'token' });
+//! api.redirect.sendUserTo('https://profile.example.com/?token=' + token);
+//! exports.onContinuePostLogin = async (event, api) => {
+//!   const answer = api.redirect.validateToken({ secret: event.secrets.PROFILE_SECRET, tokenParameterName: 'token' });
+//!   api.idToken.setCustomClaim('https://example.com/plan', answer.plan);
 //! ```
 //! Both are warnings (`R2A910`, `R2A911`): the Actions token carries `sub`, `iss`, `ip` and the
 //! transaction's `state`, and `validateToken` also requires the returned token to carry `state`,
