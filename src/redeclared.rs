@@ -286,7 +286,7 @@ impl Visit for Scopes {
 }
 
 /// The names a binding pattern declares, with their spans.
-fn pattern_idents(pat: &Pat, out: &mut Vec<(Atom, swc_common::Span)>) {
+pub(crate) fn pattern_idents(pat: &Pat, out: &mut Vec<(Atom, swc_common::Span)>) {
     match pat {
         Pat::Ident(binding) => out.push((binding.id.sym.clone(), binding.id.span)),
         Pat::Array(array) => array

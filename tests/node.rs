@@ -52,40 +52,12 @@ fn verify_proves_every_rule_that_needs_no_manual_work() {
         .filter(|(_, m)| m.output().is_some() && m.outcome != Outcome::AlreadyAction)
         .collect();
     let convertible = rules.len();
-    // Each verification runs two Node processes: two rules at a time keep both cores busy.
-    let results: Vec<(String, Migration, rules2actions::verify::Verification)> =
-        std::thread::scope(|scope| {
-            let (even, odd): (Vec<_>, Vec<_>) =
-                rules.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
-            let modules = &modules;
-            let handles: Vec<_> = [even, odd]
-                .into_iter()
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.into_iter()
-                            .map(|(_, (name, migration))| {
-                                let options = VerifyOptions {
-                                    scenarios: common::corpus_scenarios(&name).unwrap_or_default(),
-                                    modules: modules.clone(),
-                                    budget: common::scenario_budget(),
-                                    ..VerifyOptions::default()
-                                };
-                                let action = migration.output().expect("converted").to_string();
-                                let verification = verify(&migration, &action, &options)
-                                    .unwrap_or_else(|e| panic!("{name}: {e}"));
-                                (name, migration, verification)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            let mut all: Vec<_> = handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap())
-                .collect();
-            all.sort_by(|a, b| a.0.cmp(&b.0));
-            all
-        });
+    let results = common::verify_all(rules, |name| VerifyOptions {
+        scenarios: common::corpus_scenarios(name).unwrap_or_default(),
+        modules: modules.clone(),
+        budget: common::scenario_budget(),
+        ..VerifyOptions::default()
+    });
     let mut proven = 0;
     let mut scenarios = 0;
     let mut verdicts = Vec::new();

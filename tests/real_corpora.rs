@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use rules2actions::verify::{verify, Verdict, Verification, VerifyOptions};
+use rules2actions::verify::{Verdict, VerifyOptions};
 use rules2actions::{migrate_rule, Migration, Outcome, Status};
 
 fn corpora() -> PathBuf {
@@ -158,36 +158,10 @@ fn verify_never_finds_a_silent_difference_in_a_public_rule() {
         .into_iter()
         .filter(|(_, m)| m.output().is_some())
         .collect();
-    // Two Node processes per verification: two rules at a time keep both cores busy.
-    let results: Vec<(String, Migration, Verification)> = std::thread::scope(|scope| {
-        let (even, odd): (Vec<_>, Vec<_>) = converted
-            .into_iter()
-            .enumerate()
-            .partition(|(i, _)| i % 2 == 0);
-        let modules = &modules;
-        let handles = [even, odd].map(|part| {
-            scope.spawn(move || {
-                part.into_iter()
-                    .map(|(_, (name, migration))| {
-                        let options = VerifyOptions {
-                            modules: Some(modules.clone()),
-                            budget: common::scenario_budget(),
-                            ..VerifyOptions::default()
-                        };
-                        let action = migration.output().expect("converted").to_string();
-                        let verification = verify(&migration, &action, &options)
-                            .unwrap_or_else(|e| panic!("{name}: {e}"));
-                        (name, migration, verification)
-                    })
-                    .collect::<Vec<_>>()
-            })
-        });
-        let mut all: Vec<_> = handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("verify thread"))
-            .collect();
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        all
+    let results = common::verify_all(converted, |_| VerifyOptions {
+        modules: Some(modules.clone()),
+        budget: common::scenario_budget(),
+        ..VerifyOptions::default()
     });
     let mut lines = Vec::new();
     let mut equivalent = 0;

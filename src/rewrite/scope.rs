@@ -2,34 +2,16 @@
 //! `configuration` are never rewritten.
 
 use swc_ecma_ast::{
-    ArrowExpr, ArrowFunctionBody, Decl, ForHead, Function, ObjectPatProp, Pat, Stmt, VarDeclKind,
-    VarDeclOrExpr,
+    ArrowExpr, ArrowFunctionBody, Decl, ForHead, Function, Pat, Stmt, VarDeclKind, VarDeclOrExpr,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
 pub type Names = Vec<swc_atoms::Atom>;
 
 pub fn pattern_names(pat: &Pat, out: &mut Names) {
-    match pat {
-        Pat::Ident(binding) => out.push(binding.id.sym.clone()),
-        Pat::Array(array) => array
-            .elems
-            .iter()
-            .flatten()
-            .for_each(|p| pattern_names(p, out)),
-        Pat::Rest(rest) => pattern_names(&rest.arg, out),
-        Pat::Object(object) => {
-            for prop in &object.props {
-                match prop {
-                    ObjectPatProp::KeyValue(kv) => pattern_names(&kv.value, out),
-                    ObjectPatProp::Assign(assign) => out.push(assign.key.id.sym.clone()),
-                    ObjectPatProp::Rest(rest) => pattern_names(&rest.arg, out),
-                }
-            }
-        }
-        Pat::Assign(assign) => pattern_names(&assign.left, out),
-        Pat::Invalid(_) | Pat::Expr(_) => {}
-    }
+    let mut named = Vec::new();
+    crate::redeclared::pattern_idents(pat, &mut named);
+    out.extend(named.into_iter().map(|(name, _)| name));
 }
 
 /// Parameters, hoisted `var`s and function declarations, and the body's own lexical names.

@@ -157,3 +157,40 @@ pub fn scenario_budget() -> rules2actions::verify::Budget {
         ..Default::default()
     }
 }
+
+/// Verifies every `(name, migration)` with the options `options(name)` gives, two rules at a
+/// time (each verification runs two Node processes, so two keep both cores busy); the results
+/// sorted by name.
+pub fn verify_all(
+    rules: Vec<(String, rules2actions::Migration)>,
+    options: impl Fn(&str) -> rules2actions::verify::VerifyOptions + Sync,
+) -> Vec<(
+    String,
+    rules2actions::Migration,
+    rules2actions::verify::Verification,
+)> {
+    let options = &options;
+    std::thread::scope(|scope| {
+        let (even, odd): (Vec<_>, Vec<_>) =
+            rules.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        let handles = [even, odd].map(|part| {
+            scope.spawn(move || {
+                part.into_iter()
+                    .map(|(_, (name, migration))| {
+                        let action = migration.output().expect("converted").to_string();
+                        let verification =
+                            rules2actions::verify::verify(&migration, &action, &options(&name))
+                                .unwrap_or_else(|e| panic!("{name}: {e}"));
+                        (name, migration, verification)
+                    })
+                    .collect::<Vec<_>>()
+            })
+        });
+        let mut all: Vec<_> = handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("verify thread"))
+            .collect();
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        all
+    })
+}
