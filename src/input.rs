@@ -72,7 +72,6 @@ const LABELLED_KEYWORDS: [&str; 7] = ["if", "for", "while", "do", "switch", "try
 /// they nest (24 GB for 256 KB), and no real rule reuses one label that often. Only run when
 /// the text has more colons than the fast count allows.
 fn repeated_label(text: &str) -> Option<(Span, &str)> {
-    let bytes = text.as_bytes();
     let mut uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let is_word = |b: u8| CLASSES[b as usize] == Class::Word;
     for (colon, _) in text.match_indices(':') {
@@ -96,9 +95,7 @@ fn repeated_label(text: &str) -> Option<(Span, &str)> {
         let count = uses.entry(name).or_default();
         *count += 1;
         if *count > MAX_LABEL_RUN {
-            let at = end - start;
-            debug_assert!(at < bytes.len());
-            return Some((Span::new(at, end), name));
+            return Some((Span::new(end - start, end), name));
         }
     }
     None

@@ -13,9 +13,9 @@ use std::collections::HashSet;
 
 use swc_atoms::Atom;
 use swc_ecma_ast::{
-    ArrowExpr, ArrowFunctionBody, BlockStmt, CatchClause, Class, ClassDecl, Constructor, Decl,
-    FnDecl, ForHead, ForInStmt, ForOfStmt, ForStmt, Function, ObjectPatProp, Pat, Script, Stmt,
-    SwitchStmt, VarDeclKind, VarDeclOrExpr,
+    ArrowExpr, ArrowFunctionBody, BlockStmt, CatchClause, ClassDecl, Constructor, Decl, FnDecl,
+    ForHead, ForInStmt, ForOfStmt, ForStmt, Function, ObjectPatProp, Pat, Script, Stmt, SwitchStmt,
+    VarDeclKind, VarDeclOrExpr,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -167,6 +167,15 @@ impl Scopes {
         self.stack.pop();
     }
 
+    /// `for (head in|of right) body`: the head's declarations are the loop's own scope.
+    fn each_loop(&mut self, head: &ForHead, right: &swc_ecma_ast::Expr, body: &Stmt) {
+        self.stack.push(Scope::default());
+        self.for_head(head);
+        right.visit_with(self);
+        self.statement(body);
+        self.stack.pop();
+    }
+
     fn for_head(&mut self, head: &ForHead) {
         match head {
             ForHead::VarDecl(var) => {
@@ -199,10 +208,6 @@ impl Visit for Scopes {
             self.statement(stmt);
         }
         self.stack.pop();
-    }
-
-    fn visit_class(&mut self, class: &Class) {
-        class.visit_children_with(self);
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
@@ -257,19 +262,11 @@ impl Visit for Scopes {
     }
 
     fn visit_for_in_stmt(&mut self, stmt: &ForInStmt) {
-        self.stack.push(Scope::default());
-        self.for_head(&stmt.left);
-        stmt.right.visit_with(self);
-        self.statement(&stmt.body);
-        self.stack.pop();
+        self.each_loop(&stmt.left, &stmt.right, &stmt.body);
     }
 
     fn visit_for_of_stmt(&mut self, stmt: &ForOfStmt) {
-        self.stack.push(Scope::default());
-        self.for_head(&stmt.left);
-        stmt.right.visit_with(self);
-        self.statement(&stmt.body);
-        self.stack.pop();
+        self.each_loop(&stmt.left, &stmt.right, &stmt.body);
     }
 
     fn visit_switch_stmt(&mut self, stmt: &SwitchStmt) {
