@@ -148,6 +148,10 @@ codes! {
         "Actions never report this protocol value, so code that checks for it does not run",
         "`event.transaction.protocol` is never `redirect-callback` or `delegation`. A rule that\nresumed after a redirect in a `context.protocol === 'redirect-callback'` branch must move that\ncode into `exports.onContinuePostLogin`; delegation no longer exists.";
 
+    HelperTakesOtherValues = "R2A208", "helper-takes-other-values", Warning,
+        "A helper is called with the rule's `context` and with other values",
+        "Rule:\n    function audience(context) { return context.request.query.audience; }\n    audience(context); audience({ request: { query: {} } });\nA helper whose parameter is always the rule's `user` or `context` is converted: its parameter\ngoes, and its body reads `event` and `api`, which it closes over. When some calls pass other\nvalues, the parameter stays, and the calls that pass `context` keep it (`R2A203`). Give the\nhelper the values it needs instead of the whole object.";
+
     UpstreamIdpToken = "R2A301", "upstream-idp-token", Error,
         "Upstream identity-provider tokens are not available in Actions",
         "`user.identities[i].access_token` and similar tokens are not exposed to Actions. Auth0\ndocuments no alternative inside the Action; the Token Vault is a separate mechanism.";
@@ -229,6 +233,18 @@ codes! {
     UnpinnedDependency = "R2A603", "unpinned-dependency", Info,
         "The required package has no version; Auth0 will pin the latest one",
         "Rules resolved an unversioned `require` to the version on Auth0's allow-list. Actions resolve\nit to the latest version when the Action is saved. Pin the version you tested.";
+    DependencyPinnedToRulesApi = "R2A604", "dependency-pinned-to-rules-api", Info,
+        "An unversioned package is pinned to the last version with the API the rule uses",
+        "Rule:\n    const uuid = require('uuid');\n    const id = uuid();\nAction:\n    const uuid = require('uuid');\n    // dependency: uuid 3.4.0\n\nActions install the latest version of an unversioned package when the Action is saved. For a\nfew packages the latest version no longer has the API that rules used (uuid 7 removed the\ndefault export; auth0 4 removed callbacks; node-fetch 3 cannot be required), and the Action\nwould throw on every login. The tool pins the last version with that API. Move to the current\nAPI when you can, then remove the pin.";
+    CoreModulePinned = "R2A605", "core-module-pinned", Warning,
+        "A pinned `require` names a Node built-in: the Action uses the built-in",
+        "Rule:\n    const url = require('url@0.10.3');\nAction:\n    const url = require('url');\n\nThe npm packages named like Node's built-in modules (`url`, `querystring`, `punycode`,\n`events`, `util`, …) are ports of those modules, and in Node a `require` of the name always\nreturns the built-in, so a dependency of that name would never load. Left as written, the\nversioned `require` throws \"Cannot find module\" on every login.";
+    NativeModuleReplaced = "R2A606", "native-module-replaced", Warning,
+        "A native module, which Actions cannot install, is replaced by its plain-JS twin",
+        "Rule:\n    const bcrypt = require('bcrypt');\nAction:\n    const bcrypt = require('bcryptjs');\n\nActions do not allow packages with native code. `bcryptjs` has the API of `bcrypt` in plain\nJavaScript, and reads and writes the same hashes; it is slower, so check the cost factor.";
+    JwtLegacyOption = "R2A607", "jwt-legacy-option", Info,
+        "A `jwt.sign` option removed in jsonwebtoken 6 is converted",
+        "Rule:\n    jwt.sign(payload, secret, { expiresInMinutes: 5 });\nAction:\n    jwt.sign(payload, secret, { expiresIn: 300 });\n\nThe Rules `jwt` global translated `expiresInMinutes` and `expiresInSeconds` into `expiresIn`;\njsonwebtoken 6 and later reject them, so the Action would throw where the rule signed.";
 
     RememberBrowserMadeExplicit = "R2A701", "remember-browser-made-explicit", Warning,
         "`allowRememberBrowser` was omitted; the Action sets it to `false` explicitly",

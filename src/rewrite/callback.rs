@@ -78,6 +78,15 @@ impl Rewriter<'_> {
             )),
         };
         let flow = self.flow;
+        // The rule body goes on after this call and never calls back or changes `context`
+        // again: the Rule ran the rest, so the Action does too.
+        let runs_on = !is_return && flow.following && self.runs_on_after(stmt);
+        if runs_on {
+            return match deny {
+                None => self.delete_statement(stmt, false),
+                Some(deny) => self.replace(stmt, format!("{deny};")),
+            };
+        }
         let replacement = match (deny, is_return) {
             (None, true) if flow.last_in_rule_body => {
                 return self.delete_statement(stmt, true);
@@ -101,6 +110,12 @@ impl Rewriter<'_> {
             );
         }
         self.replace(stmt, replacement);
+    }
+
+    /// `stmt` is a statement of the rule body whose followers neither call back nor change
+    /// `context`.
+    fn runs_on_after(&self, stmt: Span) -> bool {
+        self.depth == 0 && self.scopes.len() == 1 && self.quiet_tails.contains(&stmt)
     }
 
     /// `if (…) { … } else { callback(null, user, context); }` as the last thing the rule does:
@@ -559,5 +574,91 @@ impl Rewriter<'_> {
             }
         }
         self.edits.push(Edit::delete(Span::new(from, to)));
+    }
+}
+
+/// The statements of the rule body after which nothing calls back or changes `context`.
+pub(super) fn quiet_tails(
+    stmts: &[Stmt],
+    offsets: crate::parse::Offsets,
+    callback: &swc_atoms::Atom,
+    context: Option<&swc_atoms::Atom>,
+) -> Vec<Span> {
+    let mut quiet = Vec::new();
+    let mut tail = TailEffects {
+        callback,
+        context,
+        effects: false,
+    };
+    for stmt in stmts.iter().rev() {
+        if !tail.effects {
+            quiet.push(offsets.span(swc_common::Spanned::span(stmt)));
+        }
+        stmt.visit_with(&mut tail);
+    }
+    quiet
+}
+
+/// Whether `expr` mentions `callback`.
+pub(super) fn mentions_callback(expr: &Expr, callback: &swc_atoms::Atom) -> bool {
+    let mut tail = TailEffects {
+        callback,
+        context: None,
+        effects: false,
+    };
+    expr.visit_with(&mut tail);
+    tail.effects
+}
+
+/// Whether code mentions the callback, or writes to or calls through `context`.
+struct TailEffects<'a> {
+    callback: &'a swc_atoms::Atom,
+    context: Option<&'a swc_atoms::Atom>,
+    effects: bool,
+}
+
+impl TailEffects<'_> {
+    fn rooted_at_context(&self, mut expr: &Expr) -> bool {
+        loop {
+            match unparen(expr) {
+                Expr::Member(member) => expr = &member.obj,
+                Expr::OptChain(chain) => match &*chain.base {
+                    swc_ecma_ast::OptChainBase::Member(member) => expr = &member.obj,
+                    swc_ecma_ast::OptChainBase::Call(call) => expr = &call.callee,
+                },
+                Expr::Ident(root) => return Some(&root.sym) == self.context,
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl swc_ecma_visit::Visit for TailEffects<'_> {
+    fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
+        self.effects |= ident.sym == *self.callback;
+    }
+
+    fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {
+        if let Some(target) = assign.left.as_simple().and_then(|s| s.as_member()) {
+            self.effects |= self.rooted_at_context(&target.obj);
+        }
+        assign.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if let swc_ecma_ast::Callee::Expr(callee) = &call.callee {
+            self.effects |= matches!(unparen(callee), Expr::Member(_)) && self.rooted_at_context(callee);
+        }
+        call.visit_children_with(self);
+    }
+
+    fn visit_unary_expr(&mut self, unary: &swc_ecma_ast::UnaryExpr) {
+        self.effects |= unary.op == swc_ecma_ast::UnaryOp::Delete && self.rooted_at_context(&unary.arg);
+        unary.visit_children_with(self);
+    }
+
+    fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {
+        self.effects |= self.rooted_at_context(&update.arg);
+        update.visit_children_with(self);
     }
 }

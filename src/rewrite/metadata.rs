@@ -29,6 +29,16 @@ use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
 
+/// What became of a `.catch` on the update.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Caught {
+    Nothing,
+    /// It denied the login.
+    Denied,
+    /// It did something else (logged), without calling back.
+    Handled,
+}
+
 /// What a promise handler does with the callback.
 #[derive(PartialEq, Eq)]
 enum Handler {
@@ -58,11 +68,13 @@ impl Rewriter<'_> {
         let Some((update, handlers)) = super::recognise::metadata_chain(call) else {
             return false;
         };
-        let mut caught = false;
+        let mut caught = Caught::Nothing;
         for (name, handler) in &handlers {
             match (*name, self.handler_kind(handler)) {
                 ("then", Some(Handler::Succeeds)) => {}
-                ("catch", Some(Handler::PassesTheError)) => caught = true,
+                ("catch", Some(Handler::PassesTheError)) => caught = Caught::Denied,
+                // A `.catch` that only logs: the update cannot fail in the Action.
+                ("catch", None) if !self.handler_calls_back(handler) => caught = Caught::Handled,
                 _ => return false,
             }
         }
@@ -91,7 +103,7 @@ impl Rewriter<'_> {
     pub(super) fn persisted_metadata(
         &mut self,
         update: &CallExpr,
-        caught: bool,
+        caught: Caught,
     ) -> Option<Vec<String>> {
         let kind = self.metadata_kind(update)?;
         let local = self
@@ -124,10 +136,12 @@ impl Rewriter<'_> {
                 lines.push(format!("{api}.user.{method}({literal}, {local}{member});"));
             }
         }
-        let consequence = if caught {
-            "; the `.catch` path that denied the login when the update failed is gone"
-        } else {
-            ""
+        let consequence = match caught {
+            Caught::Denied => {
+                "; the `.catch` path that denied the login when the update failed is gone"
+            }
+            Caught::Handled => "; the update cannot fail in the Action, so its `.catch` handler is gone",
+            Caught::Nothing => "",
         };
         self.report(
             Finding::new(
@@ -164,6 +178,13 @@ impl Rewriter<'_> {
         (is_user_path(&update.args[0].expr, &["user_id"])
             && is_user_path(&update.args[1].expr, &[kind]))
         .then_some(kind)
+    }
+
+    fn handler_calls_back(&self, handler: &Expr) -> bool {
+        self.params
+            .callback
+            .as_ref()
+            .is_some_and(|callback| super::callback::mentions_callback(handler, callback))
     }
 
     /// A promise handler that only calls back: with success, or with the error it received.

@@ -13,6 +13,7 @@ mod claims;
 mod context_reads;
 mod globals;
 mod header;
+mod helpers;
 mod management_api;
 mod metadata;
 mod modules;
@@ -208,6 +209,8 @@ struct Rewriter<'s> {
     in_resume_branch: bool,
     /// The rule body's statements.
     top_statements: Vec<Span>,
+    /// Statements of the rule body after which nothing calls back or changes `context`.
+    quiet_tails: Vec<Span>,
     /// The rule body's own `var`/`let`/`const` and function declarations.
     top_declarations: Vec<TopDeclaration>,
     /// Declarations put at the top of the handler; the continue handler needs them too.
@@ -246,6 +249,8 @@ struct Rewriter<'s> {
     conservative: bool,
     /// The trigger the Action is written for.
     trigger: &'static crate::trigger::Trigger,
+    /// Helpers whose parameters stand for the rule's `user` or `context`.
+    helpers: helpers::BoundHelpers,
 }
 
 /// A declaration statement of the rule body.
@@ -329,6 +334,7 @@ impl<'s> Rewriter<'s> {
             updates_other_users: false,
             in_resume_branch: false,
             top_statements: Vec::new(),
+            quiet_tails: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
@@ -342,6 +348,7 @@ impl<'s> Rewriter<'s> {
             callback_uses: 0,
             conservative: false,
             trigger: &crate::trigger::POST_LOGIN,
+            helpers: helpers::BoundHelpers::default(),
         }
     }
 
@@ -443,6 +450,13 @@ impl Rewriter<'_> {
             };
             *slot = name;
         }
+        if let Some(body) = &rule.function.body {
+            self.helpers = helpers::BoundHelpers::of(
+                &body.stmts,
+                self.params.user.as_ref(),
+                self.params.context.as_ref(),
+            );
+        }
         let mut prepass = prepass::Prepass::of(
             &rule.function,
             [
@@ -451,6 +465,7 @@ impl Rewriter<'_> {
                 self.params.callback.clone(),
             ],
             &self.scopes[0],
+            &self.helpers,
         );
         self.rule_redirects = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
@@ -476,6 +491,14 @@ impl Rewriter<'_> {
             .filter(|s| !matches!(s, swc_ecma_ast::Stmt::Empty(_)))
             .map(|s| self.span(s.span()))
             .collect();
+        if let Some(callback) = &self.params.callback {
+            self.quiet_tails = callback::quiet_tails(
+                &body.stmts,
+                self.offsets,
+                callback,
+                self.params.context.as_ref(),
+            );
+        }
         self.collect_constants(&body.stmts, &prepass.reassigned);
         self.reassigned = prepass.reassigned;
         self.user_reads = prepass
@@ -496,6 +519,7 @@ impl Rewriter<'_> {
             self.metadata_persisted = prepass.metadata_persisted;
         }
         self.visit_statement_list(&body.stmts, true);
+        self.report_mixed_helpers();
 
         self.report_claim_sizes(rule.span);
         self.report_uncalled_callback(rule);

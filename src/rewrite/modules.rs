@@ -4,7 +4,9 @@
 //! ```js
 //! function (user, context, callback) {
 //!   const _ = require('lodash@4.17.21');
-//!   const token = jwt.sign({ sub: user.user_id }, configuration.SECRET);
+//!   const url = require('url@0.10.3');
+//!   const bcrypt = require('bcrypt');
+//!   const token = jwt.sign({ sub: user.user_id }, configuration.SECRET, { expiresInMinutes: 5 });
 //!   …
 //! }
 //! ```
@@ -13,22 +15,32 @@
 //! const jwt = require('jsonwebtoken');
 //! exports.onExecutePostLogin = async (event, api) => {
 //!   const _ = require('lodash');
-//!   const token = jwt.sign({ sub: event.user.user_id }, event.secrets.SECRET);
+//!   const url = require('url');
+//!   const bcrypt = require('bcryptjs');
+//!   const token = jwt.sign({ sub: event.user.user_id }, event.secrets.SECRET, { expiresIn: 300 });
 //!   …
 //! };
 //! ```
 //! The versions go into the Action's dependencies (`R2A601`); Node core modules are not
-//! dependencies. Each sandbox global (`_`, `jwt`, `uuid`, `request`, `crypto`, …) used without a
+//! dependencies, and a pinned one (`require('url@0.10.3')`) becomes the built-in (`R2A605`).
+//! An unversioned package whose latest version dropped the Rules-era API is pinned to the last
+//! version that has it (`uuid` 3.4.0, `R2A604`); a native module becomes its plain-JS twin
+//! (`bcrypt` → `bcryptjs`, `R2A606`). Each sandbox global (`_`, `jwt`, `uuid`, `request`, `crypto`, …) used without a
 //! declaration gets a `require` and `R2A602`. Dynamic `require(name)` is left alone.
 
-use swc_ecma_ast::{CallExpr, Callee, Expr, Ident, Lit};
+use swc_common::Spanned;
+use swc_ecma_ast::{CallExpr, Callee, Expr, Ident, Lit, PropName};
+
+use super::walk::unparen;
 
 use super::Rewriter;
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::newline_of;
-use crate::tables::modules::{is_core_module, sandbox_global, split_versioned};
+use crate::tables::modules::{
+    is_core_module, native_replacement, rules_era_pin, sandbox_global, split_versioned,
+};
 
 impl Rewriter<'_> {
     /// `require('pkg@version')`. Returns whether the call was handled.
@@ -49,15 +61,60 @@ impl Rewriter<'_> {
             return false;
         };
         let (name, version) = split_versioned(&specifier);
+        let span = self.span(literal.span);
+        let quote = self.text(span).chars().next().unwrap_or(self.quote);
+        if is_core_module(name) && version.is_some() {
+            let replacement = super::trivia::string_literal(name, quote);
+            self.report(
+                Finding::new(
+                    Code::CoreModulePinned,
+                    span,
+                    format!("`{specifier}` names Node's built-in `{name}` module: the Action requires the built-in"),
+                )
+                .with_help("a versioned `require` does not load in Actions, and a dependency of this name would be shadowed by the built-in")
+                .with_fix(vec![Edit::replace(span, replacement.clone())]),
+            );
+            self.replace(span, replacement);
+            return true;
+        }
         if name.starts_with('.') || name.starts_with('/') || is_core_module(name) {
+            return true;
+        }
+        if let Some((replacement, replacement_version)) = native_replacement(name) {
+            let text = super::trivia::string_literal(replacement, quote);
+            self.dependencies.insert(
+                replacement.to_string(),
+                Some(replacement_version.to_string()),
+            );
+            self.report(
+                Finding::new(
+                    Code::NativeModuleReplaced,
+                    span,
+                    format!("`{name}` is a native module, which Actions cannot install: the Action requires `{replacement}` {replacement_version}, which has the same API"),
+                )
+                .with_help("bcryptjs reads and writes the same hashes, more slowly: check the cost factor")
+                .with_fix(vec![Edit::replace(span, text.clone())]),
+            );
+            self.replace(span, text);
+            return true;
+        }
+        if let (None, Some((pinned, why))) = (version, rules_era_pin(name)) {
+            self.dependencies
+                .insert(name.to_string(), Some(pinned.to_string()));
+            self.report(
+                Finding::new(
+                    Code::DependencyPinnedToRulesApi,
+                    span,
+                    format!("`{name}` has no version: the Action pins {pinned}, the last with the API rules used ({why})"),
+                )
+                .with_help(format!("move to the current `{name}` API, then remove the pin")),
+            );
             return true;
         }
         self.dependencies
             .insert(name.to_string(), version.map(str::to_string));
-        let span = self.span(literal.span);
         match version {
             Some(version) => {
-                let quote = self.text(span).chars().next().unwrap_or(self.quote);
                 let replacement = super::trivia::string_literal(name, quote);
                 self.report(
                     Finding::new(
@@ -81,6 +138,76 @@ impl Rewriter<'_> {
             ),
         }
         true
+    }
+
+    /// `jwt.sign(payload, secret, { expiresInMinutes: 5 })`: the Rules `jwt` global translated
+    /// the options jsonwebtoken 6 removed; the Action's jsonwebtoken rejects them.
+    pub(super) fn legacy_jwt_options(&mut self, call: &CallExpr) {
+        let Callee::Expr(callee) = &call.callee else {
+            return;
+        };
+        let Expr::Member(member) = unparen(callee) else {
+            return;
+        };
+        let (Expr::Ident(library), Some("sign")) = (
+            unparen(&member.obj),
+            member.prop.as_ident().map(|p| p.sym.as_str()),
+        ) else {
+            return;
+        };
+        let is_jwt = self.is_global(library, "jwt")
+            || (self.jwt_names.contains(&library.sym) && !self.is_declared(&library.sym, false));
+        // A rule that pinned jsonwebtoken 5 or older keeps options that version knows.
+        let pinned_major = self
+            .dependencies
+            .get("jsonwebtoken")
+            .and_then(|v| v.as_deref())
+            .and_then(|v| v.trim_start_matches(['^', '~']).split('.').next()?.parse::<u32>().ok());
+        let Some(options) = call.args.get(2) else {
+            return;
+        };
+        let Expr::Object(object) = unparen(&options.expr) else {
+            return;
+        };
+        if !is_jwt || pinned_major.is_some_and(|major| major < 6) {
+            return;
+        }
+        for prop in &object.props {
+            let Some(kv) = prop.as_prop().and_then(|p| p.as_key_value()) else {
+                continue;
+            };
+            let key = match &kv.key {
+                PropName::Ident(name) => name.sym.to_string(),
+                PropName::Str(name) => name.value.as_atom().map_or(String::new(), |a| a.to_string()),
+                _ => continue,
+            };
+            let factor = match key.as_str() {
+                "expiresInMinutes" => 60,
+                "expiresInSeconds" => 1,
+                _ => continue,
+            };
+            let key_span = self.span(kv.key.span());
+            self.replace(key_span, "expiresIn");
+            let value = self.span(kv.value.span());
+            match unparen(&kv.value) {
+                _ if factor == 1 => {}
+                Expr::Lit(Lit::Num(number)) => {
+                    self.replace(value, format!("{}", number.value * f64::from(factor)));
+                }
+                Expr::Ident(_) | Expr::Member(_) => {
+                    self.edits.push(Edit::insert(value.end, format!(" * {factor}")));
+                }
+                _ => {
+                    self.edits.push(Edit::insert(value.start, "("));
+                    self.edits.push(Edit::insert(value.end, format!(") * {factor}")));
+                }
+            }
+            self.report(Finding::new(
+                Code::JwtLegacyOption,
+                key_span,
+                format!("`{key}` was removed in jsonwebtoken 6: the Action passes `expiresIn` in seconds"),
+            ));
+        }
     }
 
     /// A free identifier that the old Rules sandbox provided as a module.

@@ -44,6 +44,9 @@ pub(super) struct Prepass {
     pub(super) metadata_persisted: Vec<&'static str>,
     /// The top-level metadata keys the rule changes; `None` when it cannot be told statically.
     pub(super) metadata_keys: Vec<(&'static str, Option<Atom>)>,
+    /// Helpers whose parameters at these positions stand for the rule's objects: passing them
+    /// there is not a use of the object as a value.
+    helpers: Vec<(Atom, Vec<usize>)>,
 }
 
 impl Prepass {
@@ -53,6 +56,7 @@ impl Prepass {
         function: &swc_ecma_ast::Function,
         [user, context, callback]: [Option<Atom>; 3],
         rule_names: &super::scope::Names,
+        helpers: &super::helpers::BoundHelpers,
     ) -> Self {
         let mut prepass = Prepass {
             user,
@@ -60,12 +64,29 @@ impl Prepass {
             callback,
             ..Prepass::default()
         };
+        prepass.helpers = helpers
+            .names_and_positions()
+            .into_iter()
+            .collect();
         if let (Some(body), Some(callback)) = (&function.body, &prepass.callback) {
             prepass.awaitable =
                 super::promise_shape::awaitable_statements(&body.stmts, rule_names, callback);
         }
         function.visit_with(&mut prepass);
         prepass
+    }
+
+    fn bound_positions(&self, call: &swc_ecma_ast::CallExpr) -> Option<Vec<usize>> {
+        let swc_ecma_ast::Callee::Expr(callee) = &call.callee else {
+            return None;
+        };
+        let swc_ecma_ast::Expr::Ident(name) = &**callee else {
+            return None;
+        };
+        self.helpers
+            .iter()
+            .find(|(n, _)| *n == name.sym)
+            .map(|(_, p)| p.clone())
     }
 
     pub(super) fn uses(&self, name: &str) -> bool {
@@ -121,7 +142,7 @@ impl Visit for Prepass {
                         _ => Some(None),
                     },
                     // `user.app_metadata = user.app_metadata || {}` only makes sure it exists.
-                    None if is_self_default(&assign.right, root) => None,
+                    None if super::recognise::defaults_to_empty_object(assign) => None,
                     None => Some(None),
                 };
                 if let Some(changed) = changed {
@@ -186,6 +207,15 @@ impl Visit for Prepass {
                 }
             }
         }
+        if let Some(positions) = self.bound_positions(call) {
+            call.callee.visit_with(self);
+            for (i, arg) in call.args.iter().enumerate() {
+                if !positions.contains(&i) {
+                    arg.visit_with(self);
+                }
+            }
+            return;
+        }
         let to_callback = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
             if matches!(&**callee, swc_ecma_ast::Expr::Ident(c) if Some(&c.sym) == self.callback.as_ref()));
         if !to_callback {
@@ -239,16 +269,4 @@ impl Visit for Prepass {
         }
         update.visit_children_with(self);
     }
-}
-
-/// `user.app_metadata || {}` on the right of `user.app_metadata = …`.
-fn is_self_default(right: &swc_ecma_ast::Expr, target: &swc_ecma_ast::MemberExpr) -> bool {
-    use swc_common::EqIgnoreSpan;
-    let swc_ecma_ast::Expr::Bin(bin) = right else {
-        return false;
-    };
-    let same_target =
-        matches!(&*bin.left, swc_ecma_ast::Expr::Member(m) if m.eq_ignore_span(target));
-    let empty_object = matches!(&*bin.right, swc_ecma_ast::Expr::Object(o) if o.props.is_empty());
-    bin.op == swc_ecma_ast::BinaryOp::LogicalOr && same_target && empty_object
 }

@@ -294,7 +294,11 @@ impl Rewriter<'_> {
         if chain.steps[0].param().is_some() || !convertible {
             return None;
         }
-        let caught = chain.catch.is_some() || chain.drops_failure_handler;
+        let caught = if chain.catch.is_some() || chain.drops_failure_handler {
+            super::metadata::Caught::Denied
+        } else {
+            super::metadata::Caught::Nothing
+        };
         let mut lines = Lines::new();
         for update in updates {
             lines.extend(self.persisted_metadata(update, caught)?);

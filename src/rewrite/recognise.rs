@@ -10,7 +10,7 @@
 //! (`management.updateAppMetadata({ id }, data, function (err) { … })`) is not one: the
 //! callback inside it makes the rule asynchronous.
 
-use swc_ecma_ast::{CallExpr, Callee, Expr, MemberProp};
+use swc_ecma_ast::{AssignExpr, AssignOp, BinaryOp, CallExpr, Callee, Expr, MemberProp};
 
 use super::walk::unparen;
 
@@ -65,6 +65,28 @@ pub(super) fn metadata_chain(call: &CallExpr) -> Option<(&CallExpr, Vec<(&'stati
             return None;
         };
         current = inner;
+    }
+}
+
+/// `x.y = x.y || {}` (or `??`, `||=`, `??=`): makes sure an object exists and changes nothing
+/// else.
+pub(super) fn defaults_to_empty_object(assign: &AssignExpr) -> bool {
+    use swc_common::EqIgnoreSpan;
+    let Some(target) = assign.left.as_simple().and_then(|s| s.as_member()) else {
+        return false;
+    };
+    let empty = |e: &Expr| matches!(unparen(e), Expr::Object(o) if o.props.is_empty());
+    match assign.op {
+        AssignOp::OrAssign | AssignOp::NullishAssign => empty(&assign.right),
+        AssignOp::Assign => match unparen(&assign.right) {
+            Expr::Bin(bin) => {
+                matches!(bin.op, BinaryOp::LogicalOr | BinaryOp::NullishCoalescing)
+                    && matches!(unparen(&bin.left), Expr::Member(m) if m.eq_ignore_span(target))
+                    && empty(&bin.right)
+            }
+            _ => false,
+        },
+        _ => false,
     }
 }
 

@@ -143,12 +143,40 @@ impl Rewriter<'_> {
         true
     }
 
+    /// `user.app_metadata = user.app_metadata || {}` and
+    /// `context.samlConfiguration = context.samlConfiguration || {}`: in Actions the metadata
+    /// is always an object and SAML settings are `api` calls, so the statement does nothing.
+    fn goes_without_a_trace(
+        &mut self,
+        assign: &AssignExpr,
+        chain: &chain::Chain<'_>,
+        value: Value,
+    ) -> bool {
+        let (Value::Statement(statement), true) = (value, self.flow.in_list) else {
+            return false;
+        };
+        let ensured = match (self.param(chain.root), chain.static_prefix().as_slice()) {
+            (Some(Param::User), ["app_metadata" | "user_metadata"]) => true,
+            (Some(Param::Context), ["samlConfiguration"]) => true,
+            _ => false,
+        };
+        if !ensured || chain.links.len() != 1 || !super::recognise::defaults_to_empty_object(assign)
+        {
+            return false;
+        }
+        self.delete_statement(statement, self.flow.last_in_rule_body);
+        true
+    }
+
     fn assignment(&mut self, assign: &AssignExpr, value: Value) {
         match &assign.left {
             AssignTarget::Simple(SimpleAssignTarget::Member(member)) => {
                 if let Some(chain) = chain::flatten_member(member, self.offsets) {
                     if let Some(token) = self.token_alias(chain.root) {
                         return self.write_claims(assign, &chain, value, token, 0);
+                    }
+                    if self.goes_without_a_trace(assign, &chain, value) {
+                        return;
                     }
                     if self.param(chain.root) == Some(Param::Context) {
                         return self.context_write(assign, &chain, value);
@@ -186,15 +214,15 @@ impl Rewriter<'_> {
 
 impl Visit for Rewriter<'_> {
     fn visit_function(&mut self, function: &Function) {
-        self.enter_function(scope::function_names(function), true, |this| {
-            function.visit_children_with(this)
-        });
+        let params: Vec<_> = function.params.iter().map(|p| p.span).collect();
+        let names = self.helper_scope(function.span, &params, scope::function_names(function));
+        self.enter_function(names, true, |this| function.visit_children_with(this));
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
-        self.enter_function(scope::arrow_names(arrow), false, |this| {
-            arrow.visit_children_with(this)
-        });
+        let params: Vec<_> = arrow.params.iter().map(|p| p.span()).collect();
+        let names = self.helper_scope(arrow.span, &params, scope::arrow_names(arrow));
+        self.enter_function(names, false, |this| arrow.visit_children_with(this));
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
@@ -423,9 +451,11 @@ impl Visit for Rewriter<'_> {
                 }
             }
             Expr::Call(call) => {
+                self.legacy_jwt_options(call);
                 if self.as_callback_call(expr).is_some() {
                     self.callback_in_expression(call);
-                } else if !self.require_call(call)
+                } else if !self.bound_helper_call(call)
+                    && !self.require_call(call)
                     && !self.redirect_token_call(call)
                     && !self.other_user_metadata_update(call)
                     && !self.visit_for_each(call)

@@ -25,7 +25,8 @@ pub static SANDBOX_GLOBALS: &[SandboxGlobal] = &[
     global("async", "async", Some("2.6.4")),
     global("Auth0", "auth0", Some("2.44.1")),
     global("azure_storage", "azure-storage", None),
-    global("bcrypt", "bcrypt", None),
+    // Native modules cannot be installed in Actions: bcryptjs has the same API in plain JS.
+    global("bcrypt", "bcryptjs", Some("2.4.3")),
     global("couchbase", "couchbase", None),
     global("cql", "node-cassandra-cql", None),
     global("crypto", "crypto", None),
@@ -73,6 +74,48 @@ pub static CORE_MODULES: &[&str] = &[
     "util",
     "zlib",
 ];
+
+/// Packages whose latest version lacks the API rules were written against: an unversioned
+/// `require` of one gets the last version that has it (reference §1.4).
+pub static RULES_ERA_PINS: &[(&str, &str, &str)] = &[
+    (
+        "uuid",
+        "3.4.0",
+        "uuid 7 removed the default export that `uuid()` calls, and uuid 12 cannot be required",
+    ),
+    (
+        "auth0",
+        "2.44.1",
+        "auth0 4 removed callbacks and wraps every response in `{ data }`",
+    ),
+    (
+        "jsonwebtoken",
+        "8.5.1",
+        "jsonwebtoken 9 changed which tokens and keys `verify` accepts by default",
+    ),
+    (
+        "node-fetch",
+        "2.7.0",
+        "node-fetch 3 is an ES module and cannot be required",
+    ),
+];
+
+/// Native modules, which Actions cannot install, with the plain-JS package of the same API.
+pub static NATIVE_REPLACEMENTS: &[(&str, &str, &str)] = &[("bcrypt", "bcryptjs", "2.4.3")];
+
+pub fn rules_era_pin(package: &str) -> Option<(&'static str, &'static str)> {
+    RULES_ERA_PINS
+        .iter()
+        .find(|(name, ..)| *name == package)
+        .map(|(_, version, why)| (*version, *why))
+}
+
+pub fn native_replacement(package: &str) -> Option<(&'static str, &'static str)> {
+    NATIVE_REPLACEMENTS
+        .iter()
+        .find(|(name, ..)| *name == package)
+        .map(|(_, replacement, version)| (*replacement, *version))
+}
 
 pub fn sandbox_global(name: &str) -> Option<&'static SandboxGlobal> {
     SANDBOX_GLOBALS.iter().find(|g| g.name == name)

@@ -732,6 +732,21 @@ async function scenario(id, s, config) {
   answer({ id, outcome: result, hits: [...hits], reads, http: run.http, seen: [...run.seen], hints: hints(fields) });
 }
 
+// The Rules `jwt` global was a shim over jsonwebtoken that still took the options jsonwebtoken
+// 6 removed, translating them into `expiresIn`.
+function rulesJwt(jsonwebtoken) {
+  const legacy = (options) => {
+    if (!options || (options.expiresInMinutes === undefined && options.expiresInSeconds === undefined)) return options;
+    const { expiresInMinutes, expiresInSeconds, ...rest } = options;
+    return { ...rest, expiresIn: expiresInMinutes !== undefined ? `${expiresInMinutes}m` : expiresInSeconds };
+  };
+  return {
+    sign: (payload, secret, options, done) => jsonwebtoken.sign(payload, secret, legacy(options), done),
+    verify: jsonwebtoken.verify,
+    decode: jsonwebtoken.decode,
+  };
+}
+
 async function main() {
   const lines = readline.createInterface({ input: process.stdin });
   let config = null;
@@ -766,7 +781,9 @@ async function main() {
           const factory = new Function('configuration', 'UnauthorizedError', 'require', 'auth0', 'global', '__r2a', '__r2aV', ...globals.map(([name]) => name),
             `return (${config.code.trim().replace(/;$/, '')});`);
           // The sandbox's modules are loaded afresh for each run, after the randomness reset.
-          const load = () => globals.map(([, pkg]) => { try { return moduleRequire(pkg); } catch { return undefined; } });
+          const load = () => globals.map(([name, pkg]) => {
+            try { return name === 'jwt' ? rulesJwt(moduleRequire(pkg)) : moduleRequire(pkg); } catch { return undefined; }
+          });
           compiled = (...args) => factory(...args, probe, seen, ...load());
         } else {
           const factory = new Function('exports', 'module', 'require', 'global', '__r2a', '__r2aV', config.code);
