@@ -149,6 +149,43 @@ fn install() -> Option<PathBuf> {
     Some(dir)
 }
 
+/// `tests/<folder>` (a `package.json` and its `package-lock.json`), installed with `npm ci` into
+/// `target/<folder>` unless an install of that same lock file is there: the packages one test's
+/// Node.js scripts need. `None` (and a message) without Node.js or npm, except under CI, where
+/// that is a failure.
+pub fn npm_ci(folder: &str) -> Option<PathBuf> {
+    if !has("node") || !has("npm") {
+        // CI installs both (`.ci/run`): there a missing tool is a failure, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "these checks need Node.js and npm on the PATH"
+        );
+        eprintln!("SKIPPED: this check needs Node.js and npm on the PATH");
+        return None;
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = manifest.join("tests").join(folder);
+    let dir = manifest.join("target").join(folder);
+    let locked = fs::read(source.join("package-lock.json")).expect("a committed package-lock.json");
+    // `npm ci` empties node_modules first and writes node_modules/.package-lock.json once it has
+    // installed everything: without that file an earlier install did not finish.
+    let current = dir.join("node_modules/.package-lock.json").exists()
+        && fs::read(dir.join("package-lock.json")).ok() == Some(locked);
+    if !current {
+        fs::create_dir_all(&dir).unwrap();
+        for file in ["package.json", "package-lock.json"] {
+            fs::copy(source.join(file), dir.join(file)).unwrap();
+        }
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .status()
+            .expect("npm runs");
+        assert!(status.success(), "npm ci of tests/{folder} failed");
+    }
+    Some(dir)
+}
+
 /// The default search, limited by scenarios only: on a loaded machine a time limit would make
 /// the verdicts depend on the machine's speed.
 pub fn scenario_budget() -> rules2actions::verify::Budget {
