@@ -490,13 +490,13 @@ impl Rewriter<'_> {
                 };
                 let span = self.span(new.span);
                 match class.as_str() {
-                    "UnauthorizedError" => self.report(
+                    "UnauthorizedError" => self.report_unauthorized(
                         Finding::new(
                             Code::UnauthorizedBecomesAccessDenied,
                             span,
                             "the application received `error=unauthorized`; the Action returns `error=access_denied`",
                         )
-                        .with_help("update applications that check the error code, or encode a code in the message"),
+                        .with_help("update applications that check the error code, or encode a code in the message; every `UnauthorizedError` of this rule changes the same way"),
                     ),
                     "Error" => {}
                     _ => self.report_at(

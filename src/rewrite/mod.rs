@@ -209,6 +209,8 @@ struct Rewriter<'s> {
     in_resume_branch: bool,
     /// The rule body's statements.
     top_statements: Vec<Span>,
+    /// Names bound to entries of `user.identities`.
+    identity_names: Vec<Atom>,
     /// Statements of the rule body after which nothing calls back or changes `context`.
     quiet_tails: Vec<Span>,
     /// The rule body's own `var`/`let`/`const` and function declarations.
@@ -335,6 +337,7 @@ impl<'s> Rewriter<'s> {
             in_resume_branch: false,
             top_statements: Vec::new(),
             quiet_tails: Vec::new(),
+            identity_names: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
@@ -366,6 +369,17 @@ impl<'s> Rewriter<'s> {
 
     fn report(&mut self, finding: Finding) {
         self.findings.push(finding);
+    }
+
+    /// `R2A101` once per rule: every `UnauthorizedError` changes the error code alike.
+    fn report_unauthorized(&mut self, finding: Finding) {
+        if !self
+            .findings
+            .iter()
+            .any(|f| f.code == Code::UnauthorizedBecomesAccessDenied)
+        {
+            self.report(finding);
+        }
     }
 
     fn report_at(&mut self, code: Code, span: Span, message: impl Into<String>) {
@@ -499,6 +513,7 @@ impl Rewriter<'_> {
                 self.params.context.as_ref(),
             );
         }
+        self.identity_names = user::identity_names(self.source, self.offsets, &body.stmts);
         self.collect_constants(&body.stmts, &prepass.reassigned);
         self.reassigned = prepass.reassigned;
         self.user_reads = prepass

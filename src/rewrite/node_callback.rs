@@ -21,7 +21,9 @@
 //! `R2A108`): anything may run after the call, handlers that are not error-first (their first
 //! parameter is not `err`, `error`, …) or that belong to calls that repeat them (`forEach`,
 //! `on`, `async.each`, timers), handlers that call back from a nested function or can finish
-//! without calling back, and handler names the call's own arguments use.
+//! without calling back, and handler names the call's own arguments use. A parameter the
+//! handler never reads is left out when its name is taken (`const [err, res] = …` beside a
+//! `const body`).
 
 use swc_common::Spanned;
 use swc_ecma_visit::VisitWith;
@@ -60,16 +62,23 @@ impl Rewriter<'_> {
             ));
             head = head.replace(&token_call, &local);
         }
-        let params: Vec<String> = call
+        let mut params: Vec<String> = call
             .handler
             .params
             .iter()
-            .map(|param| {
-                let span = self.span(param.span());
-                self.rewritten_piece(span, |this| param.visit_with(this))
+            .map(|param| match param.as_ident() {
+                Some(unused) if call.unused.contains(&unused.id.sym) => String::new(),
+                _ => {
+                    let span = self.span(param.span());
+                    self.rewritten_piece(span, |this| param.visit_with(this))
+                }
             })
             .collect();
-        let names = call.handler.names();
+        while params.last().is_some_and(String::is_empty) {
+            params.pop();
+        }
+        let mut names = call.handler.names();
+        names.retain(|n| !call.unused.contains(n));
         let reassigned = names.iter().any(|n| self.reassigned.contains(n));
         let keyword = if reassigned { "let" } else { "const" };
         let resolve = self.free_name("resolve");

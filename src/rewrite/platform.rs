@@ -74,7 +74,7 @@ impl Rewriter<'_> {
         if !self.is_global(class, "UnauthorizedError") {
             return new.visit_children_with(self);
         }
-        self.report(
+        self.report_unauthorized(
             Finding::new(
                 Code::UnauthorizedBecomesAccessDenied,
                 self.span(new.span),

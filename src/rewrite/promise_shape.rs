@@ -133,6 +133,9 @@ pub(super) struct NodeCallback<'a> {
     pub(super) call: &'a CallExpr,
     pub(super) handler: Handler<'a>,
     pub(super) handler_expr: &'a Expr,
+    /// Parameters the handler never reads whose names are taken where it will stand
+    /// (`function (err, resp, body)` beside a `const body`): they are not declared.
+    pub(super) unused: Names,
 }
 
 /// Asynchronous work at the end of the rule that the Action can await.
@@ -278,10 +281,20 @@ fn node_callback<'a>(
     let before_handler = |name: &Atom| {
         references(&**callee, name) || arguments.iter().any(|a| references(&*a.expr, name))
     };
-    let names = handler.names();
-    let names_apart = names
+    let taken = |n: &Atom| enclosing.contains(n) || n == callback || before_handler(n);
+    let read = |n: &Atom| match handler.body {
+        Body::Expr(body) => references(body, n),
+        Body::Block(block) => references(block, n),
+    };
+    let unused: Names = handler
+        .params
         .iter()
-        .all(|n| !enclosing.contains(n) && n != callback && !before_handler(n));
+        .skip(1)
+        .filter_map(|p| p.as_ident().map(|b| b.id.sym.clone()))
+        .filter(|n| taken(n) && !read(n))
+        .collect();
+    let names = handler.names();
+    let names_apart = names.iter().all(|n| unused.contains(n) || !taken(n));
     (error_first
         && calls_back
         && names_apart
@@ -291,6 +304,7 @@ fn node_callback<'a>(
         call,
         handler,
         handler_expr,
+        unused,
     })
 }
 

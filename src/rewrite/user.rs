@@ -67,6 +67,29 @@ impl Rewriter<'_> {
         }
     }
 
+    /// `identity.access_token` where `identity` came from `user.identities` (through `_.find`,
+    /// a loop, a local): the token is not there in Actions, so the read is `undefined`.
+    pub(super) fn identity_token_through_alias(&mut self, chain: &Chain<'_>) {
+        let root = chain.root.sym.clone();
+        let from_identities = self.identity_names.contains(&root);
+        let Some(key) = (0..chain.links.len())
+            .filter_map(|i| chain.static_key(i))
+            .find(|k| UPSTREAM_TOKEN_KEYS.contains(k))
+        else {
+            return;
+        };
+        if from_identities {
+            self.report(
+                Finding::new(
+                    Code::UpstreamIdpToken,
+                    chain.span(),
+                    format!("`{key}` of an identity from `user.identities` is not available to Actions: this reads `undefined`"),
+                )
+                .with_help("call the provider's API outside the login flow, or use the Token Vault"),
+            );
+        }
+    }
+
     /// `user.app_metadata.x` (read or written) with nothing to make sure the metadata exists:
     /// it threw in Rules for a user without metadata (`R2A307`, once per kind).
     pub(super) fn unguarded_metadata_read(&mut self, chain: &Chain<'_>) {
@@ -172,5 +195,75 @@ impl Rewriter<'_> {
             key.visit_with(self);
         }
         assign.right.visit_with(self);
+    }
+}
+
+/// Names bound to what `user.identities` holds: `const li = _.find(user.identities, …)`,
+/// `for (const identity of user.identities)`, and the parameters of a handler given to a call
+/// on `user.identities` (`user.identities.find((identity) => …)`).
+pub(super) fn identity_names(source: &str, offsets: crate::parse::Offsets, body: &[swc_ecma_ast::Stmt]) -> Vec<swc_atoms::Atom> {
+    let mut names = IdentityNames {
+        source,
+        offsets,
+        names: Vec::new(),
+    };
+    body.iter().for_each(|s| s.visit_with(&mut names));
+    names.names
+}
+
+struct IdentityNames<'s> {
+    source: &'s str,
+    offsets: crate::parse::Offsets,
+    names: Vec<swc_atoms::Atom>,
+}
+
+impl IdentityNames<'_> {
+    fn mentions_identities(&self, node: &impl swc_common::Spanned) -> bool {
+        let span = self.offsets.span(node.span());
+        self.source[span.range()].contains(".identities")
+    }
+}
+
+impl swc_ecma_visit::Visit for IdentityNames<'_> {
+    fn visit_var_declarator(&mut self, declarator: &swc_ecma_ast::VarDeclarator) {
+        if let (Some(name), Some(init)) = (declarator.name.as_ident(), &declarator.init) {
+            if self.mentions_identities(&**init) {
+                self.names.push(name.id.sym.clone());
+            }
+        }
+        declarator.visit_children_with(self);
+    }
+
+    fn visit_for_of_stmt(&mut self, stmt: &swc_ecma_ast::ForOfStmt) {
+        if self.mentions_identities(&*stmt.right) {
+            let mut bound = Vec::new();
+            if let swc_ecma_ast::ForHead::VarDecl(var) = &stmt.left {
+                for d in &var.decls {
+                    super::scope::pattern_names(&d.name, &mut bound);
+                }
+            }
+            self.names.extend(bound);
+        }
+        stmt.visit_children_with(self);
+    }
+
+    fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
+        let on_identities = match &call.callee {
+            swc_ecma_ast::Callee::Expr(callee) => self.mentions_identities(&**callee),
+            _ => false,
+        } || call.args.iter().any(|a| !matches!(&*a.expr, Expr::Fn(_) | Expr::Arrow(_)) && self.mentions_identities(&*a.expr));
+        if on_identities {
+            for arg in &call.args {
+                let params: Vec<&swc_ecma_ast::Pat> = match &*arg.expr {
+                    Expr::Fn(f) => f.function.params.iter().map(|p| &p.pat).collect(),
+                    Expr::Arrow(a) => a.params.iter().collect(),
+                    _ => continue,
+                };
+                if let Some(first) = params.first() {
+                    super::scope::pattern_names(first, &mut self.names);
+                }
+            }
+        }
+        call.visit_children_with(self);
     }
 }

@@ -524,7 +524,10 @@ impl Rewriter<'_> {
             None if self.is_global(chain.root, "configuration") => self.secret_read(chain),
             None if self.token_alias(chain.root).is_some() => self.alias_read(chain.span()),
             None if self.platform_chain(chain) => {}
-            None => return false,
+            None => {
+                self.identity_token_through_alias(chain);
+                return false;
+            }
         }
         for key in chain.computed_keys() {
             key.visit_with(self);
