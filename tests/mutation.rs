@@ -86,10 +86,10 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
     ("modules-scoped-slack-webhook", "change-literal", 7, Equivalent(
         "neither branch has an effect: the webhook client is only constructed",
     )),
+    ("redirect-marketing-consent-sandbox-jwt", "drop-call", 37, TOKEN_STATE),
     ("redirect-marketing-consent-sandbox-jwt", "drop-call", 38, TOKEN_STATE),
-    ("redirect-marketing-consent-sandbox-jwt", "drop-call", 39, TOKEN_STATE),
+    ("redirect-progressive-profile-job-title", "drop-call", 34, TOKEN_STATE),
     ("redirect-progressive-profile-job-title", "drop-call", 35, TOKEN_STATE),
-    ("redirect-progressive-profile-job-title", "drop-call", 36, TOKEN_STATE),
     ("secrets-bracket-slack-hook", "weaken-condition", 14, Equivalent(
         "a secret an Action declares always has a value: `!hookUrl` is never true",
     )),

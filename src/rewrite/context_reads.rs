@@ -109,6 +109,15 @@ impl Rewriter<'_> {
                     }
                 }
                 let span = chain.prefix_span(depth);
+                let tested = super::trivia::is_presence_test(self.source, span);
+                let whole = depth == keys.len() && chain.computed_keys().next().is_none() && !tested;
+                let shape_changes = *finding == Some(Code::ShapeChanges);
+                if let Some(view) = (whole && shape_changes)
+                    .then(|| self.rules_view_if_closed(&path))
+                    .flatten()
+                {
+                    return self.replace(span, view);
+                }
                 if path == "authentication.methods" && self.source.contains("timestamp") {
                     self.report(
                         Finding::new(
@@ -119,13 +128,15 @@ impl Rewriter<'_> {
                         .with_help("compare with `new Date(method.timestamp).valueOf()`"),
                     );
                 }
-                if let Some(code) = finding {
+                // Only whether it is set is read: that is the same in both.
+                let announced = finding.filter(|_| !(shape_changes && tested && depth == keys.len()));
+                if let Some(code) = announced {
                     let caveat = match code {
                         Code::ShapeChanges => "whose keys or type differ from the Rules value",
                         _ => "an equivalent Auth0 does not document",
                     };
                     self.report_at(
-                        *code,
+                        code,
                         span,
                         format!("`context.{path}` becomes `{replacement}`, {caveat}"),
                     );

@@ -84,6 +84,7 @@ impl Rewriter<'_> {
         self.insert_sandbox_requires(rule.outer.start);
         self.declare_module_globals(rule.outer.start);
         self.declare_management_token_helper(rule.outer.start);
+        self.declare_view_helpers(rule.outer.start);
     }
 
     /// A declaration on its own line at the top of the handler, before the rule's statements.

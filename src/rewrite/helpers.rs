@@ -3,17 +3,20 @@
 //!
 //! Rule:
 //! ```js
-//! function isPrivileged(user, context) {
-//!   return user.email_verified && context.clientName === 'Admin Console';
+//! function (user, context, callback) {
+//!   function isPrivileged(user, context) {
+//!     return user.email_verified && context.clientName === 'Admin Console';
+//!   }
+//!   if (!isPrivileged(user, context)) return callback(new UnauthorizedError('Admins only'));
+//!   callback(null, user, context);
 //! }
-//! if (!isPrivileged(user, context)) return callback(new UnauthorizedError('Admins only'));
 //! ```
 //! Action:
 //! ```js
-//! function isPrivileged() {
-//!   return event.user.email_verified && event.client.name === 'Admin Console';
-//! }
-//! if (!isPrivileged()) return api.access.deny('Admins only');
+//!   function isPrivileged() {
+//!     return event.user.email_verified && event.client.name === 'Admin Console';
+//!   }
+//!   if (!isPrivileged()) return api.access.deny('Admins only');
 //! ```
 //! A parameter is bound when it has the rule parameter's name and every call passes the rule's
 //! object in its place: then the body already meant the rule's object, and the parameter and

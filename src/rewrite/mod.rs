@@ -11,6 +11,7 @@ mod claim_aliases;
 mod claim_names;
 mod claims;
 mod context_reads;
+mod context_view;
 mod globals;
 mod header;
 mod helpers;
@@ -209,6 +210,10 @@ struct Rewriter<'s> {
     in_resume_branch: bool,
     /// The rule body's statements.
     top_statements: Vec<Span>,
+    /// The rule body's constant lists of strings.
+    string_lists: HashMap<Atom, Vec<String>>,
+    /// A Rules-shaped view uses the `rulesGeoip` helper.
+    needs_geoip_helper: bool,
     /// Names bound to entries of `user.identities`.
     identity_names: Vec<Atom>,
     /// Statements of the rule body after which nothing calls back or changes `context`.
@@ -338,6 +343,8 @@ impl<'s> Rewriter<'s> {
             top_statements: Vec::new(),
             quiet_tails: Vec::new(),
             identity_names: Vec::new(),
+            needs_geoip_helper: false,
+            string_lists: HashMap::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
@@ -514,6 +521,7 @@ impl Rewriter<'_> {
             );
         }
         self.identity_names = user::identity_names(self.source, self.offsets, &body.stmts);
+        self.string_lists = context_view::string_lists(&body.stmts);
         self.collect_constants(&body.stmts, &prepass.reassigned);
         self.reassigned = prepass.reassigned;
         self.user_reads = prepass

@@ -12,13 +12,13 @@
 //! Action:
 //! ```js
 //! let appMetadata = structuredClone(event.user.app_metadata);
-//! appMetadata = appMetadata || {};
 //! appMetadata.plan = appMetadata.plan || 'free';
 //! let userDepartment = event.user.user_metadata.department || 'none';
 //! api.idToken.setCustomClaim('https://example.com/plan', appMetadata.plan);
 //! api.idToken.setCustomClaim('https://example.com/department', userDepartment);
 //! ```
-//! Reads after a change see the new value, as in the Rule; later Actions do not (`R2A305`).
+//! `user.app_metadata = user.app_metadata || {}` goes: in Actions the metadata is always an
+//! object. Reads after a change see the new value, as in the Rule; later Actions do not (`R2A305`).
 //! A `user.<field> = …` that nothing reads afterwards reached later rules and legacy tokens in
 //! Rules and reaches nothing in Actions (`R2A304`). Persisting metadata is the asynchronous
 //! rewrite's job; other writes keep `R2A302`.

@@ -455,6 +455,7 @@ impl Visit for Rewriter<'_> {
                 if self.as_callback_call(expr).is_some() {
                     self.callback_in_expression(call);
                 } else if !self.bound_helper_call(call)
+                    && !self.lodash_over_context(call)
                     && !self.require_call(call)
                     && !self.redirect_token_call(call)
                     && !self.other_user_metadata_update(call)

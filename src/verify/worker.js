@@ -323,10 +323,21 @@ function ruleContext(s) {
   };
 }
 
+// Actions never see the identity provider's tokens that Rules had on `user.identities[i]`.
+function withoutProviderTokens(user) {
+  if (!Array.isArray(user?.identities)) return user;
+  const identities = user.identities.map((identity) => {
+    if (identity === null || typeof identity !== 'object') return identity;
+    const { access_token, access_token_secret, refresh_token, id_token, ...rest } = identity;
+    return rest;
+  });
+  return { ...user, identities };
+}
+
 function actionEvent(s) {
   const g = s.request?.geoip ?? {};
   return {
-    user: s.user,
+    user: withoutProviderTokens(s.user),
     client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata },
     connection: { name: s.connection, id: s.connectionID, strategy: s.connectionStrategy, metadata: s.connectionMetadata },
     tenant: { id: s.tenant },

@@ -1,0 +1,239 @@
+//! `context` objects read whole, in the Rules shape: where the Actions value has other keys
+//! (`request.geoip`, `stats`), the Action builds the object the rule read from `event`, so
+//! tokens, metadata and requests carry what they carried before. Lodash over `context` reads
+//! the same members through the table.
+//!
+//! Rule:
+//! ```js
+//! context.idToken['https://example.com/geoip'] = context.request.geoip;
+//! const picked = _.pick(context, ['clientID', 'stats']);
+//! const audience = _.get(context, 'request.query.audience');
+//! ```
+//! Action:
+//! ```js
+//! api.idToken.setCustomClaim('https://example.com/geoip', rulesGeoip(event.request.geoip));
+//! const picked = { clientID: event.client.client_id, stats: { loginsCount: event.stats.logins_count } };
+//! const audience = _.get(event, 'request.query.audience');
+//! ```
+//! `rulesGeoip` is declared above the handler. Refused (`R2A203` stays): `_.pick` and `_.get`
+//! with paths that are not literals or that reach members without an Actions equivalent, and
+//! objects with such members (`sso`).
+
+use swc_common::Spanned;
+use swc_ecma_ast::{CallExpr, Callee, Expr, Lit};
+use swc_ecma_visit::VisitWith;
+
+use super::walk::unparen;
+use super::{Param, Rewriter};
+use crate::span::newline_of;
+use crate::tables::context::{longest_match, Children, ContextRead, CONTEXT_READS};
+
+/// The helper for `context.request.geoip`, with its name.
+const GEOIP_HELPER: &str = "rulesGeoip";
+
+impl Rewriter<'_> {
+    /// The Rules-shaped value of `context.<path>` built from `event`, for an object the table
+    /// describes whole; `None` when some member has no Actions equivalent.
+    pub(super) fn rules_view(&mut self, path: &str) -> Option<String> {
+        let (_, read) = longest_match(&path.split('.').collect::<Vec<_>>())
+            .filter(|(depth, _)| *depth == path.split('.').count())?;
+        let ContextRead::Event {
+            target, children, ..
+        } = read
+        else {
+            return None;
+        };
+        if path == "request.geoip" {
+            self.needs_geoip_helper = true;
+            return Some(format!("{GEOIP_HELPER}({}.{target})", self.event));
+        }
+        if *children == Children::Open {
+            return Some(format!("{}.{target}", self.event));
+        }
+        let prefix = format!("{path}.");
+        let members: Vec<&str> = CONTEXT_READS
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| p.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('.')))
+            .collect();
+        let mut props = Vec::new();
+        for member in members {
+            let key = &member[prefix.len()..];
+            props.push(format!("{key}: {}", self.rules_view(member)?));
+        }
+        Some(format!("{{ {} }}", props.join(", ")))
+    }
+
+    /// The view of a table object with members of its own (`request.geoip`, `stats`).
+    pub(super) fn rules_view_if_closed(&mut self, path: &str) -> Option<String> {
+        let keys: Vec<&str> = path.split('.').collect();
+        match longest_match(&keys) {
+            Some((depth, ContextRead::Event { children: Children::Closed, .. })) if depth == keys.len() => {
+                self.rules_view(path)
+            }
+            _ => None,
+        }
+    }
+
+    /// `_.pick(context, ['clientID', …])` and `_.get(context, 'request.query.audience')`.
+    /// Returns whether the call was one.
+    pub(super) fn lodash_over_context(&mut self, call: &CallExpr) -> bool {
+        let Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let Expr::Member(member) = unparen(callee) else {
+            return false;
+        };
+        let (Expr::Ident(lodash), Some(method)) = (unparen(&member.obj), member.prop.as_ident())
+        else {
+            return false;
+        };
+        let on_context = call.args.first().is_some_and(|a| {
+            matches!(unparen(&a.expr), Expr::Ident(c) if self.param(c) == Some(Param::Context))
+        });
+        if lodash.sym != "_" || !on_context || call.args.iter().any(|a| a.spread.is_some()) {
+            return false;
+        }
+        match (method.sym.as_str(), call.args.len()) {
+            ("pick", 2) => {
+                let Some(view) = self.picked_view(&call.args[1].expr) else {
+                    return false;
+                };
+                self.replace(self.span(call.span), view);
+                true
+            }
+            ("get", 2 | 3) => {
+                let Some(path) = self.event_path(&call.args[1].expr) else {
+                    return false;
+                };
+                let object = self.span(call.args[0].expr.span());
+                let path_span = self.span(call.args[1].expr.span());
+                let literal = self.string_literal(&path);
+                self.replace(object, self.event.clone());
+                self.replace(path_span, literal);
+                call.callee.visit_with(self);
+                call.args[2..].iter().for_each(|a| a.visit_with(self));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `{ clientID: event.client.client_id, … }` for `['clientID', …]`, or for a constant of
+    /// the rule that holds such a list.
+    fn picked_view(&mut self, keys: &Expr) -> Option<String> {
+        let keys = match unparen(keys) {
+            Expr::Array(array) => string_list(array)?,
+            Expr::Ident(name) if !self.reassigned.contains(&name.sym) && !self.is_declared(&name.sym, false) => {
+                self.string_lists.get(&name.sym)?.clone()
+            }
+            _ => return None,
+        };
+        let mut props = Vec::new();
+        for key in keys {
+            if !super::trivia::is_identifier_name(&key) {
+                return None;
+            }
+            props.push(format!("{key}: {}", self.rules_view(&key)?));
+        }
+        Some(format!("{{ {} }}", props.join(", ")))
+    }
+
+    /// The `event` path of a literal `context` path whose members all map to plain `event`
+    /// members: `'clientID'` → `client.client_id`.
+    fn event_path(&self, path: &Expr) -> Option<String> {
+        let Expr::Lit(Lit::Str(literal)) = unparen(path) else {
+            return None;
+        };
+        let path = literal.value.as_atom()?.to_string();
+        let keys: Vec<&str> = path.split('.').collect();
+        let (depth, read) = longest_match(&keys)?;
+        let ContextRead::Event {
+            target,
+            children,
+            finding,
+        } = read
+        else {
+            return None;
+        };
+        let whole_with_other_keys = depth == keys.len() && finding.is_some();
+        let plain = target.chars().all(|c| c.is_alphanumeric() || "_.?".contains(c));
+        if !plain || whole_with_other_keys || (*children == Children::Closed && depth < keys.len())
+        {
+            return None;
+        }
+        let mut mapped = target.replace('?', "");
+        for key in &keys[depth..] {
+            mapped.push('.');
+            mapped.push_str(key);
+        }
+        Some(mapped)
+    }
+
+    /// `rulesGeoip` above the handler, when a view uses it.
+    pub(super) fn declare_view_helpers(&mut self, at: usize) {
+        if !self.needs_geoip_helper {
+            return;
+        }
+        let nl = newline_of(self.source);
+        let fields: Vec<String> = CONTEXT_READS
+            .iter()
+            .filter_map(|(path, read)| {
+                let key = path.strip_prefix("request.geoip.")?;
+                let ContextRead::Event { target, .. } = read else {
+                    return None;
+                };
+                let camel = target.rsplit('.').next()?;
+                Some(format!("  {key}: geoip.{camel},"))
+            })
+            .collect();
+        let text = format!(
+            "// `context.request.geoip` as Rules gave it, with snake_case keys.{nl}function {GEOIP_HELPER}(geoip) {{{nl}  return geoip && {{{nl}{}{nl}  }};{nl}}}{nl}{nl}",
+            fields
+                .iter()
+                .map(|f| format!("  {f}"))
+                .collect::<Vec<_>>()
+                .join(nl)
+        );
+        self.edits.push(crate::edit::Edit::insert(at, text));
+    }
+}
+
+/// `['a', 'b']`: its strings, when it holds only string literals.
+fn string_list(array: &swc_ecma_ast::ArrayLit) -> Option<Vec<String>> {
+    array
+        .elems
+        .iter()
+        .map(|element| {
+            let element = element.as_ref().filter(|e| e.spread.is_none())?;
+            match unparen(&element.expr) {
+                Expr::Lit(Lit::Str(key)) => key.value.as_atom().map(|a| a.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The rule body's `const NAME = ['a', 'b']` declarations.
+pub(super) fn string_lists(
+    stmts: &[swc_ecma_ast::Stmt],
+) -> std::collections::HashMap<swc_atoms::Atom, Vec<String>> {
+    let mut lists = std::collections::HashMap::new();
+    for stmt in stmts {
+        let Some(var) = stmt.as_decl().and_then(|d| d.as_var()) else {
+            continue;
+        };
+        for declarator in &var.decls {
+            let (Some(name), Some(Expr::Array(array))) = (
+                declarator.name.as_ident(),
+                declarator.init.as_deref().map(unparen),
+            ) else {
+                continue;
+            };
+            if let Some(list) = string_list(array) {
+                lists.insert(name.id.sym.clone(), list);
+            }
+        }
+    }
+    lists
+}
