@@ -6,7 +6,8 @@
 
 use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::{
-    AssignTarget, Decl, EsVersion, Expr, Function, MemberProp, Script, SimpleAssignTarget, Stmt,
+    AssignOp, AssignTarget, Decl, EsVersion, Expr, Function, MemberProp, Script, SimpleAssignTarget,
+    Stmt,
 };
 use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax};
 
@@ -37,6 +38,10 @@ pub struct RuleFunction {
     pub span: Span,
     /// The rule's whole expression, including any parentheses around the function.
     pub outer: Span,
+    /// Text around the rule that goes with the header: the function expression that returned
+    /// the rule (`(function () { … return function (user, context, callback) {…}; })()`) and
+    /// left its declarations at module scope.
+    pub wrapper: Vec<Span>,
 }
 
 /// Byte offsets of a swc span, given where the parsed text started in the original.
@@ -146,6 +151,7 @@ fn classify_script(script: Script, offsets: Offsets) -> Parsed {
             span: offsets.span(decl.function.span),
             outer: offsets.span(decl.function.span),
             function: decl.function,
+            wrapper: Vec::new(),
         }),
         Some(Stmt::Expr(stmt)) => {
             let outer = offsets.span(stmt.expr.span());
@@ -179,10 +185,91 @@ fn rule_from_expr(expr: Expr, outer: Span, offsets: Offsets) -> Parsed {
             span: offsets.span(fn_expr.function.span),
             outer,
             function: fn_expr.function,
+            wrapper: Vec::new(),
         }),
+        Expr::Call(call) => rule_from_wrapper(call, outer, offsets),
         Expr::Paren(paren) => rule_from_expr(*paren.expr, outer, offsets),
+        // `module.exports = function (user, context, callback) {…}`: the assignment goes with
+        // the rule's header.
+        Expr::Assign(assign) if assign.op == AssignOp::Assign && is_module_exports(&assign.left) => {
+            match rule_from_expr(*assign.right, outer, offsets) {
+                Parsed::Rule(rule) => Parsed::Rule(RuleFunction {
+                    span: Span::new(outer.start, rule.span.end),
+                    ..rule
+                }),
+                other => other,
+            }
+        }
         _ => Parsed::Other,
     }
+}
+
+/// `(function () { const X = …; function helper() {…} return function (user, context, callback)
+/// {…}; })()`: declarations, then the rule, returned. The declarations stay, at module scope,
+/// when they use nothing of the Rules sandbox.
+fn rule_from_wrapper(call: swc_ecma_ast::CallExpr, outer: Span, offsets: Offsets) -> Parsed {
+    let swc_ecma_ast::Callee::Expr(callee) = call.callee else {
+        return Parsed::Other;
+    };
+    let mut callee = *callee;
+    while let Expr::Paren(paren) = callee {
+        callee = *paren.expr;
+    }
+    let body = match callee {
+        Expr::Fn(f) if f.function.params.is_empty() && !f.function.is_async && !f.function.is_generator => f.function.body,
+        Expr::Arrow(a) if a.params.is_empty() && !a.is_async => match *a.body {
+            swc_ecma_ast::ArrowFunctionBody::FunctionBody(block) => Some(block),
+            swc_ecma_ast::ArrowFunctionBody::Expr(_) => None,
+        },
+        _ => None,
+    };
+    let Some(mut body) = body.filter(|_| call.args.is_empty()) else {
+        return Parsed::Other;
+    };
+    let Some(Stmt::Return(returned)) = body.stmts.pop() else {
+        return Parsed::Other;
+    };
+    let declarations_only = body.stmts.iter().all(|s| matches!(s, Stmt::Decl(_)));
+    let mut uses = SandboxUses::default();
+    body.stmts.iter().for_each(|s| swc_ecma_visit::VisitWith::visit_with(s, &mut uses));
+    let Some(Expr::Fn(rule)) = returned.arg.map(|a| *a) else {
+        return Parsed::Other;
+    };
+    if !declarations_only || uses.found {
+        return Parsed::Other;
+    }
+    let returned_span = offsets.span(returned.span);
+    let function = offsets.span(rule.function.span);
+    let first = body.stmts.first().map_or(returned_span.start, |s| offsets.span(s.span()).start);
+    Parsed::Rule(RuleFunction {
+        span: Span::new(returned_span.start, function.end),
+        outer: Span::new(returned_span.start, outer.end),
+        function: rule.function,
+        wrapper: vec![Span::new(outer.start, first), Span::new(function.end, outer.end)],
+    })
+}
+
+/// Whether code names anything the Rules sandbox provided, which module scope lacks.
+#[derive(Default)]
+struct SandboxUses {
+    found: bool,
+}
+
+impl swc_ecma_visit::Visit for SandboxUses {
+    fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
+        let rules_global = ["configuration", "auth0", "UnauthorizedError", "global", "require"]
+            .contains(&ident.sym.as_ref());
+        self.found |= rules_global || crate::tables::modules::sandbox_global(&ident.sym).is_some();
+    }
+}
+
+/// `module.exports`, the target of a rule written as a module.
+fn is_module_exports(target: &AssignTarget) -> bool {
+    let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = target else {
+        return false;
+    };
+    let is_module = matches!(&*member.obj, Expr::Ident(module) if module.sym == "module");
+    is_module && matches!(&member.prop, MemberProp::Ident(p) if p.sym == "exports")
 }
 
 /// `exports.onExecutePostLogin = …` or `module.exports.onContinuePostLogin = …`.

@@ -35,10 +35,6 @@ const TOKEN_STATE: Why = BlindSpot(
     "code after `api.redirect.validateToken`: a token the Action accepts carries the \
      transaction's `state`, which no scenario can forge, so the continuation never gets past it",
 );
-const GEOIP_SNAKE_CASE: Why = Equivalent(
-    "the same as the migration's own Action: the Rules' snake_case geoip keys are always \
-     undefined in Actions (announced by R2A205), so no claim is set either way",
-);
 
 /// Every survivor: `(rule, operator, line, why)`.
 const SURVIVORS: &[(&str, &str, usize, Why)] = &[
@@ -52,9 +48,7 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
     )),
     ("claims-user-field-then-claim", "negate-condition", 7, ONLY_LOGS),
     ("claims-user-field-then-claim", "change-literal", 7, ONLY_LOGS),
-    ("context-geoip-dynamic-key", "negate-condition", 11, GEOIP_SNAKE_CASE),
-    ("context-geoip-dynamic-key", "drop-call", 12, GEOIP_SNAKE_CASE),
-    ("context-geoip-dynamic-key", "change-literal", 17, BlindSpot(
+    ("context-geoip-dynamic-key", "change-literal", 32, BlindSpot(
         "a login without geoip data: the workers' `event.request.geoip` always has its ten keys",
     )),
     ("mfa-directory-group-stepup", "weaken-condition", 9, Equivalent(
@@ -72,7 +66,7 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
         "the budget: status 300 from the role assignment needs a first login, no roles and an \
          answer for each call; 256 scenarios end before it",
     )),
-    ("mfa-risk-score-lookup", "change-literal", 40, BlindSpot(
+    ("mfa-risk-score-lookup", "change-literal", 55, BlindSpot(
         "the budget: the risk engine answering `level: \"medium\"` is one of many body values, \
          and the four written scenarios' variants use up the 256 first",
     )),

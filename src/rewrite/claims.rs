@@ -27,7 +27,7 @@ use swc_ecma_ast::{
 };
 use swc_ecma_visit::VisitWith;
 
-use super::chain::{Chain, Key};
+use super::chain::{self, Chain, Key};
 use super::claim_names::ClaimKey;
 use super::objects::property_comments;
 use super::walk::unparen;
@@ -130,6 +130,7 @@ impl Rewriter<'_> {
         let mut key = key;
         self.apply_namespace(&mut key);
         self.count_claim_bytes(token, &assign.right);
+        self.whole_metadata_claim(&assign.right);
         let value = self.rewritten(&assign.right);
         let span = self.span(assign.span);
         self.replace(
@@ -184,6 +185,27 @@ impl Rewriter<'_> {
         }
         let key = chain.static_key(0)?;
         TOKEN_MEMBERS.iter().copied().find(|t| *t == key)
+    }
+
+    /// A claim whose value is `user.app_metadata` itself: Rules left it out of the token for a
+    /// user without metadata, Actions set `{}`.
+    fn whole_metadata_claim(&mut self, value: &Expr) {
+        let Some(chain) = chain::flatten(unparen(value), self.offsets) else {
+            return;
+        };
+        let kind = chain.static_key(0).filter(|_| chain.links.len() == 1);
+        if let (Some(kind @ ("app_metadata" | "user_metadata")), Some(super::Param::User)) =
+            (kind, self.param(chain.root))
+        {
+            self.report(
+                Finding::new(
+                    Code::ShapeChanges,
+                    chain.span(),
+                    format!("for a user without {kind} the claim was left out in Rules; in Actions it is `{{}}`"),
+                )
+                .with_help(format!("set the claim only when the object has keys: `if (Object.keys(event.user.{kind}).length > 0)`")),
+            );
+        }
     }
 
     /// Replaces `statement` with one `setCustomClaim` per property of `object`. A leading

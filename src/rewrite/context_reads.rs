@@ -110,7 +110,8 @@ impl Rewriter<'_> {
                 }
                 let span = chain.prefix_span(depth);
                 let tested = super::trivia::is_presence_test(self.source, span);
-                let whole = depth == keys.len() && chain.computed_keys().next().is_none() && !tested;
+                // Read whole, or with a computed key (`context.request.geoip[field]`).
+                let whole = depth == keys.len() && !tested;
                 let shape_changes = *finding == Some(Code::ShapeChanges);
                 if let Some(view) = (whole && shape_changes)
                     .then(|| self.rules_view_if_closed(&path))

@@ -72,6 +72,17 @@ impl Rewriter<'_> {
         }
         let handler = self.trigger.header(&self.event, &self.api);
         self.replace(Span::new(rule.span.start, body_span.start), handler);
+        for wrapper in &rule.wrapper {
+            // The declarations keep their indentation: the deletion stops at their line.
+            let line = crate::span::line_start(self.source, wrapper.end);
+            let end = if line > wrapper.start && self.source[line..wrapper.end].trim().is_empty() {
+                line
+            } else {
+                wrapper.end
+            };
+            self.edits
+                .push(crate::edit::Edit::delete(Span::new(wrapper.start, end)));
+        }
         let after = trivia::skip_trivia(self.source, rule.outer.end);
         if !self.source[after..].starts_with(';') {
             self.edits

@@ -76,6 +76,29 @@ impl Prepass {
         prepass
     }
 
+    /// A SAML mapping names a profile path: `'awsRole'` reads `user.awsRole` where the
+    /// mapping stands.
+    fn saml_mapping_reads(&mut self, value: &swc_ecma_ast::Expr) {
+        let mut paths = Vec::new();
+        match value {
+            swc_ecma_ast::Expr::Object(object) => {
+                for prop in &object.props {
+                    if let Some(kv) = prop.as_prop().and_then(|p| p.as_key_value()) {
+                        paths.push(&*kv.value);
+                    }
+                }
+            }
+            other => paths.push(other),
+        }
+        for path in paths {
+            if let swc_ecma_ast::Expr::Lit(swc_ecma_ast::Lit::Str(literal)) = path {
+                if let Some(first) = literal.value.as_atom().and_then(|p| p.split('.').next().map(Atom::from)) {
+                    self.user_reads.push((first, literal.span.lo.0, self.depth > 1));
+                }
+            }
+        }
+    }
+
     fn bound_positions(&self, call: &swc_ecma_ast::CallExpr) -> Option<Vec<usize>> {
         let swc_ecma_ast::Callee::Expr(callee) = &call.callee else {
             return None;
@@ -127,6 +150,9 @@ impl Visit for Prepass {
             let key = root.prop.as_ident().map(|p| p.sym.as_str());
             let is_context = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.context.as_ref());
             self.redirects |= is_context && key == Some("redirect");
+            if is_context && key == Some("samlConfiguration") {
+                self.saml_mapping_reads(&assign.right);
+            }
             if let (true, Some(key @ ("app_metadata" | "user_metadata"))) = (is_user, key) {
                 let key = if key == "app_metadata" {
                     "app_metadata"

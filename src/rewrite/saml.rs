@@ -146,14 +146,21 @@ impl Rewriter<'_> {
         Some((names, calls))
     }
 
-    /// `'user_metadata.food'` → `event.user.user_metadata?.food`.
+    /// `'user_metadata.food'` → `event.user.user_metadata?.food`; a field the rule set before
+    /// (`user.awsRole = …`) maps from the local that holds it.
     fn profile_path(&self, path: &Expr) -> Option<String> {
         let Expr::Lit(Lit::Str(literal)) = unparen(path) else {
             return None;
         };
         let path = literal.value.as_atom()?.to_string();
-        let mut out = format!("{}.user", self.event);
-        for (index, segment) in path.split('.').enumerate() {
+        let at = self.span(literal.span).start;
+        let mut segments = path.split('.').peekable();
+        let first = segments.peek().copied().unwrap_or_default();
+        let (mut out, skip) = match self.user_local(first, at) {
+            Some(local) => (local, 1),
+            None => (format!("{}.user", self.event), 0),
+        };
+        for (index, segment) in path.split('.').enumerate().skip(skip) {
             let optional = if index == 0 { "" } else { "?" };
             let plain = super::trivia::is_identifier_name(segment);
             let key = self.string_literal(segment);

@@ -15,9 +15,8 @@
 use swc_ecma_ast::{AssignExpr, Expr};
 use swc_ecma_visit::VisitWith;
 
-use super::chain::{self, Chain};
-use super::walk::unparen;
-use super::{Param, Rewriter, Value};
+use super::chain::Chain;
+use super::{Rewriter, Value};
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIRECTS};
@@ -26,6 +25,18 @@ impl Rewriter<'_> {
     pub(super) fn user_read(&mut self, chain: &Chain<'_>) {
         self.unguarded_metadata_read(chain);
         let first = chain.static_key(0);
+        if let (Some(kind @ ("app_metadata" | "user_metadata")), 1) = (first, chain.links.len()) {
+            // `user.app_metadata && user.app_metadata.x` reads the same in both: `{}.x` is
+            // `undefined` too.
+            let span = chain.span();
+            let guards_own_read = self.source[span.end..]
+                .trim_start()
+                .strip_prefix("&&")
+                .is_some_and(|rest| rest.trim_start().starts_with(&self.source[span.range()]));
+            if super::trivia::is_presence_test(self.source, span) && !guards_own_read {
+                return self.metadata_presence_test(chain, kind);
+            }
+        }
         if let Some(local) = first.and_then(|key| self.user_local(key, chain.root_span.start)) {
             return self.replace(chain.prefix_span(1), local);
         }
@@ -88,6 +99,27 @@ impl Rewriter<'_> {
                 .with_help("call the provider's API outside the login flow, or use the Token Vault"),
             );
         }
+    }
+
+    /// `if (user.app_metadata)`, `!user.app_metadata`, `user.app_metadata ? … : …`: Rules had
+    /// `undefined` for a user without metadata, Actions an empty object, so the test becomes
+    /// whether the object has keys.
+    fn metadata_presence_test(&mut self, chain: &Chain<'_>, kind: &str) {
+        let object = self
+            .user_local(kind, chain.root_span.start)
+            .unwrap_or_else(|| format!("{}.user.{kind}", self.event));
+        let span = chain.span();
+        let negated = self.source[..span.start].trim_end().ends_with('!');
+        let test = format!("Object.keys({object}).length > 0");
+        self.report(
+            Finding::new(
+                Code::ShapeChanges,
+                span,
+                format!("`event.user.{kind}` is an empty object, never `undefined`, in Actions: the test becomes whether it has keys"),
+            )
+            .with_help(format!("a user whose {kind} was an empty object passed this test in Rules and does not now")),
+        );
+        self.replace(span, if negated { format!("({test})") } else { test });
     }
 
     /// `user.app_metadata.x` (read or written) with nothing to make sure the metadata exists:
@@ -154,27 +186,6 @@ impl Rewriter<'_> {
                         .any(|k| before.ends_with(k)));
             assigned || tested
         })
-    }
-
-    /// `!user.app_metadata`: true in Rules for users without metadata, never true in Actions.
-    pub(super) fn metadata_presence_test(&mut self, tested: &Expr) {
-        let Some(chain) = chain::flatten(unparen(tested), self.offsets) else {
-            return;
-        };
-        let key = chain.static_key(0).filter(|_| chain.links.len() == 1);
-        let Some(key @ ("app_metadata" | "user_metadata")) = key else {
-            return;
-        };
-        if self.param(chain.root) == Some(Param::User) {
-            self.report(
-                Finding::new(
-                    Code::ShapeChanges,
-                    chain.span(),
-                    format!("`event.user.{key}` is never undefined in Actions, so this test is always false"),
-                )
-                .with_help("test for the keys the rule needs instead"),
-            );
-        }
     }
 
     pub(super) fn user_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {

@@ -466,10 +466,6 @@ impl Visit for Rewriter<'_> {
             }
             Expr::Assign(assign) => self.assignment(assign, Value::Used),
             Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
-            Expr::Unary(unary) if unary.op == UnaryOp::Bang => {
-                self.metadata_presence_test(&unary.arg);
-                unary.visit_children_with(self);
-            }
             Expr::Update(update) => self.update(update),
             Expr::New(new) => self.new_expression(new),
             Expr::Lit(Lit::Str(literal)) => self.string_literal_read(literal),

@@ -687,11 +687,21 @@ function comparableRedirect(url) {
   });
 }
 
+// The order of an object's keys is not part of what a token or the stored metadata says.
+function sortedKeys(value) {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys(value[key])]));
+}
+
 function outcome(effects, config) {
-  return JSON.stringify(unwrap({
+  const plain = unwrap({
     ...effects, idToken: filterClaims(effects.idToken, config), accessToken: filterClaims(effects.accessToken, config),
     redirect: comparableRedirect(effects.redirect),
-  }));
+  });
+  return JSON.stringify({
+    ...plain, idToken: sortedKeys(plain.idToken), accessToken: sortedKeys(plain.accessToken), metadata: sortedKeys(plain.metadata),
+  });
 }
 
 /** For each comparison between a field and a value: the field (as a scenario field) and the
