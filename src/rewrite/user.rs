@@ -19,6 +19,7 @@ use super::chain::Chain;
 use super::{Rewriter, Value};
 use crate::finding::Finding;
 use crate::registry::Code;
+use crate::span::Span;
 use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIRECTS};
 
 impl Rewriter<'_> {
@@ -109,8 +110,8 @@ impl Rewriter<'_> {
             .user_local(kind, chain.root_span.start)
             .unwrap_or_else(|| format!("{}.user.{kind}", self.event));
         let span = chain.span();
-        let negated = self.source[..span.start].trim_end().ends_with('!');
-        let test = format!("Object.keys({object}).length > 0");
+        let before = self.source[..span.start].trim_end();
+        let negated = before.ends_with('!') && !before.ends_with("!!");
         self.report(
             Finding::new(
                 Code::ShapeChanges,
@@ -119,7 +120,14 @@ impl Rewriter<'_> {
             )
             .with_help(format!("a user whose {kind} was an empty object passed this test in Rules and does not now")),
         );
-        self.replace(span, if negated { format!("({test})") } else { test });
+        // `!user.app_metadata` becomes one test, `=== 0`, with its `!`.
+        match negated {
+            true => self.replace(
+                Span::new(before.len() - 1, span.end),
+                format!("Object.keys({object}).length === 0"),
+            ),
+            false => self.replace(span, format!("Object.keys({object}).length > 0")),
+        }
     }
 
     /// `user.app_metadata.x` (read or written) with nothing to make sure the metadata exists:
