@@ -269,6 +269,33 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
     Migration::failed(source, finding)
 }
 
+/// `R2A955` for each Actions limit the Action is over.
+fn limit_findings(
+    text: &str,
+    header: Span,
+    secrets: &std::collections::BTreeSet<String>,
+    dependencies: &std::collections::BTreeMap<String, Option<String>>,
+) -> Vec<Finding> {
+    use crate::tables::limits::{CODE_BYTES_PER_ACTION, DEPENDENCIES_PER_ACTION, SECRETS_PER_ACTION};
+    let at = Span::new(header.start, header.start);
+    let mut over = Vec::new();
+    if dependencies.len() > DEPENDENCIES_PER_ACTION {
+        over.push(format!("{} npm dependencies (the limit is {DEPENDENCIES_PER_ACTION})", dependencies.len()));
+    }
+    if secrets.len() > SECRETS_PER_ACTION {
+        over.push(format!("{} secrets (the limit is {SECRETS_PER_ACTION})", secrets.len()));
+    }
+    if text.len() > CODE_BYTES_PER_ACTION {
+        over.push(format!("{} kB of code (the limit is 100 kB)", text.len() / 1000));
+    }
+    over.into_iter()
+        .map(|what| {
+            Finding::new(Code::ActionLimitExceeded, at, format!("the Action has {what}: Auth0 will not save it"))
+                .with_help("split the rule, or replace dependencies with built-ins (`fetch`, `crypto`)")
+        })
+        .collect()
+}
+
 /// Why no Action came out of one rewrite: the parser's message and the text it refused.
 #[derive(Default)]
 struct Broken {
@@ -291,7 +318,9 @@ fn assemble(
             text: None,
         });
     }
-    let (mut findings, suppressed) = suppress(text, result.findings, &options.ignore);
+    let mut found = result.findings;
+    found.extend(limit_findings(text, rule.span, &result.secrets, &result.dependencies));
+    let (mut findings, suppressed) = suppress(text, found, &options.ignore);
     findings.sort_by_key(|f| (f.span.start, f.code));
     let body = rule
         .function

@@ -37,7 +37,7 @@ impl PipelineFinding {
 const PERSISTED_USER_KEYS: &[&str] = &["app_metadata", "user_metadata"];
 
 pub fn analyse(rules: &[PipelineRule<'_>]) -> Vec<PipelineFinding> {
-    let mut findings = Vec::new();
+    let mut findings: Vec<PipelineFinding> = too_many_for_the_trigger(rules).into_iter().collect();
     for (later_index, later) in rules.iter().enumerate() {
         let shared = &later.migration.shared;
         for global in &shared.globals_read {
@@ -134,6 +134,32 @@ fn claim_dependency(message: String, help: &str, earlier: &str, later: &str) -> 
     }
 }
 
+/// `R2A954` when more rules are enabled than one trigger binds, with the merge of the last
+/// rules that brings the count down to the limit.
+fn too_many_for_the_trigger(pipeline: &[PipelineRule<'_>]) -> Option<PipelineFinding> {
+    use crate::tables::limits::ACTIONS_PER_TRIGGER;
+    if pipeline.len() <= ACTIONS_PER_TRIGGER {
+        return None;
+    }
+    let tail: Vec<&str> = pipeline[ACTIONS_PER_TRIGGER - 1..]
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    Some(PipelineFinding {
+        code: Code::TooManyActionsForTrigger,
+        rules: [tail[0].to_string(), tail[tail.len() - 1].to_string()],
+        message: format!(
+            "{} enabled rules become {} post-login Actions; a trigger binds at most {ACTIONS_PER_TRIGGER}",
+            pipeline.len(),
+            pipeline.len()
+        ),
+        help: format!(
+            "merge rules that run together, for example the last ones: `--merge \"{}\"`",
+            tail.join(",")
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +182,31 @@ mod tests {
 
     fn pair(a: &str, b: &str) -> [String; 2] {
         [a.to_string(), b.to_string()]
+    }
+
+    #[test]
+    fn more_rules_than_a_trigger_binds_suggest_merging_the_last_ones() {
+        let names: Vec<String> = (1..=22).map(|i| format!("rule {i}")).collect();
+        let migrations: Vec<Migration> = (1..=22)
+            .map(|i| rule(&format!("  context.idToken['https://example.com/claim{i}'] = {i};")))
+            .collect();
+        let rules: Vec<(&str, &Migration)> = names
+            .iter()
+            .zip(&migrations)
+            .map(|(n, m)| (n.as_str(), m))
+            .collect();
+        assert_eq!(
+            codes(&rules),
+            [(Code::TooManyActionsForTrigger, pair("rule 20", "rule 22"))]
+        );
+        let pipeline: Vec<PipelineRule<'_>> = rules
+            .iter()
+            .map(|(name, migration)| PipelineRule { name, migration })
+            .collect();
+        assert!(analyse(&pipeline)[0]
+            .help
+            .contains("--merge \"rule 20,rule 21,rule 22\""));
+        assert!(codes(&rules[..20]).is_empty(), "20 rules fit");
     }
 
     #[test]

@@ -299,6 +299,12 @@ codes! {
     ConfigurationKeyMissing = "R2A953", "configuration-key-missing", Warning,
         "A rule reads a `configuration` key that the repository's rules-configs does not define",
         "The rule reads `configuration.X`, which becomes the Action secret `X`, but `rules-configs`\n(or `rulesConfigs` in tenant.yaml) has no key `X`: the secret would have no value to take.\nAdd the key to the repository's configuration (and to the keyword mappings the deploy tool\nuses), or check the name for a typo.";
+    TooManyActionsForTrigger = "R2A954", "too-many-actions-for-trigger", Error,
+        "More enabled rules than Actions one trigger can bind",
+        "A trigger binds at most 20 Actions, and every enabled rule becomes one. The deployment of\nthe bindings fails. Merge rules that run one after another into one Action (`--merge \"a,b\"`;\nthe finding suggests a merge of the last rules that brings the count to 20), or disable rules\nthat no longer matter.";
+    ActionLimitExceeded = "R2A955", "action-limit-exceeded", Error,
+        "The Action is over an Actions limit: 10 dependencies, 30 secrets or 100 kB of code",
+        "Auth0 refuses to save an Action with more than 10 npm dependencies, more than 30 secrets or\nmore than 100 kB of code. Move code that does not need the login into an API of your own,\nreplace small dependencies with built-ins (`fetch`, `crypto`), or split the rule into\nActions that run one after another.";
     ActionStale = "R2A960", "action-stale", Error,
         "The rule changed after its Action was generated",
         "`check --actions DIR` found that the rule's source no longer matches the one its Action in\nDIR was generated from (`DIR/.rules2actions-state.json` records both). The committed Action\nis stale: run `rules2actions migrate … --out DIR` again (an Action a human edited since is\nkept and reported; replace it with `--force` once the edit is carried over).";

@@ -66,3 +66,39 @@ fn braceless_bodies_keep_guarding_every_new_statement() {
         "{output}"
     );
 }
+
+#[test]
+fn module_exports_and_wrapped_rules_convert() {
+    let output = convert("module.exports = function (user, context, callback) {\n  context.idToken['https://a.example.com/x'] = 1;\n  callback(null, user, context);\n};\n");
+    assert_eq!(
+        output,
+        "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://a.example.com/x', 1);\n};\n"
+    );
+    let wrapped = convert("(function () {\n  const X = 1;\n  return function (user, context, callback) {\n    context.idToken['https://a.example.com/x'] = X;\n    callback(null, user, context);\n  };\n})();\n");
+    assert_eq!(
+        wrapped,
+        "  const X = 1;\n  exports.onExecutePostLogin = async (event, api) => {\n    api.idToken.setCustomClaim('https://a.example.com/x', X);\n  };\n"
+    );
+    // Declarations that need the Rules sandbox cannot move to module scope.
+    let sandbox = migrate_rule(b"(function () {\n  const KEY = configuration.KEY;\n  return function (user, context, callback) {\n    callback(null, user, context);\n  };\n})();\n");
+    assert!(matches!(sandbox.outcome, Outcome::Failed), "{:?}", sandbox.outcome);
+}
+
+#[test]
+fn an_action_over_a_platform_limit_is_reported() {
+    let requires: String = (0..11)
+        .map(|i| format!("  const p{i} = require('package-{i}@1.0.0');\n"))
+        .collect();
+    let migration = migrate_rule(
+        format!("function (user, context, callback) {{\n{requires}  callback(null, user, context);\n}}\n")
+            .as_bytes(),
+    );
+    let over: Vec<_> = migration
+        .findings
+        .iter()
+        .filter(|f| f.code == rules2actions::registry::Code::ActionLimitExceeded)
+        .collect();
+    assert_eq!(over.len(), 1, "{:?}", migration.findings);
+    assert!(over[0].message.contains("11 npm dependencies"));
+    assert_eq!(migration.status(), rules2actions::Status::ManualWork);
+}

@@ -2,6 +2,7 @@
 
 pub mod claims;
 pub mod context;
+pub mod limits;
 pub mod modules;
 pub mod saml;
 pub mod user;
