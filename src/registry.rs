@@ -299,6 +299,12 @@ codes! {
     ConfigurationKeyMissing = "R2A953", "configuration-key-missing", Warning,
         "A rule reads a `configuration` key that the repository's rules-configs does not define",
         "The rule reads `configuration.X`, which becomes the Action secret `X`, but `rules-configs`\n(or `rulesConfigs` in tenant.yaml) has no key `X`: the secret would have no value to take.\nAdd the key to the repository's configuration (and to the keyword mappings the deploy tool\nuses), or check the name for a typo.";
+    CredentialInCode = "R2A914", "credential-in-code", Warning,
+        "A credential written into the rule moves to a secret of the Action",
+        "Rule:\n    const apiKey = 'k3Jd92LmQp0sXv7TzR4wYb8N';\nAction:\n    const apiKey = event.secrets.API_KEY;\n\nA provider key (`ghp_…`, `sk_live_…`, `AKIA…`, `xoxb-…`, a PEM private key), or a long random\nstring given to a name like `token` or `apiKey`, was committed with the rule. The Action reads\nit from a declared secret; give the secret its value in the deploy tool's keyword mappings,\nand rotate the credential, because it is in the repository's history.";
+    SecretExposed = "R2A915", "secret-exposed", Warning,
+        "A secret goes into a token claim, a deny message or a log line",
+        "Secrets (Rules `configuration`, Actions `event.secrets`) must stay inside the Action. A claim\nreaches the application and the browser, a deny message reaches the user, and a log line\nreaches everyone who can read the tenant's logs.";
     TooManyActionsForTrigger = "R2A954", "too-many-actions-for-trigger", Error,
         "More enabled rules than Actions one trigger can bind",
         "A trigger binds at most 20 Actions, and every enabled rule becomes one. The deployment of\nthe bindings fails. Merge rules that run one after another into one Action (`--merge \"a,b\"`;\nthe finding suggests a merge of the last rules that brings the count to 20), or disable rules\nthat no longer matter.";

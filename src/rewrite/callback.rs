@@ -71,7 +71,18 @@ impl Rewriter<'_> {
         }
         let deny = match self.outcome(call) {
             Outcome::Success => None,
-            Outcome::Deny(reason) => Some(format!("{}.access.deny({reason})", self.api)),
+            Outcome::Deny(reason) => {
+                if let Some(error) = call.args.first() {
+                    let message = match unparen(&error.expr) {
+                        Expr::New(new) => new.args.as_ref().and_then(|a| a.first()).map(|a| &*a.expr),
+                        other => Some(other),
+                    };
+                    if let Some(message) = message {
+                        self.secret_leaves(message, call_span, "the deny message the user sees");
+                    }
+                }
+                Some(format!("{}.access.deny({reason})", self.api))
+            }
             Outcome::DenyIfSet(error) => Some(format!(
                 "{error} ? {}.access.deny({error}.message ?? String({error})) : undefined",
                 self.api

@@ -133,6 +133,7 @@ impl Rewriter<'_> {
         self.whole_metadata_claim(&assign.right);
         let value = self.rewritten(&assign.right);
         let span = self.span(assign.span);
+        self.secret_leaves(&assign.right, span, "a token claim");
         self.replace(
             span,
             format!("{}.{token}.setCustomClaim({}, {value})", self.api, key.text),

@@ -12,6 +12,7 @@ mod claim_names;
 mod claims;
 mod context_reads;
 mod context_view;
+mod credentials;
 mod globals;
 mod header;
 mod helpers;

@@ -427,7 +427,7 @@ impl Visit for Rewriter<'_> {
     }
 
     fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
-        if !self.secrets_destructuring(declarator) {
+        if !self.secrets_destructuring(declarator) && !self.credential_declaration(declarator) {
             declarator.visit_children_with(self);
         }
     }
@@ -452,6 +452,7 @@ impl Visit for Rewriter<'_> {
             }
             Expr::Call(call) => {
                 self.legacy_jwt_options(call);
+                self.secret_logged(call);
                 if self.as_callback_call(expr).is_some() {
                     self.callback_in_expression(call);
                 } else if !self.bound_helper_call(call)
@@ -468,7 +469,11 @@ impl Visit for Rewriter<'_> {
             Expr::Unary(unary) if unary.op == UnaryOp::Delete => self.delete(unary),
             Expr::Update(update) => self.update(update),
             Expr::New(new) => self.new_expression(new),
-            Expr::Lit(Lit::Str(literal)) => self.string_literal_read(literal),
+            Expr::Lit(Lit::Str(literal)) => {
+                if !self.credential_literal(literal) {
+                    self.string_literal_read(literal);
+                }
+            }
             _ => expr.visit_children_with(self),
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod claims;
 pub mod context;
+pub mod credentials;
 pub mod limits;
 pub mod modules;
 pub mod saml;

@@ -358,6 +358,7 @@ fn settings(migration: &Migration, options: &VerifyOptions) -> Value {
         .map(|d| d.name.as_str())
         .collect();
     json!({
+        "movedSecrets": moved_credentials(migration),
         "claimsPolicy": match options.claims_policy {
             ClaimsPolicy::Enforced => "enforced",
             ClaimsPolicy::Relaxed => "relaxed",
@@ -368,6 +369,23 @@ fn settings(migration: &Migration, options: &VerifyOptions) -> Value {
         "cannotRedirect": PROTOCOLS_THAT_CANNOT_REDIRECT,
         "dependencies": dependencies,
     })
+}
+
+/// The credentials the migration moved out of the code into secrets (`R2A914`), with the
+/// values the rule had: deployed, the secrets hold them.
+fn moved_credentials(migration: &Migration) -> serde_json::Map<String, Value> {
+    migration
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::CredentialInCode)
+        .filter_map(|f| {
+            let edit = f.fix.as_ref()?.first()?;
+            let name = edit.replacement.rsplit_once(".secrets.")?.1.to_string();
+            let literal = migration.source.get(f.span.range())?;
+            let value = literal.get(1..literal.len().checked_sub(1)?)?;
+            Some((name, Value::from(value)))
+        })
+        .collect()
 }
 
 fn side_coverage(instrumented: &Instrumented, reached: &[bool]) -> SideCoverage {

@@ -646,7 +646,8 @@ async function runAction(s, config) {
   const handler = resumed ? module.exports.onContinuePostLogin : module.exports.onExecutePostLogin;
   if (typeof handler !== 'function') throw new Error('the code exports no onExecutePostLogin handler');
   const event = actionEvent(clone({ ...s, secrets: undefined }));
-  event.secrets = withSecrets(s.secrets);
+  // Credentials the migration moved into secrets hold what the rule had written.
+  event.secrets = withSecrets({ ...s.secrets, ...config.movedSecrets });
   // In Actions a user's metadata is always an object, `{}` when there is none.
   event.user.app_metadata ??= {};
   event.user.user_metadata ??= {};
