@@ -134,6 +134,7 @@ impl Rewriter<'_> {
         let value = self.rewritten(&assign.right);
         let span = self.span(assign.span);
         self.secret_leaves(&assign.right, span, "a token claim");
+        self.remember_claim(token, &link.key, &value);
         self.replace(
             span,
             format!("{}.{token}.setCustomClaim({}, {value})", self.api, key.text),
@@ -186,6 +187,42 @@ impl Rewriter<'_> {
         }
         let key = chain.static_key(0)?;
         TOKEN_MEMBERS.iter().copied().find(|t| *t == key)
+    }
+
+    /// A claim set in the rule body's own order to a value that cannot change (a literal, or a
+    /// read of `event`): a later read of the claim is that value.
+    fn remember_claim(&mut self, token: &str, key: &Key<'_>, value: &str) {
+        let key = self.claim_key_text(key);
+        self.set_claims.retain(|(t, k, _)| !(t == token && *k == key));
+        let in_order = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
+        let event = format!("{}.", self.event);
+        let literal = value.starts_with(['\'', '"']) && !value.contains('+')
+            || value.parse::<f64>().is_ok()
+            || ["true", "false", "null"].contains(&value);
+        let stable = literal || (value.starts_with(&event) && !value.contains(['(', ' ']));
+        if in_order && stable {
+            self.set_claims.push((token.to_string(), key, value.to_string()));
+        }
+    }
+
+    /// The value a claim was last set to in the rule body's order, for `context.idToken[key]`.
+    pub(super) fn claim_set_before(&self, token: &str, key: &Key<'_>) -> Option<String> {
+        let key = self.claim_key_text(key);
+        self.set_claims
+            .iter()
+            .rev()
+            .find(|(t, k, _)| t == token && *k == key)
+            .map(|(_, _, value)| value.clone())
+    }
+
+    fn claim_key_text(&self, key: &Key<'_>) -> String {
+        match key {
+            Key::Static(name) => format!("'{name}'"),
+            Key::Computed(expr) => match self.constant_string(expr) {
+                Some(name) => format!("'{name}'"),
+                None => self.text(self.span(expr.span())).to_string(),
+            },
+        }
     }
 
     /// A claim whose value is `user.app_metadata` itself: Rules left it out of the token for a

@@ -52,6 +52,14 @@ impl Rewriter<'_> {
             return self.replace(span, replacement);
         }
         if TOKEN_MEMBERS.contains(first) {
+            // Read back after the rule set it: the value it set.
+            let set = match chain.links.get(1) {
+                Some(link) if chain.links.len() == 2 => self.claim_set_before(first, &link.key),
+                _ => None,
+            };
+            if let Some(value) = set {
+                return self.replace(chain.span(), value);
+            }
             self.report(
                 Finding::new(
                     Code::ClaimReadBack,

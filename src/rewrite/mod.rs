@@ -211,6 +211,9 @@ struct Rewriter<'s> {
     in_resume_branch: bool,
     /// The rule body's statements.
     top_statements: Vec<Span>,
+    /// Claims set in the rule body's own order to values that cannot change: token, key
+    /// (source text, or the constant name quoted), value.
+    set_claims: Vec<(String, String, String)>,
     /// The rule body's constant lists of strings.
     string_lists: HashMap<Atom, Vec<String>>,
     /// A Rules-shaped view uses the `rulesGeoip` helper.
@@ -346,6 +349,7 @@ impl<'s> Rewriter<'s> {
             identity_names: Vec::new(),
             needs_geoip_helper: false,
             string_lists: HashMap::new(),
+            set_claims: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
