@@ -48,6 +48,8 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
     )),
     ("claims-user-field-then-claim", "negate-condition", 7, ONLY_LOGS),
     ("claims-user-field-then-claim", "change-literal", 7, ONLY_LOGS),
+    ("context-lodash-audit-payload", "negate-condition", 29, ONLY_LOGS),
+    ("context-lodash-audit-payload", "change-literal", 29, ONLY_LOGS),
     ("context-geoip-dynamic-key", "change-literal", 32, BlindSpot(
         "a login without geoip data: the workers' `event.request.geoip` always has its ten keys",
     )),

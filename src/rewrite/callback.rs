@@ -123,6 +123,31 @@ impl Rewriter<'_> {
         self.replace(stmt, replacement);
     }
 
+    /// `if (a || b) return callback(null, user, context);` with no `else`, and a test that is
+    /// only `||` of comparisons: it skips the rest of the rule for some logins.
+    pub(super) fn skips_the_rule(&self, branch: &swc_ecma_ast::IfStmt) -> bool {
+        let only = match &*branch.cons {
+            Stmt::Block(block) => match block.stmts.as_slice() {
+                [only] => only,
+                _ => return false,
+            },
+            other => other,
+        };
+        let call = match only {
+            Stmt::Return(r) => r.arg.as_deref().and_then(|a| self.as_callback_call(a)),
+            _ => None,
+        };
+        let succeeds = call.is_some_and(|call| {
+            self.passes_own_user_and_context(&call.args)
+                && call
+                    .args
+                    .first()
+                    .is_some_and(|a| matches!(unparen(&a.expr), Expr::Lit(Lit::Null(_))))
+        });
+        let test = self.text(self.span(swc_common::Spanned::span(&*branch.test)));
+        branch.alt.is_none() && succeeds && !test.contains("&&") && !test.contains('!')
+    }
+
     /// `stmt` is a statement of the rule body whose followers neither call back nor change
     /// `context`.
     fn runs_on_after(&self, stmt: Span) -> bool {

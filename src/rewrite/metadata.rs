@@ -93,8 +93,10 @@ impl Rewriter<'_> {
 
     /// `update` persists the user's own metadata, which has a local copy to persist from.
     pub(super) fn persists_own_metadata(&self, update: &CallExpr) -> bool {
-        self.metadata_kind(update)
-            .is_some_and(|kind| self.metadata_copies.iter().any(|(k, _)| *k == kind))
+        self.metadata_kind(update).is_some_and(|kind| {
+            changes_object(update).is_some()
+                || self.metadata_copies.iter().any(|(k, _)| *k == kind)
+        })
     }
 
     /// The `api.user.set*Metadata` calls that replace `update`, one per changed key, or `None`
@@ -106,16 +108,72 @@ impl Rewriter<'_> {
         caught: Caught,
     ) -> Option<Vec<String>> {
         let kind = self.metadata_kind(update)?;
+        let method = match kind {
+            "app_metadata" => "setAppMetadata",
+            _ => "setUserMetadata",
+        };
+        let lines = match changes_object(update) {
+            // `updateAppMetadata(user.user_id, { onetrust })`: Auth0 merged these keys at the root.
+            Some(object) => self.set_each_property(object, method)?,
+            None => self.set_changed_keys(kind, method)?,
+        };
+        let consequence = match caught {
+            Caught::Denied => {
+                "; the `.catch` path that denied the login when the update failed is gone"
+            }
+            Caught::Handled => "; the update cannot fail in the Action, so its `.catch` handler is gone",
+            Caught::Nothing => "",
+        };
+        self.report(
+            Finding::new(
+                Code::MetadataUpdateBatched,
+                self.span(update.span),
+                format!("`user.{kind}` is persisted when the login flow ends, not now{consequence}"),
+            )
+            .with_help("Actions apply metadata updates in one batch; check flows that relied on the update failing"),
+        );
+        Some(lines)
+    }
+
+    /// One `api.user.set*Metadata(key, value)` per property of an object literal; `None` for
+    /// spreads and computed keys.
+    fn set_each_property(
+        &mut self,
+        object: &swc_ecma_ast::ObjectLit,
+        method: &str,
+    ) -> Option<Vec<String>> {
+        use swc_ecma_ast::{Prop, PropName, PropOrSpread};
+        let mut lines = Vec::new();
+        for prop in &object.props {
+            let PropOrSpread::Prop(prop) = prop else {
+                return None;
+            };
+            let (key, value) = match &**prop {
+                Prop::Shorthand(name) => (name.sym.to_string(), self.rewritten(&Expr::Ident(name.clone()))),
+                Prop::KeyValue(kv) => {
+                    let key = match &kv.key {
+                        PropName::Ident(name) => name.sym.to_string(),
+                        PropName::Str(name) => name.value.as_atom()?.to_string(),
+                        _ => return None,
+                    };
+                    (key, self.rewritten(&kv.value))
+                }
+                _ => return None,
+            };
+            let literal = self.string_literal(&key);
+            lines.push(format!("{}.user.{method}({literal}, {value});", self.api));
+        }
+        Some(lines)
+    }
+
+    /// One call per top-level key the rule changed in its copy of the metadata.
+    fn set_changed_keys(&mut self, kind: &str, method: &str) -> Option<Vec<String>> {
+        let api = self.api.clone();
         let local = self
             .metadata_copies
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, local)| local.clone())?;
-        let method = match kind {
-            "app_metadata" => "setAppMetadata",
-            _ => "setUserMetadata",
-        };
-        let api = self.api.clone();
         let changed: Vec<_> = self
             .metadata_keys
             .iter()
@@ -136,21 +194,6 @@ impl Rewriter<'_> {
                 lines.push(format!("{api}.user.{method}({literal}, {local}{member});"));
             }
         }
-        let consequence = match caught {
-            Caught::Denied => {
-                "; the `.catch` path that denied the login when the update failed is gone"
-            }
-            Caught::Handled => "; the update cannot fail in the Action, so its `.catch` handler is gone",
-            Caught::Nothing => "",
-        };
-        self.report(
-            Finding::new(
-                Code::MetadataUpdateBatched,
-                self.span(update.span),
-                format!("`user.{kind}` is persisted when the login flow ends, not now{consequence}"),
-            )
-            .with_help("Actions apply metadata updates in one batch; check flows that relied on the update failing"),
-        );
         Some(lines)
     }
 
@@ -176,7 +219,7 @@ impl Rewriter<'_> {
             })
         };
         (is_user_path(&update.args[0].expr, &["user_id"])
-            && is_user_path(&update.args[1].expr, &[kind]))
+            && (is_user_path(&update.args[1].expr, &[kind]) || changes_object(update).is_some()))
         .then_some(kind)
     }
 
@@ -222,6 +265,14 @@ impl Rewriter<'_> {
             }
             _ => None,
         }
+    }
+}
+
+/// The object literal of `updateAppMetadata(user.user_id, { … })`.
+fn changes_object(update: &CallExpr) -> Option<&swc_ecma_ast::ObjectLit> {
+    match unparen(&update.args.get(1)?.expr) {
+        Expr::Object(object) => Some(object),
+        _ => None,
     }
 }
 

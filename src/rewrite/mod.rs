@@ -214,6 +214,8 @@ struct Rewriter<'s> {
     /// Claims set in the rule body's own order to values that cannot change: token, key
     /// (source text, or the constant name quoted), value.
     set_claims: Vec<(String, String, String)>,
+    /// Visiting the test of an `if` that only skips the rest of the rule.
+    in_skip_test: bool,
     /// The rule body's constant lists of strings.
     string_lists: HashMap<Atom, Vec<String>>,
     /// A Rules-shaped view uses the `rulesGeoip` helper.
@@ -350,6 +352,7 @@ impl<'s> Rewriter<'s> {
             needs_geoip_helper: false,
             string_lists: HashMap::new(),
             set_claims: Vec::new(),
+            in_skip_test: false,
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),

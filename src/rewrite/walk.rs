@@ -303,7 +303,10 @@ impl Visit for Rewriter<'_> {
     fn visit_if_stmt(&mut self, branch: &swc_ecma_ast::IfStmt) {
         let mark = self.edits.len();
         if !self.redirect_guard(&branch.test) {
+            let skips = self.skips_the_rule(branch);
+            let outer = std::mem::replace(&mut self.in_skip_test, skips);
             branch.test.visit_with(self);
+            self.in_skip_test = outer;
         }
         // Inside the branch, what the test found set is set.
         let guards = self.found_set(&branch.test, mark);
