@@ -276,22 +276,37 @@ fn limit_findings(
     secrets: &std::collections::BTreeSet<String>,
     dependencies: &std::collections::BTreeMap<String, Option<String>>,
 ) -> Vec<Finding> {
-    use crate::tables::limits::{CODE_BYTES_PER_ACTION, DEPENDENCIES_PER_ACTION, SECRETS_PER_ACTION};
+    use crate::tables::limits::{
+        CODE_BYTES_PER_ACTION, DEPENDENCIES_PER_ACTION, SECRETS_PER_ACTION,
+    };
     let at = Span::new(header.start, header.start);
     let mut over = Vec::new();
     if dependencies.len() > DEPENDENCIES_PER_ACTION {
-        over.push(format!("{} npm dependencies (the limit is {DEPENDENCIES_PER_ACTION})", dependencies.len()));
+        over.push(format!(
+            "{} npm dependencies (the limit is {DEPENDENCIES_PER_ACTION})",
+            dependencies.len()
+        ));
     }
     if secrets.len() > SECRETS_PER_ACTION {
-        over.push(format!("{} secrets (the limit is {SECRETS_PER_ACTION})", secrets.len()));
+        over.push(format!(
+            "{} secrets (the limit is {SECRETS_PER_ACTION})",
+            secrets.len()
+        ));
     }
     if text.len() > CODE_BYTES_PER_ACTION {
-        over.push(format!("{} kB of code (the limit is 100 kB)", text.len() / 1000));
+        over.push(format!(
+            "{} kB of code (the limit is 100 kB)",
+            text.len() / 1000
+        ));
     }
     over.into_iter()
         .map(|what| {
-            Finding::new(Code::ActionLimitExceeded, at, format!("the Action has {what}: Auth0 will not save it"))
-                .with_help("split the rule, or replace dependencies with built-ins (`fetch`, `crypto`)")
+            Finding::new(
+                Code::ActionLimitExceeded,
+                at,
+                format!("the Action has {what}: Auth0 will not save it"),
+            )
+            .with_help("split the rule, or replace dependencies with built-ins (`fetch`, `crypto`)")
         })
         .collect()
 }
@@ -319,7 +334,12 @@ fn assemble(
         });
     }
     let mut found = result.findings;
-    found.extend(limit_findings(text, rule.span, &result.secrets, &result.dependencies));
+    found.extend(limit_findings(
+        text,
+        rule.span,
+        &result.secrets,
+        &result.dependencies,
+    ));
     let (mut findings, suppressed) = suppress(text, found, &options.ignore);
     findings.sort_by_key(|f| (f.span.start, f.code));
     let body = rule

@@ -6,8 +6,8 @@
 
 use swc_common::{BytePos, Spanned};
 use swc_ecma_ast::{
-    AssignOp, AssignTarget, Decl, EsVersion, Expr, Function, MemberProp, Script, SimpleAssignTarget,
-    Stmt,
+    AssignOp, AssignTarget, Decl, EsVersion, Expr, Function, MemberProp, Script,
+    SimpleAssignTarget, Stmt,
 };
 use swc_ecma_parser::{EsSyntax, Parser, StringInput, Syntax};
 
@@ -191,7 +191,9 @@ fn rule_from_expr(expr: Expr, outer: Span, offsets: Offsets) -> Parsed {
         Expr::Paren(paren) => rule_from_expr(*paren.expr, outer, offsets),
         // `module.exports = function (user, context, callback) {…}`: the assignment goes with
         // the rule's header.
-        Expr::Assign(assign) if assign.op == AssignOp::Assign && is_module_exports(&assign.left) => {
+        Expr::Assign(assign)
+            if assign.op == AssignOp::Assign && is_module_exports(&assign.left) =>
+        {
             match rule_from_expr(*assign.right, outer, offsets) {
                 Parsed::Rule(rule) => Parsed::Rule(RuleFunction {
                     span: Span::new(outer.start, rule.span.end),
@@ -216,7 +218,11 @@ fn rule_from_wrapper(call: swc_ecma_ast::CallExpr, outer: Span, offsets: Offsets
         callee = *paren.expr;
     }
     let body = match callee {
-        Expr::Fn(f) if f.function.params.is_empty() && !f.function.is_async && !f.function.is_generator => f.function.body,
+        Expr::Fn(f)
+            if f.function.params.is_empty() && !f.function.is_async && !f.function.is_generator =>
+        {
+            f.function.body
+        }
         Expr::Arrow(a) if a.params.is_empty() && !a.is_async => match *a.body {
             swc_ecma_ast::ArrowFunctionBody::FunctionBody(block) => Some(block),
             swc_ecma_ast::ArrowFunctionBody::Expr(_) => None,
@@ -231,7 +237,9 @@ fn rule_from_wrapper(call: swc_ecma_ast::CallExpr, outer: Span, offsets: Offsets
     };
     let declarations_only = body.stmts.iter().all(|s| matches!(s, Stmt::Decl(_)));
     let mut uses = SandboxUses::default();
-    body.stmts.iter().for_each(|s| swc_ecma_visit::VisitWith::visit_with(s, &mut uses));
+    body.stmts
+        .iter()
+        .for_each(|s| swc_ecma_visit::VisitWith::visit_with(s, &mut uses));
     let Some(Expr::Fn(rule)) = returned.arg.map(|a| *a) else {
         return Parsed::Other;
     };
@@ -240,12 +248,18 @@ fn rule_from_wrapper(call: swc_ecma_ast::CallExpr, outer: Span, offsets: Offsets
     }
     let returned_span = offsets.span(returned.span);
     let function = offsets.span(rule.function.span);
-    let first = body.stmts.first().map_or(returned_span.start, |s| offsets.span(s.span()).start);
+    let first = body
+        .stmts
+        .first()
+        .map_or(returned_span.start, |s| offsets.span(s.span()).start);
     Parsed::Rule(RuleFunction {
         span: Span::new(returned_span.start, function.end),
         outer: Span::new(returned_span.start, outer.end),
         function: rule.function,
-        wrapper: vec![Span::new(outer.start, first), Span::new(function.end, outer.end)],
+        wrapper: vec![
+            Span::new(outer.start, first),
+            Span::new(function.end, outer.end),
+        ],
     })
 }
 
@@ -257,8 +271,14 @@ struct SandboxUses {
 
 impl swc_ecma_visit::Visit for SandboxUses {
     fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
-        let rules_global = ["configuration", "auth0", "UnauthorizedError", "global", "require"]
-            .contains(&ident.sym.as_ref());
+        let rules_global = [
+            "configuration",
+            "auth0",
+            "UnauthorizedError",
+            "global",
+            "require",
+        ]
+        .contains(&ident.sym.as_ref());
         self.found |= rules_global || crate::tables::modules::sandbox_global(&ident.sym).is_some();
     }
 }

@@ -188,7 +188,11 @@ mod tests {
     fn more_rules_than_a_trigger_binds_suggest_merging_the_last_ones() {
         let names: Vec<String> = (1..=22).map(|i| format!("rule {i}")).collect();
         let migrations: Vec<Migration> = (1..=22)
-            .map(|i| rule(&format!("  context.idToken['https://example.com/claim{i}'] = {i};")))
+            .map(|i| {
+                rule(&format!(
+                    "  context.idToken['https://example.com/claim{i}'] = {i};"
+                ))
+            })
             .collect();
         let rules: Vec<(&str, &Migration)> = names
             .iter()

@@ -31,6 +31,10 @@ impl std::fmt::Display for Why {
 }
 
 const ONLY_LOGS: Why = Equivalent("the branch only logs");
+const TIMESTAMP_SHAPE: Why = BlindSpot(
+    "everything after line 9 leads to the claim that the authentication timestamp guards, and \
+     R2A205 announces every difference there (the timestamp is an ISO string in Actions)",
+);
 const TOKEN_STATE: Why = BlindSpot(
     "code after `api.redirect.validateToken`: a token the Action accepts carries the \
      transaction's `state`, which no scenario can forge, so the continuation never gets past it",
@@ -48,6 +52,11 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
     )),
     ("claims-user-field-then-claim", "negate-condition", 7, ONLY_LOGS),
     ("claims-user-field-then-claim", "change-literal", 7, ONLY_LOGS),
+    ("context-behaviour-traps", "negate-condition", 9, TIMESTAMP_SHAPE),
+    ("context-behaviour-traps", "change-literal", 9, TIMESTAMP_SHAPE),
+    ("context-behaviour-traps", "change-literal", 13, TIMESTAMP_SHAPE),
+    ("context-behaviour-traps", "drop-call", 15, TIMESTAMP_SHAPE),
+    ("context-behaviour-traps", "rename-claim", 15, TIMESTAMP_SHAPE),
     ("context-lodash-audit-payload", "negate-condition", 29, ONLY_LOGS),
     ("context-lodash-audit-payload", "change-literal", 29, ONLY_LOGS),
     ("context-geoip-dynamic-key", "change-literal", 32, BlindSpot(

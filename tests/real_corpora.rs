@@ -182,7 +182,8 @@ fn verify_never_finds_a_silent_difference_in_a_public_rule() {
                 ));
             }
             equivalent += usize::from(verdict == Verdict::Equivalent);
-            let same_everywhere = verdict == Verdict::Equivalent && verification.expected.is_empty();
+            let same_everywhere =
+                verdict == Verdict::Equivalent && verification.expected.is_empty();
             exact += usize::from(same_everywhere);
             match (verdict, same_everywhere) {
                 (Verdict::Equivalent, false) => {
@@ -209,7 +210,10 @@ fn verify_never_finds_a_silent_difference_in_a_public_rule() {
     );
     // Ratchets: raise them when the counts improve.
     assert!(equivalent >= 68, "only {equivalent} public rules proven");
-    assert!(exact >= 45, "only {exact} public rules behave the same in every scenario");
+    assert!(
+        exact >= 45,
+        "only {exact} public rules behave the same in every scenario"
+    );
     eprintln!("{equivalent} public rules equivalent, {exact} of them with no difference at all");
     let _guard = common::snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("real_corpora__auth0_rules_verdicts", lines.join("\n"));

@@ -81,7 +81,11 @@ fn module_exports_and_wrapped_rules_convert() {
     );
     // Declarations that need the Rules sandbox cannot move to module scope.
     let sandbox = migrate_rule(b"(function () {\n  const KEY = configuration.KEY;\n  return function (user, context, callback) {\n    callback(null, user, context);\n  };\n})();\n");
-    assert!(matches!(sandbox.outcome, Outcome::Failed), "{:?}", sandbox.outcome);
+    assert!(
+        matches!(sandbox.outcome, Outcome::Failed),
+        "{:?}",
+        sandbox.outcome
+    );
 }
 
 #[test]

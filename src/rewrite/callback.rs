@@ -74,7 +74,9 @@ impl Rewriter<'_> {
             Outcome::Deny(reason) => {
                 if let Some(error) = call.args.first() {
                     let message = match unparen(&error.expr) {
-                        Expr::New(new) => new.args.as_ref().and_then(|a| a.first()).map(|a| &*a.expr),
+                        Expr::New(new) => {
+                            new.args.as_ref().and_then(|a| a.first()).map(|a| &*a.expr)
+                        }
                         other => Some(other),
                     };
                     if let Some(message) = message {
@@ -683,13 +685,15 @@ impl swc_ecma_visit::Visit for TailEffects<'_> {
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
         if let swc_ecma_ast::Callee::Expr(callee) = &call.callee {
-            self.effects |= matches!(unparen(callee), Expr::Member(_)) && self.rooted_at_context(callee);
+            self.effects |=
+                matches!(unparen(callee), Expr::Member(_)) && self.rooted_at_context(callee);
         }
         call.visit_children_with(self);
     }
 
     fn visit_unary_expr(&mut self, unary: &swc_ecma_ast::UnaryExpr) {
-        self.effects |= unary.op == swc_ecma_ast::UnaryOp::Delete && self.rooted_at_context(&unary.arg);
+        self.effects |=
+            unary.op == swc_ecma_ast::UnaryOp::Delete && self.rooted_at_context(&unary.arg);
         unary.visit_children_with(self);
     }
 

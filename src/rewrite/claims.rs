@@ -193,7 +193,8 @@ impl Rewriter<'_> {
     /// read of `event`): a later read of the claim is that value.
     fn remember_claim(&mut self, token: &str, key: &Key<'_>, value: &str) {
         let key = self.claim_key_text(key);
-        self.set_claims.retain(|(t, k, _)| !(t == token && *k == key));
+        self.set_claims
+            .retain(|(t, k, _)| !(t == token && *k == key));
         let in_order = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
         let event = format!("{}.", self.event);
         let literal = value.starts_with(['\'', '"']) && !value.contains('+')
@@ -201,7 +202,8 @@ impl Rewriter<'_> {
             || ["true", "false", "null"].contains(&value);
         let stable = literal || (value.starts_with(&event) && !value.contains(['(', ' ']));
         if in_order && stable {
-            self.set_claims.push((token.to_string(), key, value.to_string()));
+            self.set_claims
+                .push((token.to_string(), key, value.to_string()));
         }
     }
 

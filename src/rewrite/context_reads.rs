@@ -138,7 +138,8 @@ impl Rewriter<'_> {
                     );
                 }
                 // Only whether it is set is read: that is the same in both.
-                let announced = finding.filter(|_| !(shape_changes && tested && depth == keys.len()));
+                let announced =
+                    finding.filter(|_| !(shape_changes && tested && depth == keys.len()));
                 if let Some(code) = announced {
                     let caveat = match code {
                         Code::ShapeChanges => "whose keys or type differ from the Rules value",

@@ -54,7 +54,10 @@ impl Rewriter<'_> {
         let members: Vec<&str> = CONTEXT_READS
             .iter()
             .map(|(p, _)| *p)
-            .filter(|p| p.strip_prefix(&prefix).is_some_and(|rest| !rest.contains('.')))
+            .filter(|p| {
+                p.strip_prefix(&prefix)
+                    .is_some_and(|rest| !rest.contains('.'))
+            })
             .collect();
         let mut props = Vec::new();
         for member in members {
@@ -68,9 +71,13 @@ impl Rewriter<'_> {
     pub(super) fn rules_view_if_closed(&mut self, path: &str) -> Option<String> {
         let keys: Vec<&str> = path.split('.').collect();
         match longest_match(&keys) {
-            Some((depth, ContextRead::Event { children: Children::Closed, .. })) if depth == keys.len() => {
-                self.rules_view(path)
-            }
+            Some((
+                depth,
+                ContextRead::Event {
+                    children: Children::Closed,
+                    ..
+                },
+            )) if depth == keys.len() => self.rules_view(path),
             _ => None,
         }
     }
@@ -88,9 +95,9 @@ impl Rewriter<'_> {
         else {
             return false;
         };
-        let on_context = call.args.first().is_some_and(|a| {
-            matches!(unparen(&a.expr), Expr::Ident(c) if self.param(c) == Some(Param::Context))
-        });
+        let on_context = call.args.first().is_some_and(
+            |a| matches!(unparen(&a.expr), Expr::Ident(c) if self.param(c) == Some(Param::Context)),
+        );
         if lodash.sym != "_" || !on_context || call.args.iter().any(|a| a.spread.is_some()) {
             return false;
         }
@@ -124,7 +131,9 @@ impl Rewriter<'_> {
     fn picked_view(&mut self, keys: &Expr) -> Option<String> {
         let keys = match unparen(keys) {
             Expr::Array(array) => string_list(array)?,
-            Expr::Ident(name) if !self.reassigned.contains(&name.sym) && !self.is_declared(&name.sym, false) => {
+            Expr::Ident(name)
+                if !self.reassigned.contains(&name.sym) && !self.is_declared(&name.sym, false) =>
+            {
                 self.string_lists.get(&name.sym)?.clone()
             }
             _ => return None,
@@ -157,7 +166,9 @@ impl Rewriter<'_> {
             return None;
         };
         let whole_with_other_keys = depth == keys.len() && finding.is_some();
-        let plain = target.chars().all(|c| c.is_alphanumeric() || "_.?".contains(c));
+        let plain = target
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_.?".contains(c));
         if !plain || whole_with_other_keys || (*children == Children::Closed && depth < keys.len())
         {
             return None;

@@ -84,7 +84,9 @@ impl Rewriter<'_> {
                     span,
                     format!("a secret goes into {into}"),
                 )
-                .with_help("secrets must not leave the Action: remove it, or send a value derived from it"),
+                .with_help(
+                    "secrets must not leave the Action: remove it, or send a value derived from it",
+                ),
             );
         }
     }
@@ -99,7 +101,8 @@ impl Rewriter<'_> {
         let Expr::Member(member) = unparen(callee) else {
             return;
         };
-        let on_console = matches!(unparen(&member.obj), Expr::Ident(c) if self.is_global(c, "console"));
+        let on_console =
+            matches!(unparen(&member.obj), Expr::Ident(c) if self.is_global(c, "console"));
         if !on_console {
             return;
         }
@@ -112,8 +115,9 @@ impl Rewriter<'_> {
             .any(|root| self.is_global(root, "configuration"));
         if logs_a_secret {
             self.report(
-                Finding::new(Code::SecretExposed, span, "a secret goes into a log line")
-                    .with_help("secrets must not leave the Action: log that it is set, not its value"),
+                Finding::new(Code::SecretExposed, span, "a secret goes into a log line").with_help(
+                    "secrets must not leave the Action: log that it is set, not its value",
+                ),
             );
         }
     }
@@ -148,7 +152,11 @@ fn secret_name(name: &str) -> String {
             out.push('_');
         }
         previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        out.push(if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' });
+        out.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        });
     }
     out
 }
@@ -159,7 +167,9 @@ fn looks_random(value: &str) -> bool {
         && !value.contains([' ', '/', '.', ':'])
         && value.chars().any(|c| c.is_ascii_digit())
         && value.chars().any(|c| c.is_ascii_alphabetic())
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || "-_+=".contains(c))
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_+=".contains(c))
 }
 
 #[cfg(test)]

@@ -29,8 +29,8 @@ use std::collections::HashMap;
 use swc_atoms::Atom;
 use swc_common::Spanned;
 use swc_ecma_ast::{
-    ArrowExpr, AssignExpr, CallExpr, Callee, Decl, Expr, FnDecl, Function, Pat, Stmt,
-    UpdateExpr, VarDeclarator,
+    ArrowExpr, AssignExpr, CallExpr, Callee, Decl, Expr, FnDecl, Function, Pat, Stmt, UpdateExpr,
+    VarDeclarator,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -256,7 +256,13 @@ struct Candidates {
 }
 
 impl Candidates {
-    fn add(&mut self, name: &Atom, function: swc_common::Span, params: Vec<&Pat>, body: &dyn Fn(&mut Assigned)) {
+    fn add(
+        &mut self,
+        name: &Atom,
+        function: swc_common::Span,
+        params: Vec<&Pat>,
+        body: &dyn Fn(&mut Assigned),
+    ) {
         let params = params
             .into_iter()
             .map(|p| match p {
@@ -401,7 +407,10 @@ impl Visit for Uses<'_> {
 
     fn visit_decl(&mut self, decl: &Decl) {
         if let Decl::Class(class) = decl {
-            *self.declarations.entry(class.ident.sym.clone()).or_default() += 1;
+            *self
+                .declarations
+                .entry(class.ident.sym.clone())
+                .or_default() += 1;
         }
         decl.visit_children_with(self);
     }

@@ -94,8 +94,7 @@ impl Rewriter<'_> {
     /// `update` persists the user's own metadata, which has a local copy to persist from.
     pub(super) fn persists_own_metadata(&self, update: &CallExpr) -> bool {
         self.metadata_kind(update).is_some_and(|kind| {
-            changes_object(update).is_some()
-                || self.metadata_copies.iter().any(|(k, _)| *k == kind)
+            changes_object(update).is_some() || self.metadata_copies.iter().any(|(k, _)| *k == kind)
         })
     }
 
@@ -121,7 +120,9 @@ impl Rewriter<'_> {
             Caught::Denied => {
                 "; the `.catch` path that denied the login when the update failed is gone"
             }
-            Caught::Handled => "; the update cannot fail in the Action, so its `.catch` handler is gone",
+            Caught::Handled => {
+                "; the update cannot fail in the Action, so its `.catch` handler is gone"
+            }
             Caught::Nothing => "",
         };
         self.report(
@@ -149,7 +150,10 @@ impl Rewriter<'_> {
                 return None;
             };
             let (key, value) = match &**prop {
-                Prop::Shorthand(name) => (name.sym.to_string(), self.rewritten(&Expr::Ident(name.clone()))),
+                Prop::Shorthand(name) => (
+                    name.sym.to_string(),
+                    self.rewritten(&Expr::Ident(name.clone())),
+                ),
                 Prop::KeyValue(kv) => {
                     let key = match &kv.key {
                         PropName::Ident(name) => name.sym.to_string(),

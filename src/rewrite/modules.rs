@@ -162,7 +162,13 @@ impl Rewriter<'_> {
             .dependencies
             .get("jsonwebtoken")
             .and_then(|v| v.as_deref())
-            .and_then(|v| v.trim_start_matches(['^', '~']).split('.').next()?.parse::<u32>().ok());
+            .and_then(|v| {
+                v.trim_start_matches(['^', '~'])
+                    .split('.')
+                    .next()?
+                    .parse::<u32>()
+                    .ok()
+            });
         let Some(options) = call.args.get(2) else {
             return;
         };
@@ -178,7 +184,10 @@ impl Rewriter<'_> {
             };
             let key = match &kv.key {
                 PropName::Ident(name) => name.sym.to_string(),
-                PropName::Str(name) => name.value.as_atom().map_or(String::new(), |a| a.to_string()),
+                PropName::Str(name) => name
+                    .value
+                    .as_atom()
+                    .map_or(String::new(), |a| a.to_string()),
                 _ => continue,
             };
             let factor = match key.as_str() {
@@ -195,11 +204,13 @@ impl Rewriter<'_> {
                     self.replace(value, format!("{}", number.value * f64::from(factor)));
                 }
                 Expr::Ident(_) | Expr::Member(_) => {
-                    self.edits.push(Edit::insert(value.end, format!(" * {factor}")));
+                    self.edits
+                        .push(Edit::insert(value.end, format!(" * {factor}")));
                 }
                 _ => {
                     self.edits.push(Edit::insert(value.start, "("));
-                    self.edits.push(Edit::insert(value.end, format!(") * {factor}")));
+                    self.edits
+                        .push(Edit::insert(value.end, format!(") * {factor}")));
                 }
             }
             self.report(Finding::new(

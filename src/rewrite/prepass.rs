@@ -64,10 +64,7 @@ impl Prepass {
             callback,
             ..Prepass::default()
         };
-        prepass.helpers = helpers
-            .names_and_positions()
-            .into_iter()
-            .collect();
+        prepass.helpers = helpers.names_and_positions().into_iter().collect();
         if let (Some(body), Some(callback)) = (&function.body, &prepass.callback) {
             prepass.awaitable =
                 super::promise_shape::awaitable_statements(&body.stmts, rule_names, callback);
@@ -92,8 +89,13 @@ impl Prepass {
         }
         for path in paths {
             if let swc_ecma_ast::Expr::Lit(swc_ecma_ast::Lit::Str(literal)) = path {
-                if let Some(first) = literal.value.as_atom().and_then(|p| p.split('.').next().map(Atom::from)) {
-                    self.user_reads.push((first, literal.span.lo.0, self.depth > 1));
+                if let Some(first) = literal
+                    .value
+                    .as_atom()
+                    .and_then(|p| p.split('.').next().map(Atom::from))
+                {
+                    self.user_reads
+                        .push((first, literal.span.lo.0, self.depth > 1));
                 }
             }
         }

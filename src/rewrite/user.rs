@@ -220,7 +220,11 @@ impl Rewriter<'_> {
 /// Names bound to what `user.identities` holds: `const li = _.find(user.identities, …)`,
 /// `for (const identity of user.identities)`, and the parameters of a handler given to a call
 /// on `user.identities` (`user.identities.find((identity) => …)`).
-pub(super) fn identity_names(source: &str, offsets: crate::parse::Offsets, body: &[swc_ecma_ast::Stmt]) -> Vec<swc_atoms::Atom> {
+pub(super) fn identity_names(
+    source: &str,
+    offsets: crate::parse::Offsets,
+    body: &[swc_ecma_ast::Stmt],
+) -> Vec<swc_atoms::Atom> {
     let mut names = IdentityNames {
         source,
         offsets,
@@ -270,7 +274,9 @@ impl swc_ecma_visit::Visit for IdentityNames<'_> {
         let on_identities = match &call.callee {
             swc_ecma_ast::Callee::Expr(callee) => self.mentions_identities(&**callee),
             _ => false,
-        } || call.args.iter().any(|a| !matches!(&*a.expr, Expr::Fn(_) | Expr::Arrow(_)) && self.mentions_identities(&*a.expr));
+        } || call.args.iter().any(|a| {
+            !matches!(&*a.expr, Expr::Fn(_) | Expr::Arrow(_)) && self.mentions_identities(&*a.expr)
+        });
         if on_identities {
             for arg in &call.args {
                 let params: Vec<&swc_ecma_ast::Pat> = match &*arg.expr {

@@ -4,7 +4,10 @@
 /// Each shape: the secret name the Action reads it from, and whether `value` has the shape.
 static SHAPES: &[(&str, fn(&str) -> bool)] = &[
     ("GITHUB_TOKEN", |v| {
-        ["ghp_", "gho_", "ghs_", "github_pat_"].iter().any(|p| v.starts_with(p)) && v.len() >= 36
+        ["ghp_", "gho_", "ghs_", "github_pat_"]
+            .iter()
+            .any(|p| v.starts_with(p))
+            && v.len() >= 36
     }),
     ("STRIPE_SECRET_KEY", |v| {
         (v.starts_with("sk_live_") || v.starts_with("rk_live_")) && v.len() >= 24
@@ -12,7 +15,8 @@ static SHAPES: &[(&str, fn(&str) -> bool)] = &[
     ("AWS_ACCESS_KEY_ID", |v| {
         v.len() == 20
             && v.starts_with("AKIA")
-            && v.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            && v.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
     }),
     ("SLACK_TOKEN", |v| {
         ["xoxb-", "xoxp-", "xoxa-"].iter().any(|p| v.starts_with(p)) && v.len() >= 24
@@ -32,5 +36,12 @@ pub fn shaped_credential(value: &str) -> Option<&'static str> {
 
 /// Parts of variable names (lowercase, without `_` and `-`) that hold credentials.
 pub static NAMES_OF_SECRETS: &[&str] = &[
-    "token", "secret", "apikey", "password", "passwd", "privatekey", "accesskey", "clientsecret",
+    "token",
+    "secret",
+    "apikey",
+    "password",
+    "passwd",
+    "privatekey",
+    "accesskey",
+    "clientsecret",
 ];

@@ -105,14 +105,22 @@ pub fn npm_tools() -> Option<PathBuf> {
     INSTALLED.get_or_init(install).clone()
 }
 
-fn install() -> Option<PathBuf> {
-    if !has("node") || !has("npm") {
-        // CI installs both (`.ci/run`): there a missing tool is a failure, not a skip.
+/// Whether Node.js and npm are on the PATH; without them a check is skipped, with a message,
+/// except under CI (`.ci/run` installs both), where that is a failure.
+fn node_and_npm() -> bool {
+    let present = has("node") && has("npm");
+    if !present {
         assert!(
             std::env::var_os("CI").is_none(),
             "these checks need Node.js and npm on the PATH"
         );
         eprintln!("SKIPPED: this check needs Node.js and npm on the PATH");
+    }
+    present
+}
+
+fn install() -> Option<PathBuf> {
+    if !node_and_npm() {
         return None;
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -154,13 +162,7 @@ fn install() -> Option<PathBuf> {
 /// Node.js scripts need. `None` (and a message) without Node.js or npm, except under CI, where
 /// that is a failure.
 pub fn npm_ci(folder: &str) -> Option<PathBuf> {
-    if !has("node") || !has("npm") {
-        // CI installs both (`.ci/run`): there a missing tool is a failure, not a skip.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "these checks need Node.js and npm on the PATH"
-        );
-        eprintln!("SKIPPED: this check needs Node.js and npm on the PATH");
+    if !node_and_npm() {
         return None;
     }
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
