@@ -81,10 +81,6 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
         "the budget: the risk engine answering `level: \"medium\"` is one of many body values, \
          and the four written scenarios' variants use up the 256 first",
     )),
-    ("modules-magic-globals", "rename-claim", 22, Equivalent(
-        "`jwt.sign` with the Rules-era `expiresInMinutes` option throws on both sides: the claim \
-         is never issued",
-    )),
     ("modules-scoped-slack-webhook", "negate-condition", 7, Equivalent(
         "neither branch has an effect: the webhook client is only constructed",
     )),
