@@ -81,6 +81,20 @@ pub fn string_literal(value: &str, quote: char) -> String {
     out
 }
 
+/// Whether the expression at `span` is only tested for being set: `if (x)`, `!x`, `x && …`,
+/// `x ? … : …` (`x || y` hands `x` on).
+pub fn is_presence_test(source: &str, span: crate::span::Span) -> bool {
+    let before = source[..span.start].trim_end();
+    let after = source[span.end..].trim_start();
+    let operator = after.starts_with("&&")
+        || (after.starts_with('?') && !after.starts_with("?.") && !after.starts_with("??"));
+    let condition = after.starts_with(')')
+        && ["if (", "if(", "while (", "while("]
+            .iter()
+            .any(|k| before.ends_with(k));
+    operator || condition || (before.ends_with('!') && !before.ends_with("!="))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,18 +119,4 @@ mod tests {
         assert_eq!(string_literal("it's", '\''), r"'it\'s'");
         assert_eq!(string_literal("a\"b", '"'), r#""a\"b""#);
     }
-}
-
-/// Whether the expression at `span` is only tested for being set: `if (x)`, `!x`, `x && …`,
-/// `x ? … : …` (`x || y` hands `x` on).
-pub fn is_presence_test(source: &str, span: crate::span::Span) -> bool {
-    let before = source[..span.start].trim_end();
-    let after = source[span.end..].trim_start();
-    let operator = after.starts_with("&&")
-        || (after.starts_with('?') && !after.starts_with("?.") && !after.starts_with("??"));
-    let condition = after.starts_with(')')
-        && ["if (", "if(", "while (", "while("]
-            .iter()
-            .any(|k| before.ends_with(k));
-    operator || condition || (before.ends_with('!') && !before.ends_with("!="))
 }

@@ -155,11 +155,11 @@ impl Rewriter<'_> {
         let (Value::Statement(statement), true) = (value, self.flow.in_list) else {
             return false;
         };
-        let ensured = match (self.param(chain.root), chain.static_prefix().as_slice()) {
-            (Some(Param::User), ["app_metadata" | "user_metadata"]) => true,
-            (Some(Param::Context), ["samlConfiguration"]) => true,
-            _ => false,
-        };
+        let ensured = matches!(
+            (self.param(chain.root), chain.static_prefix().as_slice()),
+            (Some(Param::User), ["app_metadata" | "user_metadata"])
+                | (Some(Param::Context), ["samlConfiguration"])
+        );
         if !ensured || chain.links.len() != 1 || !super::recognise::defaults_to_empty_object(assign)
         {
             return false;

@@ -1,8 +1,11 @@
 //! What a credential looks like: the prefixes and shapes providers give their keys, and the
 //! names code gives the variables that hold them.
 
+/// Whether a value has one provider's shape.
+type Shape = fn(&str) -> bool;
+
 /// Each shape: the secret name the Action reads it from, and whether `value` has the shape.
-static SHAPES: &[(&str, fn(&str) -> bool)] = &[
+static SHAPES: &[(&str, Shape)] = &[
     ("GITHUB_TOKEN", |v| {
         ["ghp_", "gho_", "ghs_", "github_pat_"]
             .iter()
