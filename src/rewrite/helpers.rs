@@ -18,9 +18,9 @@
 //!   }
 //!   if (!isPrivileged()) return api.access.deny('Admins only');
 //! ```
-//! A parameter is bound when it has the rule parameter's name and every call passes the rule's
-//! object in its place: then the body already meant the rule's object, and the parameter and
-//! the arguments go. Refused: helpers used as values, reassigned, reading `arguments`, or
+//! A parameter is bound when every call passes the rule's object in its place: then the body
+//! means the rule's object, and the parameter and the arguments go. Under another name than the
+//! rule's (`function audience(ctx)`), the parameter must only be read. Refused: helpers used as values, reassigned, reading `arguments`, or
 //! assigning the parameter. A helper called with the rule's `context` in some calls and other
 //! values in others keeps its parameter, with `R2A208`.
 
@@ -52,8 +52,8 @@ struct BoundHelper {
     name: Atom,
     /// The helper's function or arrow, by its span in the parsed text.
     function: swc_common::Span,
-    /// Positions of the bound parameters, ascending, with their names.
-    bound: Vec<(usize, Atom)>,
+    /// Positions of the bound parameters, ascending, with their names and what they stand for.
+    bound: Vec<(usize, Atom, Param)>,
 }
 
 impl BoundHelpers {
@@ -102,23 +102,42 @@ impl BoundHelpers {
             };
             for (position, param) in candidate.params.iter().enumerate() {
                 let Some((name, span)) = param else { continue };
-                let Some((_, role)) = rule_names.iter().find(|(n, _)| *n == name) else {
+                // The rule parameter each call passes here.
+                let passed: Vec<Option<(&Atom, Param)>> = calls
+                    .iter()
+                    .map(|args| {
+                        let arg = args.get(position)?.as_ref()?;
+                        rule_names
+                            .iter()
+                            .find(|(n, _)| *n == arg)
+                            .map(|(n, r)| (*n, *r))
+                    })
+                    .collect();
+                let passes_context = passed
+                    .iter()
+                    .any(|p| matches!(p, Some((_, Param::Context))));
+                let Some(Some((rule_name, role))) = passed.first().copied() else {
+                    if passes_context {
+                        bound.mixed.push((candidate.name.clone(), *span));
+                    }
                     continue;
                 };
-                if uses.declarations.get(name).copied().unwrap_or(0) != helper_params(name)
-                    || candidate.assigned.contains(name)
-                {
+                if passed.iter().any(|p| p.map(|(n, _)| n) != Some(rule_name)) {
+                    if passes_context {
+                        bound.mixed.push((candidate.name.clone(), *span));
+                    }
                     continue;
                 }
-                let passing = calls
-                    .iter()
-                    .filter(|args| args.get(position) == Some(&Some(name.clone())))
-                    .count();
-                if passing == calls.len() {
-                    helper.bound.push((position, name.clone()));
-                } else if passing > 0 && *role == Param::Context {
-                    bound.mixed.push((candidate.name.clone(), *span));
+                // Names are resolved by name: the rule's own must not be declared anywhere
+                // else, and a parameter that stands for it under another name is only read.
+                let shadowed = uses.declarations.get(rule_name).copied().unwrap_or(0)
+                    != helper_params(rule_name);
+                let renamed_and_written =
+                    name != rule_name && candidate.written_through.contains(name);
+                if shadowed || candidate.assigned.contains(name) || renamed_and_written {
+                    continue;
                 }
+                helper.bound.push((position, name.clone(), role));
             }
             if !helper.bound.is_empty() {
                 bound.helpers.push(helper);
@@ -132,13 +151,13 @@ impl BoundHelpers {
         self.helpers
             .iter()
             .find(|h| h.name == *callee)
-            .map(|h| h.bound.iter().map(|(p, _)| *p).collect())
+            .map(|h| h.bound.iter().map(|(p, ..)| *p).collect())
     }
 
     pub(super) fn names_and_positions(&self) -> Vec<(Atom, Vec<usize>)> {
         self.helpers
             .iter()
-            .map(|h| (h.name.clone(), h.bound.iter().map(|(p, _)| *p).collect()))
+            .map(|h| (h.name.clone(), h.bound.iter().map(|(p, ..)| *p).collect()))
             .collect()
     }
 
@@ -159,12 +178,18 @@ impl Rewriter<'_> {
         let Some(helper) = self.helpers.helper_at(function) else {
             return names;
         };
-        let positions: Vec<usize> = helper.bound.iter().map(|(p, _)| *p).collect();
-        for (_, name) in &helper.bound {
+        let positions: Vec<usize> = helper.bound.iter().map(|(p, ..)| *p).collect();
+        // The function's own scope is the next one: a parameter under another name than the
+        // rule's stands for the rule's object there.
+        let frame = self.scopes.len();
+        let mut aliases = Vec::new();
+        for (_, name, role) in &helper.bound {
             if let Some(at) = names.iter().position(|n| n == name) {
                 names.remove(at);
             }
+            aliases.push((frame, name.clone(), *role));
         }
+        self.aliases.extend(aliases);
         let items: Vec<Span> = params.iter().map(|s| self.span(*s)).collect();
         for span in removals(&items, &positions) {
             self.replace(span, "");
@@ -247,6 +272,8 @@ struct Candidate {
     params: Vec<Option<(Atom, swc_common::Span)>>,
     /// Names the helper assigns anywhere in its body, or `arguments` when it reads it.
     assigned: Vec<Atom>,
+    /// Roots of the member chains the helper assigns, updates or deletes.
+    written_through: Vec<Atom>,
 }
 
 /// Functions the rule body declares, outside nested functions.
@@ -279,6 +306,7 @@ impl Candidates {
             function,
             params,
             assigned: assigned.names,
+            written_through: assigned.roots,
         });
     }
 }
@@ -319,16 +347,36 @@ impl Visit for Candidates {
     fn visit_arrow_expr(&mut self, _: &ArrowExpr) {}
 }
 
-/// Names assigned inside a helper, and `arguments` when it is read.
+/// Names assigned inside a helper, and `arguments` when it is read; the roots of the member
+/// chains it writes.
 #[derive(Default)]
 struct Assigned {
     names: Vec<Atom>,
+    roots: Vec<Atom>,
+}
+
+impl Assigned {
+    fn written(&mut self, target: &Expr) {
+        let mut object = unparen(target);
+        while let Expr::Member(member) = object {
+            object = unparen(&member.obj);
+        }
+        if let (Expr::Ident(root), false) = (object, matches!(unparen(target), Expr::Ident(_))) {
+            self.roots.push(root.sym.clone());
+        }
+    }
 }
 
 impl Visit for Assigned {
     fn visit_assign_expr(&mut self, assign: &AssignExpr) {
-        if let Some(binding) = assign.left.as_simple().and_then(|s| s.as_ident()) {
-            self.names.push(binding.id.sym.clone());
+        match assign.left.as_simple() {
+            Some(swc_ecma_ast::SimpleAssignTarget::Ident(binding)) => {
+                self.names.push(binding.id.sym.clone())
+            }
+            Some(swc_ecma_ast::SimpleAssignTarget::Member(member)) => {
+                self.written(&Expr::Member(member.clone()))
+            }
+            _ => {}
         }
         assign.visit_children_with(self);
     }
@@ -337,7 +385,15 @@ impl Visit for Assigned {
         if let Expr::Ident(ident) = &*update.arg {
             self.names.push(ident.sym.clone());
         }
+        self.written(&update.arg);
         update.visit_children_with(self);
+    }
+
+    fn visit_unary_expr(&mut self, unary: &swc_ecma_ast::UnaryExpr) {
+        if unary.op == swc_ecma_ast::UnaryOp::Delete {
+            self.written(&unary.arg);
+        }
+        unary.visit_children_with(self);
     }
 
     fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {

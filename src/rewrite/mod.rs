@@ -214,6 +214,9 @@ struct Rewriter<'s> {
     /// Claims set in the rule body's own order to values that cannot change: token, key
     /// (source text, or the constant name quoted), value.
     set_claims: Vec<(String, String, String)>,
+    /// Names that stand for the rule's objects in a scope (bound helper parameters under
+    /// another name): the scope's index, the name, the object.
+    aliases: Vec<(usize, Atom, Param)>,
     /// Visiting the test of an `if` that only skips the rest of the rule.
     in_skip_test: bool,
     /// The rule body's constant lists of strings.
@@ -353,6 +356,7 @@ impl<'s> Rewriter<'s> {
             string_lists: HashMap::new(),
             set_claims: Vec::new(),
             in_skip_test: false,
+            aliases: Vec::new(),
             user_locals: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
@@ -442,6 +446,19 @@ impl<'s> Rewriter<'s> {
     /// Which rule parameter `ident` refers to, if any.
     fn param(&self, ident: &Ident) -> Option<Param> {
         let sym = &ident.sym;
+        // The innermost scope that knows the name decides: an alias there, or a declaration.
+        for (frame, names) in self.scopes.iter().enumerate().skip(1).rev() {
+            let alias = self
+                .aliases
+                .iter()
+                .find(|(f, n, _)| *f == frame && n == sym);
+            if let Some((.., role)) = alias {
+                return Some(*role);
+            }
+            if names.contains(sym) {
+                return None;
+            }
+        }
         let which = if self.params.user.as_ref() == Some(sym) {
             Param::User
         } else if self.params.context.as_ref() == Some(sym) {
@@ -451,7 +468,7 @@ impl<'s> Rewriter<'s> {
         } else {
             return None;
         };
-        (!self.is_declared(sym, false)).then_some(which)
+        Some(which)
     }
 
     /// `ident` is an undeclared global with this name.

@@ -40,6 +40,11 @@ impl Rewriter<'_> {
         self.loops = saved_loops;
     }
 
+    fn drop_aliases_of_closed_scopes(&mut self) {
+        let open = self.scopes.len();
+        self.aliases.retain(|(frame, ..)| *frame < open);
+    }
+
     pub(super) fn visit_statement_list(&mut self, stmts: &[Stmt], rule_body: bool) {
         let outer = self.flow;
         // The only statement of a branch stays, so that the branch does not become empty.
@@ -217,12 +222,14 @@ impl Visit for Rewriter<'_> {
         let params: Vec<_> = function.params.iter().map(|p| p.span).collect();
         let names = self.helper_scope(function.span, &params, scope::function_names(function));
         self.enter_function(names, true, |this| function.visit_children_with(this));
+        self.drop_aliases_of_closed_scopes();
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let params: Vec<_> = arrow.params.iter().map(|p| p.span()).collect();
         let names = self.helper_scope(arrow.span, &params, scope::arrow_names(arrow));
         self.enter_function(names, false, |this| arrow.visit_children_with(this));
+        self.drop_aliases_of_closed_scopes();
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
