@@ -116,6 +116,9 @@ codes! {
     PromiseChainAwaited = "R2A110", "promise-chain-awaited", Info,
         "A promise chain that ended in `callback` is awaited",
         "Rule:\n    fetch(url).then(function (res) { ...; callback(null, user, context); })\n      .catch(function (err) { callback(err); });\nAction:\n    try {\n      const res = await fetch(url);\n      ...\n    } catch (err) {\n      return err ? api.access.deny(err.message ?? String(err)) : undefined;\n    }\nThe handlers run in the same order and the `catch` block handles the same errors as the\n`.catch` handler did (a `.catch` after `.then` also caught errors thrown by the handler).\nReview that the Action reads well; its behaviour is the Rule's.";
+    CodeAfterCallbackRunsFirst = "R2A113", "code-after-callback-runs-first", Warning,
+        "The rule went on after calling back; the Action runs the rest before the login completes",
+        "Rule:\n    callback(null, user, context);\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata);\nAction:\n    api.user.setAppMetadata('last_login', …);\n\nThe statements after the call ran in the Rule, so the Action keeps them, and it ends after\nthem. In the Rule the login had already succeeded when they ran; in the Action an error they\nthrow now fails the login, and they delay it. Check that they cannot throw.";
     CallbackCalledTwice = "R2A111", "callback-called-twice", Warning,
         "`callback` is called again on a path that already called it",
         "Rule:\n    if (!user.email_verified) {\n      callback(new UnauthorizedError('verify your email')); // no return\n    }\n    callback(null, user, context);\nEach rule must call its callback exactly once; a second call had unpredictable results. The\nAction returns at the first call, so the login ends the way the first call said. Add the\nmissing `return` in the Rule's logic, or check that the first call is the intended outcome.";

@@ -94,6 +94,16 @@ impl Rewriter<'_> {
         // The rule body goes on after this call and never calls back or changes `context`
         // again: the Rule ran the rest, so the Action does too.
         let runs_on = !is_return && flow.following && self.runs_on_after(stmt);
+        if runs_on && deny.is_none() {
+            self.report(
+                Finding::new(
+                    Code::CodeAfterCallbackRunsFirst,
+                    call_span,
+                    "the Rule went on after this call; the Action runs the statements after it before the login completes",
+                )
+                .with_help("in the Rule the login had already succeeded: check that those statements cannot throw, since an error now fails the login"),
+            );
+        }
         if runs_on {
             return match deny {
                 None => self.delete_statement(stmt, false),
