@@ -106,3 +106,17 @@ fn an_action_over_a_platform_limit_is_reported() {
     assert!(over[0].message.contains("11 npm dependencies"));
     assert_eq!(migration.status(), rules2actions::Status::ManualWork);
 }
+
+#[test]
+fn a_claim_read_back_after_its_token_was_replaced_is_not_the_old_value() {
+    let migration = migrate_rule(b"function (user, context, callback) {\n  context.idToken['https://a.example.com/x'] = 'first';\n  context.idToken = { 'https://a.example.com/x': 'second' };\n  context.accessToken['https://a.example.com/y'] = context.idToken['https://a.example.com/x'];\n  callback(null, user, context);\n}\n");
+    let output = migration.output().expect("an Action");
+    assert!(
+        !output.contains("'https://a.example.com/y', 'first'"),
+        "{output}"
+    );
+    assert!(migration
+        .findings
+        .iter()
+        .any(|f| f.code == rules2actions::registry::Code::ClaimReadBack));
+}

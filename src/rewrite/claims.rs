@@ -60,6 +60,10 @@ impl Rewriter<'_> {
         token: &str,
         offset: usize,
     ) {
+        if chain.links.len() == offset {
+            // The whole token object is replaced: no remembered claim of it holds any more.
+            self.set_claims.retain(|(t, ..)| t != token);
+        }
         let refusal = match chain.links.len() - offset {
             0 => match (value, unparen(&assign.right)) {
                 (Value::Statement(statement), Expr::Ident(alias))
@@ -157,6 +161,8 @@ impl Rewriter<'_> {
         if !is_object_assign {
             return false;
         }
+        // It may set any claim of the token: the remembered ones no longer hold.
+        self.set_claims.retain(|(t, ..)| t != token);
         let sources: Vec<&ObjectLit> = call.args[1..]
             .iter()
             .filter_map(|a| match (a.spread, unparen(&a.expr)) {
