@@ -16,52 +16,81 @@ const DENY: &str = "function (user, context, callback) {\n  if (!user.email_veri
 const CLAIM: &str = "function (user, context, callback) {\n  context.idToken['https://example.com/plan'] = 'pro';\n  callback(null, user, context);\n}\n";
 const MANUAL: &str = "function (user, context, callback) {\n  if (context.sessionID) {\n    context.idToken['https://example.com/s'] = true;\n  }\n  callback(null, user, context);\n}\n";
 
-fn tmux(args: &[&str]) -> String {
-    let output = Command::new("tmux").args(args).output().expect("tmux runs");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// A tmux server of its own for one run of `review`. Each run gets a new socket: after
+/// `kill-session` the old server exits in the background, and a session started on its socket
+/// while it is going away is lost with it (CI saw an empty screen from exactly that race).
+struct Pane {
+    socket: String,
 }
 
-/// The pane's text once it contains `wanted` and has stopped changing (a screen captured while
-/// the program is still drawing it would be half a screen); fails after a minute without it,
-/// which a loaded machine never needs.
-fn screen_with(session: &str, wanted: &str) -> String {
-    let started = Instant::now();
-    let mut previous = String::new();
-    loop {
-        let screen = tmux(&["capture-pane", "-p", "-t", session]);
-        if screen.contains(wanted) && screen == previous {
-            return screen;
+impl Pane {
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .expect("tmux runs")
+    }
+
+    /// The pane's text once it contains `wanted` and has stopped changing (a screen captured
+    /// while the program is still drawing it would be half a screen); fails after a minute
+    /// without it, which a loaded machine never needs.
+    fn screen_with(&self, wanted: &str) -> String {
+        let started = Instant::now();
+        let mut previous = String::new();
+        loop {
+            let capture = self.tmux(&["capture-pane", "-p", "-t", "review"]);
+            let screen = String::from_utf8_lossy(&capture.stdout).into_owned();
+            if screen.contains(wanted) && screen == previous {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "waited for `{wanted}`, the screen shows:\n{screen}\ntmux said: {}",
+                String::from_utf8_lossy(&capture.stderr)
+            );
+            previous = screen;
+            sleep(Duration::from_millis(150));
         }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "waited for `{wanted}`, the screen shows:\n{screen}"
-        );
-        previous = screen;
-        sleep(Duration::from_millis(150));
+    }
+
+    fn keys(&self, keys: &str) {
+        self.tmux(&["send-keys", "-t", "review", keys]);
+    }
+
+    fn end(self) {
+        self.tmux(&["kill-server"]);
     }
 }
 
-fn keys(session: &str, keys: &str) {
-    tmux(&["send-keys", "-t", session, keys]);
-}
-
-fn start(session: &str, dir: &Path) {
+fn start(run: u32, dir: &Path) -> Pane {
+    let pane = Pane {
+        socket: format!("r2a-review-{}-{run}", std::process::id()),
+    };
     let command = format!(
         "cd {} && EDITOR=./edit.sh {} review rules --out out; echo REVIEW-ENDED; sleep 60",
         dir.display(),
         common::BINARY
     );
-    tmux(&[
+    let started = pane.tmux(&[
         "new-session",
         "-d",
         "-s",
-        session,
+        "review",
         "-x",
         "110",
         "-y",
         "36",
         &command,
     ]);
+    assert!(
+        started.status.success(),
+        "tmux new-session failed: {}",
+        String::from_utf8_lossy(&started.stderr)
+    );
+    pane
 }
 
 #[test]
@@ -88,22 +117,20 @@ fn accept_reject_edit_quit_and_resume() {
     let mut permissions = fs::metadata(&edit).unwrap().permissions();
     std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
     fs::set_permissions(&edit, permissions).unwrap();
-    let session = format!("r2a-review-{}", std::process::id());
-
-    start(&session, dir.path());
+    let pane = start(1, dir.path());
     // Errors first: manual, then the warning (deny), then the clean rule (claim).
-    let first = screen_with(&session, "Rule 1/3: manual");
-    keys(&session, "r");
-    screen_with(&session, "Rule 2/3: deny");
-    keys(&session, "a");
-    screen_with(&session, "Rule 3/3: claim");
-    keys(&session, "e");
-    screen_with(&session, "edited:");
-    keys(&session, "a");
-    screen_with(&session, "Nothing left to review");
-    keys(&session, "q");
-    screen_with(&session, "REVIEW-ENDED");
-    tmux(&["kill-session", "-t", &session]);
+    let first = pane.screen_with("Rule 1/3: manual");
+    pane.keys("r");
+    pane.screen_with("Rule 2/3: deny");
+    pane.keys("a");
+    pane.screen_with("Rule 3/3: claim");
+    pane.keys("e");
+    pane.screen_with("edited:");
+    pane.keys("a");
+    pane.screen_with("Nothing left to review");
+    pane.keys("q");
+    pane.screen_with("REVIEW-ENDED");
+    pane.end();
 
     let out = dir.path().join("out");
     let decisions: serde_json::Value =
@@ -127,22 +154,22 @@ fn accept_reject_edit_quit_and_resume() {
         .contains("\"claim\""));
 
     // Resume: nothing is left, until a rule changes.
-    start(&session, dir.path());
-    screen_with(&session, "Nothing left to review");
-    keys(&session, "q");
-    screen_with(&session, "REVIEW-ENDED");
-    tmux(&["kill-session", "-t", &session]);
+    let pane = start(2, dir.path());
+    pane.screen_with("Nothing left to review");
+    pane.keys("q");
+    pane.screen_with("REVIEW-ENDED");
+    pane.end();
     fs::write(
         dir.path().join("rules/deny.js"),
         DENY.replace("Access denied", "Verify your email"),
     )
     .unwrap();
-    start(&session, dir.path());
-    let changed = screen_with(&session, "CHANGED since accepted");
+    let pane = start(3, dir.path());
+    let changed = pane.screen_with("CHANGED since accepted");
     assert!(changed.contains("Rule 1/1: deny"), "{changed}");
-    keys(&session, "q");
-    screen_with(&session, "REVIEW-ENDED");
-    tmux(&["kill-session", "-t", &session]);
+    pane.keys("q");
+    pane.screen_with("REVIEW-ENDED");
+    pane.end();
 
     // Without a terminal it refuses and says what to use instead.
     let piped = common::run(&["review", "rules", "--out", "out"], dir.path());
