@@ -67,6 +67,110 @@ pub fn apply_within(
     Ok(out)
 }
 
+/// Where the text of an applied edit list sits, before and after, to carry spans and later
+/// edits from the edited text back to the original (the `@auth0/rule-utilities` expansion runs
+/// before the rewrite, and the user sees only their rule).
+pub struct Applied {
+    /// `(original, edited)` span of each edit, in order.
+    regions: Vec<(Span, Span)>,
+}
+
+impl Applied {
+    /// `edits` must not overlap (as [`apply`] requires).
+    pub fn new(edits: &[Edit]) -> Self {
+        let mut sorted: Vec<&Edit> = edits.iter().collect();
+        sorted.sort_by_key(|e| (e.span.start, e.span.end > e.span.start));
+        let mut shift: isize = 0;
+        let regions = sorted
+            .into_iter()
+            .map(|e| {
+                let start = (e.span.start as isize + shift) as usize;
+                let edited = Span::new(start, start + e.replacement.len());
+                shift += e.replacement.len() as isize - (e.span.end - e.span.start) as isize;
+                (e.span, edited)
+            })
+            .collect();
+        Applied { regions }
+    }
+
+    /// A position in the edited text, in the original: inside an edit's text it is the edit's
+    /// start (`start == true`) or end.
+    fn to_original(&self, at: usize, start: bool) -> usize {
+        let before = self.regions.partition_point(|(_, edited)| edited.start < at);
+        let Some(&(original, edited)) = before.checked_sub(1).map(|i| &self.regions[i]) else {
+            return at;
+        };
+        if at < edited.end {
+            return if start { original.start } else { original.end };
+        }
+        at - edited.end + original.end
+    }
+
+    /// A position in the original, in the edited text.
+    fn to_edited(&self, at: usize, start: bool) -> usize {
+        let before = self.regions.partition_point(|(original, _)| original.start < at);
+        let Some(&(original, edited)) = before.checked_sub(1).map(|i| &self.regions[i]) else {
+            return at;
+        };
+        if at < original.end {
+            return if start { edited.start } else { edited.end };
+        }
+        at - original.end + edited.end
+    }
+
+    pub fn span_to_original(&self, span: Span) -> Span {
+        let start = self.to_original(span.start, true);
+        Span::new(start, self.to_original(span.end, false).max(start))
+    }
+
+    pub fn span_to_edited(&self, span: Span) -> Span {
+        let start = self.to_edited(span.start, true);
+        Span::new(start, self.to_edited(span.end, false).max(start))
+    }
+
+    /// `later`, edits of the edited text `edited`, as edits of the original that lead to the
+    /// same result: an edit that touches the text of an earlier edit merges with it.
+    pub fn compose(&self, edited: &str, later: &[Edit]) -> Vec<Edit> {
+        let touches = |e: &Edit, region: Span| {
+            if region.start == region.end {
+                return false;
+            }
+            if e.span.start == e.span.end {
+                e.span.start > region.start && e.span.start < region.end
+            } else {
+                e.span.start < region.end && e.span.end > region.start
+            }
+        };
+        // Windows of the edited text, each an earlier edit and the later edits touching it.
+        let mut windows: Vec<Span> = Vec::new();
+        for &(_, region) in &self.regions {
+            let mut window = region;
+            for e in later.iter().filter(|e| touches(e, region)) {
+                window = Span::new(window.start.min(e.span.start), window.end.max(e.span.end));
+            }
+            match windows.last_mut() {
+                Some(last) if window.start < last.end => last.end = last.end.max(window.end),
+                _ => windows.push(window),
+            }
+        }
+        let mut composed: Vec<Edit> = windows
+            .iter()
+            .map(|window| {
+                let replacement = apply_within(edited, *window, later)
+                    .unwrap_or_else(|_| edited[window.range()].to_string());
+                Edit::replace(self.span_to_original(*window), replacement)
+            })
+            .collect();
+        composed.extend(
+            later
+                .iter()
+                .filter(|e| !windows.iter().any(|w| w.contains(e.span)))
+                .map(|e| Edit::replace(self.span_to_original(e.span), e.replacement.clone())),
+        );
+        composed
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +218,35 @@ mod tests {
             apply_within("abcd", Span::new(0, 3), &edits).unwrap(),
             "aXc"
         );
+    }
+
+    #[test]
+    fn later_edits_compose_back_onto_the_original() {
+        let original = "a = util.query.x; b = 1; c = util.flag;";
+        let at = |needle: &str| original.find(needle).unwrap();
+        let first = [
+            Edit::replace(Span::new(at("util.query"), at("util.query") + 10), "context.request.query"),
+            Edit::replace(Span::new(at("util.flag"), at("util.flag") + 9), "(x === 1)"),
+        ];
+        let edited = apply(original, &first).unwrap();
+        let e = |needle: &str| edited.find(needle).unwrap();
+        // One edit inside the first expansion, one outside both, one across the second.
+        let later = [
+            Edit::replace(Span::new(e("context"), e("context") + 7), "event"),
+            Edit::replace(Span::new(e("b = 1"), e("b = 1") + 5), "b = 2"),
+            Edit::replace(Span::new(e("c = "), edited.len() - 1), "c = flag"),
+        ];
+        let target = apply(&edited, &later).unwrap();
+        let applied = Applied::new(&first);
+        let composed = applied.compose(&edited, &later);
+        assert_eq!(apply(original, &composed).unwrap(), target);
+        assert_eq!(target, "a = event.request.query.x; b = 2; c = flag;");
+        // A span inside an expansion covers what it replaced.
+        let inside = Span::new(e("request"), e("request") + 7);
+        assert_eq!(
+            applied.span_to_original(inside),
+            Span::new(at("util.query"), at("util.query") + 10)
+        );
+        assert_eq!(applied.span_to_edited(Span::new(at("b = 1"), at("b = 1") + 1)).start, e("b = 1"));
     }
 }

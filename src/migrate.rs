@@ -200,6 +200,17 @@ fn migrate_contained(bytes: &[u8], options: &Options) -> Migration {
 }
 
 fn migrate_text(text: &str, options: &Options) -> Migration {
+    migrate_source(text, options, Expansion::Allowed)
+}
+
+/// Whether a rule may still have its `@auth0/rule-utilities` calls expanded
+/// ([`rewrite::rule_utilities`]), or is that expansion, with findings about it (spans in it).
+enum Expansion<'f> {
+    Allowed,
+    Done(&'f [Finding]),
+}
+
+fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Migration {
     let source = text.to_string();
     if let Err(refusal) = check_complexity(text) {
         return Migration::failed(
@@ -244,13 +255,25 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
     if let Some(problem) = rewrite::signature_problem(&rule, offsets) {
         return Migration::failed(source, problem);
     }
+    let extra = match expansion {
+        Expansion::Allowed => {
+            if let Some(migration) = rewrite::rule_utilities::expand(text, &rule, offsets)
+                .and_then(|expanded| migrate_expanded(text, expanded, options))
+            {
+                return migration;
+            }
+            &[][..]
+        }
+        Expansion::Done(findings) => findings,
+    };
 
     // The full rewrite, recovered statement by statement when its edits do not fit; then
     // the conservative form (the whole body inside the callback shim); only when both fail is
     // the rule an internal error.
     let mut broken = None;
     for mode in [Mode::Full, Mode::Conservative] {
-        let result = rewrite(text, &rule, offsets, options, mode);
+        let mut result = rewrite(text, &rule, offsets, options, mode);
+        result.findings.extend(extra.iter().cloned());
         match assemble(text, &rule, offsets, options, result) {
             Ok(migration) => return migration,
             Err(text) => broken = broken.or(Some(text)),
@@ -267,6 +290,52 @@ fn migrate_text(text: &str, options: &Options) -> Migration {
         _ => finding.with_help("run again with `--explain-failure` to see the text that did not parse, and please report the rule"),
     };
     Migration::failed(source, finding)
+}
+
+/// The migration of a rule whose `@auth0/rule-utilities` calls were expanded, told in terms of
+/// the rule as written: its source, spans, edits and the handler's own `api` name. `None` when
+/// the expansion does not convert, and the rule is migrated as written instead.
+fn migrate_expanded(
+    text: &str,
+    expanded: rewrite::rule_utilities::Expanded,
+    options: &Options,
+) -> Option<Migration> {
+    let applied = crate::edit::Applied::new(&expanded.edits);
+    let in_expansion: Vec<Finding> = expanded
+        .findings
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            f.span = applied.span_to_edited(f.span);
+            f
+        })
+        .collect();
+    let mut migration = migrate_source(&expanded.text, options, Expansion::Done(&in_expansion));
+    let Outcome::Converted(code) = &migration.outcome else {
+        return None;
+    };
+    migration.outcome = Outcome::Converted(rewrite::rule_utilities::resolve_placeholders(code));
+    migration.edits = applied
+        .compose(&expanded.text, &migration.edits)
+        .into_iter()
+        .map(|mut e| {
+            e.replacement = rewrite::rule_utilities::resolve_placeholders(&e.replacement);
+            e
+        })
+        .collect();
+    for finding in migration
+        .findings
+        .iter_mut()
+        .chain(&mut migration.suppressed)
+    {
+        finding.span = applied.span_to_original(finding.span);
+        finding.fix = finding
+            .fix
+            .take()
+            .map(|fix| applied.compose(&expanded.text, &fix));
+    }
+    migration.source = text.to_string();
+    Some(migration)
 }
 
 /// `R2A955` for each Actions limit the Action is over.

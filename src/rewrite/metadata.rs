@@ -113,7 +113,15 @@ impl Rewriter<'_> {
         };
         let lines = match changes_object(update) {
             // `updateAppMetadata(user.user_id, { onetrust })`: Auth0 merged these keys at the root.
-            Some(object) => self.set_each_property(object, method)?,
+            Some(Changes::Literal(object)) => self.set_each_property(object, method)?,
+            // `updateAppMetadata(user.user_id, changes)`: the same, for whatever keys it holds.
+            Some(Changes::Local(local)) => {
+                let local = self.rewritten(&Expr::Ident(local.clone()));
+                vec![format!(
+                    "for (const [key, value] of Object.entries({local})) {}.user.{method}(key, value);",
+                    self.api
+                )]
+            }
             None => self.set_changed_keys(kind, method)?,
         };
         let consequence = match caught {
@@ -222,8 +230,13 @@ impl Rewriter<'_> {
                     && c.links.len() == path.len()
             })
         };
+        let changes = match changes_object(update) {
+            Some(Changes::Local(local)) => self.param(local).is_none(),
+            Some(Changes::Literal(_)) => true,
+            None => false,
+        };
         (is_user_path(&update.args[0].expr, &["user_id"])
-            && (is_user_path(&update.args[1].expr, &[kind]) || changes_object(update).is_some()))
+            && (is_user_path(&update.args[1].expr, &[kind]) || changes))
         .then_some(kind)
     }
 
@@ -273,9 +286,17 @@ impl Rewriter<'_> {
 }
 
 /// The object literal of `updateAppMetadata(user.user_id, { … })`.
-fn changes_object(update: &CallExpr) -> Option<&swc_ecma_ast::ObjectLit> {
+/// The changes an update hands Auth0 other than the user's own metadata object.
+enum Changes<'e> {
+    Literal(&'e swc_ecma_ast::ObjectLit),
+    /// A local variable (the caller checks it is not the rule's `user`).
+    Local(&'e swc_ecma_ast::Ident),
+}
+
+fn changes_object(update: &CallExpr) -> Option<Changes<'_>> {
     match unparen(&update.args.get(1)?.expr) {
-        Expr::Object(object) => Some(object),
+        Expr::Object(object) => Some(Changes::Literal(object)),
+        Expr::Ident(local) => Some(Changes::Local(local)),
         _ => None,
     }
 }

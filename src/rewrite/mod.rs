@@ -30,6 +30,7 @@ pub(crate) mod promise_shape;
 mod recognise;
 mod redirect;
 mod redirect_token;
+pub mod rule_utilities;
 mod saml;
 pub(crate) mod scope;
 mod scopes;

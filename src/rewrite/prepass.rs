@@ -114,6 +114,25 @@ impl Prepass {
             .map(|(_, p)| p.clone())
     }
 
+    /// `_.get(user, …)` / `_.has(user, …)`.
+    fn lodash_reads_user(&self, call: &swc_ecma_ast::CallExpr) -> bool {
+        let swc_ecma_ast::Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let swc_ecma_ast::Expr::Member(member) = &**callee else {
+            return false;
+        };
+        let (swc_ecma_ast::Expr::Ident(lodash), Some(method)) = (&*member.obj, member.prop.as_ident())
+        else {
+            return false;
+        };
+        let first_is_user = call.args.first().is_some_and(|a| {
+            a.spread.is_none()
+                && matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == self.user.as_ref())
+        });
+        &*lodash.sym == "_" && matches!(&*method.sym, "get" | "has") && first_is_user
+    }
+
     pub(super) fn uses(&self, name: &str) -> bool {
         self.handler_like.iter().any(|n| n == name)
     }
@@ -234,6 +253,13 @@ impl Visit for Prepass {
                     self.metadata_persisted.push(kind);
                 }
             }
+        }
+        // `_.get(user, 'a.b')` reads `user` as `user.a.b` does, and `event.user` has that shape,
+        // as long as the rule has not changed its metadata before.
+        if self.depth == 1 && self.metadata_written.is_empty() && self.lodash_reads_user(call) {
+            call.callee.visit_with(self);
+            call.args.iter().skip(1).for_each(|a| a.visit_with(self));
+            return;
         }
         if let Some(positions) = self.bound_positions(call) {
             call.callee.visit_with(self);

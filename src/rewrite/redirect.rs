@@ -87,13 +87,12 @@ impl Rewriter<'_> {
         let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
         // Only the Action that redirected resumes, and in Rules the rest of the rule ran again
         // after a branch that falls through: neither has an equivalent, so R2A207 stays.
-        if !top_level
-            || !self.rule_redirects
-            || branch.alt.is_some()
-            || !self.is_resume_test(&branch.test)
-        {
+        if !top_level || !self.rule_redirects || branch.alt.is_some() {
             return false;
         }
+        let Some(condition) = self.resume_condition(&branch.test) else {
+            return false;
+        };
         let stmts: &[Stmt] = match &*branch.cons {
             Stmt::Block(block) => &block.stmts,
             single => std::slice::from_ref(single),
@@ -104,6 +103,7 @@ impl Rewriter<'_> {
         // The continue handler is a new function: the rule's own locals do not exist there.
         let mut used = UsedNames::default();
         stmts.iter().for_each(|s| s.visit_with(&mut used));
+        condition.iter().for_each(|term| term.visit_with(&mut used));
         // Rules ran the statements before the branch again on resume: the declarations the
         // branch needs are copied into the continue handler.
         let declared_inside = scope::body_names(stmts);
@@ -114,6 +114,22 @@ impl Rewriter<'_> {
         let saved_flow = self.flow;
         let findings_before = self.findings.len();
         self.in_resume_branch = true;
+        let condition = match (condition.first(), condition.last()) {
+            (Some(first), Some(last)) => {
+                let span = Span::new(self.span(first.span()).start, self.span(last.span()).end);
+                let edits = self.capture(|this| condition.iter().for_each(|t| t.visit_with(this)));
+                self.report(
+                    Finding::new(
+                        Code::ResumeConditionEndsHandler,
+                        span,
+                        "on resume, when the branch's other conditions do not hold, the Rule ran the rest of the rule again; `onContinuePostLogin` just ends",
+                    )
+                    .with_help("if the statements after the branch must also run on resume, repeat them in `onContinuePostLogin`"),
+                );
+                Some((span, self.render(span, &edits)))
+            }
+            _ => None,
+        };
         let inner = self.capture(|this| {
             this.with_scope(scope::block_names(stmts), |this| {
                 this.visit_statement_list(stmts, true)
@@ -186,10 +202,18 @@ impl Rewriter<'_> {
         }
         let header = lines.concat();
         self.moved.push(statement);
-        self.continue_body = Some(format!(
-            "{header}{copied}{}",
-            dedent_block(&text, indent, &self.handler_indent)
-        ));
+        let branch_text = match condition {
+            // The branch keeps its own test, and its indentation inside it.
+            Some((_, test)) => {
+                let handler_indent = &self.handler_indent;
+                format!(
+                    "{nl}{handler_indent}if ({test}) {{{}{handler_indent}}}{nl}",
+                    text.trim_end_matches([' ', '\t'])
+                )
+            }
+            None => dedent_block(&text, indent, &self.handler_indent),
+        };
+        self.continue_body = Some(format!("{header}{copied}{branch_text}"));
         self.delete_statement(statement, self.flow.last_in_rule_body);
         true
     }
@@ -239,6 +263,23 @@ impl Rewriter<'_> {
 
     fn is_resume_test(&self, test: &Expr) -> bool {
         self.protocol_compared_with(test).as_deref() == Some("redirect-callback")
+    }
+
+    /// For a test that holds exactly on resume: `Some([])` for the protocol comparison alone,
+    /// the other terms for `<comparison> && a && b` (the comparison first).
+    fn resume_condition<'e>(&self, test: &'e Expr) -> Option<Vec<&'e Expr>> {
+        let mut rest = Vec::new();
+        let mut first = unparen(test);
+        // `a && b && c` is `(a && b) && c`: the comparison is the leftmost term.
+        while let Expr::Bin(bin) = first {
+            if bin.op != BinaryOp::LogicalAnd {
+                break;
+            }
+            rest.push(&*bin.right);
+            first = unparen(&bin.left);
+        }
+        rest.reverse();
+        self.is_resume_test(first).then_some(rest)
     }
 
     /// `'x'` in `context.protocol === 'x'` (either side, `==` too).

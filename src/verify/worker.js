@@ -84,9 +84,12 @@ Math.random = () => (nextByte() * 256 + nextByte()) / 65536;
 const { Readable, Writable } = nodeRequire('stream');
 let run = null;
 
-function canned(method, target, authorization) {
+function canned(method, target, authorization, sent) {
   const url = URL.canParse(String(target)) ? new URL(String(target)).href : String(target);
   run.http.push(`${method} ${url}`);
+  // Only a PATCH the API accepts changes the profile.
+  const patch = { url, body: sent, accepted: false };
+  if (method === 'PATCH' && managementApi(url) && typeof sent === 'string') run.patches.push(patch);
   const entry = (run.scenario.http ?? []).find((c) => (c.method ?? 'GET').toUpperCase() === method && url.startsWith(c.url));
   // A failing Management API fails for the Action's own calls too.
   if (!entry && run.scenario.managementApiFails && url.includes('/api/v2/')) {
@@ -103,6 +106,7 @@ function canned(method, target, authorization) {
   }
   const body = JSON.stringify(answer);
   run.bodies.set(body, `${method} ${url}`);
+  patch.accepted = !entry?.error && (entry?.status ?? 200) < 400;
   return { call: `${method} ${url}`, status: entry?.status ?? 200, body, error: entry?.error };
 }
 
@@ -147,13 +151,15 @@ function cannedRequest(protocol) {
     const spec = typeof target === 'string' || target instanceof URL ? { ...options, url: String(target) } : { ...target, ...options };
     const url = (spec.url?.href ?? spec.url) ?? `${spec.protocol ?? protocol}//${spec.hostname ?? spec.host}${spec.port ? `:${spec.port}` : ''}${spec.path ?? '/'}`;
     const headers = { ...(unwrap(spec.headers) ?? {}) };
-    const request = new Writable({ write: (chunk, encoding, done) => done() });
+    const written = [];
+    const request = new Writable({ write: (chunk, encoding, done) => { written.push(Buffer.from(chunk)); done(); } });
     Object.assign(request, {
       setTimeout: () => request, setHeader(name, value) { headers[name] = value; }, getHeader(name) { return headers[name]; },
       removeHeader(name) { delete headers[name]; }, abort() {}, destroy() {}, setNoDelay() {}, setSocketKeepAlive() {},
     });
     request.on('finish', () => {
-      const { status, body, error } = canned((spec.method ?? 'GET').toUpperCase(), url, authorizationOf(headers));
+      const sent = Buffer.concat(written).toString();
+      const { status, body, error } = canned((spec.method ?? 'GET').toUpperCase(), url, authorizationOf(headers), sent);
       if (error) {
         request.emit('error', Object.assign(new Error(`connect ${error}`), { code: error }));
         return;
@@ -173,7 +179,8 @@ for (const [name, protocol] of [['http', 'http:'], ['https', 'https:']]) {
 globalThis.fetch = async (url, init = {}) => {
   const request = url instanceof Request ? url : null;
   const headers = init.headers ?? request?.headers;
-  const { call, status, body, error } = canned((init.method ?? request?.method ?? 'GET').toUpperCase(), request?.url ?? url, authorizationOf(headers));
+  const sent = typeof init.body === 'string' ? init.body : undefined;
+  const { call, status, body, error } = canned((init.method ?? request?.method ?? 'GET').toUpperCase(), request?.url ?? url, authorizationOf(headers), sent);
   if (error) throw new TypeError('fetch failed');
   const response = new Response(body, { status, headers: { 'content-type': 'application/json' } });
   // What the code reads of the body decides which answers are worth varying.
@@ -286,8 +293,81 @@ const FORBIDDEN = new Set(['child_process', 'worker_threads', 'cluster', 'inspec
 let modulesDir = process.cwd();
 function moduleRequire(specifier) {
   const name = String(specifier).replace(/^node:/, '').replace(/(.)@[^/]*$/, '$1');
+  if (name === `@${RULE_UTILITIES}`) return ruleUtilitiesModel();
   if (FORBIDDEN.has(name)) throw new Error(`require('${name}') is not allowed in verify`);
   return nodeRequire(nodeRequire.resolve(name, { paths: [modulesDir] }));
+}
+
+/**
+ * `@auth0/rule-utilities` was never published to npm, so the Rule side gets a model of it,
+ * written from its documented behaviour: redirect helpers over `context` with a session token
+ * signed with `SESSION_TOKEN_SECRET`, and metadata helpers that persist through `auth0.users`
+ * without waiting (the library's updates were fire-and-forget).
+ */
+const RULE_UTILITIES = 'auth0/rule-utilities';
+function ruleUtilitiesModel() {
+  const jsonwebtoken = () => moduleRequire('jsonwebtoken');
+  const noRedirect = ['oauth2-resource-owner', 'oauth2-refresh-token', 'oauth2-password', 'redirect-callback'];
+  const issuer = (context) => `https://${context.request.hostname}/`;
+  class Auth0RedirectRuleUtilities {
+    constructor(user, context, configuration) {
+      this.user = user || {};
+      this.context = context || {};
+      this.secret = (configuration || {}).SESSION_TOKEN_SECRET;
+      this.expiresIn = (configuration || {}).SESSION_TOKEN_EXPIRES_IN || '3d';
+    }
+    get queryParams() { return (this.context.request && this.context.request.query) || {}; }
+    get isRedirectCallback() { return this.context.protocol === 'redirect-callback'; }
+    get canRedirect() {
+      const alreadyRedirecting = this.context.redirect && this.context.redirect.url;
+      if (alreadyRedirecting || this.context.multifactor || this.queryParams.prompt === 'none') return false;
+      return !noRedirect.includes(this.context.protocol);
+    }
+    createSessionToken(claims = {}) {
+      const token = { ip: this.context.request.ip, iss: issuer(this.context), sub: this.user.user_id, ...claims };
+      return jsonwebtoken().sign(token, this.secret, { expiresIn: this.expiresIn });
+    }
+    validateSessionToken(options = {}) {
+      const checks = { ...options, subject: this.user.user_id, issuer: issuer(this.context) };
+      const payload = jsonwebtoken().verify(this.queryParams.session_token, this.secret, checks);
+      if (!payload.exp) throw new Error('Expired token');
+      return payload;
+    }
+    doRedirect(url, options = {}) {
+      if (!this.canRedirect || !url) throw new Error('Cannot redirect');
+      const { sessionToken, generateSessionToken = true } = options || {};
+      let token;
+      if (sessionToken && typeof sessionToken === 'string') token = sessionToken;
+      else if (generateSessionToken === true) token = this.createSessionToken();
+      this.context.redirect = { url: token ? `${url}?session_token=${token}` : url };
+    }
+  }
+  class Auth0UserUpdateUtilities {
+    constructor(user, auth0, namespace) {
+      this.auth0 = auth0;
+      this.user = user;
+      user.user_metadata = user.user_metadata || {};
+      user.app_metadata = user.app_metadata || {};
+      this.namespace = typeof namespace === 'string' && namespace ? namespace : null;
+      if (this.namespace) {
+        user.user_metadata[this.namespace] = user.user_metadata[this.namespace] || {};
+        user.app_metadata[this.namespace] = user.app_metadata[this.namespace] || {};
+      }
+    }
+    scope(kind) { return this.namespace ? this.user[kind][this.namespace] : this.user[kind]; }
+    getAppMeta(key) { return this.scope('app_metadata')[key]; }
+    getUserMeta(key) { return this.scope('user_metadata')[key]; }
+    setAppMeta(key, value) { this.scope('app_metadata')[key] = value; }
+    setUserMeta(key, value) { this.scope('user_metadata')[key] = value; }
+    updateAppMeta() { this.persist('updateAppMetadata', 'app_metadata'); }
+    updateUserMeta() { this.persist('updateUserMetadata', 'user_metadata'); }
+    persist(method, kind) {
+      Promise.resolve()
+        .then(() => this.auth0.users[method](this.user.user_id, this.user[kind]))
+        .catch(() => {});
+    }
+  }
+  return { Auth0RedirectRuleUtilities, Auth0UserUpdateUtilities };
 }
 
 function missingPackages(dependencies) {
@@ -531,6 +611,22 @@ function persistMetadata(effects, kind, changes) {
 }
 
 /**
+ * A Management API `PATCH /api/v2/users/{id}` of the user logging in changes that user's
+ * metadata, as `auth0.users.updateAppMetadata` did: either side may make the change that way.
+ */
+function ownProfilePatches(s, effects) {
+  const own = `/api/v2/users/${encodeURIComponent(s.user?.user_id ?? '')}`;
+  for (const { url, body, accepted } of run.patches) {
+    if (!accepted || new URL(url).pathname !== own || effects.denied !== null) continue;
+    let changes;
+    try { changes = nativeParse(body); } catch { continue; }
+    for (const kind of ['app_metadata', 'user_metadata']) {
+      if (changes && typeof changes[kind] === 'object' && changes[kind] !== null) persistMetadata(effects, kind, changes[kind]);
+    }
+  }
+}
+
+/**
  * Resolves with the settled value of `promise`, or with 'timeout' after `ms`, or as soon as
  * nothing is left that could settle it: for a few turns of the event loop in a row, no timer,
  * socket or file operation pending but this worker's pipes and the timer below. Code that
@@ -740,10 +836,12 @@ async function scenario(id, s, config) {
   run = {
     scenario: s, http: [], reads: new Set(), seen: new Set(), bodies: new Map(), ended: false,
     lastRead: new Map(), missing: [], comparisons: new Map(), listHints: [], tokens: new Set([MANAGEMENT_TOKEN]),
+    patches: [],
   };
   let result;
   try {
     const effects = config.side === 'rule' ? await runRule(s, config) : await runAction(s, config);
+    ownProfilePatches(s, effects);
     result = outcome(effects, config);
   } catch (error) {
     result = `throws: ${error?.message ?? String(error)}`;
