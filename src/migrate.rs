@@ -255,16 +255,16 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
     if let Some(problem) = rewrite::signature_problem(&rule, offsets) {
         return Migration::failed(source, problem);
     }
-    let extra = match expansion {
-        Expansion::Allowed => {
-            if let Some(migration) = rewrite::rule_utilities::expand(text, &rule, offsets)
-                .and_then(|expanded| migrate_expanded(text, expanded, options))
-            {
-                return migration;
-            }
-            &[][..]
-        }
-        Expansion::Done(findings) => findings,
+    let extra: Vec<Finding> = match expansion {
+        Expansion::Allowed => match rewrite::rule_utilities::expand(text, &rule, offsets) {
+            None => Vec::new(),
+            Some(Err(refused)) => vec![refused],
+            Some(Ok(expanded)) => match migrate_expanded(text, expanded, options) {
+                Some(migration) => return migration,
+                None => Vec::new(),
+            },
+        },
+        Expansion::Done(findings) => findings.to_vec(),
     };
 
     // The full rewrite, recovered statement by statement when its edits do not fit; then
@@ -309,6 +309,7 @@ fn migrate_expanded(
             f.span = applied.span_to_edited(f.span);
             f
         })
+        .chain(expanded.in_text.iter().cloned())
         .collect();
     let mut migration = migrate_source(&expanded.text, options, Expansion::Done(&in_expansion));
     let Outcome::Converted(code) = &migration.outcome else {

@@ -91,6 +91,9 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
     ("redirect-marketing-consent-sandbox-jwt", "drop-call", 38, TOKEN_STATE),
     ("redirect-progressive-profile-job-title", "drop-call", 34, TOKEN_STATE),
     ("redirect-progressive-profile-job-title", "drop-call", 35, TOKEN_STATE),
+    ("rule-utilities-terms-acceptance", "weaken-condition", 9, Equivalent(
+        "a secret an Action declares always has a value: `!event.secrets.TERMS_URL` is never true",
+    )),
     ("secrets-bracket-slack-hook", "weaken-condition", 14, Equivalent(
         "a secret an Action declares always has a value: `!hookUrl` is never true",
     )),

@@ -97,9 +97,22 @@ impl Rewriter<'_> {
             Stmt::Block(block) => &block.stmts,
             single => std::slice::from_ref(single),
         };
-        if !matches!(stmts.last(), Some(Stmt::Return(_))) {
+        // It ends in `return`, or in a call of the callback, after which the Rule went on with
+        // the statements after the branch (`R2A105` says so at the call).
+        let ends = match stmts.last() {
+            Some(Stmt::Return(_)) => true,
+            Some(Stmt::Expr(last)) => self.params.callback.as_ref().is_some_and(|callback| {
+                super::promise_shape::is_callback_call(&last.expr, callback)
+            }),
+            _ => false,
+        };
+        if !ends {
             return false;
         }
+        let falls_through = match stmts.last() {
+            Some(Stmt::Expr(last)) => Some(self.span(last.span)),
+            _ => None,
+        };
         // The continue handler is a new function: the rule's own locals do not exist there.
         let mut used = UsedNames::default();
         stmts.iter().for_each(|s| s.visit_with(&mut used));
@@ -113,6 +126,16 @@ impl Rewriter<'_> {
         };
         let saved_flow = self.flow;
         let findings_before = self.findings.len();
+        if let Some(call) = falls_through {
+            self.report(
+                Finding::new(
+                    Code::CodeAfterCallback,
+                    call,
+                    "the branch ends in this `callback` call without `return`: the Rule went on with the statements after the branch, `onContinuePostLogin` ends here",
+                )
+                .with_help("move side effects that must still happen on resume before this line"),
+            );
+        }
         self.in_resume_branch = true;
         let condition = match (condition.first(), condition.last()) {
             (Some(first), Some(last)) => {
@@ -213,7 +236,8 @@ impl Rewriter<'_> {
             }
             None => dedent_block(&text, indent, &self.handler_indent),
         };
-        self.continue_body = Some(format!("{header}{copied}{branch_text}"));
+        let defaults = self.defaults_before(statement);
+        self.continue_body = Some(format!("{header}{copied}{defaults}{branch_text}"));
         self.delete_statement(statement, self.flow.last_in_rule_body);
         true
     }
@@ -259,6 +283,35 @@ impl Rewriter<'_> {
                 Some(format!("{nl}{}{text}", self.handler_indent))
             })
             .collect()
+    }
+
+    /// The rewritten text of the top-level `a.b = a.b || {}` statements before `branch`, each
+    /// on its own line: they ran again on resume in Rules, and the branch may rely on them. They
+    /// only give a missing member its default, so running them again changes nothing else.
+    fn defaults_before(&mut self, branch: Span) -> String {
+        let nl = crate::span::newline_of(self.source);
+        let spans: Vec<Span> = self
+            .top_statements
+            .iter()
+            .filter(|s| s.end <= branch.start && is_member_default(&self.source[s.range()]))
+            .copied()
+            .collect();
+        let mut text = String::new();
+        for span in spans {
+            // Removed, or replaced together with more than itself: nothing to repeat.
+            let replaced_whole = self
+                .edits
+                .iter()
+                .any(|e| e.span.start < span.end && e.span.end > span.start && !span.contains(e.span));
+            if replaced_whole {
+                continue;
+            }
+            let rewritten = self.render(span, &self.edits.clone());
+            if !rewritten.trim().is_empty() {
+                text.push_str(&format!("{nl}{}{}", self.handler_indent, rewritten.trim()));
+            }
+        }
+        text
     }
 
     fn is_resume_test(&self, test: &Expr) -> bool {
@@ -325,6 +378,22 @@ impl Rewriter<'_> {
             self.event, self.api
         ))
     }
+}
+
+/// `a.b = a.b || {};` (or `[]`), with a member chain on the left.
+fn is_member_default(statement: &str) -> bool {
+    let statement = statement.trim().trim_end_matches(';');
+    let Some((target, value)) = statement.split_once(" = ") else {
+        return false;
+    };
+    let Some(fallback) = value.strip_prefix(target).and_then(|v| v.trim().strip_prefix("||")) else {
+        return false;
+    };
+    target.contains('.')
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
+        && matches!(fallback.trim(), "{}" | "[]")
 }
 
 /// The branch's text one level less indented, as the body of a handler of its own. Text with

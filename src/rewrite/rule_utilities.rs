@@ -52,11 +52,12 @@ const PACKAGE: &str = "@auth0/rule-utilities";
 pub const API_PLACEHOLDER: &str = "__r2aApi";
 
 /// The rule with the library expanded: its text, the edits that made it from the rule, and
-/// the findings about the expansion (spans in the rule).
+/// the findings about the expansion, with spans in the rule or (`in_text`) in the expansion.
 pub struct Expanded {
     pub text: String,
     pub edits: Vec<Edit>,
     pub findings: Vec<Finding>,
+    pub in_text: Vec<Finding>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -76,9 +77,42 @@ struct Utility {
     namespace: Option<String>,
 }
 
-/// `None` when the rule does not use the library, or uses it in a way this expansion refuses.
-pub fn expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Expanded> {
-    if !source.contains(PACKAGE) || source.contains(API_PLACEHOLDER) {
+/// `None` when the rule does not require the library; an error finding (`R2A610`) when it uses
+/// it in a way this expansion refuses, since the Action could not install it.
+pub fn expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Result<Expanded, Finding>> {
+    if !source.contains(PACKAGE) {
+        return None;
+    }
+    let mut requires = Requires::default();
+    rule.function.visit_with(&mut requires);
+    let at = offsets.span(requires.first?);
+    Some(try_expand(source, rule, offsets).ok_or_else(|| {
+        Finding::new(
+            Code::RuleUtilitiesNotExpanded,
+            at,
+            "`@auth0/rule-utilities` was never published to npm, and this rule uses it in a way the tool does not expand",
+        )
+        .with_help("replace the utility objects by what they do (`rules2actions explain R2A610`), or use them only as `const x = new …(user, context, configuration)` with the members it lists")
+    }))
+}
+
+/// The first `require` of the package.
+#[derive(Default)]
+struct Requires {
+    first: Option<swc_common::Span>,
+}
+
+impl Visit for Requires {
+    fn visit_call_expr(&mut self, call: &CallExpr) {
+        if is_require_of_package(call) && self.first.is_none() {
+            self.first = Some(call.span);
+        }
+        call.visit_children_with(self);
+    }
+}
+
+fn try_expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Expanded> {
+    if source.contains(API_PLACEHOLDER) {
         return None;
     }
     let param = |i: usize| match rule.function.params.get(i).map(|p| &p.pat) {
@@ -156,14 +190,45 @@ pub fn expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Exp
     } else {
         expander.delete_statement(require);
     }
+    let mut namespaced = Vec::new();
+    let mut constructions = Vec::new();
     for (name, utility) in &expander.utilities {
+        let writes = expander.uses.iter().any(|(n, _, sets)| n == name && *sets);
+        if let (Some(namespace), true) = (&utility.namespace, writes) {
+            namespaced.push((
+                namespace.clone(),
+                Finding::new(
+                    Code::RuleUtilitiesNamespace,
+                    utility.statement,
+                    format!("`{name}` keeps its values under `app_metadata.{namespace}` and `user_metadata.{namespace}`; where either holds something other than an object, the library threw and the Action's write does nothing"),
+                )
+                .with_help("check for users whose metadata holds a value that is not an object under that name"),
+            ));
+        }
         let replacement = expander.construction(name, utility);
-        expander.edits.push(Edit::replace(
-            expander.statement_lines(utility.statement),
-            replacement,
-        ));
+        let lines = expander.statement_lines(utility.statement);
+        constructions.push((utility.statement, lines));
+        expander.edits.push(Edit::replace(lines, replacement));
     }
     let text = crate::edit::apply(source, &expander.edits).ok()?;
+    // The namespace's finding goes with the statement that gives the namespace its object, in
+    // the expanded text, so that its marker sits beside it.
+    let applied = crate::edit::Applied::new(&expander.edits);
+    let in_text: Vec<Finding> = namespaced
+        .into_iter()
+        .filter_map(|(namespace, mut finding)| {
+            let (_, lines) = constructions.iter().find(|(s, _)| *s == finding.span)?;
+            let assigned = format!("_metadata{} = ", member_key(&namespace, expander.quote));
+            let region = applied.span_to_edited(*lines);
+            let statement = text[region.range()]
+                .lines()
+                .map(str::trim)
+                .find(|line| line.starts_with(&expander.user) && line.contains(&assigned))?;
+            let start = region.start + text[region.range()].find(statement)?;
+            finding.span = Span::new(start, start + statement.len());
+            Some(finding)
+        })
+        .collect();
     let mut findings = expander.findings;
     findings.insert(
         0,
@@ -178,6 +243,7 @@ pub fn expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Exp
         text,
         edits: expander.edits,
         findings,
+        in_text,
     })
 }
 

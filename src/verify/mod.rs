@@ -435,6 +435,17 @@ fn announced_by(
     if reference().is_some_and(|r| r.outcome != action.outcome) {
         return None;
     }
+    // A namespace of `Auth0UserUpdateUtilities` that holds a value other than an object.
+    let namespace_not_object = findings
+        .iter()
+        .filter(|f| f.code == Code::RuleUtilitiesNamespace)
+        .filter_map(|f| namespace_in(&f.message))
+        .any(|namespace| {
+            ["app_metadata", "user_metadata"].iter().any(|kind| {
+                let value = &scenario["user"][kind][namespace.as_str()];
+                !value.is_null() && !value.is_object()
+            })
+        });
     // What each finding explains: some effects of any scenario, or any effect of some scenarios.
     let explains = |code: Code| -> Explains {
         if code.severity() == Severity::Error {
@@ -471,6 +482,7 @@ fn announced_by(
                     || scenario["request"]["query"]["prompt"] == json!("none"),
             ),
             Code::RedirectTokenValidated => when(protocol == "redirect-callback"),
+            Code::RuleUtilitiesNamespace => when(namespace_not_object),
             // Shapes and statements after the callback change what the code computes.
             Code::ShapeChanges | Code::CodeAfterCallback | Code::ProtocolValueAbsent => {
                 Explains::Everything
@@ -504,6 +516,13 @@ fn announced_by(
     codes.sort();
     codes.dedup();
     (!codes.is_empty()).then_some(codes)
+}
+
+/// `terms` in the message of `R2A611`: "… under `app_metadata.terms` …".
+fn namespace_in(message: &str) -> Option<String> {
+    let start = message.find("`app_metadata.")? + "`app_metadata.".len();
+    let length = message[start..].find('`')?;
+    Some(message[start..start + length].to_string())
 }
 
 /// Whether the scenario makes the tenant's token endpoint fail.

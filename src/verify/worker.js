@@ -371,7 +371,7 @@ function ruleUtilitiesModel() {
 }
 
 function missingPackages(dependencies) {
-  return dependencies.filter((name) => {
+  return dependencies.filter((name) => name !== `@${RULE_UTILITIES}`).filter((name) => {
     try {
       nodeRequire.resolve(name, { paths: [modulesDir] });
       return false;
