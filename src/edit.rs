@@ -96,7 +96,9 @@ impl Applied {
     /// A position in the edited text, in the original: inside an edit's text it is the edit's
     /// start (`start == true`) or end.
     fn to_original(&self, at: usize, start: bool) -> usize {
-        let before = self.regions.partition_point(|(_, edited)| edited.start < at);
+        let before = self
+            .regions
+            .partition_point(|(_, edited)| edited.start < at);
         let Some(&(original, edited)) = before.checked_sub(1).map(|i| &self.regions[i]) else {
             return at;
         };
@@ -108,7 +110,9 @@ impl Applied {
 
     /// A position in the original, in the edited text.
     fn to_edited(&self, at: usize, start: bool) -> usize {
-        let before = self.regions.partition_point(|(original, _)| original.start < at);
+        let before = self
+            .regions
+            .partition_point(|(original, _)| original.start < at);
         let Some(&(original, edited)) = before.checked_sub(1).map(|i| &self.regions[i]) else {
             return at;
         };
@@ -225,7 +229,10 @@ mod tests {
         let original = "a = util.query.x; b = 1; c = util.flag;";
         let at = |needle: &str| original.find(needle).unwrap();
         let first = [
-            Edit::replace(Span::new(at("util.query"), at("util.query") + 10), "context.request.query"),
+            Edit::replace(
+                Span::new(at("util.query"), at("util.query") + 10),
+                "context.request.query",
+            ),
             Edit::replace(Span::new(at("util.flag"), at("util.flag") + 9), "(x === 1)"),
         ];
         let edited = apply(original, &first).unwrap();
@@ -247,6 +254,11 @@ mod tests {
             applied.span_to_original(inside),
             Span::new(at("util.query"), at("util.query") + 10)
         );
-        assert_eq!(applied.span_to_edited(Span::new(at("b = 1"), at("b = 1") + 1)).start, e("b = 1"));
+        assert_eq!(
+            applied
+                .span_to_edited(Span::new(at("b = 1"), at("b = 1") + 1))
+                .start,
+            e("b = 1")
+        );
     }
 }

@@ -154,6 +154,9 @@ codes! {
     HelperTakesOtherValues = "R2A208", "helper-takes-other-values", Warning,
         "A helper is called with the rule's `context` and with other values",
         "Rule:\n    function audience(context) { return context.request.query.audience; }\n    audience(context); audience({ request: { query: {} } });\nA helper whose parameter is always the rule's `user` or `context` is converted: its parameter\ngoes, and its body reads `event` and `api`, which it closes over. When some calls pass other\nvalues, the parameter stays, and the calls that pass `context` keep it (`R2A203`). Give the\nhelper the values it needs instead of the whole object.";
+    ContextView = "R2A209", "context-view", Warning,
+        "`context` read whole becomes a copy in the Rules shape",
+        "Rule:\n    request.post({ url, json: { user: user, context: context } }, …);\nAction:\n    request.post({ url, json: { user: event.user, context: rulesContext(event) } }, …);\n\nWhere the rule hands the whole `context` to code that only reads it (a request body,\n`JSON.stringify`, a log line), the Action builds the object from `event` with the Rules\nnames and shapes (`clientID`, `stats.loginsCount`, `request.geoip.country_code`, …), in a\nhelper above the handler. Members with no Actions equivalent (`sso`, `connectionOptions`,\n`sessionID`, `multifactor`, `redirect`, …) and the claims set so far (`idToken`,\n`accessToken`) are not in it: check that whatever reads it does without them.";
 
     UpstreamIdpToken = "R2A301", "upstream-idp-token", Error,
         "Upstream identity-provider tokens are not available in Actions",

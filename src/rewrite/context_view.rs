@@ -30,6 +30,8 @@ use crate::tables::context::{longest_match, Children, ContextRead, CONTEXT_READS
 
 /// The helper for `context.request.geoip`, with its name.
 const GEOIP_HELPER: &str = "rulesGeoip";
+/// The helper for `context` read whole, with its name.
+const CONTEXT_HELPER: &str = "rulesContext";
 
 impl Rewriter<'_> {
     /// The Rules-shaped value of `context.<path>` built from `event`, for an object the table
@@ -181,12 +183,105 @@ impl Rewriter<'_> {
         Some(mapped)
     }
 
-    /// `rulesGeoip` above the handler, when a view uses it.
+    /// `context` handed whole to code that only reads it: a property of an object literal
+    /// (a request body), or an argument of `JSON.stringify` / `console.*`. It becomes
+    /// `rulesContext(event)`, a copy in the Rules shape of every member Actions provide.
+    pub(super) fn context_view(&mut self, span: crate::span::Span, prefix: &str) {
+        self.needs_context_helper = true;
+        let missing = self.context_view_members().1;
+        self.replace(span, format!("{prefix}{CONTEXT_HELPER}({})", self.event));
+        self.report(
+            crate::finding::Finding::new(
+                crate::registry::Code::ContextView,
+                span,
+                format!(
+                    "`context` read whole becomes `{CONTEXT_HELPER}({})`, a copy in the Rules shape without {}",
+                    self.event,
+                    missing.join(", ")
+                ),
+            )
+            .with_help("check what reads it: those members have no Actions equivalent, and claims set so far are not in it"),
+        );
+    }
+
+    /// `JSON.stringify(context)`, `console.log('…', context)`: whether the call was one, with
+    /// its other arguments visited.
+    pub(super) fn context_view_call(&mut self, call: &CallExpr) -> bool {
+        let Callee::Expr(callee) = &call.callee else {
+            return false;
+        };
+        let Expr::Member(member) = unparen(callee) else {
+            return false;
+        };
+        let (Expr::Ident(object), Some(method)) = (unparen(&member.obj), member.prop.as_ident())
+        else {
+            return false;
+        };
+        let reads_only = match &*object.sym {
+            "JSON" => &*method.sym == "stringify",
+            "console" => true,
+            _ => false,
+        } && !self.is_declared(&object.sym, true);
+        let whole: Vec<bool> = call
+            .args
+            .iter()
+            .map(|arg| {
+                arg.spread.is_none()
+                    && matches!(unparen(&arg.expr), Expr::Ident(i) if self.param(i) == Some(Param::Context))
+            })
+            .collect();
+        if !reads_only || !whole.contains(&true) {
+            return false;
+        }
+        for (arg, whole) in call.args.iter().zip(whole) {
+            if whole {
+                let span = self.span(arg.expr.span());
+                self.context_view(span, "");
+            } else {
+                arg.visit_with(self);
+            }
+        }
+        true
+    }
+
+    /// The members of `rulesContext` (key, value), and the Rules members it lacks.
+    fn context_view_members(&mut self) -> (Vec<(String, String)>, Vec<String>) {
+        let mut members = Vec::new();
+        let mut missing = Vec::new();
+        let top: Vec<&str> = CONTEXT_READS
+            .iter()
+            .map(|(p, _)| *p)
+            .filter(|p| !p.contains('.'))
+            .collect();
+        for key in top {
+            match self.rules_view(key) {
+                Some(value) => members.push((key.to_string(), value)),
+                None => missing.push(format!("`{key}`")),
+            }
+        }
+        missing.extend(["`idToken`".to_string(), "`accessToken`".to_string()]);
+        (members, missing)
+    }
+
+    /// `rulesGeoip` and `rulesContext` above the handler, when a view uses them.
     pub(super) fn declare_view_helpers(&mut self, at: usize) {
+        let nl = newline_of(self.source);
+        if self.needs_context_helper {
+            let event = self.event.clone();
+            let (members, _) = self.context_view_members();
+            let fields: Vec<String> = members
+                .iter()
+                .map(|(key, value)| format!("    {key}: {value},"))
+                .collect();
+            let text = format!(
+                "// `context` as Rules gave it, for the members Actions provide.{nl}function {CONTEXT_HELPER}({event}) {{{nl}  return {{{nl}{}{nl}  }};{nl}}}{nl}{nl}",
+                fields.join(nl)
+            );
+            self.edits.push(crate::edit::Edit::insert(at, text));
+        }
         if !self.needs_geoip_helper {
             return;
         }
-        let nl = newline_of(self.source);
         let fields: Vec<String> = CONTEXT_READS
             .iter()
             .filter_map(|(path, read)| {

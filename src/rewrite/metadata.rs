@@ -237,7 +237,7 @@ impl Rewriter<'_> {
         };
         (is_user_path(&update.args[0].expr, &["user_id"])
             && (is_user_path(&update.args[1].expr, &[kind]) || changes))
-        .then_some(kind)
+            .then_some(kind)
     }
 
     fn handler_calls_back(&self, handler: &Expr) -> bool {

@@ -224,6 +224,11 @@ struct Rewriter<'s> {
     string_lists: HashMap<Atom, Vec<String>>,
     /// A Rules-shaped view uses the `rulesGeoip` helper.
     needs_geoip_helper: bool,
+    /// A view of the whole `context` uses `rulesContext`.
+    needs_context_helper: bool,
+    /// Inside the arguments of a library method call (`request.post(…)`), outside any
+    /// function of their own.
+    library_arguments: usize,
     /// Names bound to entries of `user.identities`.
     identity_names: Vec<Atom>,
     /// Statements of the rule body after which nothing calls back or changes `context`.
@@ -354,6 +359,8 @@ impl<'s> Rewriter<'s> {
             quiet_tails: Vec::new(),
             identity_names: Vec::new(),
             needs_geoip_helper: false,
+            needs_context_helper: false,
+            library_arguments: 0,
             string_lists: HashMap::new(),
             set_claims: Vec::new(),
             in_skip_test: false,

@@ -45,9 +45,14 @@ impl Rewriter<'_> {
         let Some((_, arguments)) = call.call.args.split_last() else {
             return Lines::new();
         };
+        // The arguments of a library method (`request.post`) are only read by it.
+        let library = matches!(&call.call.callee, swc_ecma_ast::Callee::Expr(callee)
+            if matches!(super::walk::unparen(callee), swc_ecma_ast::Expr::Member(_)));
         let head = self.rewritten_piece(Span::new(start, handler_start), |this| {
             call.call.callee.visit_with(this);
+            this.library_arguments += usize::from(library);
             arguments.iter().for_each(|a| a.visit_with(this));
+            this.library_arguments -= usize::from(library);
         });
         let mut head = self.relative_lines(head, start);
         // `await` cannot stand inside the promise's executor: the Management API token is

@@ -28,6 +28,8 @@ pub(super) struct Prepass {
     depth: usize,
     /// `app_metadata` / `user_metadata` when the rule writes into them.
     pub(super) metadata_written: Vec<&'static str>,
+    /// The rule has changed its metadata by now (more than giving it its `{}` default).
+    metadata_changed: bool,
     /// The rule calls back from nested functions or hands `callback` on: it is asynchronous.
     pub(super) asynchronous: bool,
     /// Inside `auth0.users.update*Metadata(…).then(…).catch(…)`, which `metadata.rs` converts,
@@ -122,7 +124,8 @@ impl Prepass {
         let swc_ecma_ast::Expr::Member(member) = &**callee else {
             return false;
         };
-        let (swc_ecma_ast::Expr::Ident(lodash), Some(method)) = (&*member.obj, member.prop.as_ident())
+        let (swc_ecma_ast::Expr::Ident(lodash), Some(method)) =
+            (&*member.obj, member.prop.as_ident())
         else {
             return false;
         };
@@ -183,6 +186,8 @@ impl Visit for Prepass {
                 if !self.metadata_written.contains(&key) {
                     self.metadata_written.push(key);
                 }
+                // `user.app_metadata = user.app_metadata || {}` changes nothing Actions can see.
+                self.metadata_changed |= below_root.is_some() || !is_self_default(assign);
                 let changed = match below_root {
                     Some(below) => match &below.prop {
                         swc_ecma_ast::MemberProp::Ident(name) => Some(Some(name.sym.clone())),
@@ -256,7 +261,7 @@ impl Visit for Prepass {
         }
         // `_.get(user, 'a.b')` reads `user` as `user.a.b` does, and `event.user` has that shape,
         // as long as the rule has not changed its metadata before.
-        if self.depth == 1 && self.metadata_written.is_empty() && self.lodash_reads_user(call) {
+        if self.depth == 1 && !self.metadata_changed && self.lodash_reads_user(call) {
             call.callee.visit_with(self);
             call.args.iter().skip(1).for_each(|a| a.visit_with(self));
             return;
@@ -283,6 +288,16 @@ impl Visit for Prepass {
         ) {
             arg.visit_with(self);
         }
+    }
+
+    /// `{ user: user }` in a request body reads the profile as `event.user` holds it, as long
+    /// as the rule has not changed its metadata before.
+    fn visit_key_value_prop(&mut self, prop: &swc_ecma_ast::KeyValueProp) {
+        let whole_user = matches!(&*prop.value, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == self.user.as_ref());
+        if whole_user && self.depth == 1 && !self.metadata_changed {
+            return prop.key.visit_with(self);
+        }
+        prop.visit_children_with(self);
     }
 
     fn visit_stmt(&mut self, stmt: &swc_ecma_ast::Stmt) {
@@ -323,4 +338,25 @@ impl Visit for Prepass {
         }
         update.visit_children_with(self);
     }
+}
+
+/// `x.y = x.y || {}`: the same target on both sides, an empty object as the default.
+fn is_self_default(assign: &swc_ecma_ast::AssignExpr) -> bool {
+    let swc_ecma_ast::Expr::Bin(bin) = &*assign.right else {
+        return false;
+    };
+    let same_target = match (
+        assign.left.as_simple().and_then(|s| s.as_member()),
+        &*bin.left,
+    ) {
+        (Some(target), swc_ecma_ast::Expr::Member(read)) => {
+            target.prop.as_ident().map(|p| &p.sym) == read.prop.as_ident().map(|p| &p.sym)
+                && target.prop.as_ident().is_some()
+                && matches!((&*target.obj, &*read.obj), (swc_ecma_ast::Expr::Ident(a), swc_ecma_ast::Expr::Ident(b)) if a.sym == b.sym)
+        }
+        _ => false,
+    };
+    bin.op == swc_ecma_ast::BinaryOp::LogicalOr
+        && same_target
+        && matches!(&*bin.right, swc_ecma_ast::Expr::Object(o) if o.props.is_empty())
 }

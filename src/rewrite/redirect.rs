@@ -299,10 +299,9 @@ impl Rewriter<'_> {
         let mut text = String::new();
         for span in spans {
             // Removed, or replaced together with more than itself: nothing to repeat.
-            let replaced_whole = self
-                .edits
-                .iter()
-                .any(|e| e.span.start < span.end && e.span.end > span.start && !span.contains(e.span));
+            let replaced_whole = self.edits.iter().any(|e| {
+                e.span.start < span.end && e.span.end > span.start && !span.contains(e.span)
+            });
             if replaced_whole {
                 continue;
             }
@@ -386,7 +385,10 @@ fn is_member_default(statement: &str) -> bool {
     let Some((target, value)) = statement.split_once(" = ") else {
         return false;
     };
-    let Some(fallback) = value.strip_prefix(target).and_then(|v| v.trim().strip_prefix("||")) else {
+    let Some(fallback) = value
+        .strip_prefix(target)
+        .and_then(|v| v.trim().strip_prefix("||"))
+    else {
         return false;
     };
     target.contains('.')

@@ -79,7 +79,11 @@ struct Utility {
 
 /// `None` when the rule does not require the library; an error finding (`R2A610`) when it uses
 /// it in a way this expansion refuses, since the Action could not install it.
-pub fn expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Result<Expanded, Finding>> {
+pub fn expand(
+    source: &str,
+    rule: &RuleFunction,
+    offsets: Offsets,
+) -> Option<Result<Expanded, Finding>> {
     if !source.contains(PACKAGE) {
         return None;
     }
@@ -124,7 +128,8 @@ fn try_expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Exp
 
     let mut bindings = Bindings::default();
     rule.function.visit_with(&mut bindings);
-    let bound_once = |name: &str| bindings.count(name) <= 1 && bindings.shadowing(&[name]).is_empty();
+    let bound_once =
+        |name: &str| bindings.count(name) <= 1 && bindings.shadowing(&[name]).is_empty();
     if bindings.count(&user) != 1 || bindings.count(&context) != 1 || bindings.count("auth0") > 0 {
         return None;
     }
@@ -296,7 +301,8 @@ impl Bindings {
     fn bind(&mut self, name: &Atom) {
         self.names.push(name.clone());
         // The rule function itself is the first one entered.
-        self.inside.push(self.functions.get(1..).and_then(|f| f.last().copied()));
+        self.inside
+            .push(self.functions.get(1..).and_then(|f| f.last().copied()));
     }
 }
 
@@ -483,7 +489,6 @@ impl Visit for Finder {
         }
         new.visit_children_with(self);
     }
-
 }
 
 fn is_require_of_package(call: &CallExpr) -> bool {
@@ -560,7 +565,9 @@ impl Expander<'_> {
         let start = line_start(self.source, statement.start);
         let before_alone = self.source[start..statement.start].trim().is_empty();
         let rest = &self.source[statement.end..];
-        let line_end = rest.find('\n').map_or(self.source.len(), |i| statement.end + i + 1);
+        let line_end = rest
+            .find('\n')
+            .map_or(self.source.len(), |i| statement.end + i + 1);
         let after_alone = self.source[statement.end..line_end].trim().is_empty();
         if before_alone && after_alone {
             // Between two blank lines, one of them goes too.
@@ -568,9 +575,7 @@ impl Expander<'_> {
                 .strip_suffix('\n')
                 .map(|text| text.trim_end_matches('\r'))
                 .is_some_and(|text| text[line_start(text, text.len())..].trim().is_empty());
-            let next_end = self.source[line_end..]
-                .find('\n')
-                .map(|i| line_end + i + 1);
+            let next_end = self.source[line_end..].find('\n').map(|i| line_end + i + 1);
             match next_end {
                 Some(next) if blank_before && self.source[line_end..next].trim().is_empty() => {
                     Span::new(start, next)
@@ -661,7 +666,10 @@ impl Expander<'_> {
             Some(Expr::Object(object)) if object.props.is_empty() => {}
             Some(Expr::Object(object)) => {
                 let first = self.offsets.span(object.props[0].span()).start;
-                let last = self.offsets.span(object.props[object.props.len() - 1].span()).end;
+                let last = self
+                    .offsets
+                    .span(object.props[object.props.len() - 1].span())
+                    .end;
                 let props = self.text(Span::new(first, last));
                 claims = format!("{claims}, {}", props.trim());
             }
@@ -706,7 +714,10 @@ impl Expander<'_> {
         let replacement = match (class, key) {
             (Class::Redirect, "queryParams") => format!("{context}.request.query"),
             (Class::Redirect, "isRedirectCallback") => {
-                let test = format!("{context}.protocol === {}", self.literal("redirect-callback"));
+                let test = format!(
+                    "{context}.protocol === {}",
+                    self.literal("redirect-callback")
+                );
                 if self.safe_tests.contains(&span) {
                     test
                 } else {
@@ -741,9 +752,18 @@ impl Expander<'_> {
             utility.configuration.clone(),
             utility.namespace.clone(),
         );
-        let sets = |kind: &str| self.uses.iter().any(|(n, k, s)| n == name && *k == kind && *s);
+        let sets = |kind: &str| {
+            self.uses
+                .iter()
+                .any(|(n, k, s)| n == name && *k == kind && *s)
+        };
         let span = self.offsets.span(call.span);
-        let arg = |i: usize| call.args.get(i).filter(|a| a.spread.is_none()).map(|a| &*a.expr);
+        let arg = |i: usize| {
+            call.args
+                .get(i)
+                .filter(|a| a.spread.is_none())
+                .map(|a| &*a.expr)
+        };
         if call.args.iter().any(|a| a.spread.is_some()) {
             self.refused = true;
             return;
@@ -833,7 +853,11 @@ impl Expander<'_> {
         let Some(utility) = self.utilities.get(&object.sym) else {
             return false;
         };
-        if self.shadowing.iter().any(|f| f.lo <= call.span.lo && call.span.hi <= f.hi) {
+        if self
+            .shadowing
+            .iter()
+            .any(|f| f.lo <= call.span.lo && call.span.hi <= f.hi)
+        {
             self.refused = true;
             return true;
         }
@@ -878,7 +902,9 @@ impl Expander<'_> {
                 };
                 self.replace(statement, replacement);
             }
-            (Class::Redirect, "doRedirect", Target::Discarded) if (1..=2).contains(&call.args.len()) => {
+            (Class::Redirect, "doRedirect", Target::Discarded)
+                if (1..=2).contains(&call.args.len()) =>
+            {
                 call.args.iter().for_each(|a| a.visit_with(self));
                 let Some(url) = call.args.first().filter(|a| a.spread.is_none()) else {
                     self.refused = true;
@@ -895,13 +921,15 @@ impl Expander<'_> {
                 };
                 let token = match call.args.get(1).map(|a| unparen(&a.expr)) {
                     None => Some(self.session_token(&configuration, None)),
-                    Some(Expr::Object(options)) => match self.redirect_options(&configuration, options) {
-                        Some(token) => token,
-                        None => {
-                            self.refused = true;
-                            return true;
+                    Some(Expr::Object(options)) => {
+                        match self.redirect_options(&configuration, options) {
+                            Some(token) => token,
+                            None => {
+                                self.refused = true;
+                                return true;
+                            }
                         }
-                    },
+                    }
                     // The library reads `{ sessionToken }` from its second argument: a token
                     // passed as a plain string was ignored, and a new one signed.
                     Some(Expr::Ident(_) | Expr::Lit(Lit::Str(_)) | Expr::Tpl(_)) => {
@@ -919,10 +947,9 @@ impl Expander<'_> {
                     }
                 };
                 let url_value = match token {
-                    Some(token) => format!(
-                        "{url_text} + {} + {token}",
-                        self.literal("?session_token=")
-                    ),
+                    Some(token) => {
+                        format!("{url_text} + {} + {token}", self.literal("?session_token="))
+                    }
                     None => url_text.clone(),
                 };
                 let guard = if self.redirect_guarded > 0 {
@@ -998,7 +1025,11 @@ impl Expander<'_> {
     }
 
     fn refuse_when_shadowed(&mut self, at: swc_common::Span) {
-        if self.shadowing.iter().any(|f| f.lo <= at.lo && at.hi <= f.hi) {
+        if self
+            .shadowing
+            .iter()
+            .any(|f| f.lo <= at.lo && at.hi <= f.hi)
+        {
             self.refused = true;
         }
     }
@@ -1087,7 +1118,8 @@ impl Visit for Expander<'_> {
     }
 
     fn visit_if_stmt(&mut self, stmt: &IfStmt) {
-        self.safe_tests.push(self.offsets.span(unparen(&stmt.test).span()));
+        self.safe_tests
+            .push(self.offsets.span(unparen(&stmt.test).span()));
         stmt.test.visit_with(self);
         let guarded = self.requires_can_redirect(&stmt.test);
         self.redirect_guarded += usize::from(guarded);
@@ -1098,8 +1130,10 @@ impl Visit for Expander<'_> {
 
     fn visit_bin_expr(&mut self, bin: &swc_ecma_ast::BinExpr) {
         if matches!(bin.op, BinaryOp::LogicalAnd | BinaryOp::LogicalOr) {
-            self.safe_tests.push(self.offsets.span(unparen(&bin.left).span()));
-            self.safe_tests.push(self.offsets.span(unparen(&bin.right).span()));
+            self.safe_tests
+                .push(self.offsets.span(unparen(&bin.left).span()));
+            self.safe_tests
+                .push(self.offsets.span(unparen(&bin.right).span()));
         }
         bin.visit_children_with(self);
     }

@@ -221,14 +221,18 @@ impl Visit for Rewriter<'_> {
     fn visit_function(&mut self, function: &Function) {
         let params: Vec<_> = function.params.iter().map(|p| p.span).collect();
         let names = self.helper_scope(function.span, &params, scope::function_names(function));
+        let library_arguments = std::mem::take(&mut self.library_arguments);
         self.enter_function(names, true, |this| function.visit_children_with(this));
+        self.library_arguments = library_arguments;
         self.drop_aliases_of_closed_scopes();
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let params: Vec<_> = arrow.params.iter().map(|p| p.span()).collect();
         let names = self.helper_scope(arrow.span, &params, scope::arrow_names(arrow));
+        let library_arguments = std::mem::take(&mut self.library_arguments);
         self.enter_function(names, false, |this| arrow.visit_children_with(this));
+        self.library_arguments = library_arguments;
         self.drop_aliases_of_closed_scopes();
     }
 
@@ -445,6 +449,16 @@ impl Visit for Rewriter<'_> {
     fn visit_prop(&mut self, prop: &Prop) {
         match prop {
             Prop::Shorthand(ident) => self.shorthand_property(ident),
+            Prop::KeyValue(kv) => match unparen(&kv.value) {
+                Expr::Ident(ident)
+                    if self.param(ident) == Some(Param::Context) && self.library_arguments > 0 =>
+                {
+                    kv.key.visit_with(self);
+                    let span = self.span(kv.value.span());
+                    self.context_view(span, "");
+                }
+                _ => prop.visit_children_with(self),
+            },
             _ => prop.visit_children_with(self),
         }
     }
@@ -467,12 +481,19 @@ impl Visit for Rewriter<'_> {
                     self.callback_in_expression(call);
                 } else if !self.bound_helper_call(call)
                     && !self.lodash_over_context(call)
+                    && !self.context_view_call(call)
                     && !self.require_call(call)
                     && !self.redirect_token_call(call)
                     && !self.other_user_metadata_update(call)
                     && !self.visit_for_each(call)
                 {
+                    // Objects handed to a library method (`request.post`, `JSON.stringify`)
+                    // are only read by it.
+                    let library = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
+                        if matches!(unparen(callee), Expr::Member(_)));
+                    self.library_arguments += usize::from(library);
                     call.visit_children_with(self);
+                    self.library_arguments -= usize::from(library);
                 }
             }
             Expr::Assign(assign) => self.assignment(assign, Value::Used),
@@ -576,6 +597,9 @@ impl Rewriter<'_> {
         let span = self.span(ident.span);
         match self.param(ident) {
             Some(Param::User) => self.replace(span, format!("user: {}.user", self.event)),
+            Some(Param::Context) if self.library_arguments > 0 => {
+                self.context_view(span, "context: ")
+            }
             None if self.is_global(ident, "configuration") => {
                 self.bare_configuration(span, "configuration: ")
             }
