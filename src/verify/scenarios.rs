@@ -22,6 +22,8 @@ pub struct Harvest {
     /// Values comparisons wanted, by the field compared (an HTTP answer's field by its path in
     /// the body, whatever the call).
     pub hints: Vec<(Vec<String>, Value)>,
+    /// The code uses `Date`: logins at other times are worth trying (`clock`).
+    pub dates: bool,
 }
 
 impl Harvest {
@@ -52,6 +54,7 @@ impl Harvest {
             numbers,
             properties,
             hints: Vec::new(),
+            dates: collector.dates,
         }
     }
 }
@@ -345,6 +348,22 @@ pub fn initial(harvest: &Harvest, extra: &[Value]) -> Vec<Value> {
         seed_with(&mut s, literal);
         scenarios.push(s);
     }
+    // The workers' clock stands on a Thursday at midnight UTC; code that looks at the day or
+    // the hour meets a weekend night and a weekday afternoon too.
+    if harvest.dates {
+        for clock in CLOCKS {
+            let mut s = base();
+            s["clock"] = json!(clock);
+            scenarios.push(s);
+            // The day or hour usually matters for some clients or users only.
+            for literal in harvest.strings.iter().take(8) {
+                let mut s = base();
+                seed_with(&mut s, literal);
+                s["clock"] = json!(clock);
+                scenarios.push(s);
+            }
+        }
+    }
     for overrides in extra {
         let mut s = base();
         merge(&mut s, overrides);
@@ -352,6 +371,10 @@ pub fn initial(harvest: &Harvest, extra: &[Value]) -> Vec<Value> {
     }
     scenarios
 }
+
+/// 2026-01-03 (a Saturday) 02:30 UTC, 2026-01-04 (a Sunday) 23:30 UTC, and 2025-12-31 (a
+/// Wednesday) 15:45 UTC, in milliseconds.
+const CLOCKS: [u64; 3] = [1_767_407_400_000, 1_767_569_400_000, 1_767_195_900_000];
 
 /// A variant where every field a rule typically compares with a constant holds `literal`.
 fn seed_with(s: &mut Value, literal: &str) {

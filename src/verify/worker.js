@@ -43,12 +43,14 @@ for (const api of [dns, dns.promises]) {
 
 class UnauthorizedError extends Error {}
 
-// Both sides of a scenario see the same clock and the same random numbers.
+// Both sides of a scenario see the same clock and the same random numbers. The clock stands
+// still at 2026-01-01T00:00Z unless the scenario sets another time (`clock`, in ms).
 const NOW = 1767225600000;
-Date.now = () => NOW;
+const clock = () => (typeof run?.scenario?.clock === 'number' ? run.scenario.clock : NOW);
+Date.now = () => clock();
 globalThis.Date = class extends Date {
   constructor(...args) {
-    super(...(args.length === 0 ? [NOW] : args));
+    super(...(args.length === 0 ? [clock()] : args));
   }
 };
 const nodeCrypto = nodeRequire('crypto');
