@@ -839,6 +839,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn code_that_reads_the_date_meets_other_days_and_hours() {
+        let weekday_only = "function (user, context, callback) { if (new Date().getDay() === 6) return callback(new Error('closed')); callback(null, user, context); }";
+        let clocks = |text: &str| {
+            initial(&Harvest::of(&[text]), &[])
+                .iter()
+                .filter_map(|s| s["clock"].as_u64())
+                .collect::<Vec<_>>()
+        };
+        let tried = clocks(weekday_only);
+        // A Saturday and a Sunday, by the day of the week they fall on.
+        let days: Vec<u64> = tried.iter().map(|ms| (ms / 86_400_000 + 4) % 7).collect();
+        assert!(days.contains(&6) && days.contains(&0), "{days:?}");
+        assert!(
+            clocks("function (user, context, callback) { callback(null, user, context); }")
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn literals_are_harvested_from_both_sides() {
         let harvest = Harvest::of(&[
             "function (user, context, callback) { if (context.clientID === 'abc' && user.age > 17) {} }",
@@ -869,6 +888,7 @@ mod tests {
             numbers: vec![18.0],
             properties: Vec::new(),
             hints: Vec::new(),
+            dates: false,
         };
         let flips = candidates(Some(&json!(true)), &path("user.email_verified"), &harvest);
         assert!(flips.contains(&Some(json!(false))) && flips.contains(&None));
