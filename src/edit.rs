@@ -93,43 +93,34 @@ impl Applied {
         Applied { regions }
     }
 
-    /// A position in the edited text, in the original: inside an edit's text it is the edit's
-    /// start (`start == true`) or end.
-    fn to_original(&self, at: usize, start: bool) -> usize {
-        let before = self
-            .regions
-            .partition_point(|(_, edited)| edited.start < at);
-        let Some(&(original, edited)) = before.checked_sub(1).map(|i| &self.regions[i]) else {
+    /// A position on one side (`to_edited`: the original), on the other: inside an edit's
+    /// span it is the start (`start == true`) or the end of the edit's span there.
+    fn across(&self, at: usize, start: bool, to_edited: bool) -> usize {
+        let sides = |&(original, edited): &(Span, Span)| {
+            if to_edited {
+                (original, edited)
+            } else {
+                (edited, original)
+            }
+        };
+        let before = self.regions.partition_point(|r| sides(r).0.start < at);
+        let Some((from, to)) = before.checked_sub(1).map(|i| sides(&self.regions[i])) else {
             return at;
         };
-        if at < edited.end {
-            return if start { original.start } else { original.end };
+        if at < from.end {
+            return if start { to.start } else { to.end };
         }
-        at - edited.end + original.end
-    }
-
-    /// A position in the original, in the edited text.
-    fn to_edited(&self, at: usize, start: bool) -> usize {
-        let before = self
-            .regions
-            .partition_point(|(original, _)| original.start < at);
-        let Some(&(original, edited)) = before.checked_sub(1).map(|i| &self.regions[i]) else {
-            return at;
-        };
-        if at < original.end {
-            return if start { edited.start } else { edited.end };
-        }
-        at - original.end + edited.end
+        at - from.end + to.end
     }
 
     pub fn span_to_original(&self, span: Span) -> Span {
-        let start = self.to_original(span.start, true);
-        Span::new(start, self.to_original(span.end, false).max(start))
+        let start = self.across(span.start, true, false);
+        Span::new(start, self.across(span.end, false, false).max(start))
     }
 
     pub fn span_to_edited(&self, span: Span) -> Span {
-        let start = self.to_edited(span.start, true);
-        Span::new(start, self.to_edited(span.end, false).max(start))
+        let start = self.across(span.start, true, true);
+        Span::new(start, self.across(span.end, false, true).max(start))
     }
 
     /// `later`, edits of the edited text `edited`, as edits of the original that lead to the

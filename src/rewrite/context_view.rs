@@ -207,18 +207,11 @@ impl Rewriter<'_> {
     /// `JSON.stringify(context)`, `console.log('…', context)`: whether the call was one, with
     /// its other arguments visited.
     pub(super) fn context_view_call(&mut self, call: &CallExpr) -> bool {
-        let Callee::Expr(callee) = &call.callee else {
-            return false;
-        };
-        let Expr::Member(member) = unparen(callee) else {
-            return false;
-        };
-        let (Expr::Ident(object), Some(method)) = (unparen(&member.obj), member.prop.as_ident())
-        else {
+        let Some((object, method)) = super::recognise::method_call(call) else {
             return false;
         };
         let reads_only = match &*object.sym {
-            "JSON" => &*method.sym == "stringify",
+            "JSON" => method == "stringify",
             "console" => true,
             _ => false,
         } && !self.is_declared(&object.sym, true);

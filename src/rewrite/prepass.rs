@@ -118,22 +118,14 @@ impl Prepass {
 
     /// `_.get(user, …)` / `_.has(user, …)`.
     fn lodash_reads_user(&self, call: &swc_ecma_ast::CallExpr) -> bool {
-        let swc_ecma_ast::Callee::Expr(callee) = &call.callee else {
-            return false;
-        };
-        let swc_ecma_ast::Expr::Member(member) = &**callee else {
-            return false;
-        };
-        let (swc_ecma_ast::Expr::Ident(lodash), Some(method)) =
-            (&*member.obj, member.prop.as_ident())
-        else {
-            return false;
-        };
         let first_is_user = call.args.first().is_some_and(|a| {
             a.spread.is_none()
                 && matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == self.user.as_ref())
         });
-        &*lodash.sym == "_" && matches!(&*method.sym, "get" | "has") && first_is_user
+        first_is_user
+            && super::recognise::method_call(call).is_some_and(|(lodash, method)| {
+                &*lodash.sym == "_" && matches!(method, "get" | "has")
+            })
     }
 
     pub(super) fn uses(&self, name: &str) -> bool {
@@ -187,7 +179,8 @@ impl Visit for Prepass {
                     self.metadata_written.push(key);
                 }
                 // `user.app_metadata = user.app_metadata || {}` changes nothing Actions can see.
-                self.metadata_changed |= below_root.is_some() || !is_self_default(assign);
+                self.metadata_changed |=
+                    below_root.is_some() || !super::recognise::defaults_to_empty_object(assign);
                 let changed = match below_root {
                     Some(below) => match &below.prop {
                         swc_ecma_ast::MemberProp::Ident(name) => Some(Some(name.sym.clone())),
@@ -338,25 +331,4 @@ impl Visit for Prepass {
         }
         update.visit_children_with(self);
     }
-}
-
-/// `x.y = x.y || {}`: the same target on both sides, an empty object as the default.
-fn is_self_default(assign: &swc_ecma_ast::AssignExpr) -> bool {
-    let swc_ecma_ast::Expr::Bin(bin) = &*assign.right else {
-        return false;
-    };
-    let same_target = match (
-        assign.left.as_simple().and_then(|s| s.as_member()),
-        &*bin.left,
-    ) {
-        (Some(target), swc_ecma_ast::Expr::Member(read)) => {
-            target.prop.as_ident().map(|p| &p.sym) == read.prop.as_ident().map(|p| &p.sym)
-                && target.prop.as_ident().is_some()
-                && matches!((&*target.obj, &*read.obj), (swc_ecma_ast::Expr::Ident(a), swc_ecma_ast::Expr::Ident(b)) if a.sym == b.sym)
-        }
-        _ => false,
-    };
-    bin.op == swc_ecma_ast::BinaryOp::LogicalOr
-        && same_target
-        && matches!(&*bin.right, swc_ecma_ast::Expr::Object(o) if o.props.is_empty())
 }

@@ -68,6 +68,20 @@ pub(super) fn metadata_chain(call: &CallExpr) -> Option<(&CallExpr, Vec<(&'stati
     }
 }
 
+/// `object.method(…)` with both plain names: the object and the method's name.
+pub(super) fn method_call(call: &CallExpr) -> Option<(&swc_ecma_ast::Ident, &str)> {
+    let Callee::Expr(callee) = &call.callee else {
+        return None;
+    };
+    let Expr::Member(member) = unparen(callee) else {
+        return None;
+    };
+    match (unparen(&member.obj), &member.prop) {
+        (Expr::Ident(object), MemberProp::Ident(method)) => Some((object, &*method.sym)),
+        _ => None,
+    }
+}
+
 /// `x.y = x.y || {}` (or `??`, `||=`, `??=`): makes sure an object exists and changes nothing
 /// else.
 pub(super) fn defaults_to_empty_object(assign: &AssignExpr) -> bool {

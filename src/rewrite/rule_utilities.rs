@@ -36,6 +36,7 @@ use swc_ecma_ast::{
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::recognise::method_call;
 use super::trivia::{member_key, string_literal};
 use super::walk::unparen;
 use crate::edit::{apply_within, Edit};
@@ -534,7 +535,8 @@ struct Expander<'s> {
     skipped: Vec<Span>,
     /// Nested functions that rebind `user`, `context`, `jwt` or `auth0`.
     shadowing: Vec<swc_common::Span>,
-    /// `(utility, kind, sets)`: each metadata call (`setAppMeta` → `app_metadata`, `true`).
+    /// `(utility, kind, writes)`: each metadata call (`setAppMeta` → `app_metadata`, `true`;
+    /// `updateAppMeta` writes too).
     uses: Vec<(Atom, &'static str, bool)>,
     refused: bool,
 }
@@ -632,9 +634,10 @@ impl Expander<'_> {
         }
         impl Visit for Uses<'_> {
             fn visit_call_expr(&mut self, call: &CallExpr) {
-                if let Some((object, method)) = utility_call(call) {
+                if let Some((object, method)) = method_call(call) {
                     if self.utilities.contains_key(&object.sym) && method.ends_with("Meta") {
-                        let sets = method.starts_with("set");
+                        // An update persists the namespace object the library created, too.
+                        let sets = method.starts_with("set") || method.starts_with("update");
                         self.found
                             .push((object.sym.clone(), metadata_kind(method), sets));
                     }
@@ -847,7 +850,7 @@ impl Expander<'_> {
             },
             _ => return false,
         };
-        let Some((object, method)) = utility_call(call) else {
+        let Some((object, method)) = method_call(call) else {
             return false;
         };
         let Some(utility) = self.utilities.get(&object.sym) else {
@@ -1069,20 +1072,6 @@ fn metadata_kind(method: &str) -> &'static str {
     }
 }
 
-/// `object.method(…)` with both plain names.
-fn utility_call(call: &CallExpr) -> Option<(&Ident, &str)> {
-    let Callee::Expr(callee) = &call.callee else {
-        return None;
-    };
-    let Expr::Member(member) = unparen(callee) else {
-        return None;
-    };
-    match (unparen(&member.obj), &member.prop) {
-        (Expr::Ident(object), MemberProp::Ident(method)) => Some((object, &*method.sym)),
-        _ => None,
-    }
-}
-
 /// An expression that may be evaluated twice: names, member reads, literals, templates of those.
 fn is_pure(expr: &Expr) -> bool {
     match unparen(expr) {
@@ -1139,7 +1128,7 @@ impl Visit for Expander<'_> {
     }
 
     fn visit_call_expr(&mut self, call: &CallExpr) {
-        if let Some((object, method)) = utility_call(call) {
+        if let Some((object, method)) = method_call(call) {
             if self.utilities.contains_key(&object.sym) {
                 self.refuse_when_shadowed(call.span);
                 let object = object.sym.clone();
