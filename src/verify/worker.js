@@ -167,7 +167,10 @@ function cannedRequest(protocol) {
         return;
       }
       const response = Readable.from([Buffer.from(body)]);
-      Object.assign(response, { statusCode: status, statusMessage: 'OK', headers: { 'content-type': 'application/json' }, rawHeaders: [] });
+      // A TLS answer comes over a verified connection: clients that check it (`request` with
+      // `strictSSL`) take the answer, as they would from the real service.
+      const socket = { authorized: protocol === 'https:', encrypted: protocol === 'https:', getPeerCertificate: () => ({}) };
+      Object.assign(response, { statusCode: status, statusMessage: 'OK', headers: { 'content-type': 'application/json' }, rawHeaders: [], socket, connection: socket });
       if (callback) callback(response);
       request.emit('response', response);
     });
