@@ -159,7 +159,16 @@ fn try_expand(source: &str, rule: &RuleFunction, offsets: Offsets) -> Option<Exp
     if needs_jwt && bindings.count("jwt") > 0 {
         return None;
     }
-    let shadowing = bindings.shadowing(&[&user, &context, "jwt", "auth0"]);
+    // The expansion's text names these; a nested function that rebinds one cannot hold it.
+    let mut named: Vec<&str> = vec![&user, &context, "jwt", "auth0"];
+    named.extend(
+        finder
+            .utilities
+            .values()
+            .map(|u| u.configuration.as_str())
+            .filter(|c| !c.is_empty()),
+    );
+    let shadowing = bindings.shadowing(&named);
 
     let mut expander = Expander {
         source,
@@ -1155,5 +1164,43 @@ impl Visit for Expander<'_> {
         if self.utilities.contains_key(&ident.sym) || self.classes.contains_key(&ident.sym) {
             self.refused = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_rule, Parsed};
+
+    fn expanded(rule: &str) -> Option<Result<Expanded, Finding>> {
+        let Ok((Parsed::Rule(function), offsets)) = parse_rule(rule) else {
+            panic!("a rule");
+        };
+        expand(rule, &function, offsets)
+    }
+
+    #[test]
+    fn a_helper_that_rebinds_the_configuration_keeps_the_library() {
+        let rule = "function (user, context, callback) {\n  const { Auth0RedirectRuleUtilities } = require('@auth0/rule-utilities@0.1.0');\n  const ruleUtils = new Auth0RedirectRuleUtilities(user, context, configuration);\n  function token(configuration) {\n    return ruleUtils.createSessionToken({ a: 1 });\n  }\n  context.idToken['https://example.com/t'] = token({});\n  callback(null, user, context);\n}\n";
+        // Expanded there, `configuration.SESSION_TOKEN_SECRET` would read the helper's argument.
+        assert!(matches!(expanded(rule), Some(Err(f)) if f.code == Code::RuleUtilitiesNotExpanded));
+        let outside = rule.replace("function token(configuration)", "function token(settings)");
+        let Some(Ok(expansion)) = expanded(&outside) else {
+            panic!("expanded");
+        };
+        assert!(
+            expansion
+                .text
+                .contains("configuration.SESSION_TOKEN_SECRET, { expiresIn: configuration.SESSION_TOKEN_EXPIRES_IN || '3d' })"),
+            "{}",
+            expansion.text
+        );
+        assert!(!expansion.text.contains("ruleUtils"), "{}", expansion.text);
+    }
+
+    #[test]
+    fn a_rule_without_the_library_is_left_to_the_rewrite() {
+        let rule = "function (user, context, callback) {\n  // uses nothing of @auth0/rule-utilities\n  callback(null, user, context);\n}\n";
+        assert!(expanded(rule).is_none());
     }
 }
