@@ -212,6 +212,8 @@ struct Rewriter<'s> {
     in_resume_branch: bool,
     /// The rule body's statements.
     top_statements: Vec<Span>,
+    /// The rule body's `a.b = a.b || {}` statements.
+    top_defaults: Vec<Span>,
     /// Claims set in the rule body's own order to values that cannot change: token, key
     /// (source text, or the constant name quoted), value.
     set_claims: Vec<(String, String, String)>,
@@ -356,6 +358,7 @@ impl<'s> Rewriter<'s> {
             updates_other_users: false,
             in_resume_branch: false,
             top_statements: Vec::new(),
+            top_defaults: Vec::new(),
             quiet_tails: Vec::new(),
             identity_names: Vec::new(),
             needs_geoip_helper: false,
@@ -543,6 +546,15 @@ impl Rewriter<'_> {
             .stmts
             .iter()
             .filter(|s| !matches!(s, swc_ecma_ast::Stmt::Empty(_)))
+            .map(|s| self.span(s.span()))
+            .collect();
+        self.top_defaults = body
+            .stmts
+            .iter()
+            .filter(|s| {
+                let assign = s.as_expr().and_then(|e| walk::unparen(&e.expr).as_assign());
+                assign.is_some_and(recognise::defaults_to_empty_object)
+            })
             .map(|s| self.span(s.span()))
             .collect();
         if let Some(callback) = &self.params.callback {

@@ -291,9 +291,9 @@ impl Rewriter<'_> {
     fn defaults_before(&mut self, branch: Span) -> String {
         let nl = crate::span::newline_of(self.source);
         let spans: Vec<Span> = self
-            .top_statements
+            .top_defaults
             .iter()
-            .filter(|s| s.end <= branch.start && is_member_default(&self.source[s.range()]))
+            .filter(|s| s.end <= branch.start)
             .copied()
             .collect();
         let mut text = String::new();
@@ -377,25 +377,6 @@ impl Rewriter<'_> {
             self.event, self.api
         ))
     }
-}
-
-/// `a.b = a.b || {};` (or `[]`), with a member chain on the left.
-fn is_member_default(statement: &str) -> bool {
-    let statement = statement.trim().trim_end_matches(';');
-    let Some((target, value)) = statement.split_once(" = ") else {
-        return false;
-    };
-    let Some(fallback) = value
-        .strip_prefix(target)
-        .and_then(|v| v.trim().strip_prefix("||"))
-    else {
-        return false;
-    };
-    target.contains('.')
-        && target
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.'))
-        && matches!(fallback.trim(), "{}" | "[]")
 }
 
 /// The branch's text one level less indented, as the body of a handler of its own. Text with
