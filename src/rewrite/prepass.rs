@@ -30,6 +30,8 @@ pub(super) struct Prepass {
     pub(super) metadata_written: Vec<&'static str>,
     /// The rule has changed its metadata by now (more than giving it its `{}` default).
     metadata_changed: bool,
+    /// Inside the arguments of a library method call (`request.post(…)`).
+    library_arguments: usize,
     /// The rule calls back from nested functions or hands `callback` on: it is asynchronous.
     pub(super) asynchronous: bool,
     /// Inside `auth0.users.update*Metadata(…).then(…).catch(…)`, which `metadata.rs` converts,
@@ -271,7 +273,13 @@ impl Visit for Prepass {
         let to_callback = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
             if matches!(&**callee, swc_ecma_ast::Expr::Ident(c) if Some(&c.sym) == self.callback.as_ref()));
         if !to_callback {
-            return call.visit_children_with(self);
+            // The arguments of a library method (`request.post`) are only read by it.
+            let library = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
+                if matches!(&**callee, swc_ecma_ast::Expr::Member(_)));
+            self.library_arguments += usize::from(library);
+            call.visit_children_with(self);
+            self.library_arguments -= usize::from(library);
+            return;
         }
         self.asynchronous |= self.depth > 1 && !self.in_converted_chain;
         // `callback(null, user, context)` hands `user` back; it is not a use of its own.
@@ -283,11 +291,12 @@ impl Visit for Prepass {
         }
     }
 
-    /// `{ user: user }` in a request body reads the profile as `event.user` holds it, as long
-    /// as the rule has not changed its metadata before.
+    /// `{ user: user }` in a request body (an object handed to a library method) reads the
+    /// profile as `event.user` holds it, as long as the rule has not changed its metadata before.
     fn visit_key_value_prop(&mut self, prop: &swc_ecma_ast::KeyValueProp) {
         let whole_user = matches!(&*prop.value, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == self.user.as_ref());
-        if whole_user && self.depth == 1 && !self.metadata_changed {
+        let read_only = self.depth == 1 && self.library_arguments > 0 && !self.metadata_changed;
+        if whole_user && read_only {
             return prop.key.visit_with(self);
         }
         prop.visit_children_with(self);
