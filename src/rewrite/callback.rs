@@ -34,6 +34,19 @@ use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{line_start, Span};
 
+/// What the callback family tracks over the walk.
+#[derive(Default)]
+pub(super) struct Calls {
+    /// Statements of the rule body after which nothing calls back or changes `context`.
+    pub(super) quiet_tails: Vec<Span>,
+    /// Uses of `callback` other than a call.
+    pub(super) uses: usize,
+    /// Names the enclosing `if (name)` tested: they hold a value (an error, for `callback`).
+    pub(super) tested_truthy: Vec<swc_atoms::Atom>,
+    /// Statements holding a promise chain the Action awaits, with the names declared next to it.
+    pub(super) awaitable: Vec<(swc_common::Span, super::scope::Names)>,
+}
+
 enum Outcome {
     Success,
     /// The `api.access.deny` argument.
@@ -45,7 +58,7 @@ enum Outcome {
 impl Rewriter<'_> {
     /// `callback(...);` or `return callback(...);` spanning `stmt`.
     pub(super) fn callback_statement(&mut self, stmt: Span, call: &CallExpr, is_return: bool) {
-        self.callback_uses += 1;
+        self.calls.uses += 1;
         if self.shim {
             return self.shim_call(call);
         }
@@ -163,7 +176,7 @@ impl Rewriter<'_> {
     /// `stmt` is a statement of the rule body whose followers neither call back nor change
     /// `context`.
     fn runs_on_after(&self, stmt: Span) -> bool {
-        self.depth == 0 && self.scopes.len() == 1 && self.quiet_tails.contains(&stmt)
+        self.depth == 0 && self.scopes.len() == 1 && self.calls.quiet_tails.contains(&stmt)
     }
 
     /// `if (…) { … } else { callback(null, user, context); }` as the last thing the rule does:
@@ -195,8 +208,9 @@ impl Rewriter<'_> {
         if !success || self.shim || self.depth > 0 || !self.flow.block_ends_rule || commented {
             return false;
         }
-        self.callback_uses += 1;
-        self.edits
+        self.calls.uses += 1;
+        self.out
+            .edits
             .push(Edit::delete(Span::new(cons_end, alt_span.end)));
         true
     }
@@ -221,7 +235,8 @@ impl Rewriter<'_> {
         let last_end = self
             .span(swc_common::Spanned::span(&call.args[call.args.len() - 1]))
             .end;
-        self.edits
+        self.out
+            .edits
             .push(Edit::delete(Span::new(first_end, last_end)));
     }
 
@@ -240,13 +255,13 @@ impl Rewriter<'_> {
             callback.to_string()
         };
         let nl = crate::span::newline_of(self.source);
-        let indent = self.handler_indent.clone();
+        let indent = self.handler.indent.clone();
         let settle = self.free_name("settle");
         let called = self.free_name("called");
         let api = &self.api;
         // A body that awaits (an `async` rule, the Management API token) runs as an async
         // function whose failure rejects the promise, as a throw in the Rule failed the login.
-        let (open, close_text) = if rule.function.is_async || self.uses_management_token {
+        let (open, close_text) = if rule.function.is_async || self.management.uses_token {
             let fail = self.free_name("reject");
             (
                 format!("await new Promise(({settle}, {fail}) => (async () => {{"),
@@ -258,7 +273,7 @@ impl Rewriter<'_> {
                 "});".to_string(),
             )
         };
-        self.edits.push(Edit::insert(
+        self.out.edits.push(Edit::insert(
             body.start + 1,
             format!(
                 "{nl}{indent}{open}{nl}{indent}let {called} = false;{nl}{indent}const {callback} = (error) => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  if (error) {api}.access.deny(error?.message ?? String(error));{nl}{indent}  {settle}();{nl}{indent}}};"
@@ -270,7 +285,7 @@ impl Rewriter<'_> {
         } else {
             nl
         };
-        self.edits.push(Edit::insert(
+        self.out.edits.push(Edit::insert(
             close,
             format!("{before}{indent}{close_text}{nl}"),
         ));
@@ -286,7 +301,7 @@ impl Rewriter<'_> {
 
     /// After the walk: a rule that never calls back timed out in Rules.
     pub(super) fn report_uncalled_callback(&mut self, rule: &crate::parse::RuleFunction) {
-        if self.callback_uses > 0 {
+        if self.calls.uses > 0 {
             let body = rule
                 .function
                 .body
@@ -420,7 +435,12 @@ impl Rewriter<'_> {
 
     fn statement_calls_back(&self, stmt: &Stmt) -> bool {
         let span = swc_common::Spanned::span(stmt);
-        if self.awaitable.iter().any(|(awaited, _)| *awaited == span) {
+        if self
+            .calls
+            .awaitable
+            .iter()
+            .any(|(awaited, _)| *awaited == span)
+        {
             return true;
         }
         match stmt {
@@ -468,7 +488,7 @@ impl Rewriter<'_> {
 
     /// A callback call that is not a statement of its own.
     pub(super) fn callback_in_expression(&mut self, call: &CallExpr) {
-        self.callback_uses += 1;
+        self.calls.uses += 1;
         if self.shim {
             return self.shim_call(call);
         }
@@ -560,7 +580,7 @@ impl Rewriter<'_> {
                 Outcome::Deny(format!("{name}?.message ?? String({name})"))
             }
             // Inside `if (err)` the error is set: the Action denies.
-            Expr::Ident(ident) if self.tested_truthy.contains(&ident.sym) => {
+            Expr::Ident(ident) if self.calls.tested_truthy.contains(&ident.sym) => {
                 let name = self.rewritten(error);
                 Outcome::Deny(format!("{name}.message ?? String({name})"))
             }
@@ -600,7 +620,9 @@ impl Rewriter<'_> {
             } else {
                 stmt.end
             };
-            self.edits.push(Edit::delete(Span::new(stmt.start, end)));
+            self.out
+                .edits
+                .push(Edit::delete(Span::new(stmt.start, end)));
             return;
         }
         // A blank line left between the body's last statement and `}`, or a second blank line
@@ -621,7 +643,7 @@ impl Rewriter<'_> {
                 to = next_end;
             }
         }
-        self.edits.push(Edit::delete(Span::new(from, to)));
+        self.out.edits.push(Edit::delete(Span::new(from, to)));
     }
 }
 

@@ -26,7 +26,7 @@ use crate::span::Span;
 impl Rewriter<'_> {
     /// The token a local variable stands for, where it is an alias in this scope.
     pub(super) fn token_alias(&self, ident: &Ident) -> Option<&'static str> {
-        let token = *self.token_aliases.get(&ident.sym)?;
+        let token = *self.tokens.aliases.get(&ident.sym)?;
         (!self.is_declared(&ident.sym, false)).then_some(token)
     }
 
@@ -42,7 +42,7 @@ impl Rewriter<'_> {
         for (declarator, token) in var.decls.iter().zip(&tokens) {
             match (token, &declarator.name) {
                 (Some(token), Pat::Ident(binding)) => {
-                    self.token_aliases.insert(binding.id.sym.clone(), token);
+                    self.tokens.aliases.insert(binding.id.sym.clone(), token);
                 }
                 _ => {
                     let inner = self.capture(|this| declarator.visit_with(this));

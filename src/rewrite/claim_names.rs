@@ -43,7 +43,7 @@ impl Rewriter<'_> {
             let prefix = self.constant_prefix(key.computed?);
             (!prefix.is_empty()).then(|| format!("{prefix}…"))
         });
-        self.claims.push(Claim {
+        self.out.claims.push(Claim {
             token: token.to_string(),
             name,
         });
@@ -76,7 +76,7 @@ impl Rewriter<'_> {
 
     /// After the walk: literal claims that alone exceed a token's limit.
     pub(super) fn report_claim_sizes(&mut self, rule: Span) {
-        for (token, bytes) in ["idToken", "accessToken"].iter().zip(self.claim_bytes) {
+        for (token, bytes) in ["idToken", "accessToken"].iter().zip(self.tokens.bytes) {
             if bytes > CLAIMS_LIMIT_BYTES {
                 self.report_at(
                     Code::ClaimsTooLarge,
@@ -97,7 +97,7 @@ impl Rewriter<'_> {
         if literal {
             let bytes = self.span(value.span());
             let slot = usize::from(token == "accessToken");
-            self.claim_bytes[slot] += bytes.end - bytes.start;
+            self.tokens.bytes[slot] += bytes.end - bytes.start;
         }
     }
 
@@ -157,7 +157,7 @@ impl Rewriter<'_> {
         match unparen(expr) {
             Expr::Lit(Lit::Str(s)) => s.value.as_atom().map(|a| a.to_string()),
             Expr::Ident(ident) if !self.is_declared(&ident.sym, false) => {
-                self.constants.get(&ident.sym).cloned()
+                self.tokens.constants.get(&ident.sym).cloned()
             }
             Expr::Bin(bin) if bin.op == BinaryOp::Add => {
                 Some(self.constant_string(&bin.left)? + &self.constant_string(&bin.right)?)
@@ -215,7 +215,7 @@ impl Rewriter<'_> {
                 Expr::Tpl(tpl) if tpl.quasis.first().is_some_and(|q| q.raw.is_empty()) => {
                     unparen(tpl.exprs.first()?)
                 }
-                Expr::Ident(ident) => return self.secret_constants.get(&ident.sym).cloned(),
+                Expr::Ident(ident) => return self.tokens.secret_constants.get(&ident.sym).cloned(),
                 expr => return configuration_key(expr),
             };
         }
@@ -236,9 +236,9 @@ impl Rewriter<'_> {
                     continue;
                 }
                 if let Some(value) = self.constant_string(init) {
-                    self.constants.insert(name.clone(), value);
+                    self.tokens.constants.insert(name.clone(), value);
                 } else if let Some(secret) = configuration_key(unparen(init)) {
-                    self.secret_constants.insert(name.clone(), secret);
+                    self.tokens.secret_constants.insert(name.clone(), secret);
                 }
             }
         }

@@ -37,6 +37,22 @@ use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
 use crate::tables::context::TOKEN_MEMBERS;
 
+/// What the claims family knows of the rule's tokens and claim names.
+#[derive(Default)]
+pub(super) struct Tokens {
+    /// String constants declared once in the rule body, for checking claim names.
+    pub(super) constants: std::collections::HashMap<swc_atoms::Atom, String>,
+    /// Constants initialised from `configuration.X`: claim names built from them are unknown.
+    pub(super) secret_constants: std::collections::HashMap<swc_atoms::Atom, String>,
+    /// Bytes of literal claim values on the ID token and the access token.
+    pub(super) bytes: [usize; 2],
+    /// Local names for `context.idToken` / `context.accessToken`.
+    pub(super) aliases: std::collections::HashMap<swc_atoms::Atom, &'static str>,
+    /// Claims set in the rule body's own order to values that cannot change: token, key
+    /// (source text, or the constant name quoted), value.
+    pub(super) set_in_order: Vec<(String, String, String)>,
+}
+
 /// One property of an object of claims.
 enum ObjectClaim<'e> {
     KeyValue(&'e PropName, &'e Expr),
@@ -62,7 +78,7 @@ impl Rewriter<'_> {
     ) {
         if chain.links.len() == offset {
             // The whole token object is replaced: no remembered claim of it holds any more.
-            self.set_claims.retain(|(t, ..)| t != token);
+            self.tokens.set_in_order.retain(|(t, ..)| t != token);
         }
         let refusal = match chain.links.len() - offset {
             0 => match (value, unparen(&assign.right)) {
@@ -162,7 +178,7 @@ impl Rewriter<'_> {
             return false;
         }
         // It may set any claim of the token: the remembered ones no longer hold.
-        self.set_claims.retain(|(t, ..)| t != token);
+        self.tokens.set_in_order.retain(|(t, ..)| t != token);
         let sources: Vec<&ObjectLit> = call.args[1..]
             .iter()
             .filter_map(|a| match (a.spread, unparen(&a.expr)) {
@@ -199,7 +215,8 @@ impl Rewriter<'_> {
     /// read of `event`): a later read of the claim is that value.
     fn remember_claim(&mut self, token: &str, key: &Key<'_>, value: &str) {
         let key = self.claim_key_text(key);
-        self.set_claims
+        self.tokens
+            .set_in_order
             .retain(|(t, k, _)| !(t == token && *k == key));
         let in_order = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
         let event = format!("{}.", self.event);
@@ -208,7 +225,8 @@ impl Rewriter<'_> {
             || ["true", "false", "null"].contains(&value);
         let stable = literal || (value.starts_with(&event) && !value.contains(['(', ' ']));
         if in_order && stable {
-            self.set_claims
+            self.tokens
+                .set_in_order
                 .push((token.to_string(), key, value.to_string()));
         }
     }
@@ -216,7 +234,8 @@ impl Rewriter<'_> {
     /// The value a claim was last set to in the rule body's order, for `context.idToken[key]`.
     pub(super) fn claim_set_before(&self, token: &str, key: &Key<'_>) -> Option<String> {
         let key = self.claim_key_text(key);
-        self.set_claims
+        self.tokens
+            .set_in_order
             .iter()
             .rev()
             .find(|(t, k, _)| t == token && *k == key)

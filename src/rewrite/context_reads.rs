@@ -24,6 +24,16 @@ use crate::tables::context::{
     longest_match, Children, ContextRead, PROTOCOLS_ABSENT_IN_ACTIONS, TOKEN_MEMBERS,
 };
 
+/// What the enclosing conditions say about the reads below them.
+#[derive(Default)]
+pub(super) struct Guards {
+    /// Rewritten texts the left side of an enclosing `&&`, or the test of an enclosing `if`,
+    /// found set: they are set there.
+    pub(super) set: Vec<String>,
+    /// Visiting the test of an `if` that only skips the rest of the rule.
+    pub(super) in_skip_test: bool,
+}
+
 impl Rewriter<'_> {
     pub(super) fn context_read(&mut self, chain: &Chain<'_>) {
         let keys = chain.static_prefix();
@@ -37,7 +47,7 @@ impl Rewriter<'_> {
         };
         if keys.starts_with(&["accessToken", "scope"]) {
             let span = chain.prefix_span(2);
-            let replacement = match &self.scope_set {
+            let replacement = match &self.access_scopes.set {
                 Some(granted) => format!("[...{granted}]"),
                 None => format!("{}.transaction?.requested_scopes", self.event),
             };
@@ -111,7 +121,7 @@ impl Rewriter<'_> {
                 };
                 let mut replacement = format!("{}.{target}", self.event);
                 // Under `a && …`, `a?.` is `a.`.
-                for guard in &self.set_guards {
+                for guard in &self.guards.set {
                     if let Some(rest) = replacement.strip_prefix(&format!("{guard}?.")) {
                         replacement = format!("{guard}.{rest}");
                     }
@@ -199,7 +209,7 @@ impl Rewriter<'_> {
             let before = self.source[..span.start].trim_end();
             before.ends_with("==") && !before.ends_with("!=") && !before.ends_with("!==")
         };
-        if self.in_skip_test && compared_equal {
+        if self.guards.in_skip_test && compared_equal {
             return;
         }
         if PROTOCOLS_ABSENT_IN_ACTIONS.contains(&value.as_str()) {

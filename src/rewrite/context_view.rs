@@ -28,6 +28,20 @@ use super::{Param, Rewriter};
 use crate::span::newline_of;
 use crate::tables::context::{longest_match, Children, ContextRead, CONTEXT_READS};
 
+/// What the context views need.
+#[derive(Default)]
+pub(super) struct View {
+    /// A Rules-shaped view uses the `rulesGeoip` helper.
+    pub(super) needs_geoip_helper: bool,
+    /// A view of the whole `context` uses `rulesContext`.
+    pub(super) needs_context_helper: bool,
+    /// Inside the arguments of a library method call (`request.post(…)`), outside any
+    /// function of their own.
+    pub(super) library_arguments: usize,
+    /// The rule body's constant lists of strings.
+    pub(super) string_lists: std::collections::HashMap<swc_atoms::Atom, Vec<String>>,
+}
+
 /// The helper for `context.request.geoip`, with its name.
 const GEOIP_HELPER: &str = "rulesGeoip";
 /// The helper for `context` read whole, with its name.
@@ -46,7 +60,7 @@ impl Rewriter<'_> {
             return None;
         };
         if path == "request.geoip" {
-            self.needs_geoip_helper = true;
+            self.view.needs_geoip_helper = true;
             return Some(format!("{GEOIP_HELPER}({}.{target})", self.event));
         }
         if *children == Children::Open {
@@ -136,7 +150,7 @@ impl Rewriter<'_> {
             Expr::Ident(name)
                 if !self.reassigned.contains(&name.sym) && !self.is_declared(&name.sym, false) =>
             {
-                self.string_lists.get(&name.sym)?.clone()
+                self.view.string_lists.get(&name.sym)?.clone()
             }
             _ => return None,
         };
@@ -187,7 +201,7 @@ impl Rewriter<'_> {
     /// (a request body), or an argument of `JSON.stringify` / `console.*`. It becomes
     /// `rulesContext(event)`, a copy in the Rules shape of every member Actions provide.
     pub(super) fn context_view(&mut self, span: crate::span::Span, prefix: &str) {
-        self.needs_context_helper = true;
+        self.view.needs_context_helper = true;
         let missing = self.context_view_members().1;
         self.replace(span, format!("{prefix}{CONTEXT_HELPER}({})", self.event));
         self.report(
@@ -259,7 +273,7 @@ impl Rewriter<'_> {
     /// `rulesGeoip` and `rulesContext` above the handler, when a view uses them.
     pub(super) fn declare_view_helpers(&mut self, at: usize) {
         let nl = newline_of(self.source);
-        if self.needs_context_helper {
+        if self.view.needs_context_helper {
             let event = self.event.clone();
             let (members, _) = self.context_view_members();
             let fields: Vec<String> = members
@@ -270,9 +284,9 @@ impl Rewriter<'_> {
                 "// `context` as Rules gave it, for the members Actions provide.{nl}function {CONTEXT_HELPER}({event}) {{{nl}  return {{{nl}{}{nl}  }};{nl}}}{nl}{nl}",
                 fields.join(nl)
             );
-            self.edits.push(crate::edit::Edit::insert(at, text));
+            self.out.edits.push(crate::edit::Edit::insert(at, text));
         }
-        if !self.needs_geoip_helper {
+        if !self.view.needs_geoip_helper {
             return;
         }
         let fields: Vec<String> = CONTEXT_READS
@@ -294,7 +308,7 @@ impl Rewriter<'_> {
                 .collect::<Vec<_>>()
                 .join(nl)
         );
-        self.edits.push(crate::edit::Edit::insert(at, text));
+        self.out.edits.push(crate::edit::Edit::insert(at, text));
     }
 }
 

@@ -60,7 +60,7 @@ impl Rewriter<'_> {
 
     fn move_to_secret(&mut self, literal: &Str, secret: &str) {
         let span = self.span(literal.span);
-        self.secrets.insert(secret.to_string());
+        self.out.secrets.insert(secret.to_string());
         let replacement = format!("{}.secrets.{secret}", self.event);
         self.report(
             Finding::new(

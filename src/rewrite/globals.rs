@@ -30,6 +30,17 @@ use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::modules::NODE_GLOBALS;
 
+/// The rule's `global.X` names.
+#[derive(Default)]
+pub(super) struct Globals {
+    /// `global.X` names the rule sets, with the module-scope variable each becomes.
+    pub(super) module: Vec<(swc_atoms::Atom, String)>,
+    /// `global` is only ever used as `global.X`.
+    pub(super) only_as_members: bool,
+    /// `global.X` names already reported as module variables.
+    pub(super) reported: Vec<swc_atoms::Atom>,
+}
+
 impl Rewriter<'_> {
     /// Chooses a module-scope variable for each `global.X` the rule sets, when `global` is only
     /// ever used as `global.X`: `X` itself, unless the rule mentions that name.
@@ -39,18 +50,18 @@ impl Rewriter<'_> {
         other_use: bool,
         rule: &crate::parse::RuleFunction,
     ) {
-        self.global_only_as_members = !other_use;
+        self.globals.only_as_members = !other_use;
         if other_use || set.is_empty() {
             return;
         }
         let identifiers = mentioned_names(rule);
         for name in set {
-            if self.module_globals.iter().any(|(n, _)| n == name) {
+            if self.globals.module.iter().any(|(n, _)| n == name) {
                 continue;
             }
             let taken = |candidate: &str| {
                 identifiers.contains(&Atom::from(candidate))
-                    || self.module_globals.iter().any(|(_, v)| v == candidate)
+                    || self.globals.module.iter().any(|(_, v)| v == candidate)
                     || ["event", "api", "exports", "require", "module"].contains(&candidate)
             };
             let capitalised: String = name
@@ -64,7 +75,7 @@ impl Rewriter<'_> {
                 .chain((2..).map(|n| format!("shared{capitalised}{n}")))
                 .find(|candidate| !taken(candidate))
                 .expect("a free name");
-            self.module_globals.push((name.clone(), variable));
+            self.globals.module.push((name.clone(), variable));
         }
     }
 
@@ -72,12 +83,15 @@ impl Rewriter<'_> {
     pub(super) fn declare_module_globals(&mut self, at: usize) {
         let nl = crate::span::newline_of(self.source);
         let declarations: String = self
-            .module_globals
+            .globals
+            .module
             .iter()
             .map(|(_, variable)| format!("let {variable};{nl}"))
             .collect();
         if !declarations.is_empty() {
-            self.edits.push(crate::edit::Edit::insert(at, declarations));
+            self.out
+                .edits
+                .push(crate::edit::Edit::insert(at, declarations));
         }
     }
 
@@ -88,11 +102,11 @@ impl Rewriter<'_> {
         };
         let name = Atom::from(name.as_ref());
         let span = chain.prefix_span(1);
-        if let Some((_, variable)) = self.module_globals.iter().find(|(n, _)| *n == name) {
+        if let Some((_, variable)) = self.globals.module.iter().find(|(n, _)| *n == name) {
             let variable = variable.clone();
             self.replace(span, variable.clone());
-            if !self.reported_globals.contains(&name) {
-                self.reported_globals.push(name.clone());
+            if !self.globals.reported.contains(&name) {
+                self.globals.reported.push(name.clone());
                 self.report(
                     Finding::new(
                         Code::GlobalBecomesModuleVariable,
@@ -104,7 +118,7 @@ impl Rewriter<'_> {
             }
             return true;
         }
-        if NODE_GLOBALS.contains(&name.as_ref()) || !self.global_only_as_members {
+        if NODE_GLOBALS.contains(&name.as_ref()) || !self.globals.only_as_members {
             return false;
         }
         self.report(

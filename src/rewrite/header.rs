@@ -26,6 +26,17 @@ use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
 use crate::span::{newline_of, Span};
 
+/// The handler being written: where declarations at its top go.
+#[derive(Default)]
+pub(super) struct Handler {
+    /// Just inside the handler's opening brace.
+    pub(super) top: usize,
+    /// The indentation of the handler's statements.
+    pub(super) indent: String,
+    /// Declarations put at the top of the handler; the continue handler needs them too.
+    pub(super) declarations: Vec<String>,
+}
+
 /// Why the function cannot be treated as a rule, if it cannot.
 pub fn signature_problem(rule: &RuleFunction, offsets: Offsets) -> Option<Finding> {
     let function = &rule.function;
@@ -80,16 +91,19 @@ impl Rewriter<'_> {
             } else {
                 wrapper.end
             };
-            self.edits
+            self.out
+                .edits
                 .push(crate::edit::Edit::delete(Span::new(wrapper.start, end)));
         }
         let after = trivia::skip_trivia(self.source, rule.outer.end);
         if !self.source[after..].starts_with(';') {
-            self.edits
+            self.out
+                .edits
                 .push(crate::edit::Edit::insert(rule.outer.end, ";"));
         }
         if let Some(handler) = self.continue_handler() {
-            self.edits
+            self.out
+                .edits
                 .push(crate::edit::Edit::insert(rule.outer.end, handler));
         }
         self.insert_sandbox_requires(rule.outer.start);
@@ -103,11 +117,12 @@ impl Rewriter<'_> {
         let text = format!(
             "{}{}{declaration}",
             newline_of(self.source),
-            self.handler_indent
+            self.handler.indent
         );
-        self.handler_declarations.push(text.clone());
-        self.edits
-            .push(crate::edit::Edit::insert(self.handler_top, text));
+        self.handler.declarations.push(text.clone());
+        self.out
+            .edits
+            .push(crate::edit::Edit::insert(self.handler.top, text));
     }
 
     /// `var user = …` in the rule body redeclares the parameter itself.

@@ -46,6 +46,9 @@ pub(super) struct BoundHelpers {
     helpers: Vec<BoundHelper>,
     /// Helpers that take the rule's `context` in some calls only: the parameter's span.
     mixed: Vec<(Atom, swc_common::Span)>,
+    /// Names that stand for the rule's objects in a scope (bound helper parameters under
+    /// another name): the scope's index, the name, the object.
+    pub(super) aliases: Vec<(usize, Atom, Param)>,
 }
 
 struct BoundHelper {
@@ -189,7 +192,7 @@ impl Rewriter<'_> {
             }
             aliases.push((frame, name.clone(), *role));
         }
-        self.aliases.extend(aliases);
+        self.helpers.aliases.extend(aliases);
         let items: Vec<Span> = params.iter().map(|s| self.span(*s)).collect();
         for span in removals(&items, &positions) {
             self.replace(span, "");

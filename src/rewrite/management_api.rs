@@ -27,6 +27,18 @@ use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::newline_of;
 
+/// What the Management API family adds to the Action.
+#[derive(Default)]
+pub(super) struct Management {
+    /// The Action needs the Management API token helper.
+    pub(super) uses_token: bool,
+    pub(super) reported: bool,
+    /// The Action updates other users' metadata through the Management API.
+    pub(super) updates_other_users: bool,
+    /// Locals the rewrite introduced, so that none is declared twice.
+    pub(super) fresh_locals: Vec<String>,
+}
+
 /// The secrets the client-credentials exchange reads.
 const SECRETS: [&str; 3] = ["DOMAIN", "CLIENT_ID", "CLIENT_SECRET"];
 
@@ -37,12 +49,12 @@ impl Rewriter<'_> {
         let span = chain.prefix_span(1);
         let replacement = match chain.static_key(0) {
             Some("accessToken") if self.depth == 0 => {
-                self.uses_management_token = true;
+                self.management.uses_token = true;
                 for secret in SECRETS {
-                    self.secrets.insert(secret.to_string());
+                    self.out.secrets.insert(secret.to_string());
                 }
-                if !self.reported_management_api {
-                    self.reported_management_api = true;
+                if !self.management.reported {
+                    self.management.reported = true;
                     self.report(
                         Finding::new(
                             Code::ManagementApiFromClientCredentials,
@@ -87,10 +99,10 @@ impl Rewriter<'_> {
         {
             return false;
         }
-        self.uses_management_token = true;
-        self.updates_other_users = true;
+        self.management.uses_token = true;
+        self.management.updates_other_users = true;
         for secret in SECRETS {
-            self.secrets.insert(secret.to_string());
+            self.out.secrets.insert(secret.to_string());
         }
         let span = crate::span::Span::new(
             callee.root_span.start,
@@ -142,18 +154,18 @@ impl Rewriter<'_> {
     /// A local name not in the rule and not handed out before.
     pub(super) fn fresh_local(&mut self, base: &str) -> String {
         let mut name = self.free_name(base);
-        while self.fresh_locals.contains(&name) {
-            let next = self.fresh_locals.len() + 1;
+        while self.management.fresh_locals.contains(&name) {
+            let next = self.management.fresh_locals.len() + 1;
             name = self.free_name(&format!("{base}{next}"));
         }
-        self.fresh_locals.push(name.clone());
+        self.management.fresh_locals.push(name.clone());
         name
     }
 
     /// The helper above the handler that exchanges the client credentials for a token and keeps
     /// it in `api.cache` until a minute before it expires.
     pub(super) fn declare_management_token_helper(&mut self, at: usize) {
-        if !self.uses_management_token {
+        if !self.management.uses_token {
             return;
         }
         let nl = newline_of(self.source);
@@ -181,7 +193,7 @@ impl Rewriter<'_> {
             String::new(),
         ];
         let mut text: String = lines.iter().map(|l| format!("{l}{nl}")).collect();
-        if self.updates_other_users {
+        if self.management.updates_other_users {
             let update = [
                 "// Another user's metadata, merged at the root as the Rules `auth0.users` call did.",
                 "async function managementApiUpdateMetadata(event, api, field, userId, changes) {",
@@ -197,6 +209,6 @@ impl Rewriter<'_> {
             ];
             text.extend(update.iter().map(|l| format!("{l}{nl}")));
         }
-        self.edits.push(crate::edit::Edit::insert(at, text));
+        self.out.edits.push(crate::edit::Edit::insert(at, text));
     }
 }

@@ -29,6 +29,19 @@ use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
 
+/// What the metadata family knows of the rule's metadata writes.
+#[derive(Default)]
+pub(super) struct MetadataState {
+    /// Metadata objects the rule persists: changes to them reach later Actions.
+    pub(super) persisted: Vec<&'static str>,
+    /// The top-level metadata keys the rule changes (`None`: not known statically).
+    pub(super) keys: Vec<(&'static str, Option<swc_atoms::Atom>)>,
+    /// Local copies of `user.app_metadata` / `user.user_metadata`, for rules that change them.
+    pub(super) copies: Vec<(&'static str, String)>,
+    /// Metadata kinds already reported as never missing in Actions (`R2A307`).
+    pub(super) reported_missing: Vec<&'static str>,
+}
+
 /// What became of a `.catch` on the update.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Caught {
@@ -81,7 +94,7 @@ impl Rewriter<'_> {
         let Some(mut lines) = self.persisted_metadata(update, caught) else {
             return false;
         };
-        self.callback_uses += 1;
+        self.calls.uses += 1;
         if is_return && !self.flow.last_in_rule_body {
             lines.push("return;".to_string());
         }
@@ -94,7 +107,7 @@ impl Rewriter<'_> {
     /// `update` persists the user's own metadata, which has a local copy to persist from.
     pub(super) fn persists_own_metadata(&self, update: &CallExpr) -> bool {
         self.metadata_kind(update).is_some_and(|kind| {
-            changes_object(update).is_some() || self.metadata_copies.iter().any(|(k, _)| *k == kind)
+            changes_object(update).is_some() || self.metadata.copies.iter().any(|(k, _)| *k == kind)
         })
     }
 
@@ -182,12 +195,14 @@ impl Rewriter<'_> {
     fn set_changed_keys(&mut self, kind: &str, method: &str) -> Option<Vec<String>> {
         let api = self.api.clone();
         let local = self
-            .metadata_copies
+            .metadata
+            .copies
             .iter()
             .find(|(k, _)| *k == kind)
             .map(|(_, local)| local.clone())?;
         let changed: Vec<_> = self
-            .metadata_keys
+            .metadata
+            .keys
             .iter()
             .filter(|(k, _)| *k == kind)
             .map(|(_, key)| key.clone())

@@ -40,7 +40,7 @@ mod user;
 mod user_fields;
 mod walk;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use swc_atoms::Atom;
 use swc_common::Spanned;
@@ -52,9 +52,9 @@ use crate::options::Options;
 use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
 use crate::span::{indentation_at, Span};
-use crate::tables::modules::SandboxGlobal;
 
 /// Everything the rewrite of one rule produced.
+#[derive(Default)]
 pub struct Rewrite {
     pub edits: Vec<Edit>,
     pub findings: Vec<Finding>,
@@ -94,16 +94,7 @@ pub fn rewrite(
     let mut rewriter = Rewriter::new(source, offsets, rule, options.clone());
     rewriter.conservative = mode == Mode::Conservative;
     rewriter.run(rule);
-    Rewrite {
-        edits: rewriter.edits,
-        findings: rewriter.findings,
-        secrets: rewriter.secrets,
-        dependencies: rewriter.dependencies,
-        statements: rewriter.statements,
-        claims: rewriter.claims,
-        internal_error: rewriter.internal_error,
-        moved: rewriter.moved,
-    }
+    rewriter.out
 }
 
 /// The rule's parameters, bound by position.
@@ -147,120 +138,28 @@ struct Flow {
     in_list: bool,
 }
 
+/// The walk's shared state: the rule, the traversal (scopes and control flow) and what the
+/// rewrite produced. Each family keeps its own state in a struct of its file.
 struct Rewriter<'s> {
     source: &'s str,
     options: Options,
     offsets: Offsets,
+    /// The trigger the Action is written for.
+    trigger: &'static crate::trigger::Trigger,
+    /// [`Mode::Conservative`]: every rule with a callback gets the shim.
+    conservative: bool,
     params: RuleParams,
     /// Names of the handler's `(event, api)` parameters.
     event: String,
     api: String,
     quote: char,
-    edits: Vec<Edit>,
-    findings: Vec<Finding>,
-    secrets: BTreeSet<String>,
-    dependencies: BTreeMap<String, Option<String>>,
-    sandbox_globals: Vec<&'static SandboxGlobal>,
-    statements: Vec<Span>,
-    internal_error: Option<String>,
-    /// String constants declared once in the rule body, for checking claim names.
-    constants: HashMap<Atom, String>,
-    claims: Vec<crate::model::Claim>,
-    /// Bytes of literal claim values on the ID token and the access token.
-    claim_bytes: [usize; 2],
-    /// Local names for `context.idToken` / `context.accessToken`.
-    token_aliases: HashMap<Atom, &'static str>,
-    /// Names assigned anywhere in the rule: never constants or aliases.
-    reassigned: Vec<Atom>,
-    /// Offsets of `user.<key>` reads, and whether each sits in a nested function.
-    user_reads: Vec<(Atom, usize, bool)>,
-    /// `user` is used as a whole value somewhere in the rule.
-    user_as_value: bool,
-    /// Where declarations at the top of the handler go, and their indentation.
-    handler_top: usize,
-    handler_indent: String,
     /// The rule is asynchronous: its callback stays, as a shim that settles the handler.
     shim: bool,
-    /// `global.X` names the rule sets, with the module-scope variable each becomes.
-    module_globals: Vec<(Atom, String)>,
-    /// `global` is only ever used as `global.X`.
-    global_only_as_members: bool,
-    /// `global.X` names already reported as module variables.
-    reported_globals: Vec<Atom>,
-    /// Statements holding a promise chain the Action awaits, with the names declared next to it.
-    awaitable: Vec<(swc_common::Span, scope::Names)>,
-    /// SAML attribute names the rule has mapped so far, as source text.
-    saml_attributes: Vec<String>,
-    /// The rule sets `context.redirect`, so the Action needs `onContinuePostLogin`.
-    redirects: bool,
-    /// The rule assigns `context.redirect` somewhere, converted or not.
-    rule_redirects: bool,
-    /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
-    continue_body: Option<String>,
-    /// Statements that moved into the continue handler.
-    moved: Vec<Span>,
-    /// Locals the rewrites introduced, so that none is declared twice.
-    fresh_locals: Vec<String>,
-    /// The Action needs the Management API token helper.
-    uses_management_token: bool,
-    reported_management_api: bool,
-    /// The Action updates other users' metadata through the Management API.
-    updates_other_users: bool,
-    /// Names bound to `require('jsonwebtoken')` at the top of the rule.
-    jwt_names: Vec<Atom>,
-    /// The walk is inside the branch that becomes `onContinuePostLogin`.
-    in_resume_branch: bool,
-    /// The rule body's statements.
-    top_statements: Vec<Span>,
-    /// The rule body's `a.b = a.b || {}` statements.
-    top_defaults: Vec<Span>,
-    /// Claims set in the rule body's own order to values that cannot change: token, key
-    /// (source text, or the constant name quoted), value.
-    set_claims: Vec<(String, String, String)>,
-    /// Names that stand for the rule's objects in a scope (bound helper parameters under
-    /// another name): the scope's index, the name, the object.
-    aliases: Vec<(usize, Atom, Param)>,
-    /// Visiting the test of an `if` that only skips the rest of the rule.
-    in_skip_test: bool,
-    /// The rule body's constant lists of strings.
-    string_lists: HashMap<Atom, Vec<String>>,
-    /// A Rules-shaped view uses the `rulesGeoip` helper.
-    needs_geoip_helper: bool,
-    /// A view of the whole `context` uses `rulesContext`.
-    needs_context_helper: bool,
-    /// Inside the arguments of a library method call (`request.post(…)`), outside any
-    /// function of their own.
-    library_arguments: usize,
-    /// Names bound to entries of `user.identities`.
-    identity_names: Vec<Atom>,
-    /// Statements of the rule body after which nothing calls back or changes `context`.
-    quiet_tails: Vec<Span>,
-    /// The rule body's own `var`/`let`/`const` and function declarations.
-    top_declarations: Vec<TopDeclaration>,
-    /// Declarations put at the top of the handler; the continue handler needs them too.
-    handler_declarations: Vec<String>,
-    /// The set that tracks the access token's scopes, once the rule changes them.
-    scope_set: Option<String>,
-    /// Metadata objects the rule persists: changes to them reach later Actions.
-    metadata_persisted: Vec<&'static str>,
-    /// The top-level metadata keys the rule changes (`None`: not known statically).
-    metadata_keys: Vec<(&'static str, Option<Atom>)>,
-    /// Local copies of `user.app_metadata` / `user.user_metadata`, for rules that change them.
-    metadata_copies: Vec<(&'static str, String)>,
-    /// `user.<key>` written at the top of the rule and read later: key, local name, offset.
-    user_locals: Vec<(Atom, String, usize)>,
-    /// Constants initialised from `configuration.X`: claim names built from them are unknown.
-    secret_constants: HashMap<Atom, String>,
+    /// Names assigned anywhere in the rule: never constants or aliases.
+    reassigned: Vec<Atom>,
     /// Declared names per scope; index 0 is the rule function itself.
     scopes: Vec<Vec<Atom>>,
     catch_params: Vec<Atom>,
-    /// Names the enclosing `if (name)` tested: they hold a value (an error, for `callback`).
-    tested_truthy: Vec<Atom>,
-    /// Rewritten texts the left side of an enclosing `&&`, or the test of an enclosing `if`,
-    /// found set: they are set there.
-    set_guards: Vec<String>,
-    /// Metadata kinds already reported as never missing in Actions (`R2A307`).
-    reported_missing_metadata: Vec<&'static str>,
     /// Functions entered below the rule body (arrows included).
     depth: usize,
     /// Non-arrow functions entered below the rule body: they rebind `this` and `arguments`.
@@ -268,12 +167,21 @@ struct Rewriter<'s> {
     /// Loops entered at the current function depth; a statement in one may run again.
     loops: usize,
     flow: Flow,
-    callback_uses: usize,
-    /// [`Mode::Conservative`]: every rule with a callback gets the shim.
-    conservative: bool,
-    /// The trigger the Action is written for.
-    trigger: &'static crate::trigger::Trigger,
-    /// Helpers whose parameters stand for the rule's `user` or `context`.
+    /// Edits, findings and what the Action needs, as the rewrite records them.
+    out: Rewrite,
+    handler: header::Handler,
+    calls: callback::Calls,
+    tokens: claims::Tokens,
+    metadata: metadata::MetadataState,
+    user: user_fields::UserState,
+    globals: globals::Globals,
+    saml: saml::Saml,
+    resume: redirect::Resume,
+    management: management_api::Management,
+    modules: modules::Modules,
+    view: context_view::View,
+    guards: context_reads::Guards,
+    access_scopes: scopes::AccessScopes,
     helpers: helpers::BoundHelpers,
 }
 
@@ -314,74 +222,35 @@ impl<'s> Rewriter<'s> {
             source,
             options,
             offsets,
+            trigger: &crate::trigger::POST_LOGIN,
+            conservative: false,
             params: RuleParams::default(),
             event: "event".into(),
             api: "api".into(),
             quote: header::dominant_quote(source),
-            edits: Vec::new(),
-            findings: Vec::new(),
-            secrets: BTreeSet::new(),
-            dependencies: BTreeMap::new(),
-            sandbox_globals: Vec::new(),
-            statements: Vec::new(),
-            internal_error: None,
-            constants: HashMap::new(),
-            secret_constants: HashMap::new(),
-            token_aliases: HashMap::new(),
-            claim_bytes: [0; 2],
-            claims: Vec::new(),
-            reassigned: Vec::new(),
-            user_reads: Vec::new(),
-            user_as_value: false,
-            metadata_copies: Vec::new(),
-            metadata_keys: Vec::new(),
-            metadata_persisted: Vec::new(),
-            handler_top: 0,
-            handler_indent: String::new(),
-            scope_set: None,
-            redirects: false,
-            saml_attributes: Vec::new(),
             shim: false,
-            awaitable: Vec::new(),
-            module_globals: Vec::new(),
-            global_only_as_members: false,
-            reported_globals: Vec::new(),
-            rule_redirects: false,
-            continue_body: None,
-            handler_declarations: Vec::new(),
-            top_declarations: Vec::new(),
-            moved: Vec::new(),
-            jwt_names: Vec::new(),
-            uses_management_token: false,
-            fresh_locals: Vec::new(),
-            reported_management_api: false,
-            updates_other_users: false,
-            in_resume_branch: false,
-            top_statements: Vec::new(),
-            top_defaults: Vec::new(),
-            quiet_tails: Vec::new(),
-            identity_names: Vec::new(),
-            needs_geoip_helper: false,
-            needs_context_helper: false,
-            library_arguments: 0,
-            string_lists: HashMap::new(),
-            set_claims: Vec::new(),
-            in_skip_test: false,
-            aliases: Vec::new(),
-            user_locals: Vec::new(),
+            reassigned: Vec::new(),
             scopes: vec![scope::function_names(&rule.function)],
             catch_params: Vec::new(),
-            tested_truthy: Vec::new(),
-            set_guards: Vec::new(),
-            reported_missing_metadata: Vec::new(),
             depth: 0,
             binding_depth: 0,
             loops: 0,
             flow: Flow::default(),
-            callback_uses: 0,
-            conservative: false,
-            trigger: &crate::trigger::POST_LOGIN,
-            helpers: helpers::BoundHelpers::default(),
+            out: Rewrite::default(),
+            handler: Default::default(),
+            calls: Default::default(),
+            tokens: Default::default(),
+            metadata: Default::default(),
+            user: Default::default(),
+            globals: Default::default(),
+            saml: Default::default(),
+            resume: Default::default(),
+            management: Default::default(),
+            modules: Default::default(),
+            view: Default::default(),
+            guards: Default::default(),
+            access_scopes: Default::default(),
+            helpers: Default::default(),
         }
     }
 
@@ -394,16 +263,17 @@ impl<'s> Rewriter<'s> {
     }
 
     fn replace(&mut self, span: Span, replacement: impl Into<String>) {
-        self.edits.push(Edit::replace(span, replacement));
+        self.out.edits.push(Edit::replace(span, replacement));
     }
 
     fn report(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        self.out.findings.push(finding);
     }
 
     /// `R2A101` once per rule: every `UnauthorizedError` changes the error code alike.
     fn report_unauthorized(&mut self, finding: Finding) {
         if !self
+            .out
             .findings
             .iter()
             .any(|f| f.code == Code::UnauthorizedBecomesAccessDenied)
@@ -419,9 +289,9 @@ impl<'s> Rewriter<'s> {
     /// Runs `visit` and takes back the edits it recorded, so a caller can fold them into one
     /// larger replacement.
     fn capture(&mut self, visit: impl FnOnce(&mut Self)) -> Vec<Edit> {
-        let mark = self.edits.len();
+        let mark = self.out.edits.len();
         visit(self);
-        self.edits.split_off(mark)
+        self.out.edits.split_off(mark)
     }
 
     /// The source of `span` with `inner` edits applied.
@@ -429,7 +299,7 @@ impl<'s> Rewriter<'s> {
         match apply_within(self.source, span, inner) {
             Ok(text) => text,
             Err(overlap) => {
-                self.internal_error = Some(format!("overlapping edits: {overlap:?}"));
+                self.out.internal_error = Some(format!("overlapping edits: {overlap:?}"));
                 self.text(span).to_string()
             }
         }
@@ -460,6 +330,7 @@ impl<'s> Rewriter<'s> {
         // The innermost scope that knows the name decides: an alias there, or a declaration.
         for (frame, names) in self.scopes.iter().enumerate().skip(1).rev() {
             let alias = self
+                .helpers
                 .aliases
                 .iter()
                 .find(|(f, n, _)| *f == frame && n == sym);
@@ -524,11 +395,11 @@ impl Rewriter<'_> {
             &self.scopes[0],
             &self.helpers,
         );
-        self.rule_redirects = prepass.redirects;
+        self.resume.in_rule = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
         self.shim = (prepass.asynchronous || self.conservative) && self.params.callback.is_some();
         if !self.shim {
-            self.awaitable = std::mem::take(&mut prepass.awaitable);
+            self.calls.awaitable = std::mem::take(&mut prepass.awaitable);
         }
         self.choose_module_globals(&prepass.globals_set, prepass.global_other_use, rule);
 
@@ -536,19 +407,19 @@ impl Rewriter<'_> {
             return;
         };
         self.report_redeclared_params();
-        self.top_declarations = body
+        self.resume.top_declarations = body
             .stmts
             .iter()
             .filter_map(|s| self.top_declaration(s))
             .collect();
         self.collect_jwt_names(&body.stmts);
-        self.top_statements = body
+        self.resume.top_statements = body
             .stmts
             .iter()
             .filter(|s| !matches!(s, swc_ecma_ast::Stmt::Empty(_)))
             .map(|s| self.span(s.span()))
             .collect();
-        self.top_defaults = body
+        self.resume.top_defaults = body
             .stmts
             .iter()
             .filter(|s| {
@@ -558,33 +429,33 @@ impl Rewriter<'_> {
             .map(|s| self.span(s.span()))
             .collect();
         if let Some(callback) = &self.params.callback {
-            self.quiet_tails = callback::quiet_tails(
+            self.calls.quiet_tails = callback::quiet_tails(
                 &body.stmts,
                 self.offsets,
                 callback,
                 self.params.context.as_ref(),
             );
         }
-        self.identity_names = user::identity_names(self.source, self.offsets, &body.stmts);
-        self.string_lists = context_view::string_lists(&body.stmts);
+        self.user.identities = user::identity_names(self.source, self.offsets, &body.stmts);
+        self.view.string_lists = context_view::string_lists(&body.stmts);
         self.collect_constants(&body.stmts, &prepass.reassigned);
         self.reassigned = prepass.reassigned;
-        self.user_reads = prepass
+        self.user.reads = prepass
             .user_reads
             .into_iter()
             .map(|(key, pos, nested)| (key, self.offsets.offset(swc_common::BytePos(pos)), nested))
             .collect();
         // A rule that hands `user` to other code relies on the changes being on that object.
-        self.user_as_value = prepass.user_as_value;
-        self.handler_top = self.span(body.span).start + 1;
-        self.handler_indent = match body.stmts.first() {
+        self.user.as_value = prepass.user_as_value;
+        self.handler.top = self.span(body.span).start + 1;
+        self.handler.indent = match body.stmts.first() {
             Some(first) => indentation_at(self.source, self.span(first.span()).start).to_string(),
             None => "  ".to_string(),
         };
-        if !self.user_as_value {
+        if !self.user.as_value {
             self.declare_metadata_copies(&prepass.metadata_written);
-            self.metadata_keys = prepass.metadata_keys;
-            self.metadata_persisted = prepass.metadata_persisted;
+            self.metadata.keys = prepass.metadata_keys;
+            self.metadata.persisted = prepass.metadata_persisted;
         }
         self.visit_statement_list(&body.stmts, true);
         self.report_mixed_helpers();

@@ -42,6 +42,14 @@ use crate::tables::modules::{
     is_core_module, native_replacement, rules_era_pin, sandbox_global, split_versioned,
 };
 
+/// The sandbox modules the rule uses.
+#[derive(Default)]
+pub(super) struct Modules {
+    pub(super) sandbox_globals: Vec<&'static crate::tables::modules::SandboxGlobal>,
+    /// Names bound to `require('jsonwebtoken')` at the top of the rule.
+    pub(super) jwt_names: Vec<swc_atoms::Atom>,
+}
+
 impl Rewriter<'_> {
     /// `require('pkg@version')`. Returns whether the call was handled.
     pub(super) fn require_call(&mut self, call: &CallExpr) -> bool {
@@ -82,7 +90,7 @@ impl Rewriter<'_> {
         }
         if let Some((replacement, replacement_version)) = native_replacement(name) {
             let text = super::trivia::string_literal(replacement, quote);
-            self.dependencies.insert(
+            self.out.dependencies.insert(
                 replacement.to_string(),
                 Some(replacement_version.to_string()),
             );
@@ -99,7 +107,8 @@ impl Rewriter<'_> {
             return true;
         }
         if let (None, Some((pinned, why))) = (version, rules_era_pin(name)) {
-            self.dependencies
+            self.out
+                .dependencies
                 .insert(name.to_string(), Some(pinned.to_string()));
             self.report(
                 Finding::new(
@@ -111,7 +120,8 @@ impl Rewriter<'_> {
             );
             return true;
         }
-        self.dependencies
+        self.out
+            .dependencies
             .insert(name.to_string(), version.map(str::to_string));
         match version {
             Some(version) => {
@@ -156,9 +166,11 @@ impl Rewriter<'_> {
             return;
         };
         let is_jwt = self.is_global(library, "jwt")
-            || (self.jwt_names.contains(&library.sym) && !self.is_declared(&library.sym, false));
+            || (self.modules.jwt_names.contains(&library.sym)
+                && !self.is_declared(&library.sym, false));
         // A rule that pinned jsonwebtoken 5 or older keeps options that version knows.
         let pinned_major = self
+            .out
             .dependencies
             .get("jsonwebtoken")
             .and_then(|v| v.as_deref())
@@ -204,12 +216,14 @@ impl Rewriter<'_> {
                     self.replace(value, format!("{}", number.value * f64::from(factor)));
                 }
                 Expr::Ident(_) | Expr::Member(_) => {
-                    self.edits
+                    self.out
+                        .edits
                         .push(Edit::insert(value.end, format!(" * {factor}")));
                 }
                 _ => {
-                    self.edits.push(Edit::insert(value.start, "("));
-                    self.edits
+                    self.out.edits.push(Edit::insert(value.start, "("));
+                    self.out
+                        .edits
                         .push(Edit::insert(value.end, format!(") * {factor}")));
                 }
             }
@@ -229,12 +243,17 @@ impl Rewriter<'_> {
         if self.is_declared(&ident.sym, true) {
             return false;
         }
-        if self.sandbox_globals.iter().any(|g| g.name == global.name) {
+        if self
+            .modules
+            .sandbox_globals
+            .iter()
+            .any(|g| g.name == global.name)
+        {
             return true;
         }
-        self.sandbox_globals.push(global);
+        self.modules.sandbox_globals.push(global);
         if !is_core_module(global.package) {
-            self.dependencies.insert(
+            self.out.dependencies.insert(
                 global.package.to_string(),
                 global.version.map(str::to_string),
             );
@@ -255,7 +274,7 @@ impl Rewriter<'_> {
     }
 
     pub(super) fn insert_sandbox_requires(&mut self, at: usize) {
-        let mut globals = self.sandbox_globals.clone();
+        let mut globals = self.modules.sandbox_globals.clone();
         globals.sort_by_key(|g| g.name);
         let requires: String = globals
             .iter()
@@ -269,7 +288,7 @@ impl Rewriter<'_> {
             })
             .collect();
         if !requires.is_empty() {
-            self.edits.push(Edit::insert(at, requires));
+            self.out.edits.push(Edit::insert(at, requires));
         }
     }
 }

@@ -50,9 +50,9 @@ impl Rewriter<'_> {
             if matches!(super::walk::unparen(callee), swc_ecma_ast::Expr::Member(_)));
         let head = self.rewritten_piece(Span::new(start, handler_start), |this| {
             call.call.callee.visit_with(this);
-            this.library_arguments += usize::from(library);
+            this.view.library_arguments += usize::from(library);
             arguments.iter().for_each(|a| a.visit_with(this));
-            this.library_arguments -= usize::from(library);
+            this.view.library_arguments -= usize::from(library);
         });
         let mut head = self.relative_lines(head, start);
         // `await` cannot stand inside the promise's executor: the Management API token is

@@ -56,6 +56,7 @@ impl Rewriter<'_> {
             return false;
         }
         let Some(names) = self
+            .calls
             .awaitable
             .iter()
             .find(|(s, _)| *s == statement)
@@ -71,7 +72,7 @@ impl Rewriter<'_> {
         };
         let statement = self.span(statement);
         let last_in_rule_body = self.flow.last_in_rule_body;
-        let mark = self.edits.len();
+        let mark = self.out.edits.len();
         let awaited = match &work {
             Awaitable::Chain(chain) => {
                 // `api.user.set*Metadata` does not fail: with nothing else in the chain that
@@ -95,13 +96,13 @@ impl Rewriter<'_> {
                 catch: None,
             },
         };
-        if let Some(stray) = self.edits[mark..]
+        if let Some(stray) = self.out.edits[mark..]
             .iter()
             .find(|e| e.span.end > statement.start && e.span.start < statement.end)
         {
-            self.internal_error = Some(format!("an edit inside awaited work: {stray:?}"));
+            self.out.internal_error = Some(format!("an edit inside awaited work: {stray:?}"));
         }
-        self.callback_uses += 1;
+        self.calls.uses += 1;
         let text = self.awaited_text(statement, awaited);
         self.replace(statement, text);
         let finding = match &work {
@@ -126,10 +127,10 @@ impl Rewriter<'_> {
     /// the statement stood alone as an `if` branch.
     fn awaited_text(&self, statement: Span, awaited: Awaited) -> String {
         let indent = indentation_at(self.source, statement.start).to_string();
-        let unit = if self.handler_indent.is_empty() {
+        let unit = if self.handler.indent.is_empty() {
             "  ".to_string()
         } else {
-            self.handler_indent.clone()
+            self.handler.indent.clone()
         };
         let mut lines = awaited.comments;
         match awaited.catch {
@@ -415,7 +416,7 @@ impl Rewriter<'_> {
             .capture(visit)
             .into_iter()
             .partition(|e| window.contains(e.span));
-        self.edits.extend(outside);
+        self.out.edits.extend(outside);
         self.render(window, &inside)
     }
 

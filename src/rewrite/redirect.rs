@@ -42,6 +42,25 @@ use crate::span::Span;
 use crate::tables::context::PROTOCOLS_THAT_CANNOT_REDIRECT;
 use swc_common::Spanned;
 
+/// What the redirect family knows of the rule's redirect and its resumed login.
+#[derive(Default)]
+pub(super) struct Resume {
+    /// The rule's redirect was converted, so the Action needs `onContinuePostLogin`.
+    pub(super) converted: bool,
+    /// The rule assigns `context.redirect` somewhere, converted or not.
+    pub(super) in_rule: bool,
+    /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
+    pub(super) continue_body: Option<String>,
+    /// The walk is inside the branch that becomes `onContinuePostLogin`.
+    pub(super) in_branch: bool,
+    /// The rule body's statements.
+    pub(super) top_statements: Vec<Span>,
+    /// The rule body's `a.b = a.b || {}` statements.
+    pub(super) top_defaults: Vec<Span>,
+    /// The rule body's own `var`/`let`/`const` and function declarations.
+    pub(super) top_declarations: Vec<super::TopDeclaration>,
+}
+
 impl Rewriter<'_> {
     /// `context.redirect = { url: … }`.
     pub(super) fn redirect_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
@@ -66,7 +85,7 @@ impl Rewriter<'_> {
             return self.context_write_not_converted(assign, chain);
         };
         let url = self.rewritten(&url);
-        self.redirects = true;
+        self.resume.converted = true;
         self.report(
             Finding::new(
                 Code::RedirectSuspendsFlow,
@@ -87,7 +106,7 @@ impl Rewriter<'_> {
         let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
         // Only the Action that redirected resumes, and in Rules the rest of the rule ran again
         // after a branch that falls through: neither has an equivalent, so R2A207 stays.
-        if !top_level || !self.rule_redirects || branch.alt.is_some() {
+        if !top_level || !self.resume.in_rule || branch.alt.is_some() {
             return false;
         }
         let Some(condition) = self.resume_condition(&branch.test) else {
@@ -125,7 +144,7 @@ impl Rewriter<'_> {
             return false;
         };
         let saved_flow = self.flow;
-        let findings_before = self.findings.len();
+        let findings_before = self.out.findings.len();
         if let Some(call) = falls_through {
             self.report(
                 Finding::new(
@@ -136,7 +155,7 @@ impl Rewriter<'_> {
                 .with_help("move side effects that must still happen on resume before this line"),
             );
         }
-        self.in_resume_branch = true;
+        self.resume.in_branch = true;
         let condition = match (condition.first(), condition.last()) {
             (Some(first), Some(last)) => {
                 let span = Span::new(self.span(first.span()).start, self.span(last.span()).end);
@@ -158,7 +177,7 @@ impl Rewriter<'_> {
                 this.visit_statement_list(stmts, true)
             })
         });
-        self.in_resume_branch = false;
+        self.resume.in_branch = false;
         self.flow = saved_flow;
         let body = match &*branch.cons {
             Stmt::Block(block) => {
@@ -171,8 +190,8 @@ impl Rewriter<'_> {
             .first()
             .map(|s| self.span(swc_common::Spanned::span(s)).start);
         let indent = first.map_or("", |at| crate::span::indentation_at(self.source, at));
-        let guarded = self.top_statements.iter().any(|s| {
-            s.start < statement.start && !self.top_declarations.iter().any(|d| d.span == *s)
+        let guarded = self.resume.top_statements.iter().any(|s| {
+            s.start < statement.start && !self.resume.top_declarations.iter().any(|d| d.span == *s)
         });
         if guarded {
             self.report(
@@ -186,11 +205,13 @@ impl Rewriter<'_> {
         }
         // The branch's markers move with it, each beside the line it concerns, as in the
         // main handler; a finding about the branch as a whole goes to the top.
-        let (inside, about_branch): (Vec<Finding>, Vec<Finding>) = self.findings[findings_before..]
+        let (inside, about_branch): (Vec<Finding>, Vec<Finding>) = self.out.findings
+            [findings_before..]
             .iter()
             .cloned()
             .partition(|f| body.contains(f.span));
         let statements: Vec<Span> = self
+            .out
             .statements
             .iter()
             .filter(|s| body.contains(**s))
@@ -216,7 +237,7 @@ impl Rewriter<'_> {
         {
             let line = format!(
                 "{nl}{}{}",
-                self.handler_indent,
+                self.handler.indent,
                 crate::markers::marker_text(finding)
             );
             if !lines.contains(&line) {
@@ -224,20 +245,20 @@ impl Rewriter<'_> {
             }
         }
         let header = lines.concat();
-        self.moved.push(statement);
+        self.out.moved.push(statement);
         let branch_text = match condition {
             // The branch keeps its own test, and its indentation inside it.
             Some((_, test)) => {
-                let handler_indent = &self.handler_indent;
+                let handler_indent = &self.handler.indent;
                 format!(
                     "{nl}{handler_indent}if ({test}) {{{}{handler_indent}}}{nl}",
                     text.trim_end_matches([' ', '\t'])
                 )
             }
-            None => dedent_block(&text, indent, &self.handler_indent),
+            None => dedent_block(&text, indent, &self.handler.indent),
         };
         let defaults = self.defaults_before(statement);
-        self.continue_body = Some(format!("{header}{copied}{defaults}{branch_text}"));
+        self.resume.continue_body = Some(format!("{header}{copied}{defaults}{branch_text}"));
         self.delete_statement(statement, self.flow.last_in_rule_body);
         true
     }
@@ -259,6 +280,7 @@ impl Rewriter<'_> {
         let mut spans: Vec<Span> = Vec::new();
         while let Some(name) = queue.pop() {
             let declaration = self
+                .resume
                 .top_declarations
                 .iter()
                 .find(|d| d.declares.contains(&name))?;
@@ -279,8 +301,8 @@ impl Rewriter<'_> {
         spans
             .into_iter()
             .map(|span| {
-                let text = crate::edit::apply_within(self.source, span, &self.edits).ok()?;
-                Some(format!("{nl}{}{text}", self.handler_indent))
+                let text = crate::edit::apply_within(self.source, span, &self.out.edits).ok()?;
+                Some(format!("{nl}{}{text}", self.handler.indent))
             })
             .collect()
     }
@@ -291,6 +313,7 @@ impl Rewriter<'_> {
     fn defaults_before(&mut self, branch: Span) -> String {
         let nl = crate::span::newline_of(self.source);
         let spans: Vec<Span> = self
+            .resume
             .top_defaults
             .iter()
             .filter(|s| s.end <= branch.start)
@@ -299,15 +322,15 @@ impl Rewriter<'_> {
         let mut text = String::new();
         for span in spans {
             // Removed, or replaced together with more than itself: nothing to repeat.
-            let replaced_whole = self.edits.iter().any(|e| {
+            let replaced_whole = self.out.edits.iter().any(|e| {
                 e.span.start < span.end && e.span.end > span.start && !span.contains(e.span)
             });
             if replaced_whole {
                 continue;
             }
-            let rewritten = self.render(span, &self.edits.clone());
+            let rewritten = self.render(span, &self.out.edits.clone());
             if !rewritten.trim().is_empty() {
-                text.push_str(&format!("{nl}{}{}", self.handler_indent, rewritten.trim()));
+                text.push_str(&format!("{nl}{}{}", self.handler.indent, rewritten.trim()));
             }
         }
         text
@@ -362,12 +385,12 @@ impl Rewriter<'_> {
 
     /// The `onContinuePostLogin` handler, when the rule redirects or resumes.
     pub(super) fn continue_handler(&self) -> Option<String> {
-        if !self.redirects && self.continue_body.is_none() {
+        if !self.resume.converted && self.resume.continue_body.is_none() {
             return None;
         }
         // Each handler starts from the profile, as every rule did again on resume.
-        let body = match &self.continue_body {
-            Some(branch) => format!("{}{branch}", self.handler_declarations.concat()),
+        let body = match &self.resume.continue_body {
+            Some(branch) => format!("{}{branch}", self.handler.declarations.concat()),
             None => String::new(),
         };
         let nl = crate::span::newline_of(self.source);
@@ -423,7 +446,7 @@ impl Rewriter<'_> {
     /// the flows that cannot redirect: those comparisons become `!api.redirect.canRedirect()`.
     /// Returns whether the test was handled (its other terms visited).
     pub(super) fn redirect_guard(&mut self, test: &Expr) -> bool {
-        if !self.rule_redirects {
+        if !self.resume.in_rule {
             return false;
         }
         let mut terms = Vec::new();

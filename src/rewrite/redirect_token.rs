@@ -40,7 +40,7 @@ use crate::registry::Code;
 impl Rewriter<'_> {
     /// `jwt.sign(…)` / `jwt.verify(…)` in a rule that redirects. Returns whether it was handled.
     pub(super) fn redirect_token_call(&mut self, call: &CallExpr) -> bool {
-        if !self.rule_redirects {
+        if !self.resume.in_rule {
             return false;
         }
         let Callee::Expr(callee) = &call.callee else {
@@ -55,7 +55,8 @@ impl Rewriter<'_> {
             return false;
         };
         let is_jsonwebtoken = self.is_global(library, "jwt")
-            || (self.jwt_names.contains(&library.sym) && !self.is_declared(&library.sym, false));
+            || (self.modules.jwt_names.contains(&library.sym)
+                && !self.is_declared(&library.sym, false));
         if !is_jsonwebtoken || !matches!(&*method.sym, "sign" | "verify") {
             return false;
         }
@@ -122,7 +123,7 @@ impl Rewriter<'_> {
     /// `jwt.verify(context.request.body.token, configuration.X[, { algorithms: ['HS256'] }])`
     /// in the resume branch.
     fn validate_token(&mut self, call: &CallExpr) -> bool {
-        if !self.in_resume_branch {
+        if !self.resume.in_branch {
             return false;
         }
         let (token, secret, options) = match call.args.as_slice() {
@@ -202,7 +203,7 @@ impl Rewriter<'_> {
                     continue;
                 };
                 if requires_jsonwebtoken(init) {
-                    self.jwt_names.push(name.id.sym.clone());
+                    self.modules.jwt_names.push(name.id.sym.clone());
                 }
             }
         }

@@ -28,6 +28,13 @@ use crate::registry::Code;
 use crate::span::{indentation_at, newline_of};
 use crate::tables::saml::{setter, SAML_UNSUPPORTED};
 
+/// The SAML attributes mapped on the path being walked.
+#[derive(Default)]
+pub(super) struct Saml {
+    /// Attribute names the rule has mapped so far, as source text.
+    pub(super) attributes: Vec<String>,
+}
+
 impl Rewriter<'_> {
     /// `context.samlConfiguration.<setting> = …` and the attribute mappings.
     pub(super) fn saml_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
@@ -43,7 +50,8 @@ impl Rewriter<'_> {
                 };
                 // Replacing the mappings dropped the ones this rule had set before.
                 let dropped: Vec<String> = self
-                    .saml_attributes
+                    .saml
+                    .attributes
                     .iter()
                     .filter(|name| !names.contains(name))
                     .cloned()
@@ -54,7 +62,7 @@ impl Rewriter<'_> {
                         format!("{api}.samlResponse.setAttribute({name}, undefined);"),
                     );
                 }
-                self.saml_attributes = names;
+                self.saml.attributes = names;
                 self.report(
                     Finding::new(
                         Code::SamlMappingsReplaced,
@@ -76,8 +84,8 @@ impl Rewriter<'_> {
                 let Some(value) = self.profile_path(&assign.right) else {
                     return self.context_write_not_converted(assign, chain);
                 };
-                if !self.saml_attributes.contains(&name) {
-                    self.saml_attributes.push(name.clone());
+                if !self.saml.attributes.contains(&name) {
+                    self.saml.attributes.push(name.clone());
                 }
                 vec![format!("{api}.samlResponse.setAttribute({name}, {value});")]
             }

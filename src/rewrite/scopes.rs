@@ -40,6 +40,13 @@ use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of};
 
+/// The access token's scopes, once the rule changes them.
+#[derive(Default)]
+pub(super) struct AccessScopes {
+    /// The set that tracks them.
+    pub(super) set: Option<String>,
+}
+
 impl Rewriter<'_> {
     pub(super) fn scope_write(&mut self, assign: &AssignExpr, chain: &Chain<'_>, value: Value) {
         let Value::Statement(statement) = value else {
@@ -53,7 +60,9 @@ impl Rewriter<'_> {
             let literal = self.string_literal(&removed);
             let mut text = format!("{api}.accessToken.removeScope({literal});");
             // Later reads of the token's scopes see the change.
-            if self.scope_set.is_some() || self.source.matches("accessToken.scope").count() > 2 {
+            if self.access_scopes.set.is_some()
+                || self.source.matches("accessToken.scope").count() > 2
+            {
                 let granted = self.scope_set();
                 let indent = indentation_at(self.source, statement.start);
                 let nl = newline_of(self.source);
@@ -110,7 +119,7 @@ impl Rewriter<'_> {
     /// The set of scopes the token carries, declared at the top of the handler from the
     /// requested scopes the first time the rule changes them.
     pub(super) fn scope_set(&mut self) -> String {
-        if let Some(name) = &self.scope_set {
+        if let Some(name) = &self.access_scopes.set {
             return name.clone();
         }
         let name = self.free_name("tokenScopes");
@@ -118,7 +127,7 @@ impl Rewriter<'_> {
             "const {name} = new Set({}.transaction?.requested_scopes ?? []);",
             self.event
         ));
-        self.scope_set = Some(name.clone());
+        self.access_scopes.set = Some(name.clone());
         name
     }
 }

@@ -37,7 +37,7 @@ impl Rewriter<'_> {
     }
 
     pub(super) fn record_secret(&mut self, name: String, span: Span) {
-        if self.secrets.insert(name.clone()) {
+        if self.out.secrets.insert(name.clone()) {
             self.report_at(
                 Code::SecretRequired,
                 span,

@@ -83,7 +83,7 @@ impl Rewriter<'_> {
     /// a loop, a local): the token is not there in Actions, so the read is `undefined`.
     pub(super) fn identity_token_through_alias(&mut self, chain: &Chain<'_>) {
         let root = chain.root.sym.clone();
-        let from_identities = self.identity_names.contains(&root);
+        let from_identities = self.user.identities.contains(&root);
         let Some(key) = (0..chain.links.len())
             .filter_map(|i| chain.static_key(i))
             .find(|k| UPSTREAM_TOKEN_KEYS.contains(k))
@@ -142,16 +142,18 @@ impl Rewriter<'_> {
         let guard = format!("{}.user.{kind}", self.event);
         let local = self.user_local(kind, chain.root_span.start);
         let guarded = self
-            .set_guards
+            .guards
+            .set
             .iter()
             .any(|g| g == &guard || Some(g) == local.as_ref());
         if guarded
             || self.handles_whole_metadata(chain, kind)
-            || self.reported_missing_metadata.contains(&kind)
+            || self.metadata.reported_missing.contains(&kind)
         {
             return;
         }
-        self.reported_missing_metadata
+        self.metadata
+            .reported_missing
             .push(if kind == "app_metadata" {
                 "app_metadata"
             } else {

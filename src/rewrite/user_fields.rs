@@ -31,6 +31,19 @@ use super::{Rewriter, Value};
 use crate::finding::Finding;
 use crate::registry::Code;
 
+/// What the user families know of the rule's use of `user`.
+#[derive(Default)]
+pub(super) struct UserState {
+    /// Offsets of `user.<key>` reads, and whether each sits in a nested function.
+    pub(super) reads: Vec<(swc_atoms::Atom, usize, bool)>,
+    /// `user.<key>` written at the top of the rule and read later: key, local name, offset.
+    pub(super) locals: Vec<(swc_atoms::Atom, String, usize)>,
+    /// `user` is used as a whole value somewhere in the rule.
+    pub(super) as_value: bool,
+    /// Names bound to entries of `user.identities`.
+    pub(super) identities: Vec<swc_atoms::Atom>,
+}
+
 impl Rewriter<'_> {
     /// `let appMetadata = structuredClone(event.user.app_metadata);` at the top of the handler,
     /// for each metadata object the rule changes.
@@ -41,16 +54,17 @@ impl Rewriter<'_> {
                 "let {local} = structuredClone({}.user.{key});",
                 self.event
             ));
-            self.metadata_copies.push((key, local));
+            self.metadata.copies.push((key, local));
         }
     }
 
     /// The local variable that holds `user.<key>` at offset `at`, if the rule changed it.
     pub(super) fn user_local(&self, key: &str, at: usize) -> Option<String> {
-        if let Some((_, local)) = self.metadata_copies.iter().find(|(k, _)| *k == key) {
+        if let Some((_, local)) = self.metadata.copies.iter().find(|(k, _)| *k == key) {
             return Some(local.clone());
         }
-        self.user_locals
+        self.user
+            .locals
             .iter()
             .rev()
             .find(|(k, _, declared)| k == key && at > *declared)
@@ -70,10 +84,10 @@ impl Rewriter<'_> {
         let path = chain.static_prefix().join(".");
         self.unguarded_metadata_read(chain);
         if let Some(local) = self.user_local(&key, usize::MAX) {
-            if self.metadata_copies.iter().any(|(k, _)| *k == key) {
+            if self.metadata.copies.iter().any(|(k, _)| *k == key) {
                 self.replace(chain.prefix_span(1), local);
                 // A persisted copy reaches later Actions; `R2A306` reports the persisting.
-                let persisted = self.metadata_persisted.iter().any(|k| *k == key);
+                let persisted = self.metadata.persisted.iter().any(|k| *k == key);
                 if !persisted {
                     self.report(
                     Finding::new(
@@ -102,10 +116,10 @@ impl Rewriter<'_> {
             return false;
         }
         let assign_span = self.span(assign.span);
-        let reads = || self.user_reads.iter().filter(|(k, ..)| *k == *key);
+        let reads = || self.user.reads.iter().filter(|(k, ..)| *k == *key);
         // A nested function may run at any time, and code given `user` reads the object itself:
         // only reads in the rule body's own order can move to a local variable.
-        if self.user_as_value || reads().any(|(_, _, nested)| *nested) {
+        if self.user.as_value || reads().any(|(_, _, nested)| *nested) {
             return false;
         }
         let read_later = reads().any(|(_, at, _)| *at >= assign_span.end);
@@ -163,7 +177,8 @@ impl Rewriter<'_> {
         } else {
             assign_span.end
         };
-        self.user_locals
+        self.user
+            .locals
             .push((key.as_str().into(), local.clone(), declared));
         self.report(
             Finding::new(
@@ -181,8 +196,8 @@ impl Rewriter<'_> {
     pub(super) fn free_name(&self, base: &str) -> String {
         let taken = |name: &str| {
             self.source.contains(name)
-                || self.metadata_copies.iter().any(|(_, l)| l == name)
-                || self.user_locals.iter().any(|(_, l, _)| l == name)
+                || self.metadata.copies.iter().any(|(_, l)| l == name)
+                || self.user.locals.iter().any(|(_, l, _)| l == name)
         };
         if !taken(base) {
             return base.to_string();

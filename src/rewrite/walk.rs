@@ -42,7 +42,7 @@ impl Rewriter<'_> {
 
     fn drop_aliases_of_closed_scopes(&mut self) {
         let open = self.scopes.len();
-        self.aliases.retain(|(frame, ..)| *frame < open);
+        self.helpers.aliases.retain(|(frame, ..)| *frame < open);
     }
 
     pub(super) fn visit_statement_list(&mut self, stmts: &[Stmt], rule_body: bool) {
@@ -82,7 +82,7 @@ impl Rewriter<'_> {
                 Expr::Member(_) | Expr::OptChain(_) => {
                     let span = self.span(operand.span());
                     if let Ok(text) =
-                        crate::edit::apply_within(self.source, span, &self.edits[mark..])
+                        crate::edit::apply_within(self.source, span, &self.out.edits[mark..])
                     {
                         guards.push(text);
                     }
@@ -221,18 +221,18 @@ impl Visit for Rewriter<'_> {
     fn visit_function(&mut self, function: &Function) {
         let params: Vec<_> = function.params.iter().map(|p| p.span).collect();
         let names = self.helper_scope(function.span, &params, scope::function_names(function));
-        let library_arguments = std::mem::take(&mut self.library_arguments);
+        let library_arguments = std::mem::take(&mut self.view.library_arguments);
         self.enter_function(names, true, |this| function.visit_children_with(this));
-        self.library_arguments = library_arguments;
+        self.view.library_arguments = library_arguments;
         self.drop_aliases_of_closed_scopes();
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
         let params: Vec<_> = arrow.params.iter().map(|p| p.span()).collect();
         let names = self.helper_scope(arrow.span, &params, scope::arrow_names(arrow));
-        let library_arguments = std::mem::take(&mut self.library_arguments);
+        let library_arguments = std::mem::take(&mut self.view.library_arguments);
         self.enter_function(names, false, |this| arrow.visit_children_with(this));
-        self.library_arguments = library_arguments;
+        self.view.library_arguments = library_arguments;
         self.drop_aliases_of_closed_scopes();
     }
 
@@ -312,40 +312,40 @@ impl Visit for Rewriter<'_> {
     }
 
     fn visit_if_stmt(&mut self, branch: &swc_ecma_ast::IfStmt) {
-        let mark = self.edits.len();
+        let mark = self.out.edits.len();
         if !self.redirect_guard(&branch.test) {
             let skips = self.skips_the_rule(branch);
-            let outer = std::mem::replace(&mut self.in_skip_test, skips);
+            let outer = std::mem::replace(&mut self.guards.in_skip_test, skips);
             branch.test.visit_with(self);
-            self.in_skip_test = outer;
+            self.guards.in_skip_test = outer;
         }
         // Inside the branch, what the test found set is set.
         let guards = self.found_set(&branch.test, mark);
         let guarded = guards.len();
-        self.set_guards.extend(guards);
+        self.guards.set.extend(guards);
         // SAML attributes mapped in one branch were never set on the other's path.
-        let before = self.saml_attributes.clone();
+        let before = self.saml.attributes.clone();
         if self.drops_final_success_else(branch) {
             // Nothing runs on the other path: what the branch maps is all there is.
             branch.cons.visit_with(self);
-            self.set_guards.truncate(self.set_guards.len() - guarded);
+            self.guards.set.truncate(self.guards.set.len() - guarded);
             return;
         }
         let tested = match unparen(&branch.test) {
             swc_ecma_ast::Expr::Ident(name) => Some(name.sym.clone()),
             _ => None,
         };
-        self.tested_truthy.extend(tested.clone());
+        self.calls.tested_truthy.extend(tested.clone());
         branch.cons.visit_with(self);
-        self.set_guards.truncate(self.set_guards.len() - guarded);
+        self.guards.set.truncate(self.guards.set.len() - guarded);
         if tested.is_some() {
-            self.tested_truthy.pop();
+            self.calls.tested_truthy.pop();
         }
-        let after_cons = std::mem::replace(&mut self.saml_attributes, before);
+        let after_cons = std::mem::replace(&mut self.saml.attributes, before);
         branch.alt.visit_with(self);
         for attribute in after_cons {
-            if !self.saml_attributes.contains(&attribute) {
-                self.saml_attributes.push(attribute);
+            if !self.saml.attributes.contains(&attribute) {
+                self.saml.attributes.push(attribute);
             }
         }
     }
@@ -356,13 +356,13 @@ impl Visit for Rewriter<'_> {
         if bin.op != swc_ecma_ast::BinaryOp::LogicalAnd {
             return bin.visit_children_with(self);
         }
-        let mark = self.edits.len();
+        let mark = self.out.edits.len();
         bin.left.visit_with(self);
         let guards = self.found_set(&bin.left, mark);
         let added = guards.len();
-        self.set_guards.extend(guards);
+        self.guards.set.extend(guards);
         bin.right.visit_with(self);
-        self.set_guards.truncate(self.set_guards.len() - added);
+        self.guards.set.truncate(self.guards.set.len() - added);
     }
 
     fn visit_while_stmt(&mut self, stmt: &WhileStmt) {
@@ -375,7 +375,7 @@ impl Visit for Rewriter<'_> {
 
     fn visit_stmt(&mut self, stmt: &Stmt) {
         let span = self.span(stmt.span());
-        self.statements.push(span);
+        self.out.statements.push(span);
         if let Stmt::If(branch) = stmt {
             if self.resume_branch(branch, span) {
                 return;
@@ -451,7 +451,8 @@ impl Visit for Rewriter<'_> {
             Prop::Shorthand(ident) => self.shorthand_property(ident),
             Prop::KeyValue(kv) => match unparen(&kv.value) {
                 Expr::Ident(ident)
-                    if self.param(ident) == Some(Param::Context) && self.library_arguments > 0 =>
+                    if self.param(ident) == Some(Param::Context)
+                        && self.view.library_arguments > 0 =>
                 {
                     kv.key.visit_with(self);
                     let span = self.span(kv.value.span());
@@ -491,9 +492,9 @@ impl Visit for Rewriter<'_> {
                     // are only read by it.
                     let library = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
                         if matches!(unparen(callee), Expr::Member(_)));
-                    self.library_arguments += usize::from(library);
+                    self.view.library_arguments += usize::from(library);
                     call.visit_children_with(self);
-                    self.library_arguments -= usize::from(library);
+                    self.view.library_arguments -= usize::from(library);
                 }
             }
             Expr::Assign(assign) => self.assignment(assign, Value::Used),
@@ -545,7 +546,7 @@ impl Rewriter<'_> {
             Some(Param::User) => self.user_read(chain),
             Some(Param::Context) => self.context_read(chain),
             Some(Param::Callback) => {
-                self.callback_uses += 1;
+                self.calls.uses += 1;
                 if !self.shim {
                     self.report_at(
                         Code::CallbackAsValue,
@@ -578,7 +579,7 @@ impl Rewriter<'_> {
                 "`context` is used as a whole value",
             ),
             Some(Param::Callback) => {
-                self.callback_uses += 1;
+                self.calls.uses += 1;
                 if !self.shim {
                     self.report_at(
                         Code::CallbackAsValue,
@@ -597,7 +598,7 @@ impl Rewriter<'_> {
         let span = self.span(ident.span);
         match self.param(ident) {
             Some(Param::User) => self.replace(span, format!("user: {}.user", self.event)),
-            Some(Param::Context) if self.library_arguments > 0 => {
+            Some(Param::Context) if self.view.library_arguments > 0 => {
                 self.context_view(span, "context: ")
             }
             None if self.is_global(ident, "configuration") => {
