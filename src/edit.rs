@@ -2,12 +2,15 @@
 //!
 //! Rewrites never reprint the program. They record edits, and untouched bytes stay identical.
 
+use crate::family::Family;
 use crate::span::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
+    /// The rewrite family that made it; `None` for the tool's own edits (markers, merges).
+    pub origin: Option<Family>,
 }
 
 impl Edit {
@@ -15,7 +18,14 @@ impl Edit {
         Edit {
             span,
             replacement: replacement.into(),
+            origin: None,
         }
+    }
+
+    /// The same edit, made by `family`.
+    pub fn by(mut self, family: Family) -> Self {
+        self.origin = Some(family);
+        self
     }
 
     pub fn insert(at: usize, text: impl Into<String>) -> Self {

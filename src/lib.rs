@@ -8,6 +8,7 @@ pub mod diff_rows;
 pub mod diff_view;
 pub mod edit;
 mod facts;
+pub mod family;
 pub mod finding;
 pub mod input;
 pub mod layout;

@@ -7,7 +7,7 @@ use crate::markers::marker_edits;
 pub use crate::model::{Claim, Dependency, SharedState};
 use crate::options::Options;
 use crate::parse::{check_script, parse_rule, Parsed};
-use crate::recovery::{recover, Groups};
+use crate::recovery::{recover, Groups, LeftOut};
 use crate::registry::{Code, Severity};
 use crate::rewrite::{self, rewrite, Mode};
 use crate::span::{line_start, Span};
@@ -419,14 +419,17 @@ fn assemble(
         .map_or(rule.span, |b| offsets.span(b.span));
     let mut first_failure: Option<Broken> = None;
     let mut build = |edits: &[Edit],
-                     left_out: &[Span]|
+                     left_out: &[LeftOut]|
      -> Option<(String, Vec<Edit>, Vec<Finding>)> {
         let mut findings = findings.clone();
-        findings.extend(left_out.iter().map(|span| {
+        findings.extend(left_out.iter().map(|left| {
             Finding::new(
                 Code::RewriteLeftOut,
-                *span,
-                "this statement is left as the Rule wrote it: its rewrites did not fit together",
+                left.statement,
+                format!(
+                    "this statement is left as the Rule wrote it: {} rewrites in it did not fit together",
+                    left.names()
+                ),
             )
             .with_help("convert it by hand (the findings inside it say what each part becomes), and please report the rule")
         }));

@@ -2,9 +2,10 @@
 //! rule, leave out the rewrites of the statements responsible, one statement at a time, and
 //! keep everything else.
 //!
-//! Each edit belongs to the innermost statement that holds it (a *leaf* fix: the rewrite of
-//! one construct); edits outside every statement of the body (the header, the callback shim,
-//! declarations above the handler) are *core*. When the whole set fails, a binary search over
+//! Each edit names the rewrite family that made it ([`Family`]). An edit of a core family (the
+//! header, the callback shim), or outside every statement of the body (declarations above and
+//! at the top of the handler), is *core*; every other edit is a *leaf* fix and belongs to the
+//! innermost statement that holds it: the rewrite of one construct. When the whole set fails, a binary search over
 //! the leaf groups, in source order, finds the shortest prefix whose removal makes the Action
 //! parse; the last group of that prefix is responsible and is left out. The loop repeats, a
 //! bounded number of times, until the Action parses. A statement left out stays as the Rule
@@ -12,6 +13,7 @@
 //! and the caller falls back to its conservative form.
 
 use crate::edit::Edit;
+use crate::family::Family;
 use crate::span::Span;
 
 /// How many statements recovery leaves out before it gives up.
@@ -43,7 +45,8 @@ impl Groups {
                 .iter()
                 .take_while(|s| s.start <= edit.span.start)
                 .filter(|s| s.contains(edit.span))
-                .min_by_key(|s| s.end - s.start);
+                .min_by_key(|s| s.end - s.start)
+                .filter(|_| !edit.origin.is_some_and(Family::is_core));
             match holder {
                 Some(statement) => match leaves.iter_mut().find(|(s, _)| s == statement) {
                     Some((_, group)) => group.push(edit.clone()),
@@ -68,12 +71,31 @@ impl Groups {
     }
 }
 
+/// A statement whose rewrites recovery left out, and the families that made them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub statement: Span,
+    pub families: Vec<Family>,
+}
+
+impl LeftOut {
+    /// The families' names, for a message: `claims`, `claims and user`, `a, b and c`.
+    pub fn names(&self) -> String {
+        let names: Vec<&str> = self.families.iter().map(|f| f.name()).collect();
+        match names.split_last() {
+            None => "the".to_string(),
+            Some((last, [])) => format!("the {last}"),
+            Some((last, rest)) => format!("the {} and {last}", rest.join(", ")),
+        }
+    }
+}
+
 /// What recovery kept.
 pub struct Recovered<T> {
     /// The result `build` made from the edits kept.
     pub built: T,
     /// The statements whose rewrites were left out, in source order.
-    pub left_out: Vec<Span>,
+    pub left_out: Vec<LeftOut>,
 }
 
 /// Builds the Action from every edit, and when that fails, from fewer: `build` gets the edits
@@ -81,12 +103,24 @@ pub struct Recovered<T> {
 /// `None` when even the core edits alone fail.
 pub fn recover<T>(
     groups: &Groups,
-    mut build: impl FnMut(&[Edit], &[Span]) -> Option<T>,
+    mut build: impl FnMut(&[Edit], &[LeftOut]) -> Option<T>,
 ) -> Option<Recovered<T>> {
     let mut left_out: Vec<usize> = Vec::new();
-    let spans = |indices: &[usize]| -> Vec<Span> {
-        let mut spans: Vec<Span> = indices.iter().map(|&i| groups.leaves[i].0).collect();
-        spans.sort_by_key(|s| s.start);
+    let spans = |indices: &[usize]| -> Vec<LeftOut> {
+        let mut spans: Vec<LeftOut> = indices
+            .iter()
+            .map(|&i| {
+                let (statement, edits) = &groups.leaves[i];
+                let mut families: Vec<Family> = edits.iter().filter_map(|e| e.origin).collect();
+                families.sort();
+                families.dedup();
+                LeftOut {
+                    statement: *statement,
+                    families,
+                }
+            })
+            .collect();
+        spans.sort_by_key(|s| s.statement.start);
         spans
     };
     let mut attempt = |indices: &[usize]| build(&groups.without(indices), &spans(indices));
@@ -157,15 +191,22 @@ mod tests {
         let source = "{ a(); b(); c(); }";
         let statements = [at(source, "a();"), at(source, "b();"), at(source, "c();")];
         let edits = vec![
-            Edit::replace(at(source, "a"), "x"),
-            Edit::replace(at(source, "b"), "y("),
-            Edit::replace(at(source, "c"), "z"),
-            Edit::insert(0, "// header\n"),
+            Edit::replace(at(source, "a"), "x").by(Family::User),
+            Edit::replace(at(source, "b"), "y(").by(Family::Claims),
+            Edit::replace(at(source, "c"), "z").by(Family::User),
+            Edit::insert(0, "// header\n").by(Family::Header),
         ];
         let groups = Groups::new(&edits, &statements, Span::new(0, source.len()));
         let recovered = recover(&groups, |edits, _| balanced(source, edits)).unwrap();
         assert_eq!(recovered.built, "// header\n{ x(); b(); z(); }");
-        assert_eq!(recovered.left_out, vec![at(source, "b();")]);
+        assert_eq!(
+            recovered.left_out,
+            vec![LeftOut {
+                statement: at(source, "b();"),
+                families: vec![Family::Claims],
+            }]
+        );
+        assert_eq!(recovered.left_out[0].names(), "the claims");
     }
 
     #[test]
@@ -202,7 +243,7 @@ mod tests {
         let groups = Groups::new(&edits, &statements, Span::new(0, source.len()));
         let recovered = recover(&groups, |edits, _| balanced(source, edits)).unwrap();
         assert_eq!(recovered.built, "{ if (u) { a(); } b(); }");
-        assert_eq!(recovered.left_out, vec![at(source, "a();")]);
+        assert_eq!(recovered.left_out[0].statement, at(source, "a();"));
     }
 
     #[test]
@@ -211,6 +252,38 @@ mod tests {
         let edits = vec![Edit::insert(0, "(")];
         let groups = Groups::new(&edits, &[at(source, "a();")], Span::new(0, source.len()));
         assert!(recover(&groups, |edits, _| balanced(source, edits)).is_none());
+    }
+
+    #[test]
+    fn a_core_family_edit_inside_a_statement_is_never_left_out() {
+        let source = "{ a(); b(); }";
+        let statements = [at(source, "a();"), at(source, "b();")];
+        // The shim's edit inside `b();` breaks: leaving out `b();` would not remove it, so the
+        // core fails and recovery gives up (the caller falls back to the conservative form).
+        let edits = vec![
+            Edit::replace(at(source, "a"), "x").by(Family::User),
+            Edit::insert(at(source, "b").start, "(").by(Family::CallbackShim),
+        ];
+        let groups = Groups::new(&edits, &statements, Span::new(0, source.len()));
+        assert!(recover(&groups, |edits, _| balanced(source, edits)).is_none());
+        // The same edit from a leaf family is left out with its statement.
+        let leaf = vec![
+            edits[0].clone(),
+            Edit::insert(at(source, "b").start, "(").by(Family::Metadata),
+        ];
+        let groups = Groups::new(&leaf, &statements, Span::new(0, source.len()));
+        let recovered = recover(&groups, |edits, _| balanced(source, edits)).unwrap();
+        assert_eq!(recovered.built, "{ x(); b(); }");
+        assert_eq!(recovered.left_out[0].families, vec![Family::Metadata]);
+    }
+
+    #[test]
+    fn the_families_of_a_left_out_statement_are_named_in_order() {
+        let left_out = LeftOut {
+            statement: Span::new(0, 1),
+            families: vec![Family::Claims, Family::User, Family::UserFields],
+        };
+        assert_eq!(left_out.names(), "the claims, user and user-fields");
     }
 
     #[test]

@@ -24,6 +24,7 @@
 //! value or inside a larger expression (`R2A103`), and calls that hand on a different user or
 //! context object (`R2A107`).
 
+use crate::family::Family;
 use swc_ecma_ast::{CallExpr, Expr, ExprOrSpread, Lit, Stmt};
 use swc_ecma_visit::VisitWith;
 
@@ -119,17 +120,17 @@ impl Rewriter<'_> {
         }
         if runs_on {
             return match deny {
-                None => self.delete_statement(stmt, false),
-                Some(deny) => self.replace(stmt, format!("{deny};")),
+                None => self.delete_statement(Family::Callback, stmt, false),
+                Some(deny) => self.replace(Family::Callback, stmt, format!("{deny};")),
             };
         }
         let replacement = match (deny, is_return) {
             (None, true) if flow.last_in_rule_body => {
-                return self.delete_statement(stmt, true);
+                return self.delete_statement(Family::Callback, stmt, true);
             }
             (None, true) => "return;".to_string(),
             (None, false) if flow.last_in_rule_body || flow.next_is_return => {
-                return self.delete_statement(stmt, flow.last_in_rule_body);
+                return self.delete_statement(Family::Callback, stmt, flow.last_in_rule_body);
             }
             (None, false) => "return;".to_string(),
             (Some(deny), false) if flow.next_is_return => format!("{deny};"),
@@ -145,7 +146,7 @@ impl Rewriter<'_> {
                 .with_help("move side effects that must still happen before this line"),
             );
         }
-        self.replace(stmt, replacement);
+        self.replace(Family::Callback, stmt, replacement);
     }
 
     /// `if (a || b) return callback(null, user, context);` with no `else`, and a test that is
@@ -209,9 +210,10 @@ impl Rewriter<'_> {
             return false;
         }
         self.calls.uses += 1;
-        self.out
-            .edits
-            .push(Edit::delete(Span::new(cons_end, alt_span.end)));
+        self.fix(
+            Family::Callback,
+            Edit::delete(Span::new(cons_end, alt_span.end)),
+        );
         true
     }
 
@@ -235,9 +237,10 @@ impl Rewriter<'_> {
         let last_end = self
             .span(swc_common::Spanned::span(&call.args[call.args.len() - 1]))
             .end;
-        self.out
-            .edits
-            .push(Edit::delete(Span::new(first_end, last_end)));
+        self.fix(
+            Family::Callback,
+            Edit::delete(Span::new(first_end, last_end)),
+        );
     }
 
     /// Wraps the handler body of an asynchronous rule in a promise that the rule's own callback
@@ -273,7 +276,7 @@ impl Rewriter<'_> {
                 "});".to_string(),
             )
         };
-        self.out.edits.push(Edit::insert(
+        self.fix(Family::CallbackShim, Edit::insert(
             body.start + 1,
             format!(
                 "{nl}{indent}{open}{nl}{indent}let {called} = false;{nl}{indent}const {callback} = (error) => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  if (error) {api}.access.deny(error?.message ?? String(error));{nl}{indent}  {settle}();{nl}{indent}}};"
@@ -285,10 +288,10 @@ impl Rewriter<'_> {
         } else {
             nl
         };
-        self.out.edits.push(Edit::insert(
-            close,
-            format!("{before}{indent}{close_text}{nl}"),
-        ));
+        self.fix(
+            Family::CallbackShim,
+            Edit::insert(close, format!("{before}{indent}{close_text}{nl}")),
+        );
         self.report(
             Finding::new(
                 Code::CallbackShim,
@@ -600,8 +603,8 @@ impl Rewriter<'_> {
         }
     }
 
-    /// Removes a statement, with its line when nothing else is on it.
-    pub(super) fn delete_statement(&mut self, stmt: Span, last_in_body: bool) {
+    /// Removes a statement, with its line when nothing else is on it, for `family`.
+    pub(super) fn delete_statement(&mut self, family: Family, stmt: Span, last_in_body: bool) {
         let source = self.source;
         let start = line_start(source, stmt.start);
         let line_end = source[stmt.end..]
@@ -620,9 +623,7 @@ impl Rewriter<'_> {
             } else {
                 stmt.end
             };
-            self.out
-                .edits
-                .push(Edit::delete(Span::new(stmt.start, end)));
+            self.fix(family, Edit::delete(Span::new(stmt.start, end)));
             return;
         }
         // A blank line left between the body's last statement and `}`, or a second blank line
@@ -643,7 +644,7 @@ impl Rewriter<'_> {
                 to = next_end;
             }
         }
-        self.out.edits.push(Edit::delete(Span::new(from, to)));
+        self.fix(family, Edit::delete(Span::new(from, to)));
     }
 }
 

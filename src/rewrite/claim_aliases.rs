@@ -14,6 +14,7 @@
 //! Only aliases declared at the top of the rule body and never reassigned are followed.
 //! Reading claims back through an alias is refused like any read-back (`R2A404`).
 
+use crate::family::Family;
 use swc_ecma_ast::{BinaryOp, Expr, Ident, Pat, VarDecl, VarDeclKind, VarDeclarator};
 use swc_ecma_visit::VisitWith;
 
@@ -52,14 +53,18 @@ impl Rewriter<'_> {
             }
         }
         if kept.is_empty() {
-            self.delete_statement(statement, self.flow.last_in_rule_body);
+            self.delete_statement(Family::Claims, statement, self.flow.last_in_rule_body);
         } else {
             let kind = match var.kind {
                 VarDeclKind::Var => "var",
                 VarDeclKind::Let => "let",
                 VarDeclKind::Const => "const",
             };
-            self.replace(statement, format!("{kind} {};", kept.join(", ")));
+            self.replace(
+                Family::Claims,
+                statement,
+                format!("{kind} {};", kept.join(", ")),
+            );
         }
         true
     }

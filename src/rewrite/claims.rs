@@ -20,6 +20,7 @@
 //! claims back (`R2A404`), `delete` (`R2A405`), and compound, nested or value-used writes
 //! (`R2A406`). Scopes are in `scopes.rs`, aliases in `claim_aliases.rs`.
 
+use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{
     AssignExpr, AssignOp, CallExpr, Callee, Expr, MemberProp, ObjectLit, Prop, PropName,
@@ -87,9 +88,13 @@ impl Rewriter<'_> {
                 {
                     // `context.idToken = claims` after writing through `claims`: already applied.
                     if self.flow.in_list {
-                        return self.delete_statement(statement, self.flow.last_in_rule_body);
+                        return self.delete_statement(
+                            Family::Claims,
+                            statement,
+                            self.flow.last_in_rule_body,
+                        );
                     }
-                    return self.replace(statement, "{}");
+                    return self.replace(Family::Claims, statement, "{}");
                 }
                 (Value::Statement(statement), Expr::Object(object))
                     if assign.op == AssignOp::Assign =>
@@ -156,6 +161,7 @@ impl Rewriter<'_> {
         self.secret_leaves(&assign.right, span, "a token claim");
         self.remember_claim(token, &link.key, &value);
         self.replace(
+            Family::Claims,
             span,
             format!("{}.{token}.setCustomClaim({}, {value})", self.api, key.text),
         );
@@ -352,7 +358,7 @@ impl Rewriter<'_> {
                 lines.join(&format!("{nl}{inner}"))
             )
         };
-        self.replace(statement, replacement);
+        self.replace(Family::Claims, statement, replacement);
         if replaces_object && !keeps_existing {
             self.report(Finding::new(
                 Code::ClaimsObjectReplaced,

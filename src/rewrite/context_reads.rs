@@ -13,6 +13,7 @@
 //! writes other than claims, `multifactor` and `primaryUser` (`R2A204`). Objects whose keys
 //! change shape (`request.geoip`, `stats`) are converted with `R2A205` when read whole.
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, Str, UnaryExpr, UpdateExpr};
 use swc_ecma_visit::VisitWith;
 
@@ -59,7 +60,7 @@ impl Rewriter<'_> {
                 )
                 .with_help("check the code works on an array"),
             );
-            return self.replace(span, replacement);
+            return self.replace(Family::ContextReads, span, replacement);
         }
         if TOKEN_MEMBERS.contains(first) {
             // Read back after the rule set it: the value it set.
@@ -68,7 +69,7 @@ impl Rewriter<'_> {
                 _ => None,
             };
             if let Some(value) = set {
-                return self.replace(chain.span(), value);
+                return self.replace(Family::ContextReads, chain.span(), value);
             }
             self.report(
                 Finding::new(
@@ -135,7 +136,7 @@ impl Rewriter<'_> {
                     .then(|| self.rules_view_if_closed(&path))
                     .flatten()
                 {
-                    return self.replace(span, view);
+                    return self.replace(Family::ContextReads, span, view);
                 }
                 if path == "authentication.methods" && self.source.contains("timestamp") {
                     self.report(
@@ -161,7 +162,7 @@ impl Rewriter<'_> {
                         format!("`context.{path}` becomes `{replacement}`, {caveat}"),
                     );
                 }
-                self.replace(span, replacement);
+                self.replace(Family::ContextReads, span, replacement);
             }
         }
     }
@@ -252,7 +253,11 @@ impl Rewriter<'_> {
             ),
         }
         if self.param(chain.root) == Some(Param::User) {
-            self.replace(chain.root_span, format!("{}.user", self.event));
+            self.replace(
+                Family::ContextReads,
+                chain.root_span,
+                format!("{}.user", self.event),
+            );
         }
         for key in chain.computed_keys() {
             key.visit_with(self);

@@ -19,6 +19,7 @@
 //! with paths that are not literals or that reach members without an Actions equivalent, and
 //! objects with such members (`sso`).
 
+use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Lit};
 use swc_ecma_visit::VisitWith;
@@ -122,7 +123,7 @@ impl Rewriter<'_> {
                 let Some(view) = self.picked_view(&call.args[1].expr) else {
                     return false;
                 };
-                self.replace(self.span(call.span), view);
+                self.replace(Family::ContextView, self.span(call.span), view);
                 true
             }
             ("get", 2 | 3) => {
@@ -132,8 +133,8 @@ impl Rewriter<'_> {
                 let object = self.span(call.args[0].expr.span());
                 let path_span = self.span(call.args[1].expr.span());
                 let literal = self.string_literal(&path);
-                self.replace(object, self.event.clone());
-                self.replace(path_span, literal);
+                self.replace(Family::ContextView, object, self.event.clone());
+                self.replace(Family::ContextView, path_span, literal);
                 call.callee.visit_with(self);
                 call.args[2..].iter().for_each(|a| a.visit_with(self));
                 true
@@ -203,7 +204,11 @@ impl Rewriter<'_> {
     pub(super) fn context_view(&mut self, span: crate::span::Span, prefix: &str) {
         self.view.needs_context_helper = true;
         let missing = self.context_view_members().1;
-        self.replace(span, format!("{prefix}{CONTEXT_HELPER}({})", self.event));
+        self.replace(
+            Family::ContextView,
+            span,
+            format!("{prefix}{CONTEXT_HELPER}({})", self.event),
+        );
         self.report(
             crate::finding::Finding::new(
                 crate::registry::Code::ContextView,
@@ -284,7 +289,7 @@ impl Rewriter<'_> {
                 "// `context` as Rules gave it, for the members Actions provide.{nl}function {CONTEXT_HELPER}({event}) {{{nl}  return {{{nl}{}{nl}  }};{nl}}}{nl}{nl}",
                 fields.join(nl)
             );
-            self.out.edits.push(crate::edit::Edit::insert(at, text));
+            self.fix(Family::ContextView, crate::edit::Edit::insert(at, text));
         }
         if !self.view.needs_geoip_helper {
             return;
@@ -308,7 +313,7 @@ impl Rewriter<'_> {
                 .collect::<Vec<_>>()
                 .join(nl)
         );
-        self.out.edits.push(crate::edit::Edit::insert(at, text));
+        self.fix(Family::ContextView, crate::edit::Edit::insert(at, text));
     }
 }
 

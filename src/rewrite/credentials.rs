@@ -15,6 +15,7 @@
 //! placeholder value, as every secret is (`R2A914`): its value goes into the deploy tool's
 //! keyword mappings, and the credential, which was in git, should be rotated.
 
+use crate::family::Family;
 use swc_ecma_ast::{Expr, Lit, Pat, Str, VarDeclarator};
 use swc_ecma_visit::VisitWith;
 
@@ -71,7 +72,7 @@ impl Rewriter<'_> {
             .with_help(format!("give `{secret}` its value in the deploy tool's keyword mappings, and rotate the credential: it was committed with the rule"))
             .with_fix(vec![crate::edit::Edit::replace(span, replacement.clone())]),
         );
-        self.replace(span, replacement);
+        self.replace(Family::Credentials, span, replacement);
     }
 
     /// A claim value or a deny message that is a secret, or is built from one by `+` or a

@@ -22,6 +22,7 @@
 //! never sets came from another rule: `R2A906`, an error that names it. Refused (`R2A902`):
 //! `global` used as a whole value or with computed keys.
 
+use crate::family::Family;
 use swc_atoms::Atom;
 
 use super::chain::{Chain, Key};
@@ -89,9 +90,7 @@ impl Rewriter<'_> {
             .map(|(_, variable)| format!("let {variable};{nl}"))
             .collect();
         if !declarations.is_empty() {
-            self.out
-                .edits
-                .push(crate::edit::Edit::insert(at, declarations));
+            self.fix(Family::Globals, crate::edit::Edit::insert(at, declarations));
         }
     }
 
@@ -104,7 +103,7 @@ impl Rewriter<'_> {
         let span = chain.prefix_span(1);
         if let Some((_, variable)) = self.globals.module.iter().find(|(n, _)| *n == name) {
             let variable = variable.clone();
-            self.replace(span, variable.clone());
+            self.replace(Family::Globals, span, variable.clone());
             if !self.globals.reported.contains(&name) {
                 self.globals.reported.push(name.clone());
                 self.report(

@@ -16,6 +16,7 @@
 //! destructured, defaulted or rest parameters, more than three parameters, generators
 //! (`R2A010`), and `this` / `arguments` in the body (`R2A008`, see `platform.rs`).
 
+use crate::family::Family;
 use swc_atoms::Atom;
 use swc_ecma_ast::{FunctionBody, Pat};
 
@@ -82,7 +83,11 @@ impl Rewriter<'_> {
             self.callback_shim(rule, body_span);
         }
         let handler = self.trigger.header(&self.event, &self.api);
-        self.replace(Span::new(rule.span.start, body_span.start), handler);
+        self.replace(
+            Family::Header,
+            Span::new(rule.span.start, body_span.start),
+            handler,
+        );
         for wrapper in &rule.wrapper {
             // The declarations keep their indentation: the deletion stops at their line.
             let line = crate::span::line_start(self.source, wrapper.end);
@@ -91,20 +96,23 @@ impl Rewriter<'_> {
             } else {
                 wrapper.end
             };
-            self.out
-                .edits
-                .push(crate::edit::Edit::delete(Span::new(wrapper.start, end)));
+            self.fix(
+                Family::Header,
+                crate::edit::Edit::delete(Span::new(wrapper.start, end)),
+            );
         }
         let after = trivia::skip_trivia(self.source, rule.outer.end);
         if !self.source[after..].starts_with(';') {
-            self.out
-                .edits
-                .push(crate::edit::Edit::insert(rule.outer.end, ";"));
+            self.fix(
+                Family::Header,
+                crate::edit::Edit::insert(rule.outer.end, ";"),
+            );
         }
         if let Some(handler) = self.continue_handler() {
-            self.out
-                .edits
-                .push(crate::edit::Edit::insert(rule.outer.end, handler));
+            self.fix(
+                Family::Header,
+                crate::edit::Edit::insert(rule.outer.end, handler),
+            );
         }
         self.insert_sandbox_requires(rule.outer.start);
         self.declare_module_globals(rule.outer.start);
@@ -120,9 +128,10 @@ impl Rewriter<'_> {
             self.handler.indent
         );
         self.handler.declarations.push(text.clone());
-        self.out
-            .edits
-            .push(crate::edit::Edit::insert(self.handler.top, text));
+        self.fix(
+            Family::Header,
+            crate::edit::Edit::insert(self.handler.top, text),
+        );
     }
 
     /// `var user = …` in the rule body redeclares the parameter itself.

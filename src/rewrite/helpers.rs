@@ -24,6 +24,7 @@
 //! assigning the parameter. A helper called with the rule's `context` in some calls and other
 //! values in others keeps its parameter, with `R2A208`.
 
+use crate::family::Family;
 use std::collections::HashMap;
 
 use swc_atoms::Atom;
@@ -195,7 +196,7 @@ impl Rewriter<'_> {
         self.helpers.aliases.extend(aliases);
         let items: Vec<Span> = params.iter().map(|s| self.span(*s)).collect();
         for span in removals(&items, &positions) {
-            self.replace(span, "");
+            self.replace(Family::Helpers, span, "");
         }
         names
     }
@@ -214,7 +215,7 @@ impl Rewriter<'_> {
         };
         let items: Vec<Span> = call.args.iter().map(|a| self.span(a.span())).collect();
         for span in removals(&items, &positions) {
-            self.replace(span, "");
+            self.replace(Family::Helpers, span, "");
         }
         for (i, arg) in call.args.iter().enumerate() {
             if !positions.contains(&i) {

@@ -19,6 +19,7 @@
 //! application to create. Refused (`R2A901` stays): `auth0.accessToken` inside a nested function,
 //! where `await` is not available, and `auth0.users.*` calls other than the user's own metadata.
 
+use crate::family::Family;
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
@@ -72,7 +73,7 @@ impl Rewriter<'_> {
         };
         // The tenant's domain is a secret like any other `configuration` value.
         self.record_secret("DOMAIN".to_string(), span);
-        self.replace(span, replacement);
+        self.replace(Family::ManagementApi, span, replacement);
         true
     }
 
@@ -110,6 +111,7 @@ impl Rewriter<'_> {
         );
         let field = self.string_literal(field);
         self.replace(
+            Family::ManagementApi,
             span,
             format!(
                 "managementApiUpdateMetadata({}, {}, {field}, ",
@@ -209,6 +211,6 @@ impl Rewriter<'_> {
             ];
             text.extend(update.iter().map(|l| format!("{l}{nl}")));
         }
-        self.out.edits.push(crate::edit::Edit::insert(at, text));
+        self.fix(Family::ManagementApi, crate::edit::Edit::insert(at, text));
     }
 }

@@ -20,6 +20,7 @@
 //! asynchronous rewrite, with `R2A901`): updates for another user, other objects, and promise
 //! handlers that do more than call back.
 
+use crate::family::Family;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Pat, Stmt};
 
 use super::chain;
@@ -100,7 +101,11 @@ impl Rewriter<'_> {
         }
         let indent = indentation_at(self.source, statement.start).to_string();
         let nl = newline_of(self.source);
-        self.replace(statement, lines.join(&format!("{nl}{indent}")));
+        self.replace(
+            Family::Metadata,
+            statement,
+            lines.join(&format!("{nl}{indent}")),
+        );
         true
     }
 

@@ -47,6 +47,7 @@ use swc_common::Spanned;
 use swc_ecma_ast::Ident;
 
 use crate::edit::{apply_within, Edit};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::options::Options;
 use crate::parse::{Offsets, RuleFunction};
@@ -262,8 +263,13 @@ impl<'s> Rewriter<'s> {
         &self.source[span.range()]
     }
 
-    fn replace(&mut self, span: Span, replacement: impl Into<String>) {
-        self.out.edits.push(Edit::replace(span, replacement));
+    fn replace(&mut self, family: Family, span: Span, replacement: impl Into<String>) {
+        self.fix(family, Edit::replace(span, replacement));
+    }
+
+    /// Records an edit as made by `family`.
+    fn fix(&mut self, family: Family, edit: Edit) {
+        self.out.edits.push(edit.by(family));
     }
 
     fn report(&mut self, finding: Finding) {

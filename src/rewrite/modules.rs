@@ -28,6 +28,7 @@
 //! (`bcrypt` → `bcryptjs`, `R2A606`). Each sandbox global (`_`, `jwt`, `uuid`, `request`, `crypto`, …) used without a
 //! declaration gets a `require` and `R2A602`. Dynamic `require(name)` is left alone.
 
+use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Ident, Lit, PropName};
 
@@ -82,7 +83,7 @@ impl Rewriter<'_> {
                 .with_help("a versioned `require` does not load in Actions, and a dependency of this name would be shadowed by the built-in")
                 .with_fix(vec![Edit::replace(span, replacement.clone())]),
             );
-            self.replace(span, replacement);
+            self.replace(Family::Modules, span, replacement);
             return true;
         }
         if name.starts_with('.') || name.starts_with('/') || is_core_module(name) {
@@ -103,7 +104,7 @@ impl Rewriter<'_> {
                 .with_help("bcryptjs reads and writes the same hashes, more slowly: check the cost factor")
                 .with_fix(vec![Edit::replace(span, text.clone())]),
             );
-            self.replace(span, text);
+            self.replace(Family::Modules, span, text);
             return true;
         }
         if let (None, Some((pinned, why))) = (version, rules_era_pin(name)) {
@@ -134,7 +135,7 @@ impl Rewriter<'_> {
                     )
                     .with_fix(vec![Edit::replace(span, replacement.clone())]),
                 );
-                self.replace(span, replacement);
+                self.replace(Family::Modules, span, replacement);
             }
             None => self.report(
                 Finding::new(
@@ -208,23 +209,29 @@ impl Rewriter<'_> {
                 _ => continue,
             };
             let key_span = self.span(kv.key.span());
-            self.replace(key_span, "expiresIn");
+            self.replace(Family::Modules, key_span, "expiresIn");
             let value = self.span(kv.value.span());
             match unparen(&kv.value) {
                 _ if factor == 1 => {}
                 Expr::Lit(Lit::Num(number)) => {
-                    self.replace(value, format!("{}", number.value * f64::from(factor)));
+                    self.replace(
+                        Family::Modules,
+                        value,
+                        format!("{}", number.value * f64::from(factor)),
+                    );
                 }
                 Expr::Ident(_) | Expr::Member(_) => {
-                    self.out
-                        .edits
-                        .push(Edit::insert(value.end, format!(" * {factor}")));
+                    self.fix(
+                        Family::Modules,
+                        Edit::insert(value.end, format!(" * {factor}")),
+                    );
                 }
                 _ => {
-                    self.out.edits.push(Edit::insert(value.start, "("));
-                    self.out
-                        .edits
-                        .push(Edit::insert(value.end, format!(") * {factor}")));
+                    self.fix(Family::Modules, Edit::insert(value.start, "("));
+                    self.fix(
+                        Family::Modules,
+                        Edit::insert(value.end, format!(") * {factor}")),
+                    );
                 }
             }
             self.report(Finding::new(
@@ -288,7 +295,7 @@ impl Rewriter<'_> {
             })
             .collect();
         if !requires.is_empty() {
-            self.out.edits.push(Edit::insert(at, requires));
+            self.fix(Family::Modules, Edit::insert(at, requires));
         }
     }
 }

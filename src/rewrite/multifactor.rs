@@ -25,6 +25,7 @@
 //! disagree. Comments between the properties are kept. Refused (`R2A702`): values that are not
 //! object literals, spreads, computed or unknown keys, and a missing `provider`.
 
+use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ObjectLit, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::VisitWith;
@@ -166,7 +167,7 @@ impl<'s> Rewriter<'s> {
                 options.join(", ")
             )
         };
-        self.replace(self.span(assign.span), replacement);
+        self.replace(Family::Multifactor, self.span(assign.span), replacement);
     }
 
     /// The object's properties with their comments, or why they cannot be converted.

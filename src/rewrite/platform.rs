@@ -8,6 +8,7 @@
 //! Action: unchanged, with `R2A902` and `R2A901` and their markers. Asynchronous metadata
 //! updates and caching have rewrites of their own; these findings mark what is left.
 
+use crate::family::Family;
 use swc_ecma_ast::{Expr, Ident, NewExpr};
 use swc_ecma_visit::VisitWith;
 
@@ -82,7 +83,7 @@ impl Rewriter<'_> {
             )
             .with_help("where the error ends the login, prefer `return api.access.deny(message)`"),
         );
-        self.replace(self.span(class.span), "Error");
+        self.replace(Family::Platform, self.span(class.span), "Error");
         new.args.visit_with(self);
     }
 

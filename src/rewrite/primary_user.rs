@@ -11,6 +11,7 @@
 //! Always reported with `R2A801`: the Actions call has constraints the Rules property did not.
 //! Compound or value-used assignments are refused with `R2A204`.
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp};
 use swc_ecma_visit::VisitWith;
 
@@ -39,6 +40,7 @@ impl Rewriter<'_> {
             .with_help("test account linking end to end before switching"),
         );
         self.replace(
+            Family::PrimaryUser,
             span,
             format!("{}.authentication.setPrimaryUser({id})", self.api),
         );

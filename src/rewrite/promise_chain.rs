@@ -34,6 +34,7 @@
 //! from a nested function, handlers that use `this` or `arguments`, and handlers whose names
 //! would meet once they share one block.
 
+use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Pat, Stmt};
 use swc_ecma_visit::VisitWith;
@@ -104,7 +105,7 @@ impl Rewriter<'_> {
         }
         self.calls.uses += 1;
         let text = self.awaited_text(statement, awaited);
-        self.replace(statement, text);
+        self.replace(Family::PromiseChain, statement, text);
         let finding = match &work {
             Awaitable::Chain(chain) => Finding::new(
                 Code::PromiseChainAwaited,

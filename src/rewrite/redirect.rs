@@ -30,6 +30,7 @@
 //! becomes `if (!api.redirect.canRedirect()) return;`, with `R2A908`: `canRedirect()` is also
 //! false for `prompt=none` requests, which the Rule redirected (and failed).
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, BinaryOp, Expr, IfStmt, Lit, Prop, PropName, PropOrSpread, Stmt};
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -95,6 +96,7 @@ impl Rewriter<'_> {
             .with_help("Actions after this one wait until the user comes back to /continue"),
         );
         self.replace(
+            Family::Redirect,
             statement,
             format!("{}.redirect.sendUserTo({url});", self.api),
         );
@@ -259,7 +261,7 @@ impl Rewriter<'_> {
         };
         let defaults = self.defaults_before(statement);
         self.resume.continue_body = Some(format!("{header}{copied}{defaults}{branch_text}"));
-        self.delete_statement(statement, self.flow.last_in_rule_body);
+        self.delete_statement(Family::Redirect, statement, self.flow.last_in_rule_body);
         true
     }
 
@@ -469,7 +471,11 @@ impl Rewriter<'_> {
                 term.visit_with(self);
             }
         }
-        self.replace(span, format!("!{}.redirect.canRedirect()", self.api));
+        self.replace(
+            Family::Redirect,
+            span,
+            format!("!{}.redirect.canRedirect()", self.api),
+        );
         self.report(
             Finding::new(
                 Code::RedirectGuardBecomesCanRedirect,

@@ -28,6 +28,7 @@
 //! parameter in the resume branch with no options or only `algorithms: ['HS256']`. Any other
 //! `jwt.sign` / `jwt.verify` in a redirecting rule stays, with `R2A912`.
 
+use crate::family::Family;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Lit, MemberProp, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::VisitWith;
 
@@ -100,6 +101,7 @@ impl Rewriter<'_> {
         let lifetime = expires.map_or(String::new(), |s| format!(", expiresInSeconds: {s}"));
         let api = self.api.clone();
         self.replace(
+            Family::RedirectToken,
             self.span(call.span),
             format!(
                 "{api}.redirect.encodeToken({{ secret: {secret}, payload: {payload}{lifetime} }})"
@@ -148,6 +150,7 @@ impl Rewriter<'_> {
         let name = self.string_literal(&parameter);
         let api = self.api.clone();
         self.replace(
+            Family::RedirectToken,
             self.span(call.span),
             format!(
                 "{api}.redirect.validateToken({{ secret: {secret}, tokenParameterName: {name} }})"

@@ -18,6 +18,7 @@
 //! `binding`, `authnContextDeclRef` and `wctx`, which Actions cannot set, mappings whose paths
 //! are not string literals, and writes whose value is used (`R2A204`).
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, Lit, Prop, PropName, PropOrSpread};
 
 use super::chain::{Chain, Key};
@@ -122,7 +123,7 @@ impl Rewriter<'_> {
         } else {
             calls.join(&format!("{nl}{indent}"))
         };
-        self.replace(statement, replacement);
+        self.replace(Family::Saml, statement, replacement);
     }
 
     /// One `setAttribute` per mapping of an object literal of string paths, with the names.

@@ -31,6 +31,7 @@
 //! `event.transaction?.requested_scopes` before any (`R2A205`). Refused: compound assignments
 //! and assignments whose value is used (`R2A204`).
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ExprOrSpread, Lit};
 
 use super::chain::Chain;
@@ -68,7 +69,7 @@ impl Rewriter<'_> {
                 let nl = newline_of(self.source);
                 text.push_str(&format!("{nl}{indent}{granted}.delete({literal});"));
             }
-            return self.replace(statement, text);
+            return self.replace(Family::AccessScopes, statement, text);
         }
         let literal = is_literal_scope_list(&assign.right);
         let scopes = self.rewritten(&assign.right);
@@ -111,7 +112,7 @@ impl Rewriter<'_> {
             Finding::new(code, self.span(assign.span), message)
                 .with_help("check the result against the scopes the API grants"),
         );
-        self.replace(statement, block);
+        self.replace(Family::AccessScopes, statement, block);
     }
 }
 

@@ -13,6 +13,7 @@
 //! Computed keys and whole-object uses convert with `R2A502` (the secret list is incomplete);
 //! writes are refused with `R2A503`.
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, Expr, ObjectPatProp, Pat, PropName, VarDeclarator};
 use swc_ecma_visit::VisitWith;
 
@@ -28,6 +29,7 @@ impl Rewriter<'_> {
                 let name = name.to_string();
                 self.record_secret(name, chain.prefix_span(1));
                 self.replace(
+                    Family::Secrets,
                     chain.root_span,
                     format!("{}.{}", self.event, self.trigger.secrets.event_member),
                 );
@@ -54,6 +56,7 @@ impl Rewriter<'_> {
             "`configuration` is used as a whole object, so the secrets this Action needs are not known",
         );
         self.replace(
+            Family::Secrets,
             span,
             format!(
                 "{prefix}{}.{}",
@@ -95,6 +98,7 @@ impl Rewriter<'_> {
             }
         }
         self.replace(
+            Family::Secrets,
             self.span(source.span),
             format!("{}.{}", self.event, self.trigger.secrets.event_member),
         );

@@ -12,6 +12,7 @@
 //! IdP tokens in `user.identities[i]` (`R2A301`) and changes to the user object (`R2A302`).
 //! Properties missing from the Actions reference are converted with `R2A303`.
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, Expr};
 use swc_ecma_visit::VisitWith;
 
@@ -39,15 +40,19 @@ impl Rewriter<'_> {
             }
         }
         if let Some(local) = first.and_then(|key| self.user_local(key, chain.root_span.start)) {
-            return self.replace(chain.prefix_span(1), local);
+            return self.replace(Family::User, chain.prefix_span(1), local);
         }
         if let Some((key, target, code)) = USER_REDIRECTS.iter().find(|(k, ..)| Some(*k) == first) {
             let replacement = format!("{}.{target}", self.event);
             let span = chain.prefix_span(1);
             self.report_at(*code, span, format!("`user.{key}` becomes `{replacement}`"));
-            return self.replace(span, replacement);
+            return self.replace(Family::User, span, replacement);
         }
-        self.replace(chain.root_span, format!("{}.user", self.event));
+        self.replace(
+            Family::User,
+            chain.root_span,
+            format!("{}.user", self.event),
+        );
         let reads_idp_token = first == Some("identities")
             && (1..chain.links.len())
                 .filter_map(|i| chain.static_key(i))
@@ -123,10 +128,15 @@ impl Rewriter<'_> {
         // `!user.app_metadata` becomes one test, `=== 0`, with its `!`.
         match negated {
             true => self.replace(
+                Family::User,
                 Span::new(before.len() - 1, span.end),
                 format!("Object.keys({object}).length === 0"),
             ),
-            false => self.replace(span, format!("Object.keys({object}).length > 0")),
+            false => self.replace(
+                Family::User,
+                span,
+                format!("Object.keys({object}).length > 0"),
+            ),
         }
     }
 
@@ -211,7 +221,11 @@ impl Rewriter<'_> {
             )
             .with_help("persist with `api.user.setAppMetadata` / `setUserMetadata`, or pass data on with `api.transaction.setMetadata`"),
         );
-        self.replace(chain.root_span, format!("{}.user", self.event));
+        self.replace(
+            Family::User,
+            chain.root_span,
+            format!("{}.user", self.event),
+        );
         for key in chain.computed_keys() {
             key.visit_with(self);
         }

@@ -23,6 +23,7 @@
 //! Rules and reaches nothing in Actions (`R2A304`). Persisting metadata is the asynchronous
 //! rewrite's job; other writes keep `R2A302`.
 
+use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp};
 use swc_ecma_visit::VisitWith;
 
@@ -85,7 +86,7 @@ impl Rewriter<'_> {
         self.unguarded_metadata_read(chain);
         if let Some(local) = self.user_local(&key, usize::MAX) {
             if self.metadata.copies.iter().any(|(k, _)| *k == key) {
-                self.replace(chain.prefix_span(1), local);
+                self.replace(Family::UserFields, chain.prefix_span(1), local);
                 // A persisted copy reaches later Actions; `R2A306` reports the persisting.
                 let persisted = self.metadata.persisted.iter().any(|k| *k == key);
                 if !persisted {
@@ -135,6 +136,7 @@ impl Rewriter<'_> {
                 .with_help("update every application that read this field from the token"),
             );
             self.replace(
+                Family::UserFields,
                 statement,
                 format!("{}.idToken.setCustomClaim({claim}, {value});", self.api),
             );
@@ -152,7 +154,11 @@ impl Rewriter<'_> {
                     self.api
                 )),
             );
-            self.replace(chain.root_span, format!("{}.user", self.event));
+            self.replace(
+                Family::UserFields,
+                chain.root_span,
+                format!("{}.user", self.event),
+            );
             assign.right.visit_with(self);
             return true;
         }
@@ -188,7 +194,7 @@ impl Rewriter<'_> {
             )
             .with_help(format!("pass it on with `{}.transaction.setMetadata` if a later Action needs it", self.api)),
         );
-        self.replace(statement, declaration);
+        self.replace(Family::UserFields, statement, declaration);
         true
     }
 

@@ -1,5 +1,6 @@
 //! The traversal: scopes, control flow, and dispatch to the rewrite families.
 
+use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{
     ArrowExpr, ArrowFunctionBody, AssignExpr, AssignTarget, BlockStmt, BreakStmt, Callee,
@@ -160,16 +161,15 @@ impl Rewriter<'_> {
         let (Value::Statement(statement), true) = (value, self.flow.in_list) else {
             return false;
         };
-        let ensured = matches!(
-            (self.param(chain.root), chain.static_prefix().as_slice()),
-            (Some(Param::User), ["app_metadata" | "user_metadata"])
-                | (Some(Param::Context), ["samlConfiguration"])
-        );
-        if !ensured || chain.links.len() != 1 || !super::recognise::defaults_to_empty_object(assign)
-        {
+        let family = match (self.param(chain.root), chain.static_prefix().as_slice()) {
+            (Some(Param::User), ["app_metadata" | "user_metadata"]) => Family::Metadata,
+            (Some(Param::Context), ["samlConfiguration"]) => Family::Saml,
+            _ => return false,
+        };
+        if chain.links.len() != 1 || !super::recognise::defaults_to_empty_object(assign) {
             return false;
         }
-        self.delete_statement(statement, self.flow.last_in_rule_body);
+        self.delete_statement(family, statement, self.flow.last_in_rule_body);
         true
     }
 
@@ -572,7 +572,7 @@ impl Rewriter<'_> {
     fn identifier(&mut self, ident: &swc_ecma_ast::Ident) {
         let span = self.span(ident.span);
         match self.param(ident) {
-            Some(Param::User) => self.replace(span, format!("{}.user", self.event)),
+            Some(Param::User) => self.replace(Family::User, span, format!("{}.user", self.event)),
             Some(Param::Context) => self.report_at(
                 Code::ContextAsValue,
                 span,
@@ -597,7 +597,9 @@ impl Rewriter<'_> {
     fn shorthand_property(&mut self, ident: &swc_ecma_ast::Ident) {
         let span = self.span(ident.span);
         match self.param(ident) {
-            Some(Param::User) => self.replace(span, format!("user: {}.user", self.event)),
+            Some(Param::User) => {
+                self.replace(Family::User, span, format!("user: {}.user", self.event))
+            }
             Some(Param::Context) if self.view.library_arguments > 0 => {
                 self.context_view(span, "context: ")
             }
