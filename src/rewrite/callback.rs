@@ -378,65 +378,14 @@ impl Rewriter<'_> {
         }
     }
 
-    /// Every path through `stmts` calls back, returns after calling back, or throws.
-    /// Whether every path through `stmts` calls back: some statement always does, and no
-    /// statement before it can return without doing so.
+    /// Every path through `stmts` calls back ([`super::recognise::calls_back_on_every_path`]),
+    /// where a statement calls back by itself when it calls the callback, or holds a promise
+    /// chain the Action awaits.
     fn always_calls_back(&self, stmts: &[Stmt]) -> bool {
-        for stmt in stmts {
-            if self.statement_calls_back(stmt) {
-                return true;
-            }
-            if self.returns_without_calling_back(stmt) {
-                return false;
-            }
-        }
-        false
+        super::recognise::calls_back_on_every_path(stmts, &|stmt| self.calls_back_by_itself(stmt))
     }
 
-    /// Whether some path through `stmt` returns from the rule without calling back first, as
-    /// `else { console.log(…); return; }` does (functions inside do not return from the rule).
-    fn returns_without_calling_back(&self, stmt: &Stmt) -> bool {
-        let silent = |stmts: &[Stmt]| {
-            for stmt in stmts {
-                if self.statement_calls_back(stmt) {
-                    return false;
-                }
-                if self.returns_without_calling_back(stmt) {
-                    return true;
-                }
-            }
-            false
-        };
-        match stmt {
-            Stmt::Return(_) => !self.statement_calls_back(stmt),
-            Stmt::Block(block) => silent(&block.stmts),
-            Stmt::If(branch) => {
-                self.returns_without_calling_back(&branch.cons)
-                    || branch
-                        .alt
-                        .as_deref()
-                        .is_some_and(|alt| self.returns_without_calling_back(alt))
-            }
-            Stmt::Try(attempt) => {
-                silent(&attempt.block.stmts)
-                    || attempt
-                        .handler
-                        .as_ref()
-                        .is_some_and(|h| silent(&h.body.stmts))
-                    || attempt.finalizer.as_ref().is_some_and(|f| silent(&f.stmts))
-            }
-            Stmt::Switch(switch) => switch.cases.iter().any(|case| silent(&case.cons)),
-            Stmt::While(l) => self.returns_without_calling_back(&l.body),
-            Stmt::DoWhile(l) => self.returns_without_calling_back(&l.body),
-            Stmt::For(l) => self.returns_without_calling_back(&l.body),
-            Stmt::ForIn(l) => self.returns_without_calling_back(&l.body),
-            Stmt::ForOf(l) => self.returns_without_calling_back(&l.body),
-            Stmt::Labeled(labeled) => self.returns_without_calling_back(&labeled.body),
-            _ => false,
-        }
-    }
-
-    fn statement_calls_back(&self, stmt: &Stmt) -> bool {
+    fn calls_back_by_itself(&self, stmt: &Stmt) -> bool {
         let span = swc_common::Spanned::span(stmt);
         if self
             .calls
@@ -454,28 +403,6 @@ impl Rewriter<'_> {
                 }
                 arg => self.calls_back(arg),
             }),
-            Stmt::Throw(_) => true,
-            Stmt::Block(block) => self.always_calls_back(&block.stmts),
-            Stmt::If(branch) => {
-                self.statement_calls_back(&branch.cons)
-                    && branch
-                        .alt
-                        .as_deref()
-                        .is_some_and(|alt| self.statement_calls_back(alt))
-            }
-            Stmt::Try(attempt) => {
-                let finalizer = attempt
-                    .finalizer
-                    .as_ref()
-                    .is_some_and(|f| self.always_calls_back(&f.stmts));
-                let body = self.always_calls_back(&attempt.block.stmts)
-                    && attempt
-                        .handler
-                        .as_ref()
-                        .is_none_or(|h| self.always_calls_back(&h.body.stmts));
-                finalizer || body
-            }
-            Stmt::Labeled(labeled) => self.statement_calls_back(&labeled.body),
             _ => false,
         }
     }

@@ -109,7 +109,10 @@ impl CallingFunctions<'_> {
     fn check(&mut self, stmts: &[Stmt], span: Span) {
         if calls_at_own_level(stmts, self.callback) {
             self.calling += 1;
-            if !always_calls_back(stmts, self.callback) {
+            let by_itself = |stmt: &Stmt| {
+                statement_expr(stmt).is_some_and(|e| is_callback_call(e, self.callback))
+            };
+            if !super::recognise::calls_back_on_every_path(stmts, &by_itself) {
                 self.incomplete.push(span);
             }
         }
@@ -186,34 +189,6 @@ fn calls_at_own_level(stmts: &[Stmt], callback: &Atom) -> bool {
     own.found
 }
 
-/// Every path through `stmts` calls back, returns the callback's result, or throws.
-fn always_calls_back(stmts: &[Stmt], callback: &Atom) -> bool {
-    stmts.iter().any(|stmt| match stmt {
-        Stmt::Expr(_) | Stmt::Return(_) => {
-            statement_expr(stmt).is_some_and(|e| is_callback_call(e, callback))
-        }
-        Stmt::Throw(_) => true,
-        Stmt::Block(block) => always_calls_back(&block.stmts, callback),
-        Stmt::If(branch) => {
-            let calls = |s: &Stmt| always_calls_back(std::slice::from_ref(s), callback);
-            calls(&branch.cons) && branch.alt.as_deref().is_some_and(calls)
-        }
-        Stmt::Try(attempt) => {
-            let finalizer = attempt
-                .finalizer
-                .as_ref()
-                .is_some_and(|f| always_calls_back(&f.stmts, callback));
-            let body = always_calls_back(&attempt.block.stmts, callback)
-                && attempt
-                    .handler
-                    .as_ref()
-                    .is_none_or(|h| always_calls_back(&h.body.stmts, callback));
-            finalizer || body
-        }
-        _ => false,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +230,10 @@ mod tests {
         assert_eq!(async_findings(body), (1, 0));
         let complete = "request(url, function (err, res) {\n  if (err) return callback(err);\n  callback(null, user, context);\n});";
         assert_eq!(async_findings(complete), (0, 0));
+        // A bare `return` before the call ends that path without calling back: the login
+        // hung in Rules, as the rule body's own analysis says too.
+        let silent = "request(url, function (err, res) {\n  if (err) { console.log(err); return; }\n  callback(null, user, context);\n});";
+        assert_eq!(async_findings(silent), (1, 0));
     }
 
     #[test]

@@ -10,9 +10,95 @@
 //! (`management.updateAppMetadata({ id }, data, function (err) { … })`) is not one: the
 //! callback inside it makes the rule asynchronous.
 
-use swc_ecma_ast::{AssignExpr, AssignOp, BinaryOp, CallExpr, Callee, Expr, MemberProp};
+use swc_ecma_ast::{AssignExpr, AssignOp, BinaryOp, CallExpr, Callee, Expr, MemberProp, Stmt};
 
 use super::walk::unparen;
+
+/// Whether every path through `stmts` calls back: some statement always does, and no statement
+/// before it can return without doing so (`else { console.log(…); return; }`). A throw ends a
+/// path as a call does. `calls_back` says which statements call back by themselves (a
+/// `callback(…)` statement, awaited work that ends in one); functions inside do not return from
+/// the one `stmts` belong to.
+pub(super) fn calls_back_on_every_path(stmts: &[Stmt], calls_back: &dyn Fn(&Stmt) -> bool) -> bool {
+    for stmt in stmts {
+        if statement_calls_back(stmt, calls_back) {
+            return true;
+        }
+        if returns_without_calling_back(stmt, calls_back) {
+            return false;
+        }
+    }
+    false
+}
+
+fn statement_calls_back(stmt: &Stmt, calls_back: &dyn Fn(&Stmt) -> bool) -> bool {
+    if calls_back(stmt) {
+        return true;
+    }
+    let every_path = |stmts: &[Stmt]| calls_back_on_every_path(stmts, calls_back);
+    match stmt {
+        Stmt::Throw(_) => true,
+        Stmt::Block(block) => every_path(&block.stmts),
+        Stmt::If(branch) => {
+            statement_calls_back(&branch.cons, calls_back)
+                && branch
+                    .alt
+                    .as_deref()
+                    .is_some_and(|alt| statement_calls_back(alt, calls_back))
+        }
+        Stmt::Try(attempt) => {
+            let finalizer = attempt
+                .finalizer
+                .as_ref()
+                .is_some_and(|f| every_path(&f.stmts));
+            let body = every_path(&attempt.block.stmts)
+                && attempt
+                    .handler
+                    .as_ref()
+                    .is_none_or(|h| every_path(&h.body.stmts));
+            finalizer || body
+        }
+        Stmt::Labeled(labeled) => statement_calls_back(&labeled.body, calls_back),
+        _ => false,
+    }
+}
+
+/// Whether some path through `stmt` returns without calling back first.
+fn returns_without_calling_back(stmt: &Stmt, calls_back: &dyn Fn(&Stmt) -> bool) -> bool {
+    let silent = |stmts: &[Stmt]| {
+        for stmt in stmts {
+            if statement_calls_back(stmt, calls_back) {
+                return false;
+            }
+            if returns_without_calling_back(stmt, calls_back) {
+                return true;
+            }
+        }
+        false
+    };
+    let inner = |stmt: &Stmt| returns_without_calling_back(stmt, calls_back);
+    match stmt {
+        Stmt::Return(_) => !statement_calls_back(stmt, calls_back),
+        Stmt::Block(block) => silent(&block.stmts),
+        Stmt::If(branch) => inner(&branch.cons) || branch.alt.as_deref().is_some_and(inner),
+        Stmt::Try(attempt) => {
+            silent(&attempt.block.stmts)
+                || attempt
+                    .handler
+                    .as_ref()
+                    .is_some_and(|h| silent(&h.body.stmts))
+                || attempt.finalizer.as_ref().is_some_and(|f| silent(&f.stmts))
+        }
+        Stmt::Switch(switch) => switch.cases.iter().any(|case| silent(&case.cons)),
+        Stmt::While(l) => inner(&l.body),
+        Stmt::DoWhile(l) => inner(&l.body),
+        Stmt::For(l) => inner(&l.body),
+        Stmt::ForIn(l) => inner(&l.body),
+        Stmt::ForOf(l) => inner(&l.body),
+        Stmt::Labeled(labeled) => inner(&labeled.body),
+        _ => false,
+    }
+}
 
 /// `auth0.users.updateAppMetadata(a, b)` / `updateUserMetadata(a, b)`: which metadata it updates.
 pub(super) fn auth0_metadata_update(call: &CallExpr) -> Option<&'static str> {

@@ -1,4 +1,19 @@
 //! The traversal: scopes, control flow, and dispatch to the rewrite families.
+//!
+//! This file is the one place that says which family claims a node, and in which order; the
+//! first family that claims a node rewrites it and the ones after it do not see it:
+//! - a statement: the resume branch (`redirect`), a claims alias (`claims`), a call of the
+//!   callback (`callback`), a metadata update (`metadata`), an awaited promise chain or
+//!   node-style call (`promise-chain`), an assignment, then any other expression;
+//! - an assignment, by its target: a claims alias (`claims`), a default that Actions make
+//!   needless (`metadata`, `saml`), `context.*` (`claims`, `redirect`, `saml`,
+//!   `multifactor`, `primary-user`, `access-scopes`), `user.*` (`user-fields`),
+//!   `configuration` (`secrets`), `global.*` (`globals`);
+//! - a call: a bound helper (`helpers`), lodash or a library over `context` (`context-view`),
+//!   `require` (`modules`), a redirect token (`redirect-token`), another user's metadata
+//!   (`management-api`), a `forEach` whose arrow's value is discarded;
+//! - a member chain read, by its root: `user` (`user`), `context` (`context-reads`),
+//!   `configuration` (`secrets`), a claims alias (`claims`), the platform (`platform`).
 
 use crate::family::Family;
 use swc_common::Spanned;
