@@ -27,6 +27,8 @@ pub enum Outcome {
 pub struct Migration {
     /// The rule's text (lossily decoded when it was not UTF-8).
     pub source: String,
+    /// The trigger the Action is written for.
+    pub trigger: &'static crate::trigger::Trigger,
     pub outcome: Outcome,
     pub findings: Vec<Finding>,
     pub secrets: Vec<String>,
@@ -94,6 +96,7 @@ impl Migration {
     fn unconverted(source: String, outcome: Outcome, finding: Finding) -> Self {
         Migration {
             source,
+            trigger: crate::trigger::RULES,
             outcome,
             findings: vec![finding],
             secrets: Vec::new(),
@@ -475,6 +478,7 @@ fn assemble(
     };
     Ok(Migration {
         source: text.to_string(),
+        trigger: result.trigger,
         outcome: Outcome::Converted(output),
         findings,
         secrets: result.secrets.into_iter().collect(),

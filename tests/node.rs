@@ -155,6 +155,7 @@ fn compare(
 ) -> rules2actions::verify::Verification {
     let migration = Migration {
         source: rule.to_string(),
+        trigger: rules2actions::trigger::RULES,
         outcome: Outcome::Converted(action.to_string()),
         findings: Vec::new(),
         secrets: Vec::new(),

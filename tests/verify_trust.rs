@@ -67,6 +67,28 @@ fn a_dropped_mfa_option_and_a_weakened_role_check_differ() {
 }
 
 #[test]
+fn an_action_calling_an_api_member_the_trigger_lacks_differs() {
+    if !node_or_skip() {
+        return;
+    }
+    // `api.idToken.addClaim` is what a widely read tutorial writes; post-login's `api` (its
+    // description in `src/trigger/post_login.rs`) has only `setCustomClaim`.
+    let rule = "function (user, context, callback) {\n  context.idToken['https://example.com/plan'] = user.email;\n  callback(null, user, context);\n}\n";
+    let invented = "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.addClaim('https://example.com/plan', event.user.email);\n};\n";
+    let result = verify_action(rule, invented);
+    assert_eq!(result.code, 1, "{}", result.stdout);
+    assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
+    assert!(
+        result.stdout.contains("api.idToken.addClaim does not exist"),
+        "{}",
+        result.stdout
+    );
+    let faithful = "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/plan', event.user.email);\n};\n";
+    let result = verify_action(rule, faithful);
+    assert_eq!(result.code, 0, "{}", result.stdout);
+}
+
+#[test]
 fn excuses_come_from_the_action_under_test_and_never_cover_a_broken_one() {
     if !node_or_skip() {
         return;

@@ -82,7 +82,7 @@ impl Rewriter<'_> {
         if self.shim {
             self.callback_shim(rule, body_span);
         }
-        let handler = self.trigger.header(&self.event, &self.api);
+        let handler = self.out.trigger.header(&self.event, &self.api);
         self.replace(
             Family::Header,
             Span::new(rule.span.start, body_span.start),
@@ -159,7 +159,7 @@ impl Rewriter<'_> {
     }
 
     pub(super) fn choose_handler_names(&mut self, rule: &RuleFunction, used: &Prepass) {
-        let [event, api] = &self.trigger.handler_params;
+        let [event, api] = &self.out.trigger.handler_params;
         for (slot, preferred, fallback) in [
             (&mut self.event, event.name, event.fallback),
             (&mut self.api, api.name, api.fallback),

@@ -55,8 +55,9 @@ use crate::registry::Code;
 use crate::span::{indentation_at, Span};
 
 /// Everything the rewrite of one rule produced.
-#[derive(Default)]
 pub struct Rewrite {
+    /// The trigger the Action is written for.
+    pub trigger: &'static crate::trigger::Trigger,
     pub edits: Vec<Edit>,
     pub findings: Vec<Finding>,
     pub secrets: BTreeSet<String>,
@@ -71,6 +72,22 @@ pub struct Rewrite {
     /// Code that moved elsewhere in the Action (the resume branch): its findings carry their
     /// markers with them.
     pub moved: Vec<Span>,
+}
+
+impl Rewrite {
+    fn for_trigger(trigger: &'static crate::trigger::Trigger) -> Self {
+        Rewrite {
+            trigger,
+            edits: Vec::new(),
+            findings: Vec::new(),
+            secrets: BTreeSet::new(),
+            dependencies: BTreeMap::new(),
+            statements: Vec::new(),
+            claims: Vec::new(),
+            internal_error: None,
+            moved: Vec::new(),
+        }
+    }
 }
 
 pub use header::signature_problem;
@@ -145,8 +162,6 @@ struct Rewriter<'s> {
     source: &'s str,
     options: Options,
     offsets: Offsets,
-    /// The trigger the Action is written for.
-    trigger: &'static crate::trigger::Trigger,
     /// [`Mode::Conservative`]: every rule with a callback gets the shim.
     conservative: bool,
     params: RuleParams,
@@ -223,7 +238,6 @@ impl<'s> Rewriter<'s> {
             source,
             options,
             offsets,
-            trigger: &crate::trigger::POST_LOGIN,
             conservative: false,
             params: RuleParams::default(),
             event: "event".into(),
@@ -237,7 +251,7 @@ impl<'s> Rewriter<'s> {
             binding_depth: 0,
             loops: 0,
             flow: Flow::default(),
-            out: Rewrite::default(),
+            out: Rewrite::for_trigger(crate::trigger::RULES),
             handler: Default::default(),
             calls: Default::default(),
             tokens: Default::default(),
@@ -376,7 +390,7 @@ impl Rewriter<'_> {
             .map(|p| p.pat.as_ident().map(|b| b.id.sym.clone()))
             .collect();
         // Each parameter by the role the trigger gives its position.
-        for (role, name) in self.trigger.rule_params.iter().zip(names) {
+        for (role, name) in self.out.trigger.rule_params.iter().zip(names) {
             let slot = match role {
                 crate::trigger::RuleParam::User => &mut self.params.user,
                 crate::trigger::RuleParam::Context => &mut self.params.context,

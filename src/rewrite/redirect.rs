@@ -396,7 +396,7 @@ impl Rewriter<'_> {
             None => String::new(),
         };
         let nl = crate::span::newline_of(self.source);
-        let handler = self.trigger.resume_handler?;
+        let handler = self.out.trigger.resume_handler?;
         Some(format!(
             "{nl}{nl}exports.{handler} = async ({}, {}) => {{{body}}};",
             self.event, self.api

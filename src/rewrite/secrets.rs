@@ -31,7 +31,7 @@ impl Rewriter<'_> {
                 self.replace(
                     Family::Secrets,
                     chain.root_span,
-                    format!("{}.{}", self.event, self.trigger.secrets.event_member),
+                    format!("{}.{}", self.event, self.out.trigger.secrets.event_member),
                 );
             }
             None => self.bare_configuration(chain.root_span, ""),
@@ -60,7 +60,7 @@ impl Rewriter<'_> {
             span,
             format!(
                 "{prefix}{}.{}",
-                self.event, self.trigger.secrets.event_member
+                self.event, self.out.trigger.secrets.event_member
             ),
         );
     }
@@ -74,7 +74,7 @@ impl Rewriter<'_> {
         let Expr::Ident(source) = init else {
             return false;
         };
-        if !self.is_global(source, self.trigger.secrets.rules_global) {
+        if !self.is_global(source, self.out.trigger.secrets.rules_global) {
             return false;
         }
         for prop in &pattern.props {
@@ -100,7 +100,7 @@ impl Rewriter<'_> {
         self.replace(
             Family::Secrets,
             self.span(source.span),
-            format!("{}.{}", self.event, self.trigger.secrets.event_member),
+            format!("{}.{}", self.event, self.out.trigger.secrets.event_member),
         );
         declarator.name.visit_with(self);
         true

@@ -1,7 +1,8 @@
 //! Triggers as data: what an Action for one Auth0 trigger looks like. The rewrite writes its
 //! handler's header and resume handler from it, the layouts write `supported_triggers` and the
 //! bindings from it, `--guard` finds the handler by it, the parser recognises code that already
-//! is an Action by it, and the sources decide which Rules stage runs on it. A second trigger
+//! is an Action by it, the sources decide which Rules stage runs on it, and `verify` runs the
+//! Action's handlers and gives it exactly the trigger's `api` by it. A second trigger
 //! (the Hooks' ones) is a second description here, not edits across the code.
 
 mod post_login;
@@ -30,6 +31,16 @@ pub struct Trigger {
     pub secrets: Secrets,
     /// The Terraform resource name of the trigger's bindings.
     pub terraform_binding: &'static str,
+    /// Every member of the handler's `api`, by object: `verify` gives the Action exactly these,
+    /// and any other member throws, as it does in Auth0.
+    pub api: &'static [ApiObject],
+}
+
+/// One object of a handler's `api` and its methods (`api.idToken.setCustomClaim`).
+#[derive(Debug)]
+pub struct ApiObject {
+    pub name: &'static str,
+    pub methods: &'static [&'static str],
 }
 
 #[derive(Debug)]
@@ -55,6 +66,9 @@ pub struct Secrets {
 /// Every trigger the tool writes Actions for.
 pub static TRIGGERS: &[&Trigger] = &[&POST_LOGIN];
 
+/// The trigger Rules become.
+pub static RULES: &Trigger = &POST_LOGIN;
+
 impl Trigger {
     /// `exports.onExecutePostLogin = async (event, api) => `.
     pub fn header(&self, event: &str, api: &str) -> String {
@@ -64,6 +78,13 @@ impl Trigger {
     /// The start of the header as the tool writes it, up to the parameters.
     pub fn header_start(&self) -> String {
         format!("exports.{} = async (", self.handler)
+    }
+
+    /// Whether the handler's `api` has `object.method`.
+    pub fn has_api(&self, object: &str, method: &str) -> bool {
+        self.api
+            .iter()
+            .any(|o| o.name == object && o.methods.contains(&method))
     }
 
     /// Whether `name` is one of the handlers an Action of this trigger exports.
@@ -90,5 +111,7 @@ mod tests {
         assert!(is_handler("onExecutePostLogin"));
         assert!(is_handler("onContinuePostLogin"));
         assert!(!is_handler("onExecuteCredentialsExchange"));
+        assert!(POST_LOGIN.has_api("idToken", "setCustomClaim"));
+        assert!(!POST_LOGIN.has_api("idToken", "addClaim"));
     }
 }

@@ -3,7 +3,7 @@
 //! `exports.onContinuePostLogin`. Secrets move from `configuration` to `event.secrets`; the
 //! context members map through `tables::context`.
 
-use super::{HandlerParam, RuleParam, Secrets, Trigger};
+use super::{ApiObject, HandlerParam, RuleParam, Secrets, Trigger};
 
 pub const POST_LOGIN: Trigger = Trigger {
     id: "post-login",
@@ -27,4 +27,129 @@ pub const POST_LOGIN: Trigger = Trigger {
         event_member: "secrets",
     },
     terraform_binding: "post_login",
+    api: API,
 };
+
+/// Every member of the post-login `api` (`../shared/reference/auth0-rules-to-actions.md` §8).
+const API: &[ApiObject] = &[
+    ApiObject {
+        name: "access",
+        methods: &["deny"],
+    },
+    ApiObject {
+        name: "accessToken",
+        methods: &["setCustomClaim", "addScope", "removeScope"],
+    },
+    ApiObject {
+        name: "idToken",
+        methods: &["setCustomClaim"],
+    },
+    ApiObject {
+        name: "multifactor",
+        methods: &["enable"],
+    },
+    ApiObject {
+        name: "authentication",
+        methods: &[
+            "challengeWith",
+            "challengeWithAny",
+            "enrollWith",
+            "enrollWithAny",
+            "recordMethod",
+            "setPrimaryUser",
+        ],
+    },
+    ApiObject {
+        name: "redirect",
+        methods: &["sendUserTo", "encodeToken", "validateToken", "canRedirect"],
+    },
+    ApiObject {
+        name: "user",
+        methods: &["setAppMetadata", "setUserMetadata"],
+    },
+    ApiObject {
+        name: "cache",
+        methods: &["get", "set", "delete"],
+    },
+    ApiObject {
+        name: "samlResponse",
+        methods: &[
+            "setAttribute",
+            "setAudience",
+            "setRecipient",
+            "setCreateUpnClaim",
+            "setPassthroughClaimsWithNoMapping",
+            "setMapUnknownClaimsAsIs",
+            "setMapIdentities",
+            "setSignatureAlgorithm",
+            "setDigestAlgorithm",
+            "setDestination",
+            "setLifetimeInSeconds",
+            "setSignResponse",
+            "setNameIdentifierFormat",
+            "setNameIdentifierProbes",
+            "setAuthnContextClassRef",
+            "setSigningCert",
+            "setIncludeAttributeNameFormat",
+            "setTypedAttributes",
+            "setEncryptionCert",
+            "setEncryptionPublicKey",
+            "setCert",
+            "setKey",
+            "setRelayState",
+            "setIssuer",
+            "setEncryptionAlgorithm",
+        ],
+    },
+    ApiObject {
+        name: "validation",
+        methods: &["error"],
+    },
+    ApiObject {
+        name: "rules",
+        methods: &["wasExecuted"],
+    },
+    ApiObject {
+        name: "prompt",
+        methods: &["render"],
+    },
+    ApiObject {
+        name: "refreshToken",
+        methods: &[
+            "revoke",
+            "setExpiresAt",
+            "setIdleExpiresAt",
+            "setMetadata",
+            "deleteMetadata",
+            "evictMetadata",
+        ],
+    },
+    ApiObject {
+        name: "session",
+        methods: &[
+            "revoke",
+            "setExpiresAt",
+            "setIdleExpiresAt",
+            "setCookieMode",
+            "setMetadata",
+            "deleteMetadata",
+            "evictMetadata",
+        ],
+    },
+    ApiObject {
+        name: "transaction",
+        methods: &["setMetadata"],
+    },
+    ApiObject {
+        name: "groups",
+        methods: &["getUserGroups", "hasGroupMembership"],
+    },
+    ApiObject {
+        name: "roles",
+        methods: &[
+            "getUserEffectiveRoles",
+            "getUserEffectiveRolesByIds",
+            "getUserEffectiveRolesByNames",
+        ],
+    },
+];

@@ -357,7 +357,19 @@ fn settings(migration: &Migration, options: &VerifyOptions) -> Value {
         .iter()
         .map(|d| d.name.as_str())
         .collect();
+    let trigger = migration.trigger;
+    let api: serde_json::Map<String, Value> = trigger
+        .api
+        .iter()
+        .map(|object| (object.name.to_string(), json!(object.methods)))
+        .collect();
     json!({
+        "trigger": {
+            "id": trigger.id,
+            "handler": trigger.handler,
+            "resumeHandler": trigger.resume_handler,
+            "api": api,
+        },
         "movedSecrets": moved_credentials(migration),
         "claimsPolicy": match options.claims_policy {
             ClaimsPolicy::Enforced => "enforced",

@@ -440,34 +440,6 @@ function actionEvent(s) {
   };
 }
 
-/** Every member of the post-login `api` (reference §8); the ones compared are modelled. */
-const POST_LOGIN_API = {
-  access: ['deny'],
-  accessToken: ['setCustomClaim', 'addScope', 'removeScope'],
-  idToken: ['setCustomClaim'],
-  multifactor: ['enable'],
-  authentication: ['challengeWith', 'challengeWithAny', 'enrollWith', 'enrollWithAny', 'recordMethod', 'setPrimaryUser'],
-  redirect: ['sendUserTo', 'encodeToken', 'validateToken', 'canRedirect'],
-  user: ['setAppMetadata', 'setUserMetadata'],
-  cache: ['get', 'set', 'delete'],
-  samlResponse: [
-    'setAttribute', 'setAudience', 'setRecipient', 'setCreateUpnClaim', 'setPassthroughClaimsWithNoMapping',
-    'setMapUnknownClaimsAsIs', 'setMapIdentities', 'setSignatureAlgorithm', 'setDigestAlgorithm', 'setDestination',
-    'setLifetimeInSeconds', 'setSignResponse', 'setNameIdentifierFormat', 'setNameIdentifierProbes',
-    'setAuthnContextClassRef', 'setSigningCert', 'setIncludeAttributeNameFormat', 'setTypedAttributes',
-    'setEncryptionCert', 'setEncryptionPublicKey', 'setCert', 'setKey', 'setRelayState', 'setIssuer',
-    'setEncryptionAlgorithm',
-  ],
-  validation: ['error'],
-  rules: ['wasExecuted'],
-  prompt: ['render'],
-  refreshToken: ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setMetadata', 'deleteMetadata', 'evictMetadata'],
-  session: ['revoke', 'setExpiresAt', 'setIdleExpiresAt', 'setCookieMode', 'setMetadata', 'deleteMetadata', 'evictMetadata'],
-  transaction: ['setMetadata'],
-  groups: ['getUserGroups', 'hasGroupMembership'],
-  roles: ['getUserEffectiveRoles', 'getUserEffectiveRolesByIds', 'getUserEffectiveRolesByNames'],
-};
-
 // Redirect tokens: Actions sign their own, bound to the tenant, the IP and the transaction.
 const TENANT_HOST = 'tenant.example.auth0.com';
 const TRANSACTION_STATE = 'harness-state';
@@ -546,11 +518,14 @@ function recordingApi(effects, s, config) {
       return target[key];
     },
   });
+  // Every member of the trigger's `api`, from its description (`src/trigger/`); the ones
+  // compared are modelled.
+  const surface = config.trigger.api;
   modelled.samlResponse = Object.fromEntries(
-    POST_LOGIN_API.samlResponse.map((method) => [method, (...args) => samlSetting(effects, method, args)]),
+    (surface.samlResponse ?? []).map((method) => [method, (...args) => samlSetting(effects, method, args)]),
   );
   const api = {};
-  for (const [object, methods] of Object.entries(POST_LOGIN_API)) {
+  for (const [object, methods] of Object.entries(surface)) {
     const members = {};
     for (const method of methods) {
       // Calls the comparison does not model are recorded, so they still count as effects.
@@ -743,9 +718,10 @@ async function runAction(s, config) {
   // A fresh `global` per run, as the Rule gets.
   compiled(module.exports, module, moduleRequire, {});
   // Coming back from a redirect: Rules ran again with this protocol, Actions resume.
-  const resumed = s.protocol === 'redirect-callback' && module.exports.onContinuePostLogin;
-  const handler = resumed ? module.exports.onContinuePostLogin : module.exports.onExecutePostLogin;
-  if (typeof handler !== 'function') throw new Error('the code exports no onExecutePostLogin handler');
+  const { handler: name, resumeHandler } = config.trigger;
+  const resumed = s.protocol === 'redirect-callback' && resumeHandler && module.exports[resumeHandler];
+  const handler = resumed ? module.exports[resumeHandler] : module.exports[name];
+  if (typeof handler !== 'function') throw new Error(`the code exports no ${name} handler`);
   const event = actionEvent(clone({ ...s, secrets: undefined }));
   // Credentials the migration moved into secrets hold what the rule had written.
   event.secrets = withSecrets({ ...s.secrets, ...config.movedSecrets });
