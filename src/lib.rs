@@ -26,6 +26,7 @@ pub mod report;
 pub mod results;
 pub mod review;
 pub mod rewrite;
+pub mod semantic;
 pub mod source;
 pub mod span;
 pub mod stack;

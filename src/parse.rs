@@ -4,7 +4,7 @@
 //! parser first tries the text as a script (named rules, Actions), then as the expression
 //! `0,<rule>`, which accepts anonymous and `async` functions and a trailing `;`.
 
-use swc_common::{BytePos, Spanned};
+use swc_common::{BytePos, Spanned, SyntaxContext};
 use swc_ecma_ast::{
     AssignOp, AssignTarget, Decl, EsVersion, Expr, Function, MemberProp, Script,
     SimpleAssignTarget, Stmt,
@@ -42,6 +42,8 @@ pub struct RuleFunction {
     /// the rule (`(function () { … return function (user, context, callback) {…}; })()`) and
     /// left its declarations at module scope.
     pub wrapper: Vec<Span>,
+    /// The syntax context [`crate::semantic::resolve`] gave identifiers no declaration binds.
+    pub unresolved: SyntaxContext,
 }
 
 /// Byte offsets of a swc span, given where the parsed text started in the original.
@@ -65,13 +67,18 @@ impl Offsets {
     }
 }
 
+/// A rule, an Action or other code; a rule's identifiers come resolved to their bindings.
 pub fn parse_rule(text: &str) -> Result<(Parsed, Offsets), SyntaxError> {
-    let (script, offsets) = parse_code(text)?;
-    let parsed = if offsets.shift == BASE {
+    let (mut script, offsets) = parse_code(text)?;
+    let unresolved = crate::semantic::resolve(&mut script);
+    let mut parsed = if offsets.shift == BASE {
         classify_script(script, offsets)
     } else {
         classify_expression(script, offsets)
     };
+    if let Parsed::Rule(rule) = &mut parsed {
+        rule.unresolved = unresolved;
+    }
     Ok((parsed, offsets))
 }
 
@@ -152,6 +159,7 @@ fn classify_script(script: Script, offsets: Offsets) -> Parsed {
             outer: offsets.span(decl.function.span),
             function: decl.function,
             wrapper: Vec::new(),
+            unresolved: SyntaxContext::empty(),
         }),
         Some(Stmt::Expr(stmt)) => {
             let outer = offsets.span(stmt.expr.span());
@@ -186,6 +194,7 @@ fn rule_from_expr(expr: Expr, outer: Span, offsets: Offsets) -> Parsed {
             outer,
             function: fn_expr.function,
             wrapper: Vec::new(),
+            unresolved: SyntaxContext::empty(),
         }),
         Expr::Call(call) => rule_from_wrapper(call, outer, offsets),
         Expr::Paren(paren) => rule_from_expr(*paren.expr, outer, offsets),
@@ -260,6 +269,7 @@ fn rule_from_wrapper(call: swc_ecma_ast::CallExpr, outer: Span, offsets: Offsets
             Span::new(outer.start, first),
             Span::new(function.end, outer.end),
         ],
+        unresolved: SyntaxContext::empty(),
     })
 }
 

@@ -79,7 +79,9 @@ fn an_action_calling_an_api_member_the_trigger_lacks_differs() {
     assert_eq!(result.code, 1, "{}", result.stdout);
     assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
     assert!(
-        result.stdout.contains("api.idToken.addClaim does not exist"),
+        result
+            .stdout
+            .contains("api.idToken.addClaim does not exist"),
         "{}",
         result.stdout
     );

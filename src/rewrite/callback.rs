@@ -24,13 +24,14 @@
 //! value or inside a larger expression (`R2A103`), and calls that hand on a different user or
 //! context object (`R2A107`).
 
-use crate::family::Family;
 use swc_ecma_ast::{CallExpr, Expr, ExprOrSpread, Lit, Stmt};
 use swc_ecma_visit::VisitWith;
 
+use super::bindings::Bindings;
 use super::walk::unparen;
 use super::{Param, Rewriter};
 use crate::edit::Edit;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{line_start, Span};
@@ -246,7 +247,7 @@ impl Rewriter<'_> {
     /// Wraps the handler body of an asynchronous rule in a promise that the rule's own callback
     /// settles: denying on an error, ending the handler either way.
     pub(super) fn callback_shim(&mut self, rule: &crate::parse::RuleFunction, body: Span) {
-        let Some(callback) = self.params.callback.clone() else {
+        let Some(callback) = self.bindings.name(Param::Callback).cloned() else {
             return;
         };
         // A body that declares the callback's name again (R2A009) has its own `callback`, which
@@ -338,7 +339,7 @@ impl Rewriter<'_> {
     /// Callback calls on paths that already called back, and in an asynchronous rule, the
     /// functions that call back on some paths only and timers that race other work.
     pub(super) fn report_second_calls(&mut self, body: &[Stmt]) {
-        let Some(callback) = self.params.callback.clone() else {
+        let Some(callback) = self.bindings.name(Param::Callback).cloned() else {
             return;
         };
         if self.shim {
@@ -579,13 +580,12 @@ impl Rewriter<'_> {
 pub(super) fn quiet_tails(
     stmts: &[Stmt],
     offsets: crate::parse::Offsets,
-    callback: &swc_atoms::Atom,
-    context: Option<&swc_atoms::Atom>,
+    bindings: &Bindings,
 ) -> Vec<Span> {
     let mut quiet = Vec::new();
     let mut tail = TailEffects {
-        callback,
-        context,
+        bindings,
+        context_counts: true,
         effects: false,
     };
     for stmt in stmts.iter().rev() {
@@ -597,21 +597,22 @@ pub(super) fn quiet_tails(
     quiet
 }
 
-/// Whether `expr` mentions `callback`.
-pub(super) fn mentions_callback(expr: &Expr, callback: &swc_atoms::Atom) -> bool {
+/// Whether `expr` mentions the rule's callback.
+pub(super) fn mentions_callback(expr: &Expr, bindings: &Bindings) -> bool {
     let mut tail = TailEffects {
-        callback,
-        context: None,
+        bindings,
+        context_counts: false,
         effects: false,
     };
     expr.visit_with(&mut tail);
     tail.effects
 }
 
-/// Whether code mentions the callback, or writes to or calls through `context`.
+/// Whether code mentions the rule's callback, or (when `context_counts`) writes to or calls
+/// through the rule's `context`.
 struct TailEffects<'a> {
-    callback: &'a swc_atoms::Atom,
-    context: Option<&'a swc_atoms::Atom>,
+    bindings: &'a Bindings,
+    context_counts: bool,
     effects: bool,
 }
 
@@ -624,7 +625,9 @@ impl TailEffects<'_> {
                     swc_ecma_ast::OptChainBase::Member(member) => expr = &member.obj,
                     swc_ecma_ast::OptChainBase::Call(call) => expr = &call.callee,
                 },
-                Expr::Ident(root) => return Some(&root.sym) == self.context,
+                Expr::Ident(root) => {
+                    return self.context_counts && self.bindings.is(root, Param::Context)
+                }
                 _ => return false,
             }
         }
@@ -633,7 +636,7 @@ impl TailEffects<'_> {
 
 impl swc_ecma_visit::Visit for TailEffects<'_> {
     fn visit_ident(&mut self, ident: &swc_ecma_ast::Ident) {
-        self.effects |= ident.sym == *self.callback;
+        self.effects |= self.bindings.is(ident, Param::Callback);
     }
 
     fn visit_assign_expr(&mut self, assign: &swc_ecma_ast::AssignExpr) {

@@ -14,12 +14,12 @@
 //! Only aliases declared at the top of the rule body and never reassigned are followed.
 //! Reading claims back through an alias is refused like any read-back (`R2A404`).
 
-use crate::family::Family;
 use swc_ecma_ast::{BinaryOp, Expr, Ident, Pat, VarDecl, VarDeclKind, VarDeclarator};
 use swc_ecma_visit::VisitWith;
 
 use super::walk::unparen;
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;

@@ -20,7 +20,6 @@
 //! claims back (`R2A404`), `delete` (`R2A405`), and compound, nested or value-used writes
 //! (`R2A406`). Scopes are in `scopes.rs`, aliases in `claim_aliases.rs`.
 
-use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{
     AssignExpr, AssignOp, CallExpr, Callee, Expr, MemberProp, ObjectLit, Prop, PropName,
@@ -33,6 +32,7 @@ use super::claim_names::ClaimKey;
 use super::objects::property_comments;
 use super::walk::unparen;
 use super::{Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};

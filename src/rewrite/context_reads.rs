@@ -13,12 +13,12 @@
 //! writes other than claims, `multifactor` and `primaryUser` (`R2A204`). Objects whose keys
 //! change shape (`request.geoip`, `stats`) are converted with `R2A205` when read whole.
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, Str, UnaryExpr, UpdateExpr};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::{self, Chain};
 use super::{Param, Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::context::{

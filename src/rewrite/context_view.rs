@@ -19,13 +19,13 @@
 //! with paths that are not literals or that reach members without an Actions equivalent, and
 //! objects with such members (`sso`).
 
-use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Lit};
 use swc_ecma_visit::VisitWith;
 
 use super::walk::unparen;
 use super::{Param, Rewriter};
+use crate::family::Family;
 use crate::span::newline_of;
 use crate::tables::context::{longest_match, Children, ContextRead, CONTEXT_READS};
 

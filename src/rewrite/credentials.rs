@@ -15,12 +15,12 @@
 //! placeholder value, as every secret is (`R2A914`): its value goes into the deploy tool's
 //! keyword mappings, and the credential, which was in git, should be rotated.
 
-use crate::family::Family;
 use swc_ecma_ast::{Expr, Lit, Pat, Str, VarDeclarator};
 use swc_ecma_visit::VisitWith;
 
 use super::walk::unparen;
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::credentials::{shaped_credential, NAMES_OF_SECRETS};

@@ -22,11 +22,11 @@
 //! never sets came from another rule: `R2A906`, an error that names it. Refused (`R2A902`):
 //! `global` used as a whole value or with computed keys.
 
-use crate::family::Family;
 use swc_atoms::Atom;
 
 use super::chain::{Chain, Key};
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::tables::modules::NODE_GLOBALS;

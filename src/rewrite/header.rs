@@ -16,12 +16,12 @@
 //! destructured, defaulted or rest parameters, more than three parameters, generators
 //! (`R2A010`), and `this` / `arguments` in the body (`R2A008`, see `platform.rs`).
 
-use crate::family::Family;
 use swc_atoms::Atom;
 use swc_ecma_ast::{FunctionBody, Pat};
 
 use super::prepass::Prepass;
-use super::{trivia, Rewriter};
+use super::{trivia, Param, Rewriter};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::parse::{Offsets, RuleFunction};
 use crate::registry::Code;
@@ -139,9 +139,9 @@ impl Rewriter<'_> {
         let declared = &self.scopes[0];
         let declared_twice = |name: &Atom| declared.iter().filter(|n| *n == name).count() > 1;
         for name in [
-            &self.params.user,
-            &self.params.context,
-            &self.params.callback,
+            self.bindings.name(Param::User),
+            self.bindings.name(Param::Context),
+            self.bindings.name(Param::Callback),
         ]
         .into_iter()
         .flatten()

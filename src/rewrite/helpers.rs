@@ -24,19 +24,21 @@
 //! assigning the parameter. A helper called with the rule's `context` in some calls and other
 //! values in others keeps its parameter, with `R2A208`.
 
-use crate::family::Family;
 use std::collections::HashMap;
 
 use swc_atoms::Atom;
 use swc_common::Spanned;
+use swc_ecma_ast::Id;
 use swc_ecma_ast::{
     ArrowExpr, AssignExpr, CallExpr, Callee, Decl, Expr, FnDecl, Function, Pat, Stmt, UpdateExpr,
     VarDeclarator,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::bindings::Bindings;
 use super::walk::unparen;
 use super::{Param, Rewriter};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;
@@ -47,23 +49,21 @@ pub(super) struct BoundHelpers {
     helpers: Vec<BoundHelper>,
     /// Helpers that take the rule's `context` in some calls only: the parameter's span.
     mixed: Vec<(Atom, swc_common::Span)>,
-    /// Names that stand for the rule's objects in a scope (bound helper parameters under
-    /// another name): the scope's index, the name, the object.
-    pub(super) aliases: Vec<(usize, Atom, Param)>,
 }
 
 struct BoundHelper {
     name: Atom,
     /// The helper's function or arrow, by its span in the parsed text.
     function: swc_common::Span,
-    /// Positions of the bound parameters, ascending, with their names and what they stand for.
-    bound: Vec<(usize, Atom, Param)>,
+    /// Positions of the bound parameters, ascending, with their bindings and what they stand
+    /// for.
+    bound: Vec<(usize, Id, Param)>,
 }
 
 impl BoundHelpers {
     /// Finds the helpers among the functions the rule body declares outside nested functions,
-    /// given the names of the rule's `user` and `context` parameters.
-    pub(super) fn of(body: &[Stmt], user: Option<&Atom>, context: Option<&Atom>) -> Self {
+    /// given the rule's own bindings.
+    pub(super) fn of(body: &[Stmt], bindings: &Bindings) -> Self {
         let mut candidates = Candidates::default();
         body.iter().for_each(|s| s.visit_with(&mut candidates));
         let names: Vec<Atom> = candidates.found.iter().map(|c| c.name.clone()).collect();
@@ -74,18 +74,18 @@ impl BoundHelpers {
             declarations: HashMap::new(),
         };
         body.iter().for_each(|s| s.visit_with(&mut uses));
-        let rule_names: Vec<(&Atom, Param)> = [(user, Param::User), (context, Param::Context)]
+        let rule_ids: Vec<(&Id, Param)> = [Param::User, Param::Context]
             .into_iter()
-            .filter_map(|(name, role)| name.map(|n| (n, role)))
+            .filter_map(|role| bindings.id(role).map(|id| (id, role)))
             .collect();
-        // Names bound by position are resolved by name: the rule's own must not be declared
-        // anywhere else in the rule.
+        // A parameter under the rule's own name is only bound when the rule declares the name
+        // nowhere else: the helper's body is rewritten as if it read the rule's object.
         let helper_params = |name: &Atom| {
             candidates
                 .found
                 .iter()
                 .flat_map(|c| c.params.iter())
-                .filter(|p| p.as_ref().is_some_and(|(n, _)| n == name))
+                .filter(|p| p.as_ref().is_some_and(|((n, _), _)| n == name))
                 .count()
         };
         let mut bound = BoundHelpers::default();
@@ -105,16 +105,17 @@ impl BoundHelpers {
                 bound: Vec::new(),
             };
             for (position, param) in candidate.params.iter().enumerate() {
-                let Some((name, span)) = param else { continue };
-                // The rule parameter each call passes here.
+                let Some((id, span)) = param else { continue };
+                let name = &id.0;
+                // The rule parameter each call passes here, by binding.
                 let passed: Vec<Option<(&Atom, Param)>> = calls
                     .iter()
                     .map(|args| {
                         let arg = args.get(position)?.as_ref()?;
-                        rule_names
+                        rule_ids
                             .iter()
-                            .find(|(n, _)| *n == arg)
-                            .map(|(n, r)| (*n, *r))
+                            .find(|(rule, _)| *rule == arg)
+                            .map(|(rule, r)| (&rule.0, *r))
                     })
                     .collect();
                 let passes_context = passed
@@ -141,7 +142,7 @@ impl BoundHelpers {
                 if shadowed || candidate.assigned.contains(name) || renamed_and_written {
                     continue;
                 }
-                helper.bound.push((position, name.clone(), role));
+                helper.bound.push((position, id.clone(), role));
             }
             if !helper.bound.is_empty() {
                 bound.helpers.push(helper);
@@ -156,6 +157,13 @@ impl BoundHelpers {
             .iter()
             .find(|h| h.name == *callee)
             .map(|h| h.bound.iter().map(|(p, ..)| *p).collect())
+    }
+
+    /// Each bound parameter, by binding, with the rule's object it stands for.
+    pub(super) fn bound_parameters(&self) -> impl Iterator<Item = (&Id, Param)> {
+        self.helpers
+            .iter()
+            .flat_map(|h| h.bound.iter().map(|(_, id, role)| (id, *role)))
     }
 
     pub(super) fn names_and_positions(&self) -> Vec<(Atom, Vec<usize>)> {
@@ -183,17 +191,13 @@ impl Rewriter<'_> {
             return names;
         };
         let positions: Vec<usize> = helper.bound.iter().map(|(p, ..)| *p).collect();
-        // The function's own scope is the next one: a parameter under another name than the
-        // rule's stands for the rule's object there.
-        let frame = self.scopes.len();
-        let mut aliases = Vec::new();
-        for (_, name, role) in &helper.bound {
-            if let Some(at) = names.iter().position(|n| n == name) {
+        // Each bound parameter stands for the rule's object in the helper's body
+        // (`Bindings::alias`); its declaration goes.
+        for (_, id, _) in &helper.bound {
+            if let Some(at) = names.iter().position(|n| *n == id.0) {
                 names.remove(at);
             }
-            aliases.push((frame, name.clone(), *role));
         }
-        self.helpers.aliases.extend(aliases);
         let items: Vec<Span> = params.iter().map(|s| self.span(*s)).collect();
         for span in removals(&items, &positions) {
             self.replace(Family::Helpers, span, "");
@@ -272,8 +276,8 @@ fn removals(items: &[Span], positions: &[usize]) -> Vec<Span> {
 struct Candidate {
     name: Atom,
     function: swc_common::Span,
-    /// Each parameter's name and span when it is a plain name.
-    params: Vec<Option<(Atom, swc_common::Span)>>,
+    /// Each parameter's binding and span when it is a plain name.
+    params: Vec<Option<(Id, swc_common::Span)>>,
     /// Names the helper assigns anywhere in its body, or `arguments` when it reads it.
     assigned: Vec<Atom>,
     /// Roots of the member chains the helper assigns, updates or deletes.
@@ -298,7 +302,7 @@ impl Candidates {
             .into_iter()
             .map(|p| match p {
                 Pat::Ident(binding) if binding.type_ann.is_none() => {
-                    Some((binding.id.sym.clone(), binding.span))
+                    Some((binding.id.to_id(), binding.span))
                 }
                 _ => None,
             })
@@ -411,8 +415,8 @@ impl Visit for Assigned {
 /// How the rule uses each candidate helper, and how often it declares each name.
 struct Uses<'a> {
     helpers: &'a [Atom],
-    /// Each call of a helper: per argument, its name when it is a plain name.
-    calls: HashMap<Atom, Vec<Vec<Option<Atom>>>>,
+    /// Each call of a helper: per argument, its binding when it is a plain name.
+    calls: HashMap<Atom, Vec<Vec<Option<Id>>>>,
     /// Helpers used other than by a direct call, or reassigned.
     disqualified: Vec<Atom>,
     declarations: HashMap<Atom, usize>,
@@ -437,7 +441,7 @@ impl Visit for Uses<'_> {
                 break;
             }
             args.push(match &*arg.expr {
-                Expr::Ident(name) => Some(name.sym.clone()),
+                Expr::Ident(name) => Some(name.to_id()),
                 _ => None,
             });
         }

@@ -19,11 +19,11 @@
 //! application to create. Refused (`R2A901` stays): `auth0.accessToken` inside a nested function,
 //! where `await` is not available, and `auth0.users.*` calls other than the user's own metadata.
 
-use crate::family::Family;
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::newline_of;

@@ -20,12 +20,12 @@
 //! asynchronous rewrite, with `R2A901`): updates for another user, other objects, and promise
 //! handlers that do more than call back.
 
-use crate::family::Family;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Pat, Stmt};
 
 use super::chain;
 use super::walk::unparen;
 use super::{Param, Rewriter};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
@@ -261,10 +261,7 @@ impl Rewriter<'_> {
     }
 
     fn handler_calls_back(&self, handler: &Expr) -> bool {
-        self.params
-            .callback
-            .as_ref()
-            .is_some_and(|callback| super::callback::mentions_callback(handler, callback))
+        super::callback::mentions_callback(handler, &self.bindings)
     }
 
     /// A promise handler that only calls back: with success, or with the error it received.

@@ -4,6 +4,7 @@
 //! one file per family, each starting with the Rule it reads, the Action it writes and the
 //! cases it refuses.
 
+mod bindings;
 mod callback;
 mod callback_twice;
 mod chain;
@@ -115,14 +116,6 @@ pub fn rewrite(
     rewriter.out
 }
 
-/// The rule's parameters, bound by position.
-#[derive(Default)]
-struct RuleParams {
-    user: Option<Atom>,
-    context: Option<Atom>,
-    callback: Option<Atom>,
-}
-
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Param {
     User,
@@ -164,7 +157,8 @@ struct Rewriter<'s> {
     offsets: Offsets,
     /// [`Mode::Conservative`]: every rule with a callback gets the shim.
     conservative: bool,
-    params: RuleParams,
+    /// The rule's own bindings, from the one semantic model.
+    bindings: bindings::Bindings,
     /// Names of the handler's `(event, api)` parameters.
     event: String,
     api: String,
@@ -239,7 +233,7 @@ impl<'s> Rewriter<'s> {
             options,
             offsets,
             conservative: false,
-            params: RuleParams::default(),
+            bindings: Default::default(),
             event: "event".into(),
             api: "api".into(),
             quote: header::dominant_quote(source),
@@ -344,38 +338,15 @@ impl<'s> Rewriter<'s> {
         self.scopes.iter().skip(skip).any(|s| s.contains(name))
     }
 
-    /// Which rule parameter `ident` refers to, if any.
+    /// Which rule parameter `ident` refers to, if any: by its binding, or through a bound
+    /// helper's parameter that stands for it.
     fn param(&self, ident: &Ident) -> Option<Param> {
-        let sym = &ident.sym;
-        // The innermost scope that knows the name decides: an alias there, or a declaration.
-        for (frame, names) in self.scopes.iter().enumerate().skip(1).rev() {
-            let alias = self
-                .helpers
-                .aliases
-                .iter()
-                .find(|(f, n, _)| *f == frame && n == sym);
-            if let Some((.., role)) = alias {
-                return Some(*role);
-            }
-            if names.contains(sym) {
-                return None;
-            }
-        }
-        let which = if self.params.user.as_ref() == Some(sym) {
-            Param::User
-        } else if self.params.context.as_ref() == Some(sym) {
-            Param::Context
-        } else if self.params.callback.as_ref() == Some(sym) {
-            Param::Callback
-        } else {
-            return None;
-        };
-        Some(which)
+        self.bindings.role(ident)
     }
 
-    /// `ident` is an undeclared global with this name.
+    /// `ident` is a global with this name: nothing in the rule or around it declares it.
     fn is_global(&self, ident: &Ident, name: &str) -> bool {
-        &*ident.sym == name && !self.is_declared(&ident.sym, true)
+        &*ident.sym == name && self.bindings.is_global(ident)
     }
 }
 
@@ -383,41 +354,23 @@ impl Rewriter<'_> {
     /// Binds the rule's parameters, gathers what the rewrites need up front, walks the body,
     /// then replaces the header.
     fn run(&mut self, rule: &RuleFunction) {
-        let names: Vec<Option<Atom>> = rule
-            .function
-            .params
-            .iter()
-            .map(|p| p.pat.as_ident().map(|b| b.id.sym.clone()))
-            .collect();
-        // Each parameter by the role the trigger gives its position.
-        for (role, name) in self.out.trigger.rule_params.iter().zip(names) {
-            let slot = match role {
-                crate::trigger::RuleParam::User => &mut self.params.user,
-                crate::trigger::RuleParam::Context => &mut self.params.context,
-                crate::trigger::RuleParam::Callback => &mut self.params.callback,
-            };
-            *slot = name;
-        }
+        self.bindings = bindings::Bindings::of(rule, self.out.trigger.rule_params);
         if let Some(body) = &rule.function.body {
-            self.helpers = helpers::BoundHelpers::of(
-                &body.stmts,
-                self.params.user.as_ref(),
-                self.params.context.as_ref(),
-            );
+            self.helpers = helpers::BoundHelpers::of(&body.stmts, &self.bindings);
+            for (id, role) in self.helpers.bound_parameters() {
+                self.bindings.alias(id.clone(), role);
+            }
         }
         let mut prepass = prepass::Prepass::of(
             &rule.function,
-            [
-                self.params.user.clone(),
-                self.params.context.clone(),
-                self.params.callback.clone(),
-            ],
+            &self.bindings,
             &self.scopes[0],
             &self.helpers,
         );
         self.resume.in_rule = prepass.redirects;
         self.choose_handler_names(rule, &prepass);
-        self.shim = (prepass.asynchronous || self.conservative) && self.params.callback.is_some();
+        self.shim = (prepass.asynchronous || self.conservative)
+            && self.bindings.name(Param::Callback).is_some();
         if !self.shim {
             self.calls.awaitable = std::mem::take(&mut prepass.awaitable);
         }
@@ -448,13 +401,9 @@ impl Rewriter<'_> {
             })
             .map(|s| self.span(s.span()))
             .collect();
-        if let Some(callback) = &self.params.callback {
-            self.calls.quiet_tails = callback::quiet_tails(
-                &body.stmts,
-                self.offsets,
-                callback,
-                self.params.context.as_ref(),
-            );
+        if self.bindings.name(Param::Callback).is_some() {
+            self.calls.quiet_tails =
+                callback::quiet_tails(&body.stmts, self.offsets, &self.bindings);
         }
         self.user.identities = user::identity_names(self.source, self.offsets, &body.stmts);
         self.view.string_lists = context_view::string_lists(&body.stmts);

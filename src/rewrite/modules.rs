@@ -28,7 +28,6 @@
 //! (`bcrypt` → `bcryptjs`, `R2A606`). Each sandbox global (`_`, `jwt`, `uuid`, `request`, `crypto`, …) used without a
 //! declaration gets a `require` and `R2A602`. Dynamic `require(name)` is left alone.
 
-use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Ident, Lit, PropName};
 
@@ -36,6 +35,7 @@ use super::walk::unparen;
 
 use super::Rewriter;
 use crate::edit::Edit;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::newline_of;

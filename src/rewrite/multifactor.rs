@@ -25,7 +25,6 @@
 //! disagree. Comments between the properties are kept. Refused (`R2A702`): values that are not
 //! object literals, spreads, computed or unknown keys, and a missing `provider`.
 
-use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ObjectLit, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::VisitWith;
@@ -33,6 +32,7 @@ use swc_ecma_visit::VisitWith;
 use super::objects::property_comments;
 use super::walk::unparen;
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of};

@@ -8,12 +8,12 @@
 //! Action: unchanged, with `R2A902` and `R2A901` and their markers. Asynchronous metadata
 //! updates and caching have rewrites of their own; these findings mark what is left.
 
-use crate::family::Family;
 use swc_ecma_ast::{Expr, Ident, NewExpr};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;

@@ -6,6 +6,8 @@ use swc_atoms::Atom;
 use swc_ecma_ast::Ident;
 use swc_ecma_visit::{Visit, VisitWith};
 
+use super::Param;
+
 /// What the prepass found.
 #[derive(Default)]
 pub(super) struct Prepass {
@@ -13,10 +15,8 @@ pub(super) struct Prepass {
     pub(super) handler_like: Vec<Atom>,
     /// Names assigned anywhere (`x = …`, `x++`): not constants.
     pub(super) reassigned: Vec<Atom>,
-    /// The rule's `user`, `context` and `callback` parameters.
-    user: Option<Atom>,
-    context: Option<Atom>,
-    callback: Option<Atom>,
+    /// The rule's own bindings: which names are its `user`, `context` and `callback`.
+    bindings: super::bindings::Bindings,
     /// The rule assigns `context.redirect`.
     pub(super) redirects: bool,
     /// `user.<key>` reads, with their offsets in the parsed text and whether they sit in a
@@ -58,18 +58,16 @@ impl Prepass {
     /// and the names it declares.
     pub(super) fn of(
         function: &swc_ecma_ast::Function,
-        [user, context, callback]: [Option<Atom>; 3],
+        bindings: &super::bindings::Bindings,
         rule_names: &super::scope::Names,
         helpers: &super::helpers::BoundHelpers,
     ) -> Self {
         let mut prepass = Prepass {
-            user,
-            context,
-            callback,
+            bindings: bindings.clone(),
             ..Prepass::default()
         };
         prepass.helpers = helpers.names_and_positions().into_iter().collect();
-        if let (Some(body), Some(callback)) = (&function.body, &prepass.callback) {
+        if let (Some(body), Some(callback)) = (&function.body, bindings.name(Param::Callback)) {
             prepass.awaitable =
                 super::promise_shape::awaitable_statements(&body.stmts, rule_names, callback);
         }
@@ -122,7 +120,7 @@ impl Prepass {
     fn lodash_reads_user(&self, call: &swc_ecma_ast::CallExpr) -> bool {
         let first_is_user = call.args.first().is_some_and(|a| {
             a.spread.is_none()
-                && matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == self.user.as_ref())
+                && matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if self.bindings.is(u, Param::User))
         });
         first_is_user
             && super::recognise::method_call(call).is_some_and(|(lodash, method)| {
@@ -164,9 +162,9 @@ impl Visit for Prepass {
                 below_root = Some(root);
                 root = inner;
             }
-            let is_user = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.user.as_ref());
+            let is_user = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if self.bindings.is(o, Param::User));
             let key = root.prop.as_ident().map(|p| p.sym.as_str());
-            let is_context = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if Some(&o.sym) == self.context.as_ref());
+            let is_context = matches!(&*root.obj, swc_ecma_ast::Expr::Ident(o) if self.bindings.is(o, Param::Context));
             self.redirects |= is_context && key == Some("redirect");
             if is_context && key == Some("samlConfiguration") {
                 self.saml_mapping_reads(&assign.right);
@@ -214,7 +212,7 @@ impl Visit for Prepass {
         if let (swc_ecma_ast::Expr::Ident(object), Some(key)) =
             (&*member.obj, member.prop.as_ident())
         {
-            if Some(&object.sym) == self.user.as_ref() {
+            if self.bindings.is(object, Param::User) {
                 let nested = self.depth > 1;
                 self.user_reads
                     .push((key.sym.clone(), member.span.lo.0, nested));
@@ -227,10 +225,10 @@ impl Visit for Prepass {
     fn visit_expr(&mut self, expr: &swc_ecma_ast::Expr) {
         if let swc_ecma_ast::Expr::Ident(ident) = expr {
             self.global_other_use |= ident.sym == "global";
-            self.user_as_value |= Some(&ident.sym) == self.user.as_ref();
+            self.user_as_value |= self.bindings.is(ident, Param::User);
             // `callback` itself, not called here: passed to a promise or stored.
             self.asynchronous |=
-                Some(&ident.sym) == self.callback.as_ref() && !self.in_converted_chain;
+                self.bindings.is(ident, Param::Callback) && !self.in_converted_chain;
         }
         expr.visit_children_with(self);
     }
@@ -271,7 +269,7 @@ impl Visit for Prepass {
             return;
         }
         let to_callback = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
-            if matches!(&**callee, swc_ecma_ast::Expr::Ident(c) if Some(&c.sym) == self.callback.as_ref()));
+            if matches!(&**callee, swc_ecma_ast::Expr::Ident(c) if self.bindings.is(c, Param::Callback)));
         if !to_callback {
             // The arguments of a library method (`request.post`) are only read by it.
             let library = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
@@ -283,9 +281,9 @@ impl Visit for Prepass {
         }
         self.asynchronous |= self.depth > 1 && !self.in_converted_chain;
         // `callback(null, user, context)` hands `user` back; it is not a use of its own.
-        let user = self.user.clone();
+        let bindings = self.bindings.clone();
         for arg in call.args.iter().filter(
-            |a| !matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == user.as_ref()),
+            |a| !matches!(&*a.expr, swc_ecma_ast::Expr::Ident(u) if bindings.is(u, Param::User)),
         ) {
             arg.visit_with(self);
         }
@@ -294,7 +292,7 @@ impl Visit for Prepass {
     /// `{ user: user }` in a request body (an object handed to a library method) reads the
     /// profile as `event.user` holds it, as long as the rule has not changed its metadata before.
     fn visit_key_value_prop(&mut self, prop: &swc_ecma_ast::KeyValueProp) {
-        let whole_user = matches!(&*prop.value, swc_ecma_ast::Expr::Ident(u) if Some(&u.sym) == self.user.as_ref());
+        let whole_user = matches!(&*prop.value, swc_ecma_ast::Expr::Ident(u) if self.bindings.is(u, Param::User));
         let read_only = self.depth == 1 && self.library_arguments > 0 && !self.metadata_changed;
         if whole_user && read_only {
             return prop.key.visit_with(self);

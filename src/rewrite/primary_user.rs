@@ -11,11 +11,11 @@
 //! Always reported with `R2A801`: the Actions call has constraints the Rules property did not.
 //! Compound or value-used assignments are refused with `R2A204`.
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp};
 use swc_ecma_visit::VisitWith;
 
 use super::Rewriter;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 

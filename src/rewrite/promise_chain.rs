@@ -34,14 +34,14 @@
 //! from a nested function, handlers that use `this` or `arguments`, and handlers whose names
 //! would meet once they share one block.
 
-use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Pat, Stmt};
 use swc_ecma_visit::VisitWith;
 
 use super::promise_shape::{self, Awaitable, AwaitableChain, Body, Catch, Handler};
-use super::{Flow, Rewriter};
+use super::{Flow, Param, Rewriter};
 use crate::edit::Edit;
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of, Span};
@@ -65,7 +65,7 @@ impl Rewriter<'_> {
         else {
             return false;
         };
-        let Some(callback) = self.params.callback.clone() else {
+        let Some(callback) = self.bindings.name(Param::Callback).cloned() else {
             return false;
         };
         let Some(work) = promise_shape::awaitable(expr, &callback, &names) else {

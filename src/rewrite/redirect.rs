@@ -30,13 +30,13 @@
 //! becomes `if (!api.redirect.canRedirect()) return;`, with `R2A908`: `canRedirect()` is also
 //! false for `prompt=none` requests, which the Rule redirected (and failed).
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, BinaryOp, Expr, IfStmt, Lit, Prop, PropName, PropOrSpread, Stmt};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::chain::{self, Chain};
 use super::walk::unparen;
 use super::{scope, Param, Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;
@@ -122,7 +122,7 @@ impl Rewriter<'_> {
         // the statements after the branch (`R2A105` says so at the call).
         let ends = match stmts.last() {
             Some(Stmt::Return(_)) => true,
-            Some(Stmt::Expr(last)) => self.params.callback.as_ref().is_some_and(|callback| {
+            Some(Stmt::Expr(last)) => self.bindings.name(Param::Callback).is_some_and(|callback| {
                 super::promise_shape::is_callback_call(&last.expr, callback)
             }),
             _ => false,
@@ -271,11 +271,11 @@ impl Rewriter<'_> {
     fn declarations_for(&self, names: &[swc_atoms::Atom], branch: Span) -> Option<String> {
         let rule_local = |name: &swc_atoms::Atom| {
             let params = [
-                &self.params.user,
-                &self.params.context,
-                &self.params.callback,
+                self.bindings.name(Param::User),
+                self.bindings.name(Param::Context),
+                self.bindings.name(Param::Callback),
             ];
-            self.scopes[0].contains(name) && !params.iter().any(|p| p.as_ref() == Some(name))
+            self.scopes[0].contains(name) && !params.iter().any(|p| *p == Some(name))
         };
         let mut queue: Vec<swc_atoms::Atom> =
             names.iter().filter(|n| rule_local(n)).cloned().collect();

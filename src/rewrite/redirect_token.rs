@@ -28,13 +28,13 @@
 //! parameter in the resume branch with no options or only `algorithms: ['HS256']`. Any other
 //! `jwt.sign` / `jwt.verify` in a redirecting rule stays, with `R2A912`.
 
-use crate::family::Family;
 use swc_ecma_ast::{CallExpr, Callee, Expr, Lit, MemberProp, Prop, PropName, PropOrSpread};
 use swc_ecma_visit::VisitWith;
 
 use super::chain;
 use super::walk::unparen;
 use super::{Param, Rewriter};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 

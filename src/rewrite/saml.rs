@@ -18,12 +18,12 @@
 //! `binding`, `authnContextDeclRef` and `wctx`, which Actions cannot set, mappings whose paths
 //! are not string literals, and writes whose value is used (`R2A204`).
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, Lit, Prop, PropName, PropOrSpread};
 
 use super::chain::{Chain, Key};
 use super::walk::unparen;
 use super::{Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of};

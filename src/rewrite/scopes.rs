@@ -31,12 +31,12 @@
 //! `event.transaction?.requested_scopes` before any (`R2A205`). Refused: compound assignments
 //! and assignments whose value is used (`R2A204`).
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp, Expr, ExprOrSpread, Lit};
 
 use super::chain::Chain;
 use super::walk::unparen;
 use super::{Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{indentation_at, newline_of};

@@ -13,12 +13,12 @@
 //! Computed keys and whole-object uses convert with `R2A502` (the secret list is incomplete);
 //! writes are refused with `R2A503`.
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, Expr, ObjectPatProp, Pat, PropName, VarDeclarator};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::Rewriter;
+use crate::family::Family;
 use crate::registry::Code;
 use crate::span::Span;
 

@@ -12,12 +12,12 @@
 //! IdP tokens in `user.identities[i]` (`R2A301`) and changes to the user object (`R2A302`).
 //! Properties missing from the Actions reference are converted with `R2A303`.
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, Expr};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::{Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;

@@ -23,12 +23,12 @@
 //! Rules and reaches nothing in Actions (`R2A304`). Persisting metadata is the asynchronous
 //! rewrite's job; other writes keep `R2A302`.
 
-use crate::family::Family;
 use swc_ecma_ast::{AssignExpr, AssignOp};
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
 use super::{Rewriter, Value};
+use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 

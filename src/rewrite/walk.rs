@@ -15,7 +15,6 @@
 //! - a member chain read, by its root: `user` (`user`), `context` (`context-reads`),
 //!   `configuration` (`secrets`), a claims alias (`claims`), the platform (`platform`).
 
-use crate::family::Family;
 use swc_common::Spanned;
 use swc_ecma_ast::{
     ArrowExpr, ArrowFunctionBody, AssignExpr, AssignTarget, BlockStmt, BreakStmt, Callee,
@@ -28,6 +27,7 @@ use swc_ecma_visit::{Visit, VisitWith};
 
 use super::scope::{self, Names};
 use super::{chain, Flow, Param, Rewriter, Value};
+use crate::family::Family;
 use crate::registry::Code;
 
 pub(super) fn unparen(mut expr: &Expr) -> &Expr {
@@ -54,11 +54,6 @@ impl Rewriter<'_> {
         self.binding_depth -= usize::from(binds_this);
         self.flow = saved_flow;
         self.loops = saved_loops;
-    }
-
-    fn drop_aliases_of_closed_scopes(&mut self) {
-        let open = self.scopes.len();
-        self.helpers.aliases.retain(|(frame, ..)| *frame < open);
     }
 
     pub(super) fn visit_statement_list(&mut self, stmts: &[Stmt], rule_body: bool) {
@@ -239,7 +234,6 @@ impl Visit for Rewriter<'_> {
         let library_arguments = std::mem::take(&mut self.view.library_arguments);
         self.enter_function(names, true, |this| function.visit_children_with(this));
         self.view.library_arguments = library_arguments;
-        self.drop_aliases_of_closed_scopes();
     }
 
     fn visit_arrow_expr(&mut self, arrow: &ArrowExpr) {
@@ -248,7 +242,6 @@ impl Visit for Rewriter<'_> {
         let library_arguments = std::mem::take(&mut self.view.library_arguments);
         self.enter_function(names, false, |this| arrow.visit_children_with(this));
         self.view.library_arguments = library_arguments;
-        self.drop_aliases_of_closed_scopes();
     }
 
     fn visit_constructor(&mut self, constructor: &Constructor) {
