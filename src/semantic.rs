@@ -19,37 +19,3 @@ pub fn resolve(script: &mut Script) -> SyntaxContext {
         SyntaxContext::empty().apply_mark(unresolved)
     })
 }
-
-#[cfg(test)]
-mod tests {
-    use swc_ecma_ast::Ident;
-    use swc_ecma_visit::{Visit, VisitWith};
-
-    /// Every `user` reference, with whether it resolves to the first one declared.
-    fn user_references(code: &str) -> Vec<bool> {
-        let (mut script, _) = crate::parse::parse_code(code).expect("parses");
-        super::resolve(&mut script);
-        struct Refs(Vec<Ident>);
-        impl Visit for Refs {
-            fn visit_ident(&mut self, ident: &Ident) {
-                if &*ident.sym == "user" {
-                    self.0.push(ident.clone());
-                }
-            }
-        }
-        let mut refs = Refs(Vec::new());
-        script.visit_with(&mut refs);
-        let first = refs.0[0].ctxt;
-        refs.0[1..].iter().map(|i| i.ctxt == first).collect()
-    }
-
-    #[test]
-    fn a_helper_parameter_shadows_the_rule_parameter_of_the_same_name() {
-        let rule = "function rule(user, context, callback) {\n  function label(user) { return user.name; }\n  user.x = label({ name: 'a' });\n  try { } catch (user) { user.y = 1; }\n  callback(null, user, context);\n}";
-        // `label`'s parameter and its read, the catch parameter and its write: not the rule's.
-        assert_eq!(
-            user_references(rule),
-            vec![false, false, true, false, false, true]
-        );
-    }
-}
