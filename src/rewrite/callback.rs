@@ -47,6 +47,10 @@ pub(super) struct Calls {
     pub(super) tested_truthy: Vec<swc_atoms::Atom>,
     /// Statements holding a promise chain the Action awaits, with the names declared next to it.
     pub(super) awaitable: Vec<(swc_common::Span, super::scope::Names)>,
+    /// The rule's helpers that call back at once (`calling_helpers.rs`).
+    pub(super) helpers: super::calling_helpers::CallingHelpers,
+    /// The walk is inside one of those helpers, whose last statement is this one.
+    pub(super) in_helper: Option<Span>,
 }
 
 enum Outcome {
@@ -65,7 +69,9 @@ impl Rewriter<'_> {
             return self.shim_call(call);
         }
         let call_span = self.span(call.span);
-        if self.depth > 0 {
+        // A helper that calls back at once ends the login where the rule calls it.
+        let in_helper = self.calls.in_helper.is_some() && self.depth == 1;
+        if self.depth > 0 && !in_helper {
             self.report(
                 Finding::new(
                     Code::CallbackInNestedFunction,
@@ -125,8 +131,10 @@ impl Rewriter<'_> {
                 Some(deny) => self.replace(Family::Callback, stmt, format!("{deny};")),
             };
         }
+        // The helper's own last statement: nothing of it runs after, and the rule returns.
+        let ends_helper = in_helper && self.calls.in_helper == Some(stmt);
         let replacement = match (deny, is_return) {
-            (None, true) if flow.last_in_rule_body => {
+            (None, true) if flow.last_in_rule_body || ends_helper => {
                 return self.delete_statement(Family::Callback, stmt, true);
             }
             (None, true) => "return;".to_string(),
@@ -408,9 +416,10 @@ impl Rewriter<'_> {
         }
     }
 
-    /// `callback(…)`, or a metadata update whose `.then` handler calls back.
+    /// `callback(…)`, a helper that calls back, or a metadata update whose `.then` handler
+    /// calls back.
     fn calls_back(&self, expr: &Expr) -> bool {
-        if self.as_callback_call(expr).is_some() {
+        if self.as_callback_call(expr).is_some() || self.calls.helpers.is_call(expr) {
             return true;
         }
         matches!(unparen(expr), Expr::Call(call)

@@ -7,6 +7,7 @@
 mod bindings;
 mod callback;
 mod callback_twice;
+mod calling_helpers;
 mod chain;
 mod claim_aliases;
 mod claim_names;
@@ -360,12 +361,14 @@ impl Rewriter<'_> {
             for (id, role) in self.helpers.bound_parameters() {
                 self.bindings.alias(id.clone(), role);
             }
+            self.calls.helpers = calling_helpers::CallingHelpers::of(&body.stmts, &self.bindings);
         }
         let mut prepass = prepass::Prepass::of(
             &rule.function,
             &self.bindings,
             &self.scopes[0],
             &self.helpers,
+            &self.calls.helpers,
         );
         self.resume.in_rule = prepass.redirects;
         self.choose_handler_names(rule, &prepass);

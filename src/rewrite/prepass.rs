@@ -51,6 +51,10 @@ pub(super) struct Prepass {
     /// Helpers whose parameters at these positions stand for the rule's objects: passing them
     /// there is not a use of the object as a value.
     helpers: Vec<(Atom, Vec<usize>)>,
+    /// Functions of the rule's helpers that call back at once (`calling_helpers.rs`).
+    calling_helpers: Vec<swc_common::Span>,
+    /// Inside one of them, at its own level.
+    in_calling_helper: bool,
 }
 
 impl Prepass {
@@ -61,12 +65,26 @@ impl Prepass {
         bindings: &super::bindings::Bindings,
         rule_names: &super::scope::Names,
         helpers: &super::helpers::BoundHelpers,
+        calling: &super::calling_helpers::CallingHelpers,
     ) -> Self {
         let mut prepass = Prepass {
             bindings: bindings.clone(),
             ..Prepass::default()
         };
         prepass.helpers = helpers.names_and_positions().into_iter().collect();
+        if let Some(body) = &function.body {
+            prepass.calling_helpers = body
+                .stmts
+                .iter()
+                .filter_map(|s| match s {
+                    swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Fn(decl)) => {
+                        Some(decl.function.span)
+                    }
+                    _ => None,
+                })
+                .filter(|span| calling.contains(*span))
+                .collect();
+        }
         if let (Some(body), Some(callback)) = (&function.body, bindings.name(Param::Callback)) {
             prepass.awaitable =
                 super::promise_shape::awaitable_statements(&body.stmts, rule_names, callback);
@@ -279,7 +297,9 @@ impl Visit for Prepass {
             self.library_arguments -= usize::from(library);
             return;
         }
-        self.asynchronous |= self.depth > 1 && !self.in_converted_chain;
+        // A helper that calls back at once calls back for the rule (`calling_helpers.rs`).
+        let at_once = self.in_calling_helper && self.depth == 2;
+        self.asynchronous |= self.depth > 1 && !self.in_converted_chain && !at_once;
         // `callback(null, user, context)` hands `user` back; it is not a use of its own.
         let bindings = self.bindings.clone();
         for arg in call.args.iter().filter(
@@ -312,9 +332,12 @@ impl Visit for Prepass {
     }
 
     fn visit_function(&mut self, function: &swc_ecma_ast::Function) {
+        let calling = self.depth == 1 && self.calling_helpers.contains(&function.span);
+        let outer = std::mem::replace(&mut self.in_calling_helper, calling);
         self.depth += 1;
         function.visit_children_with(self);
         self.depth -= 1;
+        self.in_calling_helper = outer;
     }
 
     fn visit_arrow_expr(&mut self, arrow: &swc_ecma_ast::ArrowExpr) {

@@ -275,7 +275,7 @@ impl Rewriter<'_> {
                 self.bindings.name(Param::Context),
                 self.bindings.name(Param::Callback),
             ];
-            self.scopes[0].contains(name) && !params.iter().any(|p| *p == Some(name))
+            self.scopes[0].contains(name) && !params.contains(&Some(name))
         };
         let mut queue: Vec<swc_atoms::Atom> =
             names.iter().filter(|n| rule_local(n)).cloned().collect();

@@ -232,7 +232,12 @@ impl Visit for Rewriter<'_> {
         let params: Vec<_> = function.params.iter().map(|p| p.span).collect();
         let names = self.helper_scope(function.span, &params, scope::function_names(function));
         let library_arguments = std::mem::take(&mut self.view.library_arguments);
+        let calling = self.depth == 0 && self.calls.helpers.contains(function.span);
+        let last = function.body.as_ref().and_then(|b| b.stmts.last());
+        let in_helper = last.filter(|_| calling).map(|s| self.span(s.span()));
+        let outer = std::mem::replace(&mut self.calls.in_helper, in_helper);
         self.enter_function(names, true, |this| function.visit_children_with(this));
+        self.calls.in_helper = outer;
         self.view.library_arguments = library_arguments;
     }
 
