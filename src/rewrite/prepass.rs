@@ -72,19 +72,7 @@ impl Prepass {
             ..Prepass::default()
         };
         prepass.helpers = helpers.names_and_positions().into_iter().collect();
-        if let Some(body) = &function.body {
-            prepass.calling_helpers = body
-                .stmts
-                .iter()
-                .filter_map(|s| match s {
-                    swc_ecma_ast::Stmt::Decl(swc_ecma_ast::Decl::Fn(decl)) => {
-                        Some(decl.function.span)
-                    }
-                    _ => None,
-                })
-                .filter(|span| calling.contains(*span))
-                .collect();
-        }
+        prepass.calling_helpers = calling.spans();
         if let (Some(body), Some(callback)) = (&function.body, bindings.name(Param::Callback)) {
             prepass.awaitable =
                 super::promise_shape::awaitable_statements(&body.stmts, rule_names, callback);
@@ -341,9 +329,12 @@ impl Visit for Prepass {
     }
 
     fn visit_arrow_expr(&mut self, arrow: &swc_ecma_ast::ArrowExpr) {
+        let calling = self.depth == 1 && self.calling_helpers.contains(&arrow.span);
+        let outer = std::mem::replace(&mut self.in_calling_helper, calling);
         self.depth += 1;
         arrow.visit_children_with(self);
         self.depth -= 1;
+        self.in_calling_helper = outer;
     }
 
     fn visit_update_expr(&mut self, update: &swc_ecma_ast::UpdateExpr) {

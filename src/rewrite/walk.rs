@@ -245,7 +245,15 @@ impl Visit for Rewriter<'_> {
         let params: Vec<_> = arrow.params.iter().map(|p| p.span()).collect();
         let names = self.helper_scope(arrow.span, &params, scope::arrow_names(arrow));
         let library_arguments = std::mem::take(&mut self.view.library_arguments);
+        let calling = self.depth == 0 && self.calls.helpers.contains(arrow.span);
+        let last = match &*arrow.body {
+            ArrowFunctionBody::FunctionBody(block) => block.stmts.last(),
+            ArrowFunctionBody::Expr(_) => None,
+        };
+        let in_helper = last.filter(|_| calling).map(|s| self.span(s.span()));
+        let outer = std::mem::replace(&mut self.calls.in_helper, in_helper);
         self.enter_function(names, false, |this| arrow.visit_children_with(this));
+        self.calls.in_helper = outer;
         self.view.library_arguments = library_arguments;
     }
 
