@@ -2,6 +2,8 @@
 //! Actions share none of them. Given the enabled rules in the order they ran, this finds where
 //! a rule relied on another: each finding names both rules and suggests the fix.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::registry::Code;
 use crate::Migration;
 
@@ -36,77 +38,98 @@ impl PipelineFinding {
 /// Metadata persisted with `api.user.set*Metadata` reaches later Actions in `event.user`.
 const PERSISTED_USER_KEYS: &[&str] = &["app_metadata", "user_metadata"];
 
+/// The findings of a pipeline, in the rules' order. Each reader gets one finding per value it
+/// relies on, naming the nearest earlier rule that provided it, so the findings grow with the
+/// rules, not with the pairs of rules.
 pub fn analyse(rules: &[PipelineRule<'_>]) -> Vec<PipelineFinding> {
     let mut findings: Vec<PipelineFinding> = too_many_for_the_trigger(rules).into_iter().collect();
-    for (later_index, later) in rules.iter().enumerate() {
+    // A `global` is set once per container whichever rule ran first, so the first setter is
+    // named, even when it runs later.
+    let mut global_setters: HashMap<&str, &str> = HashMap::new();
+    for rule in rules {
+        for global in &rule.migration.shared.globals_set {
+            global_setters.entry(global.as_str()).or_insert(rule.name);
+        }
+    }
+    // The latest rule so far that wrote each value.
+    let mut user_writers: HashMap<&str, &str> = HashMap::new();
+    let mut context_writers: HashMap<&str, &str> = HashMap::new();
+    let mut claim_setters: HashMap<(&str, &str), &str> = HashMap::new();
+    for later in rules {
         let shared = &later.migration.shared;
+        let mut reported: HashSet<(&str, &str)> = HashSet::new();
         for global in &shared.globals_read {
-            if shared.globals_set.contains(global) {
+            if shared.globals_set.contains(global) || !reported.insert(("global", global)) {
                 continue;
             }
-            if let Some(provider) = rules
-                .iter()
-                .find(|r| r.migration.shared.globals_set.contains(global))
-            {
+            if let Some(provider) = global_setters.get(global.as_str()) {
                 findings.push(PipelineFinding {
                     code: Code::GlobalSharedAcrossRules,
-                    rules: [provider.name.to_string(), later.name.to_string()],
+                    rules: [provider.to_string(), later.name.to_string()],
                     message: format!(
-                        "`global.{global}` is set by rule `{}` and used by rule `{}`; Actions share no `global`",
-                        provider.name, later.name
+                        "`global.{global}` is set by rule `{provider}` and used by rule `{}`; Actions share no `global`",
+                        later.name
                     ),
                     help: format!(
-                        "copy the definition of `{global}` from `{}` into the Action of `{}`, or merge the two rules into one Action",
-                        provider.name, later.name
+                        "copy the definition of `{global}` from `{provider}` into the Action of `{}`, or merge the two rules into one Action",
+                        later.name
                     ),
                 });
             }
         }
-        for earlier in &rules[..later_index] {
-            let provided = &earlier.migration.shared;
-            for key in shared.user_read.iter().filter(|k| {
-                provided.user_written.contains(k) && !PERSISTED_USER_KEYS.contains(&k.as_str())
-            }) {
-                findings.push(passed_on("user", key, earlier.name, later.name));
+        for key in &shared.user_read {
+            if PERSISTED_USER_KEYS.contains(&key.as_str()) || !reported.insert(("user", key)) {
+                continue;
             }
-            for key in shared
-                .context_read
-                .iter()
-                .filter(|k| provided.context_written.contains(k))
-            {
-                findings.push(passed_on("context", key, earlier.name, later.name));
+            if let Some(earlier) = user_writers.get(key.as_str()) {
+                findings.push(passed_on("user", key, earlier, later.name));
             }
-            for (token, claim) in &shared.claims_read {
-                let set = earlier
-                    .migration
-                    .claims
-                    .iter()
-                    .any(|c| c.token == *token && c.name.as_deref() == Some(claim));
-                if set {
-                    findings.push(claim_dependency(
-                        format!("rule `{}` reads back the {token} claim `{claim}` that rule `{}` set; Actions cannot read claims", later.name, earlier.name),
-                        "pass the value with `api.transaction.setMetadata` in the first Action and read `event.transaction.metadata` in the second",
-                        earlier.name,
-                        later.name,
-                    ));
-                }
+        }
+        for key in &shared.context_read {
+            if !reported.insert(("context", key)) {
+                continue;
             }
-            for claim in &later.migration.claims {
-                let Some(name) = &claim.name else { continue };
-                let overwrites = earlier
-                    .migration
-                    .claims
-                    .iter()
-                    .any(|c| c.token == claim.token && c.name.as_ref() == Some(name));
-                if overwrites {
-                    findings.push(claim_dependency(
-                        format!("the {} claim `{name}` is set by rule `{}` and again by rule `{}`: the last Action to run wins, as the last rule did", claim.token, earlier.name, later.name),
-                        "keep the Actions bound in the rules' order, or set the claim in one Action only",
-                        earlier.name,
-                        later.name,
-                    ));
-                }
+            if let Some(earlier) = context_writers.get(key.as_str()) {
+                findings.push(passed_on("context", key, earlier, later.name));
             }
+        }
+        for (token, claim) in &shared.claims_read {
+            if !reported.insert((token, claim)) {
+                continue;
+            }
+            if let Some(earlier) = claim_setters.get(&(token.as_str(), claim.as_str())) {
+                findings.push(claim_dependency(
+                    format!("rule `{}` reads back the {token} claim `{claim}` that rule `{earlier}` set; Actions cannot read claims", later.name),
+                    "pass the value with `api.transaction.setMetadata` in the first Action and read `event.transaction.metadata` in the second",
+                    earlier,
+                    later.name,
+                ));
+            }
+        }
+        let mut set_here: HashSet<(&str, &str)> = HashSet::new();
+        for claim in &later.migration.claims {
+            let Some(name) = &claim.name else { continue };
+            if !set_here.insert((claim.token.as_str(), name)) {
+                continue;
+            }
+            if let Some(earlier) = claim_setters.get(&(claim.token.as_str(), name.as_str())) {
+                findings.push(claim_dependency(
+                    format!("the {} claim `{name}` is set by rule `{earlier}` and again by rule `{}`: the last Action to run wins, as the last rule did", claim.token, later.name),
+                    "keep the Actions bound in the rules' order, or set the claim in one Action only",
+                    earlier,
+                    later.name,
+                ));
+            }
+        }
+        // This rule's writes reach the rules after it, not itself.
+        for key in &shared.user_written {
+            user_writers.insert(key.as_str(), later.name);
+        }
+        for key in &shared.context_written {
+            context_writers.insert(key.as_str(), later.name);
+        }
+        for (token, name) in set_here {
+            claim_setters.insert((token, name), later.name);
         }
     }
     findings
@@ -239,6 +262,50 @@ mod tests {
         );
         // The other way round nothing was passed on.
         assert!(codes(&[("second", &second), ("first", &first)]).is_empty());
+    }
+
+    #[test]
+    fn a_reader_hears_of_the_nearest_earlier_writer_only() {
+        let writers: Vec<Migration> = (0..3).map(|_| rule("  user.tier = 'gold';")).collect();
+        let reader = rule("  if (user.tier === 'gold') {\n    context.idToken['https://example.com/ok'] = true;\n  }");
+        let found = codes(&[
+            ("w1", &writers[0]),
+            ("w2", &writers[1]),
+            ("w3", &writers[2]),
+            ("reader", &reader),
+        ]);
+        assert_eq!(
+            found,
+            [(Code::ValuePassedBetweenRules, pair("w3", "reader"))]
+        );
+    }
+
+    #[test]
+    fn findings_grow_linearly_with_a_replicated_pipeline() {
+        let writer = rule("  user.tier = 'gold';\n  context.idToken['https://example.com/plan'] = 'pro';\n  global.lookup = function (x) { return x; };");
+        let reader = rule("  const plan = context.idToken['https://example.com/plan'];\n  if (user.tier === plan) {\n    context.idToken['https://example.com/ok'] = global.lookup(1);\n  }");
+        let count = |copies: usize| {
+            let rules: Vec<(&str, &Migration)> = (0..copies)
+                .flat_map(|_| [("writer", &writer), ("reader", &reader)])
+                .collect();
+            let pipeline: Vec<PipelineRule<'_>> = rules
+                .iter()
+                .map(|(name, migration)| PipelineRule { name, migration })
+                .collect();
+            analyse(&pipeline)
+                .into_iter()
+                .filter(|f| f.code != Code::TooManyActionsForTrigger)
+                .count()
+        };
+        let (small, large) = (count(50), count(200));
+        // Every reader relies on three values and every rule after the first two sets a claim
+        // again: a fixed number per pair of rules, so 4× the rules give 4× the findings (a
+        // finding per pair of rules would give 16×).
+        let growth = large as f64 / small as f64;
+        assert!(
+            small > 0 && growth < 4.5,
+            "{small} findings for 100 rules, {large} for 400"
+        );
     }
 
     #[test]
