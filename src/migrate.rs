@@ -129,6 +129,15 @@ pub fn migrate_rules_each<'o, B: AsRef<[u8]> + Sync>(
     inputs: &[B],
     options: impl Fn(usize) -> &'o Options + Sync,
 ) -> Vec<Migration> {
+    migrate_rules_reporting(inputs, options, &|| {})
+}
+
+/// [`migrate_rules_each`], calling `done` as each rule is migrated (for a progress bar).
+pub fn migrate_rules_reporting<'o, B: AsRef<[u8]> + Sync>(
+    inputs: &[B],
+    options: impl Fn(usize) -> &'o Options + Sync,
+    done: &(dyn Fn() + Sync),
+) -> Vec<Migration> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(inputs.len().max(1));
@@ -146,7 +155,10 @@ pub fn migrate_rules_each<'o, B: AsRef<[u8]> + Sync>(
                         part.iter()
                             .enumerate()
                             .map(|(i, bytes)| {
-                                migrate_on_this_thread(bytes.as_ref(), options(n * chunk + i))
+                                let migration =
+                                    migrate_on_this_thread(bytes.as_ref(), options(n * chunk + i));
+                                done();
+                                migration
                             })
                             .collect::<Vec<_>>()
                     })

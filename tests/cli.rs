@@ -352,3 +352,53 @@ fn verify_finds_the_scenario_that_reaches_a_deny_and_scenario_files_add_their_ow
     );
     assert_eq!(bad.code, 2);
 }
+
+/// `check` over 60 rules with the progress bar's wait set to nothing: on a terminal (a pty made
+/// by util-linux's `script`) the bar is drawn on stderr; piped, stderr holds only the summary.
+#[test]
+fn a_progress_bar_shows_on_a_terminal_and_never_in_a_pipe() {
+    let rules: Vec<(String, &str)> = (0..60).map(|i| (format!("r{i}.js"), CLEAN_RULE)).collect();
+    let named: Vec<(&str, &str)> = rules.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let dir = workspace(&named);
+    let piped = std::process::Command::new(common::BINARY)
+        .args(["check", ".", "--color", "never"])
+        .current_dir(dir.path())
+        .env("RULES2ACTIONS_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&piped.stderr);
+    assert!(!stderr.contains("checking"), "{stderr}");
+    assert!(stderr.contains("60 rules checked"), "{stderr}");
+
+    if !common::has("script") {
+        assert!(std::env::var_os("CI").is_none(), "CI has util-linux's script");
+        eprintln!("SKIPPED: the terminal half needs util-linux's `script`");
+        return;
+    }
+    let transcript = dir.path().join("terminal.txt");
+    let command = format!("{} check . --color never", common::BINARY);
+    let on_terminal = std::process::Command::new("script")
+        .args(["-qec", &command])
+        .arg(&transcript)
+        .current_dir(dir.path())
+        .env("RULES2ACTIONS_PROGRESS_AFTER_MS", "0")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(on_terminal.code(), Some(0));
+    let shown = fs::read_to_string(&transcript).unwrap();
+    assert!(shown.contains("checking"), "{shown}");
+    assert!(shown.contains("/60 rules"), "{shown}");
+    // `--quiet` keeps the terminal quiet too.
+    let quiet = format!("{} check . --color never --quiet", common::BINARY);
+    std::process::Command::new("script")
+        .args(["-qec", &quiet])
+        .arg(&transcript)
+        .current_dir(dir.path())
+        .env("RULES2ACTIONS_PROGRESS_AFTER_MS", "0")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let quiet_shown = fs::read_to_string(&transcript).unwrap();
+    assert!(!quiet_shown.contains("checking"), "{quiet_shown}");
+}

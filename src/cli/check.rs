@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use rules2actions::layout::{fingerprint, read_state};
 use rules2actions::markers::marker_text;
-use rules2actions::migrate::migrate_rules_each;
+use rules2actions::migrate::migrate_rules_reporting;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
 use rules2actions::report::{render_findings, render_pipeline};
@@ -23,7 +23,7 @@ use rules2actions::{Migration, Status};
 
 use super::output::{self, count, errln};
 use super::rules;
-use super::{CheckArgs, CheckFormat, FailOn, Global};
+use super::{CheckArgs, CheckFormat, FailOn, Global, Verbosity};
 
 pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
     let settings = match global.settings(&args.judging, &args.inputs, None) {
@@ -38,7 +38,14 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
     };
     loaded.check_settings(&settings);
     let options = loaded.options(&settings);
-    let mut migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
+    let progress = super::progress::Progress::new(
+        loaded.sources.len(),
+        "checking",
+        global.verbosity == Verbosity::Quiet,
+    );
+    let mut migrations =
+        migrate_rules_reporting(&loaded.sources, |i| options[i], &|| progress.advance());
+    progress.finish();
     loaded.restore(&mut migrations);
     let drift = match &args.actions {
         Some(dir) => judge_committed(dir, &loaded, &mut migrations),

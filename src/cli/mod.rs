@@ -6,6 +6,7 @@ mod check;
 mod config;
 mod migrate;
 mod output;
+mod progress;
 mod review;
 mod rules;
 mod verify;
