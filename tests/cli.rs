@@ -371,7 +371,10 @@ fn a_progress_bar_shows_on_a_terminal_and_never_in_a_pipe() {
     assert!(stderr.contains("60 rules checked"), "{stderr}");
 
     if !common::has("script") {
-        assert!(std::env::var_os("CI").is_none(), "CI has util-linux's script");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI has util-linux's script"
+        );
         eprintln!("SKIPPED: the terminal half needs util-linux's `script`");
         return;
     }
@@ -401,4 +404,44 @@ fn a_progress_bar_shows_on_a_terminal_and_never_in_a_pipe() {
         .unwrap();
     let quiet_shown = fs::read_to_string(&transcript).unwrap();
     assert!(!quiet_shown.contains("checking"), "{quiet_shown}");
+}
+
+/// Above 200 rules `MIGRATION.md` keeps the summary and the rules that need attention, without
+/// diffs, and says where the rest is; at 200 or fewer every rule has its section and diff.
+#[test]
+fn a_large_run_keeps_migration_md_to_the_rules_that_need_attention() {
+    let large: Vec<(String, &str)> = (0..240)
+        .map(|i| {
+            let rule = if i % 4 == 0 { REVIEW_RULE } else { CLEAN_RULE };
+            (format!("rules/r{i:03}.js"), rule)
+        })
+        .collect();
+    let named: Vec<(&str, &str)> = large.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let dir = workspace(&named);
+    let migrated = run(
+        &["migrate", "rules", "--out", "out", "--color", "never"],
+        dir.path(),
+    );
+    assert_eq!(migrated.code, 0, "{}", migrated.stderr);
+    let report = fs::read_to_string(dir.path().join("out/MIGRATION.md")).unwrap();
+    assert!(report.contains("240 rules: above 200"), "{report}");
+    assert_eq!(
+        report.matches("\n## r").count(),
+        60,
+        "one section per rule needing review"
+    );
+    assert!(!report.contains("Diff from Rule to Action"));
+    // Every rule is still in the table.
+    assert_eq!(report.matches("| [r").count(), 240);
+
+    let small = workspace(&named[..200]);
+    let migrated = run(
+        &["migrate", "rules", "--out", "out", "--color", "never"],
+        small.path(),
+    );
+    assert_eq!(migrated.code, 0, "{}", migrated.stderr);
+    let report = fs::read_to_string(small.path().join("out/MIGRATION.md")).unwrap();
+    assert!(!report.contains("above 200"));
+    assert_eq!(report.matches("\n## r").count(), 200);
+    assert_eq!(report.matches("Diff from Rule to Action").count(), 200);
 }

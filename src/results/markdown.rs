@@ -1,6 +1,10 @@
 //! `MIGRATION.md`: the report a reviewer reads, pasted into a pull request if they like. A
 //! summary, a table of every rule, what crosses rules, then one section per rule with its
 //! findings and the unified diff from Rule to Action.
+//!
+//! Above [`DETAILED_RULES`] rules the file stays readable: sections only for the rules that need
+//! attention (review, manual work, failed), with their findings and without diffs, and a note
+//! that says where the rest is (each Action's `code.js`, `migration-report.json`).
 
 use std::fmt::Write;
 
@@ -8,7 +12,11 @@ use super::{status_id, Results};
 use crate::registry::Severity;
 use crate::report::unified_diff;
 
+/// The most rules whose every section and diff the report holds.
+pub const DETAILED_RULES: usize = 200;
+
 pub fn migration_markdown(results: &Results<'_>) -> String {
+    let detailed = results.rules.len() <= DETAILED_RULES;
     let mut out = String::from("# Rules to Actions migration\n\n");
     let _ = writeln!(
         out,
@@ -70,7 +78,21 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
             );
         }
     }
+    if !detailed {
+        let _ = writeln!(
+            out,
+            "\n> {} rules: above {DETAILED_RULES}, this report has a section only for the rules that need attention, without diffs. Each Action's code is in `actions/<name>/code.js`, and every finding of every rule is in `migration-report.json`.",
+            results.rules.len()
+        );
+    }
     for (index, rule) in results.rules.iter().enumerate() {
+        let needs_attention = !matches!(
+            rule.status(),
+            crate::Status::Converted | crate::Status::AlreadyAction
+        );
+        if !detailed && !needs_attention {
+            continue;
+        }
         let _ = write!(
             out,
             "\n<a id=\"rule-{}\"></a>\n\n## {}\n\n`{}`",
@@ -103,7 +125,7 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
         if let Some(action) = rule
             .migration
             .output()
-            .filter(|a| *a != rule.migration.source)
+            .filter(|a| detailed && *a != rule.migration.source)
         {
             let diff = unified_diff(rule.source, &rule.migration.source, action);
             let fence = if diff.contains("```") { "~~~~" } else { "```" };
