@@ -387,11 +387,12 @@ fn write(
     let mut failures = 0;
     // Each Action's own files first: only an Action whose files are in place is bound.
     let mut rows = Vec::new();
-    let mut placed: Vec<Planned<'_>> = Vec::new();
+    let mut written_actions: Vec<(Vec<PathBuf>, Planned<'_>)> = Vec::new();
     let mut state = read_state(dir);
     for (index, mut action, reason) in planned {
         let mut outcomes = Vec::new();
         let mut error = None;
+        let mut paths = Vec::new();
         for file in format.action_files(&action, &options) {
             match out.write(&file) {
                 Ok(written) => {
@@ -403,10 +404,27 @@ fn write(
                             action.deploy = args.bind_all || !has_error_marker(&kept);
                         }
                     }
+                    paths.push(file.path.clone());
                     outcomes.push(written);
                 }
                 Err(message) => error = Some(message),
             }
+        }
+        rows.push((index, reason, outcomes, error));
+        written_actions.push((paths, action));
+    }
+    // The Actions' files land together; an Action with a file that did not is not bound.
+    let not_landed = out.land();
+    let mut placed: Vec<Planned<'_>> = Vec::new();
+    let mut table_rows = Vec::new();
+    for ((index, reason, outcomes, mut error), (paths, action)) in
+        rows.into_iter().zip(written_actions)
+    {
+        if error.is_none() {
+            error = not_landed
+                .iter()
+                .find(|(path, _)| paths.contains(path))
+                .map(|(_, message)| message.clone());
         }
         let files = match &error {
             Some(message) => {
@@ -425,11 +443,12 @@ fn write(
             ),
             (None, _) => None,
         };
-        rows.push((index, bound_reason, files));
+        table_rows.push((index, bound_reason, files));
         if error.is_none() {
             placed.push(action);
         }
     }
+    let rows = table_rows;
     let positions: BTreeMap<&str, usize> = bound(&placed)
         .iter()
         .enumerate()
@@ -471,16 +490,26 @@ fn write(
     // What each Action needs before it can be deployed.
     let mut summary_lines: Vec<String> = placed.iter().filter_map(needs).collect();
     // Then what binds them, and the reports, which say what happened to every Action.
+    let mut binding_lines = Vec::new();
     for file in format.binding_files(&placed, &options) {
-        let line = match out.write(&file) {
-            Ok(written) => format!("{}: {}", file.path.display(), written.label()),
+        match out.write(&file) {
+            Ok(written) => binding_lines.push((file.path.clone(), Some(written.label()))),
             Err(message) => {
                 errln!("error: {message}");
                 failures += 1;
-                format!("{}: failed", file.path.display())
+                binding_lines.push((file.path.clone(), None));
             }
-        };
-        summary_lines.push(line);
+        }
+    }
+    let bindings_not_landed = out.land();
+    for (path, label) in binding_lines {
+        let not_landed = bindings_not_landed.iter().find(|(p, _)| *p == path);
+        if let Some((_, message)) = not_landed {
+            errln!("error: {message}");
+            failures += 1;
+        }
+        let label = label.filter(|_| not_landed.is_none()).unwrap_or("failed");
+        summary_lines.push(format!("{}: {label}", path.display()));
     }
     let outputs = outputs(loaded, migrations);
     let mut results = loaded.results(migrations, &outputs);
