@@ -740,3 +740,27 @@ fn diagnostics_show_placeholders_as_written_and_name_a_file_once() {
         yaml.stderr
     );
 }
+
+/// A run writes far more files than a process may keep open: with the limit lowered to 64, 150
+/// rules (more than 300 files) all land and are bound.
+#[test]
+fn more_files_than_a_process_may_keep_open_all_land() {
+    let rules: Vec<(String, &str)> = (0..150)
+        .map(|i| (format!("rules/r{i}.js"), CLEAN))
+        .collect();
+    let named: Vec<(&str, &str)> = rules.iter().map(|(n, r)| (n.as_str(), *r)).collect();
+    let dir = workspace(&named);
+    let limited = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -n 64 && exec '{BINARY}' migrate rules --out out --color never"
+        ))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&limited.stderr);
+    assert_eq!(limited.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("Too many open files"), "{stderr}");
+    assert!(dir.path().join("out/actions/r149/code.js").is_file());
+    assert_eq!(bindings(&dir.path().join("out")).len(), 150);
+}

@@ -77,8 +77,9 @@ pub struct OutputDir {
     /// The hash of each path this tool last wrote.
     latest: BTreeMap<String, String>,
     journal: Option<fs::File>,
-    /// Files written to temporary files and not yet renamed into place.
-    pending: Vec<(tempfile::NamedTempFile, PathBuf)>,
+    /// Files written to temporary files (closed: a large run holds more than a process may
+    /// keep open) and not yet renamed into place.
+    pending: Vec<(tempfile::TempPath, PathBuf)>,
     /// Held for as long as the folder is open.
     _lock: Option<fs::File>,
     /// Temporary files of an interrupted run, removed when the folder was opened.
@@ -189,7 +190,8 @@ impl OutputDir {
         }
         let temporary =
             temporary_file(&path, &file.contents).map_err(|e| format!("{shown}: {e}"))?;
-        self.pending.push((temporary, path.clone()));
+        self.pending
+            .push((temporary.into_temp_path(), path.clone()));
         self.known
             .entry(key.clone())
             .or_default()
@@ -205,7 +207,7 @@ impl OutputDir {
         if pending.is_empty() {
             return Vec::new();
         }
-        let flushed = flush_together(&self.dir, pending.iter().map(|(t, _)| t.as_file()));
+        let flushed = flush_together(&self.dir, pending.iter().map(|(t, _)| t.as_ref()));
         let mut failed = Vec::new();
         for (temporary, path) in pending {
             let landed = match &flushed {
@@ -229,7 +231,7 @@ impl OutputDir {
             return Err(error);
         }
         // The renames are on disk before the manifest says the files are ours.
-        flush_together(&self.dir, std::iter::empty())
+        flush_together(&self.dir, std::iter::empty::<&Path>())
             .map_err(|e| format!("{}: {e}", self.dir.display()))?;
         let text = serde_json::to_string_pretty(&self.latest).expect("a map of strings serialises");
         let manifest = self.dir.join(MANIFEST);
@@ -317,11 +319,8 @@ fn temporary_file(path: &Path, contents: &str) -> std::io::Result<tempfile::Name
 }
 
 /// Flushes the filesystem that holds `dir` to disk: every file written there so far, with one
-/// `syncfs` on Linux; elsewhere each of `files`.
-fn flush_together<'f>(
-    dir: &Path,
-    files: impl Iterator<Item = &'f fs::File>,
-) -> std::io::Result<()> {
+/// `syncfs` on Linux; elsewhere each of `files`, opened one at a time.
+fn flush_together<'f>(dir: &Path, files: impl Iterator<Item = &'f Path>) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
@@ -337,7 +336,7 @@ fn flush_together<'f>(
     {
         let _ = dir;
         for file in files {
-            file.sync_all()?;
+            fs::OpenOptions::new().write(true).open(file)?.sync_all()?;
         }
         Ok(())
     }
