@@ -141,3 +141,41 @@ fn the_report_lists_every_rule_and_filters_by_status_and_code() {
     );
     assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000);
 }
+
+/// Above 200 rules each diff is kept as compact rows: the page renders the diff of the rule its
+/// address names (and of any rule opened), and leaves the others as data.
+#[test]
+fn a_large_report_renders_a_diff_when_it_is_opened() {
+    let Some(browser) = chromium() else {
+        return;
+    };
+    let rule = "function (user, context, callback) {\n  if (!user.email_verified) {\n    return callback(new UnauthorizedError('verify <first>'));\n  }\n  callback(null, user, context);\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    for i in 0..210 {
+        std::fs::write(rules.join(format!("r{i:03}.js")), rule).unwrap();
+    }
+    let out = dir.path().join("out");
+    run(
+        &["migrate", "rules", "--out", out.to_str().unwrap()],
+        dir.path(),
+    );
+    let page = format!(
+        "file://{}#rule-3",
+        out.join("migration-report.html").display()
+    );
+    let profile = dir.path().join("profile");
+    let dom = headless(&browser, &profile, &["--dump-dom"], &page);
+    assert_eq!(shown(&dom), 210);
+    assert_eq!(
+        dom.matches("data-rendered=\"true\"").count(),
+        1,
+        "only the named rule"
+    );
+    let third = &dom[dom.find("id=\"rule-3\"").unwrap()..dom.find("id=\"rule-4\"").unwrap()];
+    assert!(third.contains("<ins>api.access.deny</ins>"), "{third}");
+    assert!(third.contains("verify &lt;first&gt;"), "{third}");
+    assert!(third.contains("<tr class=\"same\">"), "{third}");
+    assert!(third.contains("R2A101"), "{third}");
+}

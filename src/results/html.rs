@@ -2,10 +2,14 @@
 //! a list of rules with status badges, filters by status and by finding code, and for each rule
 //! a side-by-side Rule | Action diff, each changed line beside its replacement with the changed
 //! words marked, and the findings under the lines they concern. `?status=…&code=…` in the address presets the filters.
+//!
+//! Above [`DETAILED_RULES`] rules the page stays small and opens fast: each rule's findings are
+//! listed, and its diff is kept as compact rows (unchanged lines once, changed lines as their
+//! pieces) that the page renders when the diff is opened, or when the address names the rule.
 
 use std::fmt::Write;
 
-use super::{status_id, status_label, Results, RuleResult, STATUS_IDS};
+use super::{status_id, status_label, Results, RuleResult, DETAILED_RULES, STATUS_IDS};
 use crate::diff_rows::{changed_words, rows};
 use crate::registry::Severity;
 
@@ -59,7 +63,10 @@ pub fn migration_html(results: &Results<'_>) -> String {
         }
         out.push_str("</ul></section>\n");
     }
-    out.push_str(&sections(&results.rules));
+    out.push_str(&sections(
+        &results.rules,
+        results.rules.len() > DETAILED_RULES,
+    ));
     out.push_str("</main>\n<script>\n");
     out.push_str(SCRIPT);
     out.push_str("</script>\n</body>\n</html>\n");
@@ -67,23 +74,24 @@ pub fn migration_html(results: &Results<'_>) -> String {
 }
 
 /// Every rule's section, rendered on every core (the diffs are most of a large report's cost),
-/// in the rules' order.
-fn sections(rules: &[RuleResult<'_>]) -> String {
+/// in the rules' order; `compact` keeps each diff as rows the page renders when opened.
+fn sections(rules: &[RuleResult<'_>], compact: bool) -> String {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(rules.len().max(1));
     let chunk = rules.len().div_ceil(workers).max(1);
-    let parts: Vec<String> = std::thread::scope(|scope| {
+    let parts: Vec<(String, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = rules
             .chunks(chunk)
             .enumerate()
             .map(|(n, part)| {
                 scope.spawn(move || {
                     let mut out = String::new();
+                    let mut rows = Vec::new();
                     for (i, rule) in part.iter().enumerate() {
-                        section(&mut out, n * chunk + i, rule);
+                        rows.push(section(&mut out, n * chunk + i, rule, compact));
                     }
-                    out
+                    (out, rows)
                 })
             })
             .collect();
@@ -92,7 +100,20 @@ fn sections(rules: &[RuleResult<'_>]) -> String {
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    parts.concat()
+    let mut out = String::new();
+    let mut rows = Vec::new();
+    for (html, part) in parts {
+        out.push_str(&html);
+        rows.extend(part);
+    }
+    if compact {
+        // Every diff's rows in one block, indexed by rule: the page parses it when a diff
+        // is first opened (one block loads much faster than one per rule).
+        out.push_str("<script type=\"application/json\" id=\"diff-rows\">[");
+        out.push_str(&rows.join(","));
+        out.push_str("]</script>\n");
+    }
+    out
 }
 
 fn summary(results: &Results<'_>) -> String {
@@ -115,8 +136,9 @@ fn rule_codes(rule: &RuleResult<'_>) -> String {
     codes.join(" ")
 }
 
-/// One rule: its header, and the diff with the findings under their lines.
-fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
+/// One rule: its header, and the diff with the findings under their lines. When `compact`,
+/// the diff's rows are returned instead, as JSON (`null` when the rule has no diff).
+fn section(out: &mut String, index: usize, rule: &RuleResult<'_>, compact: bool) -> String {
     let status = status_id(rule.status());
     let _ = writeln!(
         out,
@@ -137,10 +159,22 @@ fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
             finding_row(out, &located, true);
         }
         out.push_str("</section>\n");
-        return;
+        return "null".to_string();
     };
     let located = rule.located(Severity::Info);
-    out.push_str("<table class=\"diff\">\n<colgroup><col class=\"ln\"><col><col class=\"ln\"><col></colgroup>\n<thead><tr><th colspan=\"2\">Rule</th><th colspan=\"2\">Action</th></tr></thead>\n<tbody>\n");
+    if compact {
+        for l in &located {
+            finding_row(out, l, true);
+        }
+        let _ = writeln!(
+            out,
+            "<details class=\"lazy-diff\" data-rows=\"{index}\"><summary>Diff from Rule to Action</summary>"
+        );
+        out.push_str(TABLE_HEAD);
+        out.push_str("</tbody>\n</table>\n</details>\n</section>\n");
+        return compact_rows(before, after, &located);
+    }
+    out.push_str(TABLE_HEAD);
     let old_lines: Vec<&str> = before.lines().collect();
     let new_lines: Vec<&str> = after.lines().collect();
     for row in rows(before, after, &old_lines, &new_lines) {
@@ -174,6 +208,59 @@ fn section(out: &mut String, index: usize, rule: &RuleResult<'_>) {
         }
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
+    "null".to_string()
+}
+
+const TABLE_HEAD: &str = "<table class=\"diff\">\n<colgroup><col class=\"ln\"><col><col class=\"ln\"><col></colgroup>\n<thead><tr><th colspan=\"2\">Rule</th><th colspan=\"2\">Action</th></tr></thead>\n<tbody>\n";
+
+/// The diff's rows as JSON the page's script renders: `[o, n, "text"]` for an unchanged line
+/// (line numbers from 1, each text once), `[o, 0, "text"]` / `[0, n, "text"]` for a line on
+/// one side only, `[o, n, [pieces], [pieces]]` for a changed line beside its replacement (the
+/// pieces at odd positions changed), and `["f", severity, code, html]` for a finding under its
+/// line. `<` is written `\u003c`, so no text can end the script element that holds them.
+fn compact_rows(before: &str, after: &str, located: &[super::Located<'_>]) -> String {
+    let old_lines: Vec<&str> = before.lines().collect();
+    let new_lines: Vec<&str> = after.lines().collect();
+    let text = |t: &str| serde_json::Value::from(t);
+    let pieces = |marked: &[(bool, &str)]| {
+        let mut out: Vec<serde_json::Value> = Vec::new();
+        for (changed, piece) in marked {
+            // Unchanged pieces sit at even positions, changed ones at odd.
+            if *changed == out.len().is_multiple_of(2) {
+                out.push(text(""));
+            }
+            out.push(text(piece));
+        }
+        serde_json::Value::Array(out)
+    };
+    let mut entries: Vec<serde_json::Value> = Vec::new();
+    for row in rows(before, after, &old_lines, &new_lines) {
+        let entry = match (row.old, row.new) {
+            (Some(o), Some(n)) if row.same => serde_json::json!([o + 1, n + 1, old_lines[o]]),
+            (Some(o), Some(n)) => {
+                let (old, new) = changed_words(old_lines[o], new_lines[n]);
+                serde_json::json!([o + 1, n + 1, pieces(&old), pieces(&new)])
+            }
+            (Some(o), None) => serde_json::json!([o + 1, 0, old_lines[o]]),
+            (None, Some(n)) => serde_json::json!([0, n + 1, new_lines[n]]),
+            (None, None) => continue,
+        };
+        entries.push(entry);
+        if let Some(o) = row.old {
+            for l in located.iter().filter(|l| l.start.line == o + 1) {
+                let f = l.finding;
+                entries.push(serde_json::json!([
+                    "f",
+                    f.severity().as_str(),
+                    f.code.id(),
+                    finding_body(l)
+                ]));
+            }
+        }
+    }
+    serde_json::Value::Array(entries)
+        .to_string()
+        .replace('<', "\\u003c")
 }
 
 fn cells(side: Option<(usize, String)>) -> String {
@@ -200,21 +287,27 @@ fn marked(pieces: &[(bool, &str)], tag: &str) -> String {
         .collect()
 }
 
-fn finding_row(out: &mut String, located: &super::Located<'_>, standalone: bool) {
+/// A finding as the page shows it: code, severity, position, message and help.
+fn finding_body(located: &super::Located<'_>) -> String {
     let f = located.finding;
     let help = f
         .help
         .as_deref()
         .map(|h| format!(" <span class=\"help\">{}</span>", escape(h)))
         .unwrap_or_default();
-    let body = format!(
+    format!(
         "<span class=\"code-id\">{}</span> {} {}:{} {}{help}",
         f.code.id(),
         f.severity(),
         located.start.line,
         located.start.column,
         escape(&f.message)
-    );
+    )
+}
+
+fn finding_row(out: &mut String, located: &super::Located<'_>, standalone: bool) {
+    let f = located.finding;
+    let body = finding_body(located);
     if standalone {
         let _ = writeln!(out, "<p class=\"finding {}\">{body}</p>", f.severity());
     } else {
@@ -258,6 +351,8 @@ tr.finding.error td, p.finding.error { background: #fdecea; } tr.finding.warning
 tr.finding.info td, p.finding.info { background: #e8f4fd; }
 .code-id { font-weight: bold; } .help { color: #555; }
 [hidden] { display: none !important; }
+section.rule, nav li { content-visibility: auto; contain-intrinsic-size: auto 20rem; }
+nav li { contain-intrinsic-size: auto 1.4rem; }
 "#;
 
 const SCRIPT: &str = r#"(function () {
@@ -284,6 +379,40 @@ const SCRIPT: &str = r#"(function () {
   statusFilter.addEventListener('change', apply);
   codeFilter.addEventListener('change', apply);
   apply();
+  // Large reports keep each diff as compact rows (see `compact_rows`), rendered when opened.
+  function esc(t) { return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
+  function marked(pieces, tag) {
+    return pieces.map(function (t, i) { return i % 2 ? '<' + tag + '>' + esc(t) + '</' + tag + '>' : esc(t); }).join('');
+  }
+  function cells(line, code) {
+    return line ? '<td class="ln">' + line + '</td><td class="code">' + code + '</td>' : '<td class="ln"></td><td class="code empty"></td>';
+  }
+  var allRows = null;
+  function render(details) {
+    if (details.getAttribute('data-rendered')) return;
+    if (allRows === null) allRows = JSON.parse(document.getElementById('diff-rows').textContent);
+    var rows = allRows[Number(details.getAttribute('data-rows'))] || [];
+    var html = rows.map(function (r) {
+      if (r[0] === 'f') return '<tr class="finding ' + r[1] + '" data-code="' + r[2] + '"><td></td><td colspan="3">' + r[3] + '</td></tr>';
+      if (r.length === 4) return '<tr class="changed">' + cells(r[0], marked(r[2], 'del')) + cells(r[1], marked(r[3], 'ins')) + '</tr>';
+      if (r[0] && r[1]) return '<tr class="same">' + cells(r[0], esc(r[2])) + cells(r[1], esc(r[2])) + '</tr>';
+      if (r[0]) return '<tr class="changed">' + cells(r[0], '<del>' + esc(r[2]) + '</del>') + cells(0, '') + '</tr>';
+      return '<tr class="changed">' + cells(0, '') + cells(r[1], '<ins>' + esc(r[2]) + '</ins>') + '</tr>';
+    });
+    details.querySelector('tbody').innerHTML = html.join('');
+    details.setAttribute('data-rendered', 'true');
+  }
+  document.querySelectorAll('details.lazy-diff').forEach(function (d) {
+    d.addEventListener('toggle', function () { if (d.open) render(d); });
+  });
+  // The rule the address names opens with its diff.
+  function openNamed() {
+    var section = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var details = section && section.querySelector('details.lazy-diff');
+    if (details) { details.open = true; render(details); }
+  }
+  window.addEventListener('hashchange', openNamed);
+  openNamed();
 })();
 "#;
 
@@ -327,5 +456,93 @@ mod tests {
             row.contains("return "),
             "unchanged words are not marked: {row}"
         );
+    }
+
+    #[test]
+    fn above_the_detailed_limit_diffs_are_compact_rows_rendered_when_opened() {
+        let rule = "function (user, context, callback) {\n  if (!user.email_verified) {\n    return callback(new UnauthorizedError('verify <first>'));\n  }\n  callback(null, user, context);\n}\n";
+        let migration = crate::migrate_rule(rule.as_bytes());
+        let names: Vec<String> = (0..=DETAILED_RULES).map(|i| format!("r{i}")).collect();
+        let results = |count: usize| Results {
+            rules: names[..count]
+                .iter()
+                .map(|name| RuleResult {
+                    name,
+                    source: "r.js",
+                    artifact: "r.js".to_string(),
+                    positions_in_artifact: true,
+                    action: name,
+                    migration: &migration,
+                    output: None,
+                    deployment: None,
+                })
+                .collect(),
+            errors: Vec::new(),
+            pipeline: Vec::new(),
+        };
+        let full = migration_html(&results(DETAILED_RULES));
+        assert!(!full.contains("<details class=\"lazy-diff\""));
+        assert!(full.contains("<tr class=\"same\">"));
+        let compact = migration_html(&results(DETAILED_RULES + 1));
+        let content = &compact[..compact.find("<script>\n").unwrap()];
+        assert!(
+            !content.contains("<tr class=\"same\">"),
+            "no row is in the page as it loads"
+        );
+        assert_eq!(
+            compact
+                .matches("<details class=\"lazy-diff\" data-rows=")
+                .count(),
+            DETAILED_RULES + 1
+        );
+        // One more rule, and still a smaller page.
+        assert!(
+            compact.len() < full.len(),
+            "{} ≥ {}",
+            compact.len(),
+            full.len()
+        );
+        let start = compact.find("id=\"diff-rows\">").unwrap() + "id=\"diff-rows\">".len();
+        let end = start + compact[start..].find("</script>").unwrap();
+        let json = &compact[start..end];
+        assert!(!json.contains('<'), "no text can close the script: {json}");
+        let all: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            all.as_array().unwrap().len(),
+            DETAILED_RULES + 1,
+            "one entry per rule"
+        );
+        let rows = &all[0];
+        let new_sides: Vec<Vec<&str>> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r[0] != "f" && r.as_array().is_some_and(|r| r.len() == 4))
+            .map(|r| {
+                r[3].as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.as_str().unwrap())
+                    .collect()
+            })
+            .collect();
+        let deny = new_sides
+            .iter()
+            .find(|pieces| pieces.concat().contains("api.access.deny"))
+            .expect("the deny's row");
+        // Odd pieces are the changed ones; `<` survives as text.
+        assert!(
+            deny.iter()
+                .skip(1)
+                .step_by(2)
+                .any(|p| p.contains("api.access.deny")),
+            "{deny:?}"
+        );
+        assert!(deny.concat().contains("verify <first>"), "{deny:?}");
+        assert!(rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r[0] == "f" && r[2] == "R2A101"));
     }
 }

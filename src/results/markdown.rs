@@ -8,12 +8,9 @@
 
 use std::fmt::Write;
 
-use super::{status_id, Results};
+use super::{status_id, Results, DETAILED_RULES};
 use crate::registry::Severity;
 use crate::report::unified_diff;
-
-/// The most rules whose every section and diff the report holds.
-pub const DETAILED_RULES: usize = 200;
 
 pub fn migration_markdown(results: &Results<'_>) -> String {
     let detailed = results.rules.len() <= DETAILED_RULES;

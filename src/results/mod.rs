@@ -8,6 +8,10 @@ mod junit;
 mod markdown;
 mod sarif;
 
+/// The most rules a report renders in full (every section, every diff, in the page as it
+/// loads); above it the reports stay usable at any size (`markdown.rs`, `html.rs`).
+pub const DETAILED_RULES: usize = 200;
+
 pub use github::github_annotations;
 pub use html::migration_html;
 pub use json::{json_report, REPORT_VERSION};
