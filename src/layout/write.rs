@@ -66,6 +66,15 @@ impl Written {
     }
 }
 
+/// A file written to a temporary file, waiting to be renamed into place.
+struct Pending {
+    temporary: tempfile::TempPath,
+    path: PathBuf,
+    key: String,
+    /// The hash the manifest held for the path before: it stays when the file does not land.
+    previous: Option<String>,
+}
+
 /// An output folder open for writing (or, in a dry run, for planning).
 pub struct OutputDir {
     dir: PathBuf,
@@ -79,7 +88,7 @@ pub struct OutputDir {
     journal: Option<fs::File>,
     /// Files written to temporary files (closed: a large run holds more than a process may
     /// keep open) and not yet renamed into place.
-    pending: Vec<(tempfile::TempPath, PathBuf)>,
+    pending: Vec<Pending>,
     /// Held for as long as the folder is open.
     _lock: Option<fs::File>,
     /// Temporary files of an interrupted run, removed when the folder was opened.
@@ -190,13 +199,17 @@ impl OutputDir {
         }
         let temporary =
             temporary_file(&path, &file.contents).map_err(|e| format!("{shown}: {e}"))?;
-        self.pending
-            .push((temporary.into_temp_path(), path.clone()));
         self.known
             .entry(key.clone())
             .or_default()
             .insert(hash.clone());
-        self.latest.insert(key, hash);
+        let previous = self.latest.insert(key.clone(), hash);
+        self.pending.push(Pending {
+            temporary: temporary.into_temp_path(),
+            path,
+            key,
+            previous,
+        });
         Ok(written)
     }
 
@@ -207,14 +220,24 @@ impl OutputDir {
         if pending.is_empty() {
             return Vec::new();
         }
-        let flushed = flush_together(&self.dir, pending.iter().map(|(t, _)| t.as_ref()));
+        let flushed = flush_together(&self.dir, pending.iter().map(|p| p.temporary.as_ref()));
         let mut failed = Vec::new();
-        for (temporary, path) in pending {
+        for pending in pending {
+            let path = pending.path;
             let landed = match &flushed {
-                Ok(()) => temporary.persist(&path).map(drop).map_err(|e| e.error),
+                Ok(()) => pending
+                    .temporary
+                    .persist(&path)
+                    .map(drop)
+                    .map_err(|e| e.error),
                 Err(error) => Err(std::io::Error::new(error.kind(), error.to_string())),
             };
             if let Err(error) = landed {
+                // The file on disk is still the one the manifest knew.
+                match pending.previous {
+                    Some(hash) => self.latest.insert(pending.key, hash),
+                    None => self.latest.remove(&pending.key),
+                };
                 let relative = path.strip_prefix(&self.dir).unwrap_or(&path).to_path_buf();
                 failed.push((relative, format!("{}: {error}", path.display())));
             }
@@ -421,6 +444,10 @@ mod tests {
             "a"
         );
         out.finish().unwrap();
+        // The manifest claims only what landed.
+        let manifest = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+        assert!(manifest.contains("actions/a/code.js"), "{manifest}");
+        assert!(!manifest.contains("actions/b/code.js"), "{manifest}");
     }
 
     #[test]
