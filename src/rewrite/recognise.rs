@@ -20,15 +20,27 @@ use super::walk::unparen;
 /// `callback(…)` statement, awaited work that ends in one); functions inside do not return from
 /// the one `stmts` belong to.
 pub(super) fn calls_back_on_every_path(stmts: &[Stmt], calls_back: &dyn Fn(&Stmt) -> bool) -> bool {
-    for stmt in stmts {
+    first_ending(stmts, calls_back) == Some(Ending::CallsBack)
+}
+
+/// How a list of statements ends, read in order: by a statement that calls back on every path,
+/// by one that can return without calling back first, or (`None`) by falling through.
+#[derive(PartialEq, Eq)]
+enum Ending {
+    CallsBack,
+    ReturnsSilently,
+}
+
+fn first_ending(stmts: &[Stmt], calls_back: &dyn Fn(&Stmt) -> bool) -> Option<Ending> {
+    stmts.iter().find_map(|stmt| {
         if statement_calls_back(stmt, calls_back) {
-            return true;
+            Some(Ending::CallsBack)
+        } else if returns_without_calling_back(stmt, calls_back) {
+            Some(Ending::ReturnsSilently)
+        } else {
+            None
         }
-        if returns_without_calling_back(stmt, calls_back) {
-            return false;
-        }
-    }
-    false
+    })
 }
 
 fn statement_calls_back(stmt: &Stmt, calls_back: &dyn Fn(&Stmt) -> bool) -> bool {
@@ -65,17 +77,7 @@ fn statement_calls_back(stmt: &Stmt, calls_back: &dyn Fn(&Stmt) -> bool) -> bool
 
 /// Whether some path through `stmt` returns without calling back first.
 fn returns_without_calling_back(stmt: &Stmt, calls_back: &dyn Fn(&Stmt) -> bool) -> bool {
-    let silent = |stmts: &[Stmt]| {
-        for stmt in stmts {
-            if statement_calls_back(stmt, calls_back) {
-                return false;
-            }
-            if returns_without_calling_back(stmt, calls_back) {
-                return true;
-            }
-        }
-        false
-    };
+    let silent = |stmts: &[Stmt]| first_ending(stmts, calls_back) == Some(Ending::ReturnsSilently);
     let inner = |stmt: &Stmt| returns_without_calling_back(stmt, calls_back);
     match stmt {
         Stmt::Return(_) => !statement_calls_back(stmt, calls_back),
