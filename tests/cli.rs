@@ -378,31 +378,26 @@ fn a_progress_bar_shows_on_a_terminal_and_never_in_a_pipe() {
         eprintln!("SKIPPED: the terminal half needs util-linux's `script`");
         return;
     }
-    let transcript = dir.path().join("terminal.txt");
-    let command = format!("{} check . --color never", common::BINARY);
-    let on_terminal = std::process::Command::new("script")
-        .args(["-qec", &command])
-        .arg(&transcript)
-        .current_dir(dir.path())
-        .env("RULES2ACTIONS_PROGRESS_AFTER_MS", "0")
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert_eq!(on_terminal.code(), Some(0));
-    let shown = fs::read_to_string(&transcript).unwrap();
+    // What `check` draws on a terminal, with extra arguments.
+    let on_a_terminal = |extra: &str| {
+        let transcript = dir.path().join("terminal.txt");
+        let command = format!("{} check . --color never{extra}", common::BINARY);
+        let status = std::process::Command::new("script")
+            .args(["-qec", &command])
+            .arg(&transcript)
+            .current_dir(dir.path())
+            .env("RULES2ACTIONS_PROGRESS_AFTER_MS", "0")
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(0));
+        fs::read_to_string(&transcript).unwrap()
+    };
+    let shown = on_a_terminal("");
     assert!(shown.contains("checking"), "{shown}");
     assert!(shown.contains("/60 rules"), "{shown}");
     // `--quiet` keeps the terminal quiet too.
-    let quiet = format!("{} check . --color never --quiet", common::BINARY);
-    std::process::Command::new("script")
-        .args(["-qec", &quiet])
-        .arg(&transcript)
-        .current_dir(dir.path())
-        .env("RULES2ACTIONS_PROGRESS_AFTER_MS", "0")
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    let quiet_shown = fs::read_to_string(&transcript).unwrap();
+    let quiet_shown = on_a_terminal(" --quiet");
     assert!(!quiet_shown.contains("checking"), "{quiet_shown}");
 }
 

@@ -13,7 +13,6 @@ use std::process::ExitCode;
 
 use rules2actions::layout::{fingerprint, read_state};
 use rules2actions::markers::marker_text;
-use rules2actions::migrate::migrate_rules_reporting;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
 use rules2actions::report::{render_findings, render_pipeline};
@@ -38,14 +37,12 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
     };
     loaded.check_settings(&settings);
     let options = loaded.options(&settings);
-    let progress = super::progress::Progress::new(
-        loaded.sources.len(),
+    let mut migrations = super::progress::migrate_showing_progress(
+        &loaded.sources,
+        |i| options[i],
         "checking",
         global.verbosity == Verbosity::Quiet,
     );
-    let mut migrations =
-        migrate_rules_reporting(&loaded.sources, |i| options[i], &|| progress.advance());
-    progress.finish();
     loaded.restore(&mut migrations);
     let drift = match &args.actions {
         Some(dir) => judge_committed(dir, &loaded, &mut migrations),

@@ -14,7 +14,6 @@ use rules2actions::layout::{
     OutputFormat, Planned, Written, STATE,
 };
 use rules2actions::markers::has_error_marker;
-use rules2actions::migrate::migrate_rules_reporting;
 use rules2actions::registry::Severity;
 use rules2actions::report::{render_findings, render_pipeline};
 use rules2actions::results::{json_report, migration_html, migration_markdown, Deployment};
@@ -117,14 +116,12 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
     // Paths that could not be read at all hold no rule to count.
     account.io_errors += loaded.errors.len() - account.unreadable;
     let options = loaded.options(&settings);
-    let progress = super::progress::Progress::new(
-        loaded.sources.len(),
+    let mut migrations = super::progress::migrate_showing_progress(
+        &loaded.sources,
+        |i| options[i],
         "migrating",
         global.verbosity == Verbosity::Quiet,
     );
-    let mut migrations =
-        migrate_rules_reporting(&loaded.sources, |i| options[i], &|| progress.advance());
-    progress.finish();
     loaded.restore(&mut migrations);
     let single_file =
         args.inputs.paths.len() == 1 && args.inputs.paths[0].is_file() && loaded.rules.len() == 1;

@@ -6,6 +6,8 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rules2actions::migrate::migrate_rules_reporting;
+use rules2actions::{Migration, Options};
 
 pub struct Progress {
     bar: ProgressBar,
@@ -48,4 +50,17 @@ impl Progress {
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Migrates every rule, with a bar labelled `label` while it runs (see [`Progress`]).
+pub fn migrate_showing_progress<'o, B: AsRef<[u8]> + Sync>(
+    sources: &[B],
+    options: impl Fn(usize) -> &'o Options + Sync,
+    label: &'static str,
+    quiet: bool,
+) -> Vec<Migration> {
+    let progress = Progress::new(sources.len(), label, quiet);
+    let migrations = migrate_rules_reporting(sources, options, &|| progress.advance());
+    progress.finish();
+    migrations
 }
