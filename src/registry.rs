@@ -260,6 +260,9 @@ codes! {
     RuleUtilitiesNamespace = "R2A611", "rule-utilities-namespace", Warning,
         "The user-update utility's namespace becomes a member of the metadata copy",
         "Rule:\n    const userUtils = new Auth0UserUpdateUtilities(user, auth0, 'terms');\n    userUtils.setAppMeta('version', '2026-01');\nAction:\n    appMetadata.terms = appMetadata.terms || {};\n    appMetadata.terms.version = '2026-01';\n\nThe library kept each value under the namespace, as the Action does. Where the user's\nmetadata already held something other than an object under that name (`terms: true`), the\nlibrary's write threw and the login failed; the Action's write does nothing, and the user\nlogs in.";
+    JwtLegacyOptionLeft = "R2A612", "jwt-legacy-option-left", Error,
+        "A `jwt.sign` option removed in jsonwebtoken 6 is left as written",
+        "Rule:\n    const options = { expiresInMinutes: 5 };\n    const ticket = jwt.sign(payload, secret, options);\n    log(options);\nAction: unchanged, and `jwt.sign` throws \"expiresInMinutes\" is not allowed in \"options\".\n\nThe tool converts the options object where it is written when `jwt.sign` is its only reader.\nWhen other code reads the object too, or it is built some other way, replace\n`expiresInMinutes: n` with `expiresIn: n * 60` (and `expiresInSeconds` with `expiresIn`) by\nhand.";
     CanRedirectIgnoresEarlierRules = "R2A609", "can-redirect-ignores-earlier-rules", Warning,
         "`ruleUtils.canRedirect` becomes `api.redirect.canRedirect()`",
         "The library's `canRedirect` was false for the flows that cannot redirect, for `prompt=none`,\nand also when an earlier rule had already set `context.redirect` or `context.multifactor`.\n`api.redirect.canRedirect()` covers the first two; it does not know what earlier Actions did.\nIf an Action before this one redirects or enables multifactor, check that both redirects are\nmeant to happen.";

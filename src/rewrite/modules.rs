@@ -27,9 +27,15 @@
 //! version that has it (`uuid` 3.4.0, `R2A604`); a native module becomes its plain-JS twin
 //! (`bcrypt` → `bcryptjs`, `R2A606`). Each sandbox global (`_`, `jwt`, `uuid`, `request`, `crypto`, …) used without a
 //! declaration gets a `require` and `R2A602`. Dynamic `require(name)` is left alone.
+//! `jwt.sign`'s jsonwebtoken 5 options (`expiresInMinutes`) are converted inline, or where the
+//! options variable is written when `jwt.sign` is its only reader (`R2A607`); an object other
+//! code reads too is left as written, with `R2A612`.
+
+use std::collections::HashMap;
 
 use swc_common::Spanned;
-use swc_ecma_ast::{CallExpr, Callee, Expr, Ident, Lit, PropName};
+use swc_ecma_ast::{CallExpr, Callee, Expr, Id, Ident, Lit, ObjectLit, PropName, Stmt, VarDeclarator};
+use swc_ecma_visit::{Visit, VisitWith};
 
 use super::walk::unparen;
 
@@ -49,6 +55,87 @@ pub(super) struct Modules {
     pub(super) sandbox_globals: Vec<&'static crate::tables::modules::SandboxGlobal>,
     /// Names bound to `require('jsonwebtoken')` at the top of the rule.
     pub(super) jwt_names: Vec<swc_atoms::Atom>,
+    /// Objects with a jsonwebtoken 5 option held by a variable, and whether one place reads it.
+    pub(super) option_objects: HashMap<Id, OptionObject>,
+}
+
+pub(super) struct OptionObject {
+    object: ObjectLit,
+    /// Read in one place only, so converting the object where it is declared changes only that
+    /// read.
+    sole_read: bool,
+}
+
+/// `const options = { expiresInMinutes: 2, … }` anywhere in the rule.
+pub(super) fn option_objects(stmts: &[Stmt]) -> HashMap<Id, OptionObject> {
+    let mut declared = OptionObjects::default();
+    stmts.visit_with(&mut declared);
+    if declared.objects.is_empty() {
+        return HashMap::new();
+    }
+    let mut reads = Reads {
+        counts: declared.objects.keys().map(|id| (id.clone(), 0)).collect(),
+    };
+    stmts.visit_with(&mut reads);
+    declared
+        .objects
+        .into_iter()
+        .map(|(id, object)| {
+            // The count includes the declaration's own name.
+            let sole_read = reads.counts.get(&id) == Some(&2);
+            (id, OptionObject { object, sole_read })
+        })
+        .collect()
+}
+
+fn legacy_option_key(key: &PropName) -> Option<(String, u32)> {
+    let key = match key {
+        PropName::Ident(name) => name.sym.to_string(),
+        PropName::Str(name) => name.value.as_atom()?.to_string(),
+        _ => return None,
+    };
+    let factor = match key.as_str() {
+        "expiresInMinutes" => 60,
+        "expiresInSeconds" => 1,
+        _ => return None,
+    };
+    Some((key, factor))
+}
+
+#[derive(Default)]
+struct OptionObjects {
+    objects: HashMap<Id, ObjectLit>,
+}
+
+impl Visit for OptionObjects {
+    fn visit_var_declarator(&mut self, declarator: &VarDeclarator) {
+        if let (Some(name), Some(Expr::Object(object))) = (
+            declarator.name.as_ident(),
+            declarator.init.as_deref().map(unparen),
+        ) {
+            let legacy = object.props.iter().any(|prop| {
+                prop.as_prop()
+                    .and_then(|p| p.as_key_value())
+                    .is_some_and(|kv| legacy_option_key(&kv.key).is_some())
+            });
+            if legacy {
+                self.objects.insert(name.id.to_id(), object.clone());
+            }
+        }
+        declarator.visit_children_with(self);
+    }
+}
+
+struct Reads {
+    counts: HashMap<Id, usize>,
+}
+
+impl Visit for Reads {
+    fn visit_ident(&mut self, ident: &Ident) {
+        if let Some(count) = self.counts.get_mut(&ident.to_id()) {
+            *count += 1;
+        }
+    }
 }
 
 impl Rewriter<'_> {
@@ -185,28 +272,39 @@ impl Rewriter<'_> {
         let Some(options) = call.args.get(2) else {
             return;
         };
-        let Expr::Object(object) = unparen(&options.expr) else {
-            return;
-        };
         if !is_jwt || pinned_major.is_some_and(|major| major < 6) {
             return;
         }
+        match unparen(&options.expr) {
+            Expr::Object(object) => self.convert_legacy_jwt_options(object),
+            // `const options = { expiresInMinutes: 2 }; jwt.sign(user, secret, options)`: the
+            // object is converted where it is declared, when nothing else reads it.
+            Expr::Ident(name) => match self.modules.option_objects.remove(&name.to_id()) {
+                Some(OptionObject {
+                    object,
+                    sole_read: true,
+                }) => self.convert_legacy_jwt_options(&object),
+                Some(_) => self.report(
+                    Finding::new(
+                        Code::JwtLegacyOptionLeft,
+                        self.span(name.span),
+                        format!("`{}` holds an option jsonwebtoken 6 rejects, and other code reads it too: `jwt.sign` throws until it is converted", name.sym),
+                    )
+                    .with_help("use `expiresIn` (seconds) where the object is written"),
+                ),
+                None => {}
+            },
+            _ => {}
+        }
+    }
+
+    fn convert_legacy_jwt_options(&mut self, object: &ObjectLit) {
         for prop in &object.props {
             let Some(kv) = prop.as_prop().and_then(|p| p.as_key_value()) else {
                 continue;
             };
-            let key = match &kv.key {
-                PropName::Ident(name) => name.sym.to_string(),
-                PropName::Str(name) => name
-                    .value
-                    .as_atom()
-                    .map_or(String::new(), |a| a.to_string()),
-                _ => continue,
-            };
-            let factor = match key.as_str() {
-                "expiresInMinutes" => 60,
-                "expiresInSeconds" => 1,
-                _ => continue,
+            let Some((key, factor)) = legacy_option_key(&kv.key) else {
+                continue;
             };
             let key_span = self.span(kv.key.span());
             self.replace(Family::Modules, key_span, "expiresIn");
@@ -297,5 +395,38 @@ impl Rewriter<'_> {
         if !requires.is_empty() {
             self.fix(Family::Modules, Edit::insert(at, requires));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::migrate::migrate_rule;
+    use crate::registry::Code;
+
+    fn migrate(body: &str) -> (String, Vec<Code>) {
+        let rule = format!("function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n");
+        let migration = migrate_rule(rule.as_bytes());
+        let output = migration.output().expect("converted").to_string();
+        (output, migration.findings.iter().map(|f| f.code).collect())
+    }
+
+    #[test]
+    fn an_options_object_read_only_by_jwt_sign_is_converted_where_it_is_written() {
+        let (output, codes) = migrate(
+            "  var options = { expiresInMinutes: 2, issuer: 'me' };\n  var t = jwt.sign({}, 'k', options);",
+        );
+        assert!(output.contains("{ expiresIn: 120, issuer: 'me' }"), "{output}");
+        assert!(codes.contains(&Code::JwtLegacyOption));
+        assert!(!codes.contains(&Code::JwtLegacyOptionLeft));
+    }
+
+    #[test]
+    fn an_options_object_other_code_reads_is_left_with_an_error() {
+        let (output, codes) = migrate(
+            "  var options = { expiresInMinutes: 2 };\n  var t = jwt.sign({}, 'k', options);\n  console.log(options);",
+        );
+        assert!(output.contains("{ expiresInMinutes: 2 }"), "{output}");
+        assert!(codes.contains(&Code::JwtLegacyOptionLeft));
+        assert!(!codes.contains(&Code::JwtLegacyOption));
     }
 }
