@@ -441,3 +441,154 @@ fn merge_runs_the_rules_in_one_action_with_their_callbacks_chained() {
         refused.stderr
     );
 }
+
+#[test]
+fn several_repositories_become_one_tree_each_under_one_report() {
+    let dir = workspace_with("deploy-cli-repo");
+    copy_tree(&fixture("deploy-cli-yaml"), &dir.path().join("globex"));
+    // The same repository twice: each tenant keeps its Action names.
+    copy_tree(&fixture("pipeline-repo"), &dir.path().join("initech"));
+    copy_tree(&fixture("pipeline-repo"), &dir.path().join("hooli"));
+    let result = run(
+        &[
+            "migrate",
+            "deploy-cli-repo",
+            "globex",
+            "initech",
+            "hooli",
+            "--out",
+            "out",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    let out = dir.path().join("out");
+    for file in [
+        "deploy-cli-repo/triggers/triggers.json",
+        "deploy-cli-repo/actions/crm-enrichment/code.js",
+        "globex/tenant.yaml",
+        "initech/actions/Load-profile/code.js",
+        "hooli/actions/Load-profile/code.js",
+        "initech/.rules2actions-state.json",
+        "MIGRATION.md",
+        "migration-report.json",
+        "migration-report.html",
+    ] {
+        assert!(
+            out.join(file).is_file(),
+            "{file} missing: {}",
+            result.stderr
+        );
+    }
+    for not_at_the_top in [
+        "actions",
+        "triggers",
+        "tenant.yaml",
+        ".rules2actions-state.json",
+    ] {
+        assert!(
+            !out.join(not_at_the_top).exists(),
+            "{not_at_the_top} at the top"
+        );
+    }
+    // One report covers every repository, and says where each Action went.
+    let report: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("migration-report.json")).unwrap())
+            .unwrap();
+    let outputs: Vec<&str> = report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["output"].as_str())
+        .collect();
+    assert!(
+        outputs.contains(&"hooli/actions/Load-profile/code.js"),
+        "{outputs:?}"
+    );
+    assert!(
+        outputs.contains(&"initech/actions/Load-profile/code.js"),
+        "{outputs:?}"
+    );
+    assert!(
+        !outputs.iter().any(|o| o.contains("Load-profile-2")),
+        "{outputs:?}"
+    );
+    // Each tree binds its own Actions, numbered from one.
+    let triggers = fs::read_to_string(out.join("initech/triggers/triggers.json")).unwrap();
+    assert!(!triggers.contains("crm-enrichment"), "{triggers}");
+    assert!(
+        result.stderr.contains("initech/Load-profile"),
+        "{}",
+        result.stderr
+    );
+
+    // `check --actions` and `verify --actions` find each repository's Actions in its tree.
+    let check = run(
+        &[
+            "check",
+            "initech",
+            "hooli",
+            "--actions",
+            "out",
+            "--color",
+            "never",
+        ],
+        dir.path(),
+    );
+    assert!(!check.stderr.contains("R2A960"), "{}", check.stderr);
+    assert!(!check.stderr.contains("has no Action"), "{}", check.stderr);
+}
+
+#[test]
+fn rules_of_different_repositories_are_never_related() {
+    let dir = tempfile::tempdir().unwrap();
+    // The writer and the reader of `user.tier` in two tenants, then in one.
+    for (repository, rule) in [
+        ("writer", "load-profile"),
+        ("reader", "gate-admin"),
+        ("both", "load-profile"),
+        ("both", "gate-admin"),
+    ] {
+        for extension in ["js", "json"] {
+            let file = format!("rules/{rule}.{extension}");
+            let to = dir.path().join(repository).join(&file);
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::copy(fixture("pipeline-repo").join(&file), to).unwrap();
+        }
+    }
+    let cross_rule = |paths: &[&str]| {
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(paths);
+        let result = run(&args, dir.path());
+        let report: serde_json::Value = serde_json::from_str(&result.stdout).unwrap();
+        report["pipeline"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(cross_rule(&["writer", "reader"]), 0);
+    assert!(cross_rule(&["both"]) > 0);
+}
+
+#[test]
+fn verify_runs_a_yaml_tree_with_its_keywords_against_the_rules() {
+    let dir = workspace_with("deploy-cli-yaml");
+    let migrate = run(&["migrate", "deploy-cli-yaml", "--out", "out"], dir.path());
+    assert!(migrate.code < 2, "{}", migrate.stderr);
+    // The committed Actions hold `##ENVIRONMENT##` and `@@ALLOWED_DOMAINS@@` as the deploy tool
+    // wants them; verify runs them with the stand-ins the rules run with.
+    let verify = run(
+        &["verify", "deploy-cli-yaml", "--actions", "out"],
+        dir.path(),
+    );
+    assert!(
+        verify.stdout.contains("Tag-ENVIRONMENT-logins: equivalent"),
+        "{}{}",
+        verify.stdout,
+        verify.stderr
+    );
+    assert!(
+        !verify.stderr.contains("does not load"),
+        "{}",
+        verify.stderr
+    );
+}

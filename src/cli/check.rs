@@ -7,11 +7,12 @@
 //! counts, a stale Action fails, and a missing one fails unless its rule is disabled or was
 //! rejected in review.
 
+use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use rules2actions::layout::{fingerprint, read_state};
+use rules2actions::layout::{fingerprint, read_state, State};
 use rules2actions::markers::marker_text;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
@@ -153,19 +154,24 @@ fn judge_committed(
     loaded: &rules::Loaded,
     migrations: &mut [Migration],
 ) -> Vec<PipelineFinding> {
-    let state = read_state(dir);
-    let review = ReviewState::load(dir);
+    // Each repository's tree keeps its own state and reviews (the folder itself for one).
+    let mut trees: BTreeMap<PathBuf, (State, ReviewState)> = BTreeMap::new();
     let mut findings = Vec::new();
-    for ((rule, name), (source, migration)) in loaded
+    for (index, ((rule, name), (source, migration))) in loaded
         .rules
         .iter()
         .zip(&loaded.names)
         .zip(loaded.sources.iter().zip(migrations.iter_mut()))
+        .enumerate()
     {
         let Some(fresh) = migration.output().map(str::to_string) else {
             continue;
         };
-        let path = dir.join("actions").join(name).join("code.js");
+        let tree = loaded.tree(dir, index);
+        let path = tree.join("actions").join(name).join("code.js");
+        let (state, review) = trees
+            .entry(tree)
+            .or_insert_with_key(|tree| (read_state(tree), ReviewState::load(tree)));
         let finding = |code: Code, message: String, help: &str| PipelineFinding {
             code,
             rules: [rule.name.clone(), rule.name.clone()],

@@ -256,10 +256,14 @@ fn outputs(loaded: &Loaded, migrations: &[Migration]) -> Vec<Option<String>> {
         .names
         .iter()
         .zip(migrations)
-        .map(|(name, migration)| {
+        .enumerate()
+        .map(|(index, (name, migration))| {
+            let tree = loaded
+                .tree_prefix(index)
+                .map_or(String::new(), |t| format!("{t}/"));
             migration
                 .output()
-                .map(|_| format!("actions/{name}/code.js"))
+                .map(|_| format!("{tree}actions/{name}/code.js"))
         })
         .collect()
 }
@@ -296,20 +300,12 @@ fn write(
         runtime: settings.runtime.as_str().to_string(),
         guard: args.guard,
     };
-    // The layout of the input, unless asked for another.
-    let format = args.output_format.map(Into::into).unwrap_or(
-        if loaded.formats.contains(&InputFormat::DeployCliYaml) {
-            OutputFormat::Yaml
-        } else {
-            OutputFormat::DeployCli
-        },
-    );
     let verified = if args.verify {
         Some(verify_all(loaded, migrations, args, settings)?)
     } else {
         None
     };
-    let mut planned: Vec<(usize, Planned<'_>, Option<String>)> = Vec::new();
+    let mut trees: Vec<Tree<'_>> = tree_layouts(loaded, args);
     for (index, ((rule, name), migration)) in loaded
         .rules
         .iter()
@@ -322,7 +318,8 @@ fn write(
         }
         let reason = withheld(migration, verified.as_ref().map(|v| &v[index]));
         let deploy = reason.is_none() || args.bind_all;
-        planned.push((
+        let tree = if trees.len() > 1 { rule.repository } else { 0 };
+        trees[tree].planned.push((
             index,
             Planned {
                 name,
@@ -334,7 +331,8 @@ fn write(
         ));
     }
     if args.guard {
-        for (_, action, _) in planned.iter().filter(|(_, p, _)| p.rule.id.is_none()) {
+        let planned = trees.iter().flat_map(|t| &t.planned);
+        for (_, action, _) in planned.filter(|(_, p, _)| p.rule.id.is_none()) {
             errln!(
                 "warning: {}: no rule id to guard with; --guard needs a Management API export",
                 action.rule.label
@@ -354,14 +352,16 @@ fn write(
         )
         .collect();
     // Nothing is written when one of the files would replace an input.
-    let actions: Vec<Planned<'_>> = planned.iter().map(|(_, p, _)| *p).collect();
-    for file in format.tree(&actions, &options) {
-        let path = dir.join(&file.path);
-        if fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
-            return Err(format!(
-                "{} is one of the inputs; refusing to write the output there",
-                path.display()
-            ));
+    for tree in &trees {
+        let actions: Vec<Planned<'_>> = tree.planned.iter().map(|(_, p, _)| *p).collect();
+        for file in tree.format.tree(&actions, &options) {
+            let path = dir.join(tree.path(&file.path));
+            if fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
+                return Err(format!(
+                    "{} is one of the inputs; refusing to write the output there",
+                    path.display()
+                ));
+            }
         }
     }
     let mut out = if args.dry_run {
@@ -381,28 +381,191 @@ fn write(
             dir.display()
         );
     }
-    let mut failures = 0;
+    let mut written = TreesWritten {
+        deployments: vec![None; migrations.len()],
+        ..TreesWritten::default()
+    };
+    let mut states = Vec::new();
+    for tree in trees {
+        let state_path = tree.path(Path::new(STATE));
+        let state = write_tree(dir, tree, &mut out, &mut written, loaded, args, &options);
+        states.push(OutputFile {
+            path: state_path,
+            contents: state_text(&state),
+        });
+    }
+    let TreesWritten {
+        deployments,
+        mut failures,
+        mut table,
+        mut summary_lines,
+    } = written;
+    for (rule, migration) in loaded.rules.iter().zip(migrations) {
+        if migration.output().is_none() {
+            table.push([
+                rule.name.clone(),
+                migration.status().label().to_string(),
+                "-".to_string(),
+                "no: not converted".to_string(),
+                "-".to_string(),
+            ]);
+        }
+    }
+    let outputs = outputs(loaded, migrations);
+    let mut results = loaded.results(migrations, &outputs);
+    for (result, deployment) in results.rules.iter_mut().zip(&deployments) {
+        result.deployment = deployment.clone();
+    }
+    let mut report = serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises");
+    report.push('\n');
+    let reports = [
+        OutputFile {
+            path: "migration-report.json".into(),
+            contents: report,
+        },
+        OutputFile {
+            path: "MIGRATION.md".into(),
+            contents: migration_markdown(&results),
+        },
+        OutputFile {
+            path: "migration-report.html".into(),
+            contents: migration_html(&results),
+        },
+    ];
+    let mut report_outcomes = Vec::new();
+    for file in reports.iter().chain(&states) {
+        match out.write(file) {
+            Ok(written) => report_outcomes.push(written),
+            Err(message) => {
+                errln!("error: {message}");
+                failures += 1;
+            }
+        }
+    }
+    summary_lines.push(format!(
+        "reports (MIGRATION.md, migration-report.json, migration-report.html): {}",
+        files_label(&report_outcomes)
+    ));
+    if !args.dry_run {
+        if let Err(message) = out.finish() {
+            errln!("error: {message}");
+            failures += 1;
+        }
+    }
+    if global.verbosity > Verbosity::Quiet {
+        let layouts: BTreeSet<&str> = tree_layouts(loaded, args)
+            .iter()
+            .map(|t| t.format.label())
+            .collect();
+        let layouts = layouts.into_iter().collect::<Vec<_>>().join(", ");
+        let heading = if args.dry_run {
+            format!(
+                "Plan for {} ({layouts}); --dry-run: nothing was written",
+                dir.display(),
+            )
+        } else {
+            format!("Wrote {} ({layouts})", dir.display())
+        };
+        output::stderr(&plan_table(&heading, &table, &summary_lines));
+    }
+    Ok((deployments, failures))
+}
+
+/// One repository's tree in the output folder: the folder itself, or `<repository>/` in it
+/// when the run reads several.
+struct Tree<'a> {
+    prefix: Option<PathBuf>,
+    format: OutputFormat,
+    planned: Vec<(usize, Planned<'a>, Option<String>)>,
+}
+
+impl Tree<'_> {
+    /// `path`, relative to the output folder.
+    fn path(&self, path: &Path) -> PathBuf {
+        match &self.prefix {
+            Some(prefix) => prefix.join(path),
+            None => path.to_path_buf(),
+        }
+    }
+
+    fn file(&self, file: OutputFile) -> OutputFile {
+        OutputFile {
+            path: self.path(&file.path),
+            contents: file.contents,
+        }
+    }
+}
+
+/// The trees to write, each in the layout of its input unless asked for another.
+fn tree_layouts<'a>(loaded: &Loaded, args: &MigrateArgs) -> Vec<Tree<'a>> {
+    let layout = |yaml: bool| {
+        args.output_format.map(Into::into).unwrap_or(if yaml {
+            OutputFormat::Yaml
+        } else {
+            OutputFormat::DeployCli
+        })
+    };
+    if loaded.repositories.len() <= 1 {
+        return vec![Tree {
+            prefix: None,
+            format: layout(loaded.formats.contains(&InputFormat::DeployCliYaml)),
+            planned: Vec::new(),
+        }];
+    }
+    loaded
+        .repositories
+        .iter()
+        .map(|repository| Tree {
+            prefix: Some(PathBuf::from(&repository.name)),
+            format: layout(repository.format == InputFormat::DeployCliYaml),
+            planned: Vec::new(),
+        })
+        .collect()
+}
+
+/// What writing the trees produced, for the plan and the reports.
+#[derive(Default)]
+struct TreesWritten {
+    deployments: Vec<Option<Deployment>>,
+    failures: usize,
+    table: Vec<[String; 5]>,
+    summary_lines: Vec<String>,
+}
+
+/// Writes one repository's Actions, then what binds those that landed. Returns the tree's
+/// state file contents.
+fn write_tree(
+    dir: &Path,
+    tree: Tree<'_>,
+    out: &mut OutputDir,
+    written: &mut TreesWritten,
+    loaded: &Loaded,
+    args: &MigrateArgs,
+    options: &LayoutOptions,
+) -> rules2actions::layout::State {
+    let format = tree.format;
     // Each Action's own files first: only an Action whose files are in place is bound.
     let mut rows = Vec::new();
     let mut written_actions: Vec<(Vec<PathBuf>, Planned<'_>)> = Vec::new();
-    let mut state = read_state(dir);
-    for (index, mut action, reason) in planned {
+    let mut state = read_state(&dir.join(tree.path(Path::new(""))));
+    for (index, mut action, reason) in tree.planned.iter().cloned() {
         let mut outcomes = Vec::new();
         let mut error = None;
         let mut paths = Vec::new();
-        for file in format.action_files(&action, &options) {
+        for file in format.action_files(&action, options) {
+            let file = tree.file(file);
             match out.write(&file) {
-                Ok(written) => {
+                Ok(outcome) => {
                     if file.path.ends_with("code.js") {
-                        record_state(&mut state, &action, &loaded.sources[index], &file, &written);
-                        if let Written::Kept(_) = written {
+                        record_state(&mut state, &action, &loaded.sources[index], &file, &outcome);
+                        if let Written::Kept(_) = outcome {
                             // The Action on disk is the team's: judge it, not what was generated.
                             let kept = fs::read_to_string(dir.join(&file.path)).unwrap_or_default();
                             action.deploy = args.bind_all || !has_error_marker(&kept);
                         }
                     }
                     paths.push(file.path.clone());
-                    outcomes.push(written);
+                    outcomes.push(outcome);
                 }
                 Err(message) => error = Some(message),
             }
@@ -426,7 +589,7 @@ fn write(
         let files = match &error {
             Some(message) => {
                 errln!("error: {message}");
-                failures += 1;
+                written.failures += 1;
                 format!("failed: {message}")
             }
             None => files_label(&outcomes),
@@ -440,60 +603,52 @@ fn write(
             ),
             (None, _) => None,
         };
-        table_rows.push((index, bound_reason, files));
+        let status = action.migration.status().label();
+        table_rows.push((index, status, bound_reason, files));
         if error.is_none() {
             placed.push(action);
         }
     }
-    let rows = table_rows;
     let positions: BTreeMap<&str, usize> = bound(&placed)
         .iter()
         .enumerate()
         .map(|(i, a)| (a.name, i + 1))
         .collect();
-    let mut deployments = vec![None; migrations.len()];
-    let mut table = Vec::new();
-    for (index, reason, files) in rows {
+    for (index, status, reason, files) in table_rows {
         let name = loaded.names[index].as_str();
         let bound = match (positions.get(name), &reason) {
             (Some(position), _) => format!("yes (#{position})"),
             (None, Some(reason)) => format!("no: {reason}"),
             (None, None) => "no".to_string(),
         };
-        deployments[index] = Some(Deployment {
+        written.deployments[index] = Some(Deployment {
             bound: positions.contains_key(name),
             not_bound_because: reason,
             files: files.clone(),
         });
-        table.push([
+        written.table.push([
             loaded.rules[index].name.clone(),
-            migrations[index].status().label().to_string(),
-            name.to_string(),
+            status.to_string(),
+            tree.path(Path::new(name)).display().to_string(),
             bound,
             files,
         ]);
     }
-    for (rule, migration) in loaded.rules.iter().zip(migrations) {
-        if migration.output().is_none() {
-            table.push([
-                rule.name.clone(),
-                migration.status().label().to_string(),
-                "-".to_string(),
-                "no: not converted".to_string(),
-                "-".to_string(),
-            ]);
-        }
-    }
     // What each Action needs before it can be deployed.
-    let mut summary_lines: Vec<String> = placed.iter().filter_map(needs).collect();
-    // Then what binds them, and the reports, which say what happened to every Action.
+    written.summary_lines.extend(
+        placed
+            .iter()
+            .filter_map(|action| needs(action, &tree.path(Path::new("actions")))),
+    );
+    // Then what binds them.
     let mut binding_lines = Vec::new();
-    for file in format.binding_files(&placed, &options) {
+    for file in format.binding_files(&placed, options) {
+        let file = tree.file(file);
         match out.write(&file) {
-            Ok(written) => binding_lines.push((file.path.clone(), Some(written.label()))),
+            Ok(outcome) => binding_lines.push((file.path.clone(), Some(outcome.label()))),
             Err(message) => {
                 errln!("error: {message}");
-                failures += 1;
+                written.failures += 1;
                 binding_lines.push((file.path.clone(), None));
             }
         }
@@ -503,69 +658,14 @@ fn write(
         let not_landed = bindings_not_landed.iter().find(|(p, _)| *p == path);
         if let Some((_, message)) = not_landed {
             errln!("error: {message}");
-            failures += 1;
+            written.failures += 1;
         }
         let label = label.filter(|_| not_landed.is_none()).unwrap_or("failed");
-        summary_lines.push(format!("{}: {label}", path.display()));
+        written
+            .summary_lines
+            .push(format!("{}: {label}", path.display()));
     }
-    let outputs = outputs(loaded, migrations);
-    let mut results = loaded.results(migrations, &outputs);
-    for (result, deployment) in results.rules.iter_mut().zip(&deployments) {
-        result.deployment = deployment.clone();
-    }
-    let mut report = serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises");
-    report.push('\n');
-    let reports = [
-        OutputFile {
-            path: "migration-report.json".into(),
-            contents: report,
-        },
-        OutputFile {
-            path: "MIGRATION.md".into(),
-            contents: migration_markdown(&results),
-        },
-        OutputFile {
-            path: "migration-report.html".into(),
-            contents: migration_html(&results),
-        },
-        OutputFile {
-            path: STATE.into(),
-            contents: state_text(&state),
-        },
-    ];
-    let mut report_outcomes = Vec::new();
-    for file in &reports {
-        match out.write(file) {
-            Ok(written) => report_outcomes.push(written),
-            Err(message) => {
-                errln!("error: {message}");
-                failures += 1;
-            }
-        }
-    }
-    summary_lines.push(format!(
-        "reports (MIGRATION.md, migration-report.json, migration-report.html): {}",
-        files_label(&report_outcomes)
-    ));
-    if !args.dry_run {
-        if let Err(message) = out.finish() {
-            errln!("error: {message}");
-            failures += 1;
-        }
-    }
-    if global.verbosity > Verbosity::Quiet {
-        let heading = if args.dry_run {
-            format!(
-                "Plan for {} ({}); --dry-run: nothing was written",
-                dir.display(),
-                format.label()
-            )
-        } else {
-            format!("Wrote {} ({})", dir.display(), format.label())
-        };
-        output::stderr(&plan_table(&heading, &table, &summary_lines));
-    }
-    Ok((deployments, failures))
+    state
 }
 
 /// Records in the state file what the Action at `file` was generated from, when the file on
@@ -589,7 +689,7 @@ fn record_state(
 }
 
 /// `actions/etc-passwd needs secrets PARTNER_API_KEY; dependencies request@2.88.2`, or `None`.
-fn needs(action: &Planned<'_>) -> Option<String> {
+fn needs(action: &Planned<'_>, actions: &Path) -> Option<String> {
     let migration = action.migration;
     let mut parts = Vec::new();
     if !migration.secrets.is_empty() {
@@ -606,7 +706,14 @@ fn needs(action: &Planned<'_>) -> Option<String> {
             .collect();
         parts.push(format!("dependencies {}", dependencies.join(", ")));
     }
-    (!parts.is_empty()).then(|| format!("actions/{} needs {}", action.name, parts.join("; ")))
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{}/{} needs {}",
+            actions.display(),
+            action.name,
+            parts.join("; ")
+        )
+    })
 }
 
 /// One word for what happened to a group of files: the most telling outcome among them.

@@ -1,13 +1,13 @@
 //! Reading the rules named on the command line, for every command: what was read, what was
 //! passed over and why, and the options each rule is migrated with.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rules2actions::layout::action_names;
 use rules2actions::pipeline::{analyse, PipelineFinding, PipelineRule};
 use rules2actions::registry::Code;
 use rules2actions::source::keywords::{self, Placeholder};
-use rules2actions::source::{self, InputFormat, ReadRoot, RuleSource, Skipped};
+use rules2actions::source::{self, InputFormat, ReadRoot, Repository, RuleSource, Skipped};
 use rules2actions::{Migration, Options, Outcome};
 
 use super::config::Settings;
@@ -34,8 +34,8 @@ pub struct Loaded {
     merged_away: usize,
     /// How many input rules each rule stands for: more than one once merged.
     pub weights: Vec<usize>,
-    /// Keys of the global configuration (`rules-configs`), when the input has one.
-    pub config_keys: Option<Vec<String>>,
+    /// The tenants the rules come from, each with a unique name for its output tree.
+    pub repositories: Vec<Repository>,
     pub formats: Vec<InputFormat>,
     /// Entries passed over, with the reason.
     pub skipped: Vec<Skipped>,
@@ -110,9 +110,23 @@ fn no_rules_hints(loaded: &Loaded) -> Vec<String> {
 }
 
 pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Loaded {
-    let pipeline = source::load(paths, format);
-    // Names are given to every rule, so that one rule failing never renames another's Action.
-    let all_names = action_names(pipeline.rules.iter().map(|r| r.name.as_str()));
+    let mut pipeline = source::load(paths, format);
+    let tree_names = action_names(pipeline.repositories.iter().map(|r| r.name.as_str()));
+    for (repository, name) in pipeline.repositories.iter_mut().zip(tree_names) {
+        repository.name = name;
+    }
+    // Names are given to every rule, so that one rule failing never renames another's Action;
+    // each repository is deployed on its own, so names are unique within one.
+    let mut all_names = vec![String::new(); pipeline.rules.len()];
+    for repository in 0..pipeline.repositories.len() {
+        let members: Vec<usize> = (0..pipeline.rules.len())
+            .filter(|&i| pipeline.rules[i].repository == repository)
+            .collect();
+        let names = action_names(members.iter().map(|&i| pipeline.rules[i].name.as_str()));
+        for (i, name) in members.into_iter().zip(names) {
+            all_names[i] = name;
+        }
+    }
     let read = pipeline.rules.len();
     let mut loaded = Loaded {
         rules: Vec::new(),
@@ -123,11 +137,7 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Loaded {
         read,
         merged_away: 0,
         weights: Vec::new(),
-        config_keys: pipeline
-            .formats
-            .iter()
-            .any(|f| matches!(f, InputFormat::DeployCli | InputFormat::DeployCliYaml))
-            .then_some(pipeline.config_keys),
+        repositories: pipeline.repositories,
         formats: pipeline.formats,
         skipped: pipeline.skipped,
         read_roots: pipeline.read_roots,
@@ -236,11 +246,27 @@ impl Loaded {
     pub fn merge(&mut self, group: &[String]) -> Result<(), String> {
         let mut indices = Vec::new();
         for wanted in group {
+            let named = |i: usize| {
+                let in_tree = self
+                    .tree_prefix(i)
+                    .map(|tree| format!("{tree}/{}", self.names[i]));
+                self.rules[i].name == *wanted
+                    || self.names[i] == *wanted
+                    || in_tree.as_deref() == Some(wanted)
+            };
             let index = (0..self.rules.len())
-                .find(|&i| self.rules[i].name == *wanted || self.names[i] == *wanted)
+                .find(|&i| named(i))
                 .ok_or_else(|| format!("--merge: no rule named `{wanted}`"))?;
             if indices.contains(&index) {
                 return Err(format!("--merge: `{wanted}` is named twice"));
+            }
+            if let Some(&first) = indices.first() {
+                if self.rules[first].repository != self.rules[index].repository {
+                    return Err(format!(
+                        "--merge: `{}` and `{wanted}` come from different repositories, which deploy to different tenants",
+                        group[0]
+                    ));
+                }
             }
             indices.push(index);
         }
@@ -303,23 +329,31 @@ impl Loaded {
     /// Where the enabled rules, in the order they ran, relied on each other (`R2A950`–`R2A952`),
     /// and `configuration` keys the repository does not define (`R2A953`).
     pub fn pipeline(&self, migrations: &[Migration]) -> Vec<PipelineFinding> {
-        let mut order: Vec<usize> = (0..self.rules.len())
-            .filter(|&i| self.rules[i].enabled)
-            .collect();
-        order.sort_by(|&a, &b| {
-            let key = |i: usize| self.rules[i].order.unwrap_or(f64::INFINITY);
-            key(a).total_cmp(&key(b)).then(a.cmp(&b))
-        });
-        let pipeline: Vec<PipelineRule<'_>> = order
-            .iter()
-            .map(|&i| PipelineRule {
-                name: &self.rules[i].name,
-                migration: &migrations[i],
-            })
-            .collect();
-        let mut findings = analyse(&pipeline);
-        if let Some(keys) = &self.config_keys {
+        let mut findings = Vec::new();
+        // Each repository's rules ran in a tenant of their own.
+        for (index, repository) in self.repositories.iter().enumerate() {
+            let mut order: Vec<usize> = (0..self.rules.len())
+                .filter(|&i| self.rules[i].repository == index && self.rules[i].enabled)
+                .collect();
+            order.sort_by(|&a, &b| {
+                let key = |i: usize| self.rules[i].order.unwrap_or(f64::INFINITY);
+                key(a).total_cmp(&key(b)).then(a.cmp(&b))
+            });
+            let pipeline: Vec<PipelineRule<'_>> = order
+                .iter()
+                .map(|&i| PipelineRule {
+                    name: &self.rules[i].name,
+                    migration: &migrations[i],
+                })
+                .collect();
+            findings.extend(analyse(&pipeline));
+            let Some(keys) = &repository.config_keys else {
+                continue;
+            };
             for (rule, migration) in self.rules.iter().zip(migrations) {
+                if rule.repository != index {
+                    continue;
+                }
                 for secret in migration.secrets.iter().filter(|s| !keys.contains(s)) {
                     findings.push(PipelineFinding {
                         code: Code::ConfigurationKeyMissing,
@@ -334,6 +368,24 @@ impl Loaded {
             }
         }
         findings
+    }
+
+    /// Where the tree of rule `index`'s repository is in the output folder `dir`: `dir` itself,
+    /// or `dir/<repository>` when the run reads several.
+    pub fn tree(&self, dir: &Path, index: usize) -> PathBuf {
+        match self.tree_prefix(index) {
+            Some(prefix) => dir.join(prefix),
+            None => dir.to_path_buf(),
+        }
+    }
+
+    /// The folder of rule `index`'s repository inside the output, when the run reads several.
+    pub fn tree_prefix(&self, index: usize) -> Option<&str> {
+        (self.repositories.len() > 1).then(|| {
+            self.repositories[self.rules[index].repository]
+                .name
+                .as_str()
+        })
     }
 
     /// The results of `migrations` as data, for the machine-readable formats.

@@ -1,11 +1,13 @@
 //! `verify`: run each Rule and its Action side by side in Node.js.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use rules2actions::migrate::migrate_rules_each;
 use rules2actions::review::{Decision, ReviewState, ReviewStatus};
+use rules2actions::source::keywords;
 use rules2actions::verify::{
     read_scenarios, verify as verify_rule, Budget, Verdict, Verification, VerifyOptions,
 };
@@ -59,7 +61,8 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
     };
     loaded.check_settings(&settings);
     let options = loaded.options(&settings);
-    let review = args.actions.as_deref().map(ReviewState::load);
+    // Each repository's tree keeps its own reviews (the folder itself for one repository).
+    let mut reviews: BTreeMap<PathBuf, ReviewState> = BTreeMap::new();
     // Placeholders keep their stand-ins here: the Rule must run in Node as the Action does.
     let migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
     let json = args.format == MigrateFormat::Json;
@@ -67,13 +70,17 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
     for (index, (name, migration)) in loaded.names.iter().zip(&migrations).enumerate() {
         let rule = &loaded.rules[index];
         let action = match &args.actions {
-            Some(dir) => match fs::read_to_string(action_path(dir, name)) {
-                Ok(action) => Ok(action),
+            Some(dir) => match fs::read_to_string(action_path(&loaded.tree(dir, index), name)) {
+                // The deploy tool's keywords get the stand-ins the rule runs with.
+                Ok(action) => Ok(
+                    String::from_utf8_lossy(&keywords::protect(action.as_bytes()).0).into_owned(),
+                ),
                 Err(error) => {
-                    let rejected = review.as_ref().is_some_and(|r| {
-                        r.status(name, &loaded.sources[index])
-                            == ReviewStatus::Decided(Decision::Rejected)
-                    });
+                    let review = reviews
+                        .entry(loaded.tree(dir, index))
+                        .or_insert_with_key(|tree| ReviewState::load(tree));
+                    let rejected = review.status(name, &loaded.sources[index])
+                        == ReviewStatus::Decided(Decision::Rejected);
                     if rejected {
                         Err(RuleVerdict::NotRun(
                             "rejected in review; no Action to verify".into(),
@@ -85,7 +92,7 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
                     } else {
                         Err(RuleVerdict::Failed(format!(
                             "{}: {error}",
-                            action_path(dir, name).display()
+                            action_path(&loaded.tree(dir, index), name).display()
                         )))
                     }
                 }

@@ -34,7 +34,9 @@
 use std::collections::HashMap;
 
 use swc_common::Spanned;
-use swc_ecma_ast::{CallExpr, Callee, Expr, Id, Ident, Lit, ObjectLit, PropName, Stmt, VarDeclarator};
+use swc_ecma_ast::{
+    CallExpr, Callee, Expr, Id, Ident, Lit, ObjectLit, PropName, Stmt, VarDeclarator,
+};
 use swc_ecma_visit::{Visit, VisitWith};
 
 use super::walk::unparen;
@@ -404,7 +406,9 @@ mod tests {
     use crate::registry::Code;
 
     fn migrate(body: &str) -> (String, Vec<Code>) {
-        let rule = format!("function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n");
+        let rule = format!(
+            "function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n"
+        );
         let migration = migrate_rule(rule.as_bytes());
         let output = migration.output().expect("converted").to_string();
         (output, migration.findings.iter().map(|f| f.code).collect())
@@ -415,7 +419,10 @@ mod tests {
         let (output, codes) = migrate(
             "  var options = { expiresInMinutes: 2, issuer: 'me' };\n  var t = jwt.sign({}, 'k', options);",
         );
-        assert!(output.contains("{ expiresIn: 120, issuer: 'me' }"), "{output}");
+        assert!(
+            output.contains("{ expiresIn: 120, issuer: 'me' }"),
+            "{output}"
+        );
         assert!(codes.contains(&Code::JwtLegacyOption));
         assert!(!codes.contains(&Code::JwtLegacyOptionLeft));
     }

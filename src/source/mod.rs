@@ -64,6 +64,8 @@ pub struct RuleSource {
     pub stage: String,
     /// The rule's id in the tenant, when known (Management API export).
     pub id: Option<String>,
+    /// The index of the [`Repository`] it belongs to.
+    pub repository: usize,
 }
 
 impl RuleSource {
@@ -77,6 +79,7 @@ impl RuleSource {
             enabled: true,
             stage: LOGIN_SUCCESS.to_string(),
             id: None,
+            repository: 0,
         }
     }
 
@@ -96,12 +99,30 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// One tenant's rules: a deploy-cli repository, a tenant.yaml, an export or a folder of rule
+/// files, as named on the command line (loose rule files named together are one). Its rules ran
+/// in one pipeline, so cross-rule analysis stays inside it, and with several of them
+/// `migrate --out` writes one tree each.
+#[derive(Debug, Clone)]
+pub struct Repository {
+    /// What to name its output tree after: the folder's or file's name (not yet unique).
+    pub name: String,
+    pub format: InputFormat,
+    /// Rule files named one by one on the command line, rather than a folder or repository.
+    pub loose_files: bool,
+    /// Keys of the global configuration (`rules-configs`), for the formats that have one; their
+    /// values are never kept.
+    pub config_keys: Option<Vec<String>>,
+}
+
 /// Everything read from the input paths.
 #[derive(Debug, Default)]
 pub struct Pipeline {
     pub rules: Vec<RuleSource>,
-    /// Keys of the global configuration (`rules-configs`); their values are never kept.
-    pub config_keys: Vec<String>,
+    /// The tenants the rules come from, in the order of the paths.
+    pub repositories: Vec<Repository>,
+    /// Keys of `rules-configs` read by the loader at work, moved into its repository.
+    config_keys: Vec<String>,
     /// Paths that could not be read at all.
     pub errors: Vec<String>,
     /// Entries passed over, with the reason.
@@ -163,6 +184,7 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Pipeline {
             }
         };
         pipeline.formats.push(format);
+        let first_rule = pipeline.rules.len();
         let result = match format {
             InputFormat::Plain => plain::load(&path, &mut pipeline),
             InputFormat::DeployCli => deploy_cli::load(&path, &mut pipeline),
@@ -172,8 +194,51 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Pipeline {
         if let Err(error) = result {
             pipeline.errors.push(format!("{}: {error}", path.display()));
         }
+        let config_keys = std::mem::take(&mut pipeline.config_keys);
+        let loose_file = format == InputFormat::Plain && !path.is_dir();
+        let repository = match pipeline.repositories.iter().position(|r| r.loose_files) {
+            Some(loose) if loose_file => loose,
+            _ => {
+                let name = if loose_file {
+                    LOOSE.to_string()
+                } else {
+                    repository_name(&path)
+                };
+                let has_configs =
+                    matches!(format, InputFormat::DeployCli | InputFormat::DeployCliYaml);
+                pipeline.repositories.push(Repository {
+                    name,
+                    format,
+                    loose_files: loose_file,
+                    config_keys: has_configs.then_some(config_keys),
+                });
+                pipeline.repositories.len() - 1
+            }
+        };
+        for rule in &mut pipeline.rules[first_rule..] {
+            rule.repository = repository;
+        }
     }
     pipeline
+}
+
+/// The repository that holds the rule files named one by one on the command line.
+const LOOSE: &str = "rules";
+
+/// The name of a repository's output tree: its folder's name, or the file's stem (a
+/// `tenant.yaml` is named after the folder that holds it).
+fn repository_name(path: &Path) -> String {
+    let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let named_after_folder = real.is_file() && stem(&real).eq_ignore_ascii_case("tenant");
+    let named = if named_after_folder {
+        real.parent().unwrap_or(&real)
+    } else {
+        &real
+    };
+    match named.file_stem().and_then(|s| s.to_str()) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => "repository".to_string(),
+    }
 }
 
 /// A folder called `rules` holding deploy-cli metadata (`*.json`) is the inside of a
