@@ -79,6 +79,16 @@ impl Migration {
         }
     }
 
+    /// Drops the Action's text and the edits that made it, keeping the findings and what the
+    /// pipeline analysis reads: for a caller that reports findings only (`check`), so that a
+    /// large run holds no more than that. [`Migration::output`] is empty afterwards.
+    pub fn keep_findings_only(&mut self) {
+        self.edits = Vec::new();
+        if let Outcome::Converted(code) = &mut self.outcome {
+            *code = String::new();
+        }
+    }
+
     /// The Action text: the converted code, or the input when it already was an Action.
     pub fn output(&self) -> Option<&str> {
         match &self.outcome {
@@ -129,14 +139,16 @@ pub fn migrate_rules_each<'o, B: AsRef<[u8]> + Sync>(
     inputs: &[B],
     options: impl Fn(usize) -> &'o Options + Sync,
 ) -> Vec<Migration> {
-    migrate_rules_reporting(inputs, options, &|| {})
+    migrate_rules_reporting(inputs, options, &|_| {})
 }
 
-/// [`migrate_rules_each`], calling `done` as each rule is migrated (for a progress bar).
+/// [`migrate_rules_each`], handing each migration to `done` on its worker as soon as it is
+/// made: for a progress bar, and to let a caller drop what it will not use before the next
+/// rule's migration adds to the memory held.
 pub fn migrate_rules_reporting<'o, B: AsRef<[u8]> + Sync>(
     inputs: &[B],
     options: impl Fn(usize) -> &'o Options + Sync,
-    done: &(dyn Fn() + Sync),
+    done: &(dyn Fn(&mut Migration) + Sync),
 ) -> Vec<Migration> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
@@ -155,9 +167,9 @@ pub fn migrate_rules_reporting<'o, B: AsRef<[u8]> + Sync>(
                         part.iter()
                             .enumerate()
                             .map(|(i, bytes)| {
-                                let migration =
+                                let mut migration =
                                     migrate_on_this_thread(bytes.as_ref(), options(n * chunk + i));
-                                done();
+                                done(&mut migration);
                                 migration
                             })
                             .collect::<Vec<_>>()

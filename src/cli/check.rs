@@ -17,7 +17,9 @@ use rules2actions::markers::marker_text;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
 use rules2actions::report::{render_findings, render_pipeline};
-use rules2actions::results::{github_annotations, json_report, junit_report, sarif_report};
+use rules2actions::results::{
+    github_annotations, junit_report, sarif_report, write_json_report,
+};
 use rules2actions::review::{Decision, ReviewState, ReviewStatus};
 use rules2actions::{Migration, Status};
 
@@ -43,6 +45,12 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
         |i| options[i],
         "checking",
         global.verbosity == Verbosity::Quiet,
+        // Committed Actions are compared with the fresh ones; otherwise only findings count.
+        &|migration| {
+            if args.actions.is_none() {
+                migration.keep_findings_only();
+            }
+        },
     );
     loaded.restore(&mut migrations);
     let drift = match &args.actions {
@@ -57,14 +65,14 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
-    let text = match args.format {
-        CheckFormat::Json => pretty(&json_report(&results)),
-        CheckFormat::Sarif => pretty(&sarif_report(&results)),
-        CheckFormat::Github => github_annotations(&results, threshold),
-        CheckFormat::Junit => junit_report(&results, threshold),
+    match args.format {
+        CheckFormat::Json => output::stdout_streamed(|out| write_json_report(&results, out)),
+        CheckFormat::Sarif => output::stdout(&pretty(&sarif_report(&results))),
+        CheckFormat::Github => output::stdout(&github_annotations(&results, threshold)),
+        CheckFormat::Junit => output::stdout(&junit_report(&results, threshold)),
         CheckFormat::Text => {
             let color = global.color(true);
-            let mut text = String::new();
+            // Rule by rule: a large run never holds the whole text.
             for rule in &results.rules {
                 let findings: Vec<_> = rule
                     .migration
@@ -73,7 +81,7 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
                     .filter(|f| f.severity() >= threshold)
                     .cloned()
                     .collect();
-                text.push_str(&render_findings(
+                output::stdout(&render_findings(
                     rule.source,
                     &rule.migration.source,
                     &findings,
@@ -86,11 +94,9 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
                 .filter(|f| f.code.severity() >= threshold)
                 .cloned()
                 .collect();
-            text.push_str(&render_pipeline(&pipeline, color));
-            text
+            output::stdout(&render_pipeline(&pipeline, color));
         }
-    };
-    output::stdout(&text);
+    }
 
     let failed = results
         .rules

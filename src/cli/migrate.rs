@@ -16,13 +16,15 @@ use rules2actions::layout::{
 use rules2actions::markers::has_error_marker;
 use rules2actions::registry::Severity;
 use rules2actions::report::{render_findings, render_pipeline};
-use rules2actions::results::{json_report, migration_html, migration_markdown, Deployment};
+use rules2actions::results::{
+    json_report, migration_html, migration_markdown, write_json_report, Deployment,
+};
 use rules2actions::source::{InputFormat, ReadRoot};
 use rules2actions::verify::{verify, VerifyOptions};
 use rules2actions::{Migration, Status};
 
 use super::config::Settings;
-use super::output::{self, count, errln, outln};
+use super::output::{self, count, errln};
 use super::rules::{self, Loaded};
 use super::{Global, MigrateArgs, MigrateFormat, Verbosity};
 
@@ -121,6 +123,7 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
         |i| options[i],
         "migrating",
         global.verbosity == Verbosity::Quiet,
+        &|_| {},
     );
     loaded.restore(&mut migrations);
     let single_file =
@@ -199,10 +202,7 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
         for (result, deployment) in results.rules.iter_mut().zip(deployments) {
             result.deployment = deployment;
         }
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises")
-        );
+        output::stdout_streamed(|out| write_json_report(&results, out));
     }
     errln!("{}", account.summary(&loaded));
     if args.out.is_none() && !args.diff && !single_file && !json {
@@ -416,8 +416,7 @@ fn write(
     for (result, deployment) in results.rules.iter_mut().zip(&deployments) {
         result.deployment = deployment.clone();
     }
-    let mut report = serde_json::to_string_pretty(&json_report(&results)).expect("JSON serialises");
-    report.push('\n');
+    let report = json_report(&results);
     let reports = [
         OutputFile {
             path: "migration-report.json".into(),

@@ -14,6 +14,18 @@ pub fn stdout(text: &str) {
     write_to(&mut std::io::stdout().lock(), &STDOUT_CLOSED, text);
 }
 
+/// Lets `write` stream to stdout (buffered), unless stdout was found closed; a failed write
+/// silences stdout like [`stdout`]'s.
+pub fn stdout_streamed(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut stream = std::io::BufWriter::new(std::io::stdout().lock());
+    if write(&mut stream).and_then(|()| stream.flush()).is_err() {
+        STDOUT_CLOSED.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Writes `text` to stderr, unless stderr was found closed.
 pub fn stderr(text: &str) {
     write_to(&mut std::io::stderr().lock(), &STDERR_CLOSED, text);

@@ -58,9 +58,13 @@ pub fn migrate_showing_progress<'o, B: AsRef<[u8]> + Sync>(
     options: impl Fn(usize) -> &'o Options + Sync,
     label: &'static str,
     quiet: bool,
+    keep: &(dyn Fn(&mut Migration) + Sync),
 ) -> Vec<Migration> {
     let progress = Progress::new(sources.len(), label, quiet);
-    let migrations = migrate_rules_reporting(sources, options, &|| progress.advance());
+    let migrations = migrate_rules_reporting(sources, options, &|migration| {
+        keep(migration);
+        progress.advance();
+    });
     progress.finish();
     migrations
 }

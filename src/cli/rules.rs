@@ -144,14 +144,15 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Loaded {
         paths: paths.to_vec(),
         notes: pipeline.notes,
     };
-    for (rule, name) in pipeline.rules.into_iter().zip(all_names) {
-        let script = match (&rule.script, rule.is_post_login()) {
-            (Err(error), _) => Err(error.clone()),
+    for (mut rule, name) in pipeline.rules.into_iter().zip(all_names) {
+        // The bytes move into `sources`; a large run holds each script once.
+        let script = match (std::mem::replace(&mut rule.script, Ok(Vec::new())), rule.is_post_login()) {
+            (Err(error), _) => Err(error),
             (Ok(_), false) => Err(format!(
                 "rule `{}` runs at stage `{}`; only `login_success` rules can become post-login Actions",
                 rule.name, rule.stage
             )),
-            (Ok(script), true) => Ok(script.clone()),
+            (Ok(script), true) => Ok(script),
         };
         match script {
             Ok(script) => {
