@@ -178,4 +178,16 @@ fn a_large_report_renders_a_diff_when_it_is_opened() {
     assert!(third.contains("verify &lt;first&gt;"), "{third}");
     assert!(third.contains("<tr class=\"same\">"), "{third}");
     assert!(third.contains("R2A101"), "{third}");
+    // The finding sits under its line, and the page numbers the lines itself: `  }` is line 4
+    // of the rule and 5 of the Action (below the deny's marker).
+    assert!(
+        third.contains(
+            "<tr class=\"finding warning\" data-code=\"R2A101\"><td></td><td colspan=\"3\">"
+        ),
+        "{third}"
+    );
+    assert!(
+        third.contains("<tr class=\"same\"><td class=\"ln\">4</td><td class=\"code\">  }</td><td class=\"ln\">5</td>"),
+        "{third}"
+    );
 }

@@ -17,9 +17,7 @@ use rules2actions::markers::marker_text;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
 use rules2actions::report::{render_findings, render_pipeline};
-use rules2actions::results::{
-    github_annotations, junit_report, sarif_report, write_json_report,
-};
+use rules2actions::results::{github_annotations, junit_report, sarif_report, write_json_report};
 use rules2actions::review::{Decision, ReviewState, ReviewStatus};
 use rules2actions::{Migration, Status};
 

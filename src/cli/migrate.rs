@@ -416,30 +416,28 @@ fn write(
     for (result, deployment) in results.rules.iter_mut().zip(&deployments) {
         result.deployment = deployment.clone();
     }
-    let report = json_report(&results);
-    let reports = [
-        OutputFile {
-            path: "migration-report.json".into(),
-            contents: report,
-        },
-        OutputFile {
-            path: "MIGRATION.md".into(),
-            contents: migration_markdown(&results),
-        },
-        OutputFile {
-            path: "migration-report.html".into(),
-            contents: migration_html(&results),
-        },
+    // Each report is rendered, written and dropped before the next: a large run holds one.
+    let reports: [(&str, &dyn Fn() -> String); 3] = [
+        ("migration-report.json", &|| json_report(&results)),
+        ("MIGRATION.md", &|| migration_markdown(&results)),
+        ("migration-report.html", &|| migration_html(&results)),
     ];
     let mut report_outcomes = Vec::new();
-    for file in reports.iter().chain(&states) {
-        match out.write(file) {
-            Ok(written) => report_outcomes.push(written),
-            Err(message) => {
-                errln!("error: {message}");
-                failures += 1;
-            }
+    let mut write_report = |file: &OutputFile| match out.write(file) {
+        Ok(written) => report_outcomes.push(written),
+        Err(message) => {
+            errln!("error: {message}");
+            failures += 1;
         }
+    };
+    for (path, render) in reports {
+        write_report(&OutputFile {
+            path: path.into(),
+            contents: render(),
+        });
+    }
+    for state in &states {
+        write_report(state);
     }
     summary_lines.push(format!(
         "reports (MIGRATION.md, migration-report.json, migration-report.html): {}",

@@ -63,10 +63,11 @@ pub fn migration_html(results: &Results<'_>) -> String {
         }
         out.push_str("</ul></section>\n");
     }
-    out.push_str(&sections(
+    sections(
+        &mut out,
         &results.rules,
         results.rules.len() > DETAILED_RULES,
-    ));
+    );
     out.push_str("</main>\n<script>\n");
     out.push_str(SCRIPT);
     out.push_str("</script>\n</body>\n</html>\n");
@@ -75,7 +76,7 @@ pub fn migration_html(results: &Results<'_>) -> String {
 
 /// Every rule's section, rendered on every core (the diffs are most of a large report's cost),
 /// in the rules' order; `compact` keeps each diff as rows the page renders when opened.
-fn sections(rules: &[RuleResult<'_>], compact: bool) -> String {
+fn sections(out: &mut String, rules: &[RuleResult<'_>], compact: bool) {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(rules.len().max(1));
@@ -100,20 +101,31 @@ fn sections(rules: &[RuleResult<'_>], compact: bool) -> String {
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut out = String::new();
-    let mut rows = Vec::new();
+    // Straight into the page, each part dropped once copied: a large report is held about once.
+    let html: usize = parts.iter().map(|(html, _)| html.len()).sum();
+    let rows: usize = parts
+        .iter()
+        .flat_map(|(_, rows)| rows)
+        .map(|r| r.len() + 1)
+        .sum();
+    out.reserve(html + if compact { rows + 64 } else { 0 });
+    let mut all_rows = Vec::new();
     for (html, part) in parts {
         out.push_str(&html);
-        rows.extend(part);
+        all_rows.push(part);
     }
     if compact {
         // Every diff's rows in one block, indexed by rule: the page parses it when a diff
         // is first opened (one block loads much faster than one per rule).
         out.push_str("<script type=\"application/json\" id=\"diff-rows\">[");
-        out.push_str(&rows.join(","));
+        for (i, row) in all_rows.into_iter().flatten().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&row);
+        }
         out.push_str("]</script>\n");
     }
-    out
 }
 
 fn summary(results: &Results<'_>) -> String {
@@ -233,28 +245,29 @@ fn compact_rows(before: &str, after: &str, located: &[super::Located<'_>]) -> St
         }
         serde_json::Value::Array(out)
     };
+    // Line numbers are implicit (the page counts them): an unchanged line is its text, a
+    // removed or added one `["-", text]` / `["+", text]`, a changed one its two sides' pieces,
+    // and a finding `["f", k]`, the k-th finding listed above the diff.
     let mut entries: Vec<serde_json::Value> = Vec::new();
     for row in rows(before, after, &old_lines, &new_lines) {
         let entry = match (row.old, row.new) {
-            (Some(o), Some(n)) if row.same => serde_json::json!([o + 1, n + 1, old_lines[o]]),
+            (Some(o), Some(_)) if row.same => text(old_lines[o]),
             (Some(o), Some(n)) => {
                 let (old, new) = changed_words(old_lines[o], new_lines[n]);
-                serde_json::json!([o + 1, n + 1, pieces(&old), pieces(&new)])
+                serde_json::json!([pieces(&old), pieces(&new)])
             }
-            (Some(o), None) => serde_json::json!([o + 1, 0, old_lines[o]]),
-            (None, Some(n)) => serde_json::json!([0, n + 1, new_lines[n]]),
+            (Some(o), None) => serde_json::json!(["-", old_lines[o]]),
+            (None, Some(n)) => serde_json::json!(["+", new_lines[n]]),
             (None, None) => continue,
         };
         entries.push(entry);
         if let Some(o) = row.old {
-            for l in located.iter().filter(|l| l.start.line == o + 1) {
-                let f = l.finding;
-                entries.push(serde_json::json!([
-                    "f",
-                    f.severity().as_str(),
-                    f.code.id(),
-                    finding_body(l)
-                ]));
+            for (k, _) in located
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.start.line == o + 1)
+            {
+                entries.push(serde_json::json!(["f", k]));
             }
         }
     }
@@ -309,7 +322,12 @@ fn finding_row(out: &mut String, located: &super::Located<'_>, standalone: bool)
     let f = located.finding;
     let body = finding_body(located);
     if standalone {
-        let _ = writeln!(out, "<p class=\"finding {}\">{body}</p>", f.severity());
+        let _ = writeln!(
+            out,
+            "<p class=\"finding {}\" data-code=\"{}\">{body}</p>",
+            f.severity(),
+            f.code.id()
+        );
     } else {
         let _ = writeln!(
             out,
@@ -392,12 +410,18 @@ const SCRIPT: &str = r#"(function () {
     if (details.getAttribute('data-rendered')) return;
     if (allRows === null) allRows = JSON.parse(document.getElementById('diff-rows').textContent);
     var rows = allRows[Number(details.getAttribute('data-rows'))] || [];
+    var listed = details.parentNode.querySelectorAll('p.finding');
+    var o = 0, n = 0;
     var html = rows.map(function (r) {
-      if (r[0] === 'f') return '<tr class="finding ' + r[1] + '" data-code="' + r[2] + '"><td></td><td colspan="3">' + r[3] + '</td></tr>';
-      if (r.length === 4) return '<tr class="changed">' + cells(r[0], marked(r[2], 'del')) + cells(r[1], marked(r[3], 'ins')) + '</tr>';
-      if (r[0] && r[1]) return '<tr class="same">' + cells(r[0], esc(r[2])) + cells(r[1], esc(r[2])) + '</tr>';
-      if (r[0]) return '<tr class="changed">' + cells(r[0], '<del>' + esc(r[2]) + '</del>') + cells(0, '') + '</tr>';
-      return '<tr class="changed">' + cells(0, '') + cells(r[1], '<ins>' + esc(r[2]) + '</ins>') + '</tr>';
+      if (typeof r === 'string') { o += 1; n += 1; return '<tr class="same">' + cells(o, esc(r)) + cells(n, esc(r)) + '</tr>'; }
+      if (r[0] === 'f') {
+        var p = listed[r[1]];
+        return '<tr class="' + p.className + '" data-code="' + p.getAttribute('data-code') + '"><td></td><td colspan="3">' + p.innerHTML + '</td></tr>';
+      }
+      if (r[0] === '-') { o += 1; return '<tr class="changed">' + cells(o, '<del>' + esc(r[1]) + '</del>') + cells(0, '') + '</tr>'; }
+      if (r[0] === '+') { n += 1; return '<tr class="changed">' + cells(0, '') + cells(n, '<ins>' + esc(r[1]) + '</ins>') + '</tr>'; }
+      o += 1; n += 1;
+      return '<tr class="changed">' + cells(o, marked(r[0], 'del')) + cells(n, marked(r[1], 'ins')) + '</tr>';
     });
     details.querySelector('tbody').innerHTML = html.join('');
     details.setAttribute('data-rendered', 'true');
@@ -517,9 +541,9 @@ mod tests {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|r| r[0] != "f" && r.as_array().is_some_and(|r| r.len() == 4))
+            .filter(|r| r[0].is_array())
             .map(|r| {
-                r[3].as_array()
+                r[1].as_array()
                     .unwrap()
                     .iter()
                     .map(|p| p.as_str().unwrap())
@@ -539,10 +563,24 @@ mod tests {
             "{deny:?}"
         );
         assert!(deny.concat().contains("verify <first>"), "{deny:?}");
-        assert!(rows
+        // A finding under its line names the one listed above the diff.
+        let first_section = &compact[compact.find("<section class=\"rule\"").unwrap()..];
+        let first_section = &first_section[..first_section.find("</section>").unwrap()];
+        let listed: Vec<&str> = first_section.split("<p class=\"finding ").skip(1).collect();
+        let under_lines: Vec<usize> = rows
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r[0] == "f" && r[2] == "R2A101"));
+            .filter(|r| r[0] == "f")
+            .map(|r| r[1].as_u64().unwrap() as usize)
+            .collect();
+        assert!(
+            under_lines
+                .iter()
+                .any(|&k| listed[k].contains("data-code=\"R2A101\"")),
+            "{under_lines:?} {listed:?}"
+        );
+        // Unchanged lines are their text alone.
+        assert!(rows.as_array().unwrap().iter().any(|r| r.is_string()));
     }
 }

@@ -19,7 +19,10 @@ pub fn json_report(results: &Results<'_>) -> String {
 
 /// Writes [`json_report`]'s text to `out`. The rules are turned into JSON one at a time as
 /// the text is written, so a large run never holds the whole report as values.
-pub fn write_json_report(results: &Results<'_>, mut out: impl std::io::Write) -> std::io::Result<()> {
+pub fn write_json_report(
+    results: &Results<'_>,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut out, &Report(results))?;
     out.write_all(b"\n")
 }
