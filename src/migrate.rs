@@ -83,10 +83,15 @@ impl Migration {
     /// pipeline analysis reads: for a caller that reports findings only (`check`), so that a
     /// large run holds no more than that. [`Migration::output`] is empty afterwards.
     pub fn keep_findings_only(&mut self) {
-        self.edits = Vec::new();
+        self.forget_edits();
         if let Outcome::Converted(code) = &mut self.outcome {
             *code = String::new();
         }
+    }
+
+    /// Drops the edits that made the Action, for a caller that uses the text alone (`migrate`).
+    pub fn forget_edits(&mut self) {
+        self.edits = Vec::new();
     }
 
     /// The Action text: the converted code, or the input when it already was an Action.

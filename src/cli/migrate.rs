@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use rules2actions::diff_view::{diff_with_findings, DiffStyle};
 use rules2actions::layout::{
     bound, fingerprint, read_state, state_text, Generated, LayoutOptions, OutputDir, OutputFile,
-    OutputFormat, Planned, Written, STATE,
+    OutputFormat, Planned, RealPaths, Written, STATE,
 };
 use rules2actions::markers::has_error_marker;
 use rules2actions::registry::Severity;
@@ -123,7 +123,8 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
         |i| options[i],
         "migrating",
         global.verbosity == Verbosity::Quiet,
-        &|_| {},
+        // The files, diffs and reports are made from the Action's text.
+        &Migration::forget_edits,
     );
     loaded.restore(&mut migrations);
     let single_file =
@@ -352,11 +353,15 @@ fn write(
         )
         .collect();
     // Nothing is written when one of the files would replace an input.
+    let mut real_paths = RealPaths::default();
     for tree in &trees {
         let actions: Vec<Planned<'_>> = tree.planned.iter().map(|(_, p, _)| *p).collect();
         for file in tree.format.tree(&actions, &options) {
             let path = dir.join(tree.path(&file.path));
-            if fs::canonicalize(&path).is_ok_and(|p| inputs.contains(&p)) {
+            if real_paths
+                .of_existing(&path)
+                .is_some_and(|p| inputs.contains(&p))
+            {
                 return Err(format!(
                     "{} is one of the inputs; refusing to write the output there",
                     path.display()

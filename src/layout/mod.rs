@@ -11,7 +11,7 @@ mod yaml;
 
 pub use names::action_names;
 pub use state::{fingerprint, read_state, state_text, Generated, State, STATE};
-pub use write::{Kept, OutputDir, Written, MANIFEST};
+pub use write::{Kept, OutputDir, RealPaths, Written, MANIFEST};
 
 use std::path::PathBuf;
 

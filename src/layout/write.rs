@@ -85,7 +85,11 @@ pub struct OutputDir {
     known: BTreeMap<String, BTreeSet<String>>,
     /// The hash of each path this tool last wrote.
     latest: BTreeMap<String, String>,
-    journal: Option<fs::File>,
+    /// Buffered: flushed before any file it names lands.
+    journal: Option<std::io::BufWriter<fs::File>>,
+    /// Folders known to exist, so that each is created once.
+    folders: BTreeSet<PathBuf>,
+    real_paths: RealPaths,
     /// Files written to temporary files (closed: a large run holds more than a process may
     /// keep open) and not yet renamed into place.
     pending: Vec<Pending>,
@@ -115,7 +119,7 @@ impl OutputDir {
             .append(true)
             .open(dir.join(JOURNAL))
             .map_err(|e| format!("{}: {e}", dir.join(JOURNAL).display()))?;
-        output.journal = Some(journal);
+        output.journal = Some(std::io::BufWriter::new(journal));
         Ok(output)
     }
 
@@ -153,6 +157,8 @@ impl OutputDir {
             known,
             latest,
             journal: None,
+            folders: BTreeSet::new(),
+            real_paths: RealPaths::default(),
             pending: Vec::new(),
             _lock: None,
             removed_temporaries: 0,
@@ -164,16 +170,18 @@ impl OutputDir {
     pub fn write(&mut self, file: &OutputFile) -> Result<Written, String> {
         let path = self.dir.join(&file.path);
         let shown = path.display();
-        if fs::canonicalize(&path).is_ok_and(|p| self.inputs.contains(&p)) {
+        let key = key(&file.path);
+        let hash = fingerprint(file.contents.as_bytes());
+        // A path with nothing there cannot be an input; only one that exists is looked into.
+        let existing = fs::read(&path).ok();
+        if existing.is_some() && self.is_input(&path) {
             return Err(format!(
                 "{shown} is one of the inputs; refusing to overwrite it"
             ));
         }
-        let key = key(&file.path);
-        let hash = fingerprint(file.contents.as_bytes());
-        let written = match fs::read(&path) {
-            Ok(existing) if existing == file.contents.as_bytes() => Written::Unchanged,
-            Ok(existing) => {
+        let written = match existing {
+            Some(existing) if existing == file.contents.as_bytes() => Written::Unchanged,
+            Some(existing) => {
                 let ours = self
                     .known
                     .get(&key)
@@ -184,7 +192,7 @@ impl OutputDir {
                     (false, false) => Written::Kept(Kept::Foreign),
                 }
             }
-            Err(_) => Written::Created,
+            None => Written::Created,
         };
         if self.dry_run || !matches!(written, Written::Created | Written::Updated) {
             if written == Written::Unchanged && !self.dry_run {
@@ -197,8 +205,14 @@ impl OutputDir {
                 .write_all(format!("{hash}\t{key}\n").as_bytes())
                 .map_err(|e| format!("{}: {e}", self.dir.join(JOURNAL).display()))?;
         }
-        let temporary =
-            temporary_file(&path, &file.contents).map_err(|e| format!("{shown}: {e}"))?;
+        let parent = path.parent().expect("output paths have a parent");
+        if !self.folders.contains(parent) {
+            fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+            self.folders.insert(parent.to_path_buf());
+        }
+        let replaces = written == Written::Updated;
+        let temporary = temporary_file(&path, &file.contents, replaces)
+            .map_err(|e| format!("{shown}: {e}"))?;
         self.known
             .entry(key.clone())
             .or_default()
@@ -213,6 +227,13 @@ impl OutputDir {
         Ok(written)
     }
 
+    /// Whether the file at `path` (which exists) is one of the inputs.
+    fn is_input(&mut self, path: &Path) -> bool {
+        self.real_paths
+            .of_existing(path)
+            .is_some_and(|real| self.inputs.contains(&real))
+    }
+
     /// Puts every file written since the last call in place: flushed to disk together, then
     /// renamed. Returns the files that could not be put in place, each with why.
     pub fn land(&mut self) -> Vec<(PathBuf, String)> {
@@ -220,7 +241,13 @@ impl OutputDir {
         if pending.is_empty() {
             return Vec::new();
         }
-        let flushed = flush_together(&self.dir, pending.iter().map(|p| p.temporary.as_ref()));
+        // The journal names every file about to land: it reaches the disk with them.
+        let journaled = match &mut self.journal {
+            Some(journal) => journal.flush(),
+            None => Ok(()),
+        };
+        let flushed = journaled
+            .and_then(|()| flush_together(&self.dir, pending.iter().map(|p| p.temporary.as_ref())));
         let mut failed = Vec::new();
         for pending in pending {
             let path = pending.path;
@@ -263,6 +290,30 @@ impl OutputDir {
         drop(self.journal);
         let _ = fs::remove_file(self.dir.join(JOURNAL));
         Ok(())
+    }
+}
+
+/// Real paths of files in many folders, working out each folder's once (a large run writes
+/// thousands of files into a few folders, and resolving every path in full cost more than
+/// writing them).
+#[derive(Default)]
+pub struct RealPaths {
+    folders: BTreeMap<PathBuf, Option<PathBuf>>,
+}
+
+impl RealPaths {
+    /// The real path of the file at `path`, or `None` when nothing is there.
+    pub fn of_existing(&mut self, path: &Path) -> Option<PathBuf> {
+        let metadata = fs::symlink_metadata(path).ok()?;
+        match (metadata.file_type().is_symlink(), path.parent(), path.file_name()) {
+            (false, Some(parent), Some(name)) => self
+                .folders
+                .entry(parent.to_path_buf())
+                .or_insert_with(|| fs::canonicalize(parent).ok())
+                .as_ref()
+                .map(|folder| folder.join(name)),
+            _ => fs::canonicalize(path).ok(),
+        }
     }
 }
 
@@ -315,28 +366,41 @@ fn remove_temporaries(dir: &Path) -> usize {
 }
 
 fn atomic_write(path: &Path, contents: &str) -> std::io::Result<()> {
-    let temporary = temporary_file(path, contents)?;
+    let temporary = temporary_file(path, contents, path.exists())?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// `contents` in a temporary file beside `path`, with `path`'s permissions, not yet flushed.
-fn temporary_file(path: &Path, contents: &str) -> std::io::Result<tempfile::NamedTempFile> {
+/// `contents` in a temporary file beside `path` (whose folder exists), not yet flushed: with
+/// the permissions of the file it `replaces`, or those of an ordinary file of the repository.
+fn temporary_file(
+    path: &Path,
+    contents: &str,
+    replaces: bool,
+) -> std::io::Result<tempfile::NamedTempFile> {
     let parent = path.parent().expect("output paths have a parent");
-    fs::create_dir_all(parent)?;
-    let mut temporary = tempfile::Builder::new()
-        .prefix(TEMPORARY_PREFIX)
-        .tempfile_in(parent)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMPORARY_PREFIX);
     // Temporary files are private; what we write is an ordinary file of the repository.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
-        temporary
-            .as_file()
-            .set_permissions(fs::Permissions::from_mode(mode))?;
+        builder.permissions(fs::Permissions::from_mode(0o644));
     }
+    let mut temporary = builder.tempfile_in(parent)?;
+    #[cfg(unix)]
+    if replaces {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = fs::metadata(path) {
+            let mode = metadata.permissions().mode();
+            temporary
+                .as_file()
+                .set_permissions(fs::Permissions::from_mode(mode))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = replaces;
     temporary.write_all(contents.as_bytes())?;
     Ok(temporary)
 }
