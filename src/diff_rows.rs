@@ -86,9 +86,10 @@ fn align(old: &[&str], new: &[&str]) -> Vec<Row> {
             })
             .collect();
     }
-    let likeness: Vec<Vec<f32>> = old
+    let (old_words, new_words) = (line_words(old), line_words(new));
+    let likeness: Vec<Vec<f32>> = old_words
         .iter()
-        .map(|a| new.iter().map(|b| alike(a, b)).collect())
+        .map(|a| new_words.iter().map(|b| alike(a, b)).collect())
         .collect();
     // best[i][j]: the greatest total likeness pairing old[i..] with new[j..].
     let mut best = vec![vec![0f32; m + 1]; n + 1];
@@ -137,22 +138,71 @@ fn align(old: &[&str], new: &[&str]) -> Vec<Row> {
     rows
 }
 
+/// A line of a replaced block, as `alike` compares it.
+struct LineWords<'a> {
+    trimmed: &'a str,
+    /// Its words, or none for a line too long to compare by words.
+    words: Vec<&'a str>,
+    /// The same words sorted: how many two lines share bounds how alike they can be.
+    sorted: Vec<&'a str>,
+}
+
+fn line_words<'a>(lines: &[&'a str]) -> Vec<LineWords<'a>> {
+    lines
+        .iter()
+        .map(|line| {
+            let trimmed = line.trim();
+            let words = if line.len() > MAX_MARKED_LINE {
+                Vec::new()
+            } else {
+                words(trimmed)
+            };
+            let mut sorted = words.clone();
+            sorted.sort_unstable();
+            LineWords {
+                trimmed,
+                words,
+                sorted,
+            }
+        })
+        .collect()
+}
+
 /// How alike two lines are, 0–1, by their words.
-fn alike(a: &str, b: &str) -> f32 {
-    if a.trim() == b.trim() {
+fn alike(a: &LineWords<'_>, b: &LineWords<'_>) -> f32 {
+    if a.trimmed == b.trimmed {
         return 1.0;
     }
-    if a.len() > MAX_MARKED_LINE || b.len() > MAX_MARKED_LINE {
+    if a.words.is_empty() || b.words.is_empty() {
         return 0.0;
     }
-    let (a, b) = (words(a.trim()), words(b.trim()));
-    if a.is_empty() || b.is_empty() {
+    // The words in common bound the words a diff can match: most pairs of a replaced block
+    // are told apart by that alone, without diffing them (the alignment tries every pair).
+    let total = (a.words.len() + b.words.len()) as f32;
+    if 2.0 * shared(&a.sorted, &b.sorted) as f32 / total < PAIRING {
         return 0.0;
     }
     similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Myers)
-        .diff_slices(&a, &b)
+        .diff_slices(&a.words, &b.words)
         .ratio()
+}
+
+/// How many words two sorted lists share, counting repeats.
+fn shared(a: &[&str], b: &[&str]) -> usize {
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common
 }
 
 /// The pieces of a row's two sides: unchanged when the row is the same on both, by words when
@@ -326,6 +376,42 @@ mod tests {
         let other = "y ".repeat(150_000);
         let (old, new) = changed_words(&line, &other);
         assert_eq!((old.len(), new.len()), (1, 1));
-        assert_eq!(alike(&line, &other), 0.0);
+        let lines = line_words(&[line.as_str(), other.as_str()]);
+        assert_eq!(alike(&lines[0], &lines[1]), 0.0);
+    }
+
+    #[test]
+    fn the_shared_words_bound_never_changes_how_alike_lines_are() {
+        let lines = [
+            "  if (context.clientName === 'App') {",
+            "  if (event.client.name === 'App') {",
+            "    return callback(new UnauthorizedError('no'));",
+            "    return api.access.deny('no');",
+            "  callback(null, user, context);",
+            "  user.app_metadata.roles = roles;",
+            "  api.user.setAppMetadata('roles', roles);",
+            "  const roles = user.app_metadata.roles || [];",
+            "}",
+            "};",
+        ];
+        let prepared = line_words(&lines);
+        for (a, line_a) in prepared.iter().zip(lines) {
+            for (b, line_b) in prepared.iter().zip(lines) {
+                let diffed = if line_a.trim() == line_b.trim() {
+                    1.0
+                } else {
+                    similar::TextDiff::configure()
+                        .algorithm(similar::Algorithm::Myers)
+                        .diff_slices(&a.words, &b.words)
+                        .ratio()
+                };
+                let bounded = alike(a, b);
+                if diffed >= PAIRING {
+                    assert_eq!(bounded, diffed, "{line_a:?} / {line_b:?}");
+                } else {
+                    assert!(bounded < PAIRING, "{line_a:?} / {line_b:?}");
+                }
+            }
+        }
     }
 }
