@@ -17,7 +17,7 @@ use rules2actions::markers::has_error_marker;
 use rules2actions::registry::Severity;
 use rules2actions::report::{render_findings, render_pipeline};
 use rules2actions::results::{
-    json_report, migration_html, migration_markdown, write_json_report, Deployment,
+    migration_markdown, write_json_report, write_migration_html, Deployment,
 };
 use rules2actions::source::{InputFormat, ReadRoot};
 use rules2actions::verify::{verify, VerifyOptions};
@@ -421,26 +421,30 @@ fn write(
     for (result, deployment) in results.rules.iter_mut().zip(&deployments) {
         result.deployment = deployment.clone();
     }
-    // Each report is rendered, written and dropped before the next: a large run holds one.
-    let reports: [(&str, &dyn Fn() -> String); 3] = [
-        ("migration-report.json", &|| json_report(&results)),
-        ("MIGRATION.md", &|| migration_markdown(&results)),
-        ("migration-report.html", &|| migration_html(&results)),
-    ];
+    // The large reports go to their files as they are made; a run holds none of them whole.
     let mut report_outcomes = Vec::new();
-    let mut write_report = |file: &OutputFile| match out.write(file) {
+    let mut outcome = |written: Result<Written, String>| match written {
         Ok(written) => report_outcomes.push(written),
         Err(message) => {
             errln!("error: {message}");
             failures += 1;
         }
     };
-    for (path, render) in reports {
-        write_report(&OutputFile {
-            path: path.into(),
-            contents: render(),
-        });
-    }
+    outcome(
+        out.write_streamed(Path::new("migration-report.json"), |page| {
+            write_json_report(&results, page)
+        }),
+    );
+    outcome(out.write(&OutputFile {
+        path: "MIGRATION.md".into(),
+        contents: migration_markdown(&results),
+    }));
+    outcome(
+        out.write_streamed(Path::new("migration-report.html"), |page| {
+            write_migration_html(&results, page)
+        }),
+    );
+    let mut write_report = |file: &OutputFile| outcome(out.write(file));
     for state in &states {
         write_report(state);
     }

@@ -60,10 +60,17 @@ pub fn state_text(state: &State) -> String {
 
 /// FNV-1a, 64 bits, as hex: stable across versions and platforms, enough to notice a change.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    format!("{:016x}", fingerprint_more(FINGERPRINT_START, bytes))
+}
+
+/// The state of a [`fingerprint`] before any byte (FNV-1a).
+pub(super) const FINGERPRINT_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The fingerprint state `hash` carried on over `bytes`, for a file hashed as it is written.
+pub(super) fn fingerprint_more(mut hash: u64, bytes: &[u8]) -> u64 {
     for &byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("{hash:016x}")
+    hash
 }

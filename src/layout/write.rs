@@ -169,62 +169,156 @@ impl OutputDir {
     /// created or updated is in place once [`OutputDir::land`] (or `finish`) has run.
     pub fn write(&mut self, file: &OutputFile) -> Result<Written, String> {
         let path = self.dir.join(&file.path);
-        let shown = path.display();
         let key = key(&file.path);
         let hash = fingerprint(file.contents.as_bytes());
-        // A path with nothing there cannot be an input; only one that exists is looked into.
-        let existing = fs::read(&path).ok();
+        let existing = self.existing(&path)?;
+        let written = self.decide(
+            &key,
+            existing.as_deref().map(fingerprint).as_deref(),
+            existing.as_deref() == Some(file.contents.as_bytes()),
+        );
+        if self.settled(&written, &key, &hash) {
+            return Ok(written);
+        }
+        self.make_folder(&path)?;
+        let temporary = temporary_file(&path, written == Written::Updated)
+            .and_then(|mut t| t.write_all(file.contents.as_bytes()).map(|()| t))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        self.pend(path, key, hash, temporary.into_temp_path())?;
+        Ok(written)
+    }
+
+    /// [`OutputDir::write`] for a large file that `render` writes piece by piece, so that it is
+    /// never held whole: it goes to its temporary file as it is made.
+    pub fn write_streamed(
+        &mut self,
+        relative: &Path,
+        render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<Written, String> {
+        let path = self.dir.join(relative);
+        let shown = path.display().to_string();
+        let key = key(relative);
+        // Read a piece at a time, like the new text is written.
+        let existing = fs::File::open(&path).ok().map(|_| ());
         if existing.is_some() && self.is_input(&path) {
             return Err(format!(
                 "{shown} is one of the inputs; refusing to overwrite it"
             ));
         }
-        let written = match existing {
-            Some(existing) if existing == file.contents.as_bytes() => Written::Unchanged,
+        let existing_hash = existing.and_then(|()| streamed_fingerprint(&path).ok());
+        let (hash, temporary) = if self.dry_run {
+            let mut sink = Hashing::new(std::io::sink());
+            render(&mut sink).map_err(|e| format!("{shown}: {e}"))?;
+            (sink.fingerprint(), None)
+        } else {
+            self.make_folder(&path)?;
+            let temporary = temporary_file(&path, false).map_err(|e| format!("{shown}: {e}"))?;
+            let mut out = Hashing::new(std::io::BufWriter::new(temporary));
+            render(&mut out)
+                .and_then(|()| out.inner.flush())
+                .map_err(|e| format!("{shown}: {e}"))?;
+            let hash = out.fingerprint();
+            let temporary = out
+                .inner
+                .into_inner()
+                .map_err(|e| format!("{shown}: {}", e.error()))?;
+            (hash, Some(temporary))
+        };
+        // Equal hashes, then equal bytes.
+        let unchanged = existing_hash.as_deref() == Some(hash.as_str())
+            && temporary
+                .as_ref()
+                .is_none_or(|t| same_bytes(t.path(), &path).unwrap_or(false));
+        let written = self.decide(&key, existing_hash.as_deref(), unchanged);
+        if self.settled(&written, &key, &hash) {
+            return Ok(written);
+        }
+        let temporary = temporary.expect("only a dry run has no temporary file");
+        if written == Written::Updated {
+            copy_mode(&path, temporary.as_file()).map_err(|e| format!("{shown}: {e}"))?;
+        }
+        self.pend(path, key, hash, temporary.into_temp_path())?;
+        Ok(written)
+    }
+
+    /// What is at `path` now; refuses an input. A path with nothing there cannot be an input,
+    /// so only one that exists is looked into.
+    fn existing(&mut self, path: &Path) -> Result<Option<Vec<u8>>, String> {
+        let existing = fs::read(path).ok();
+        if existing.is_some() && self.is_input(path) {
+            return Err(format!(
+                "{} is one of the inputs; refusing to overwrite it",
+                path.display()
+            ));
+        }
+        Ok(existing)
+    }
+
+    /// What writing over the file with `existing_hash` does: nothing when it is `unchanged`,
+    /// replace it when this tool wrote it (or `--force`), keep it otherwise.
+    fn decide(&self, key: &str, existing_hash: Option<&str>, unchanged: bool) -> Written {
+        match existing_hash {
+            Some(_) if unchanged => Written::Unchanged,
             Some(existing) => {
                 let ours = self
                     .known
-                    .get(&key)
-                    .is_some_and(|hashes| hashes.contains(&fingerprint(&existing)));
+                    .get(key)
+                    .is_some_and(|hashes| hashes.contains(existing));
                 match (ours, self.force) {
                     (_, true) | (true, _) => Written::Updated,
-                    (false, false) if self.known.contains_key(&key) => Written::Kept(Kept::Edited),
+                    (false, false) if self.known.contains_key(key) => Written::Kept(Kept::Edited),
                     (false, false) => Written::Kept(Kept::Foreign),
                 }
             }
             None => Written::Created,
-        };
+        }
+    }
+
+    /// Whether there is nothing to write: a dry run, or a file left as it is.
+    fn settled(&mut self, written: &Written, key: &str, hash: &str) -> bool {
         if self.dry_run || !matches!(written, Written::Created | Written::Updated) {
-            if written == Written::Unchanged && !self.dry_run {
-                self.latest.insert(key, hash);
+            if *written == Written::Unchanged && !self.dry_run {
+                self.latest.insert(key.to_string(), hash.to_string());
             }
-            return Ok(written);
+            return true;
         }
-        if let Some(journal) = &mut self.journal {
-            journal
-                .write_all(format!("{hash}\t{key}\n").as_bytes())
-                .map_err(|e| format!("{}: {e}", self.dir.join(JOURNAL).display()))?;
-        }
+        false
+    }
+
+    fn make_folder(&mut self, path: &Path) -> Result<(), String> {
         let parent = path.parent().expect("output paths have a parent");
         if !self.folders.contains(parent) {
             fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
             self.folders.insert(parent.to_path_buf());
         }
-        let replaces = written == Written::Updated;
-        let temporary = temporary_file(&path, &file.contents, replaces)
-            .map_err(|e| format!("{shown}: {e}"))?;
+        Ok(())
+    }
+
+    /// Journals the file's hash, and queues its temporary file to land.
+    fn pend(
+        &mut self,
+        path: PathBuf,
+        key: String,
+        hash: String,
+        temporary: tempfile::TempPath,
+    ) -> Result<(), String> {
+        if let Some(journal) = &mut self.journal {
+            journal
+                .write_all(format!("{hash}\t{key}\n").as_bytes())
+                .map_err(|e| format!("{}: {e}", self.dir.join(JOURNAL).display()))?;
+        }
         self.known
             .entry(key.clone())
             .or_default()
             .insert(hash.clone());
         let previous = self.latest.insert(key.clone(), hash);
         self.pending.push(Pending {
-            temporary: temporary.into_temp_path(),
+            temporary,
             path,
             key,
             previous,
         });
-        Ok(written)
+        Ok(())
     }
 
     /// Whether the file at `path` (which exists) is one of the inputs.
@@ -305,7 +399,11 @@ impl RealPaths {
     /// The real path of the file at `path`, or `None` when nothing is there.
     pub fn of_existing(&mut self, path: &Path) -> Option<PathBuf> {
         let metadata = fs::symlink_metadata(path).ok()?;
-        match (metadata.file_type().is_symlink(), path.parent(), path.file_name()) {
+        match (
+            metadata.file_type().is_symlink(),
+            path.parent(),
+            path.file_name(),
+        ) {
             (false, Some(parent), Some(name)) => self
                 .folders
                 .entry(parent.to_path_buf())
@@ -366,19 +464,16 @@ fn remove_temporaries(dir: &Path) -> usize {
 }
 
 fn atomic_write(path: &Path, contents: &str) -> std::io::Result<()> {
-    let temporary = temporary_file(path, contents, path.exists())?;
+    let mut temporary = temporary_file(path, path.exists())?;
+    temporary.write_all(contents.as_bytes())?;
     temporary.as_file().sync_all()?;
     temporary.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// `contents` in a temporary file beside `path` (whose folder exists), not yet flushed: with
-/// the permissions of the file it `replaces`, or those of an ordinary file of the repository.
-fn temporary_file(
-    path: &Path,
-    contents: &str,
-    replaces: bool,
-) -> std::io::Result<tempfile::NamedTempFile> {
+/// An empty temporary file beside `path` (whose folder exists): with the permissions of the
+/// file it `replaces`, or those of an ordinary file of the repository.
+fn temporary_file(path: &Path, replaces: bool) -> std::io::Result<tempfile::NamedTempFile> {
     let parent = path.parent().expect("output paths have a parent");
     let mut builder = tempfile::Builder::new();
     builder.prefix(TEMPORARY_PREFIX);
@@ -388,21 +483,77 @@ fn temporary_file(
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
-    let mut temporary = builder.tempfile_in(parent)?;
-    #[cfg(unix)]
+    let temporary = builder.tempfile_in(parent)?;
     if replaces {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(metadata) = fs::metadata(path) {
-            let mode = metadata.permissions().mode();
-            temporary
-                .as_file()
-                .set_permissions(fs::Permissions::from_mode(mode))?;
+        copy_mode(path, temporary.as_file())?;
+    }
+    Ok(temporary)
+}
+
+/// Gives `file` the permissions of the file at `path`, when there is one.
+fn copy_mode(path: &Path, file: &fs::File) -> std::io::Result<()> {
+    match fs::metadata(path) {
+        Ok(metadata) => file.set_permissions(metadata.permissions()),
+        Err(_) => Ok(()),
+    }
+}
+
+/// The [`fingerprint`] of the file at `path`, read a piece at a time.
+fn streamed_fingerprint(path: &Path) -> std::io::Result<String> {
+    let mut hashing = Hashing::new(std::io::sink());
+    std::io::copy(&mut fs::File::open(path)?, &mut hashing)?;
+    Ok(hashing.fingerprint())
+}
+
+/// Whether two files hold the same bytes, compared a piece at a time.
+fn same_bytes(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let (mut a, mut b) = (
+        std::io::BufReader::new(fs::File::open(a)?),
+        std::io::BufReader::new(fs::File::open(b)?),
+    );
+    let (mut left, mut right) = ([0u8; 8192], [0u8; 8192]);
+    loop {
+        let n = a.read(&mut left)?;
+        if n == 0 {
+            return Ok(b.read(&mut right[..1])? == 0);
+        }
+        b.read_exact(&mut right[..n])?;
+        if left[..n] != right[..n] {
+            return Ok(false);
         }
     }
-    #[cfg(not(unix))]
-    let _ = replaces;
-    temporary.write_all(contents.as_bytes())?;
-    Ok(temporary)
+}
+
+/// A writer that keeps the [`fingerprint`] of what went through it.
+struct Hashing<W> {
+    inner: W,
+    hash: u64,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hash: super::state::FINGERPRINT_START,
+        }
+    }
+
+    fn fingerprint(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hash = super::state::fingerprint_more(self.hash, &bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Flushes the files written in `dir` to disk: with one `syncfs` of its filesystem on Linux,
@@ -443,6 +594,67 @@ mod tests {
             path: path.into(),
             contents: contents.into(),
         }
+    }
+
+    #[test]
+    fn a_streamed_file_is_created_kept_unchanged_and_replaced_like_any_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = Path::new("report.html");
+        let stream = |text: &'static str| {
+            move |out: &mut dyn Write| {
+                for piece in text.split_inclusive(' ') {
+                    out.write_all(piece.as_bytes())?;
+                }
+                Ok(())
+            }
+        };
+        let run = |text: &'static str, force: bool, dry_run: bool| {
+            let mut out = if dry_run {
+                OutputDir::plan(dir.path(), force, BTreeSet::new())
+            } else {
+                OutputDir::open(dir.path(), force, BTreeSet::new(), || {}).unwrap()
+            };
+            let written = out.write_streamed(report, stream(text)).unwrap();
+            out.finish().unwrap();
+            written
+        };
+        assert_eq!(run("a large page", false, true), Written::Created);
+        assert!(
+            !dir.path().join(report).exists(),
+            "a dry run writes nothing"
+        );
+        assert_eq!(run("a large page", false, false), Written::Created);
+        assert_eq!(
+            fs::read_to_string(dir.path().join(report)).unwrap(),
+            "a large page"
+        );
+        assert_eq!(run("a large page", false, false), Written::Unchanged);
+        // Same length, same start: only the bytes tell them apart.
+        assert_eq!(run("a large pagE", false, false), Written::Updated);
+        fs::write(dir.path().join(report), "edited by hand").unwrap();
+        assert_eq!(
+            run("a large page", false, false),
+            Written::Kept(Kept::Edited)
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join(report)).unwrap(),
+            "edited by hand"
+        );
+        assert_eq!(run("a large page", true, false), Written::Updated);
+        assert_eq!(
+            fs::read_to_string(dir.path().join(report)).unwrap(),
+            "a large page"
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(TEMPORARY_PREFIX)
+            })
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
     }
 
     #[test]

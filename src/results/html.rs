@@ -13,7 +13,19 @@ use super::{status_id, status_label, Results, RuleResult, DETAILED_RULES, STATUS
 use crate::diff_rows::{changed_words, rows};
 use crate::registry::Severity;
 
+/// The page's text.
 pub fn migration_html(results: &Results<'_>) -> String {
+    let mut page = Vec::new();
+    write_migration_html(results, &mut page).expect("writing into memory");
+    String::from_utf8(page).expect("the page is UTF-8")
+}
+
+/// Writes the page to `page` as it is made, a block of rules at a time, so that a large report
+/// is never held whole.
+pub fn write_migration_html(
+    results: &Results<'_>,
+    page: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut codes: Vec<&'static str> = results
         .rules
         .iter()
@@ -63,20 +75,24 @@ pub fn migration_html(results: &Results<'_>) -> String {
         }
         out.push_str("</ul></section>\n");
     }
-    sections(
-        &mut out,
-        &results.rules,
-        results.rules.len() > DETAILED_RULES,
-    );
-    out.push_str("</main>\n<script>\n");
-    out.push_str(SCRIPT);
-    out.push_str("</script>\n</body>\n</html>\n");
-    out
+    page.write_all(out.as_bytes())?;
+    let compact = results.rules.len() > DETAILED_RULES;
+    for (block, rules) in results.rules.chunks(BLOCK).enumerate() {
+        page.write_all(sections(block, rules, compact).as_bytes())?;
+    }
+    page.write_all(b"</main>\n<script>\n")?;
+    page.write_all(SCRIPT.as_bytes())?;
+    page.write_all(b"</script>\n</body>\n</html>\n")
 }
 
-/// Every rule's section, rendered on every core (the diffs are most of a large report's cost),
-/// in the rules' order; `compact` keeps each diff as rows the page renders when opened.
-fn sections(out: &mut String, rules: &[RuleResult<'_>], compact: bool) {
+/// The rules whose sections are made together (on every core), and whose compact rows share
+/// one block of the page.
+const BLOCK: usize = 512;
+
+/// The sections of block `block` of the rules, rendered on every core (the diffs are most of
+/// a large report's cost), in the rules' order; `compact` keeps each diff as rows the page
+/// renders when opened, in one script element for the block.
+fn sections(block: usize, rules: &[RuleResult<'_>], compact: bool) -> String {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(rules.len().max(1));
@@ -90,7 +106,12 @@ fn sections(out: &mut String, rules: &[RuleResult<'_>], compact: bool) {
                     let mut out = String::new();
                     let mut rows = Vec::new();
                     for (i, rule) in part.iter().enumerate() {
-                        rows.push(section(&mut out, n * chunk + i, rule, compact));
+                        let index = Index {
+                            rule: block * BLOCK + n * chunk + i,
+                            in_block: n * chunk + i,
+                            block,
+                        };
+                        rows.push(section(&mut out, index, rule, compact));
                     }
                     (out, rows)
                 })
@@ -101,23 +122,19 @@ fn sections(out: &mut String, rules: &[RuleResult<'_>], compact: bool) {
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    // Straight into the page, each part dropped once copied: a large report is held about once.
-    let html: usize = parts.iter().map(|(html, _)| html.len()).sum();
-    let rows: usize = parts
-        .iter()
-        .flat_map(|(_, rows)| rows)
-        .map(|r| r.len() + 1)
-        .sum();
-    out.reserve(html + if compact { rows + 64 } else { 0 });
+    let mut out = String::new();
     let mut all_rows = Vec::new();
     for (html, part) in parts {
         out.push_str(&html);
         all_rows.push(part);
     }
     if compact {
-        // Every diff's rows in one block, indexed by rule: the page parses it when a diff
-        // is first opened (one block loads much faster than one per rule).
-        out.push_str("<script type=\"application/json\" id=\"diff-rows\">[");
+        // The block's diffs in one element, indexed by rule: the page parses it when one of
+        // them is first opened (one element per block loads much faster than one per rule).
+        let _ = write!(
+            out,
+            "<script type=\"application/json\" id=\"diff-rows-{block}\">["
+        );
         for (i, row) in all_rows.into_iter().flatten().enumerate() {
             if i > 0 {
                 out.push(',');
@@ -126,6 +143,15 @@ fn sections(out: &mut String, rules: &[RuleResult<'_>], compact: bool) {
         }
         out.push_str("]</script>\n");
     }
+    out
+}
+
+/// Where a rule's section is: its place among all rules, and in its block.
+#[derive(Clone, Copy)]
+struct Index {
+    rule: usize,
+    block: usize,
+    in_block: usize,
 }
 
 fn summary(results: &Results<'_>) -> String {
@@ -150,12 +176,12 @@ fn rule_codes(rule: &RuleResult<'_>) -> String {
 
 /// One rule: its header, and the diff with the findings under their lines. When `compact`,
 /// the diff's rows are returned instead, as JSON (`null` when the rule has no diff).
-fn section(out: &mut String, index: usize, rule: &RuleResult<'_>, compact: bool) -> String {
+fn section(out: &mut String, index: Index, rule: &RuleResult<'_>, compact: bool) -> String {
     let status = status_id(rule.status());
     let _ = writeln!(
         out,
         "<section class=\"rule\" id=\"rule-{}\" data-status=\"{status}\" data-codes=\"{}\">\n<h2>{} <span class=\"badge {status}\">{}</span></h2>",
-        index + 1,
+        index.rule + 1,
         rule_codes(rule),
         escape(rule.name),
         status_label(status)
@@ -180,7 +206,9 @@ fn section(out: &mut String, index: usize, rule: &RuleResult<'_>, compact: bool)
         }
         let _ = writeln!(
             out,
-            "<details class=\"lazy-diff\" data-rows=\"{index}\"><summary>Diff from Rule to Action</summary>"
+            "<details class=\"lazy-diff\" data-block=\"{}\" data-rows=\"{}\"><summary>Diff from Rule to Action</summary>",
+            index.block,
+            index.in_block
         );
         out.push_str(TABLE_HEAD);
         out.push_str("</tbody>\n</table>\n</details>\n</section>\n");
@@ -405,11 +433,12 @@ const SCRIPT: &str = r#"(function () {
   function cells(line, code) {
     return line ? '<td class="ln">' + line + '</td><td class="code">' + code + '</td>' : '<td class="ln"></td><td class="code empty"></td>';
   }
-  var allRows = null;
+  var blocks = {};
   function render(details) {
     if (details.getAttribute('data-rendered')) return;
-    if (allRows === null) allRows = JSON.parse(document.getElementById('diff-rows').textContent);
-    var rows = allRows[Number(details.getAttribute('data-rows'))] || [];
+    var block = details.getAttribute('data-block');
+    if (!(block in blocks)) blocks[block] = JSON.parse(document.getElementById('diff-rows-' + block).textContent);
+    var rows = blocks[block][Number(details.getAttribute('data-rows'))] || [];
     var listed = details.parentNode.querySelectorAll('p.finding');
     var o = 0, n = 0;
     var html = rows.map(function (r) {
@@ -515,7 +544,7 @@ mod tests {
         );
         assert_eq!(
             compact
-                .matches("<details class=\"lazy-diff\" data-rows=")
+                .matches("<details class=\"lazy-diff\" data-block=\"0\" data-rows=")
                 .count(),
             DETAILED_RULES + 1
         );
@@ -526,7 +555,7 @@ mod tests {
             compact.len(),
             full.len()
         );
-        let start = compact.find("id=\"diff-rows\">").unwrap() + "id=\"diff-rows\">".len();
+        let start = compact.find("id=\"diff-rows-0\">").unwrap() + "id=\"diff-rows-0\">".len();
         let end = start + compact[start..].find("</script>").unwrap();
         let json = &compact[start..end];
         assert!(!json.contains('<'), "no text can close the script: {json}");

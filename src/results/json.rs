@@ -10,14 +10,7 @@ use crate::registry::Severity;
 
 pub const REPORT_VERSION: u32 = 1;
 
-/// The report's text (pretty-printed, ending in a newline).
-pub fn json_report(results: &Results<'_>) -> String {
-    let mut text = Vec::new();
-    write_json_report(results, &mut text).expect("JSON serialises into memory");
-    String::from_utf8(text).expect("serde_json writes UTF-8")
-}
-
-/// Writes [`json_report`]'s text to `out`. The rules are turned into JSON one at a time as
+/// Writes the report to `out`, pretty-printed and ending in a newline. The rules are turned into JSON one at a time as
 /// the text is written, so a large run never holds the whole report as values.
 pub fn write_json_report(
     results: &Results<'_>,

@@ -13,8 +13,8 @@ mod sarif;
 pub const DETAILED_RULES: usize = 200;
 
 pub use github::github_annotations;
-pub use html::migration_html;
-pub use json::{json_report, write_json_report, REPORT_VERSION};
+pub use html::{migration_html, write_migration_html};
+pub use json::{write_json_report, REPORT_VERSION};
 pub use junit::junit_report;
 pub use markdown::migration_markdown;
 pub use sarif::sarif_report;

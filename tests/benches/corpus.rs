@@ -78,17 +78,18 @@ fn main() {
     report("swc parse only, one thread", core.parse);
     report("two parses, one thread", core.floor);
     report("migrate, one thread", core.migrate);
-    report(
-        &format!("migrate, {} threads", core.threads),
-        core.parallel,
-    );
+    report(&format!("migrate, {} threads", core.threads), core.parallel);
 
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let rules = scratch.path().join("rules");
     fs::create_dir_all(&rules).unwrap();
     for (i, (name, _)) in corpus.iter().cycle().take(target).enumerate() {
         let source = &corpus[i % corpus.len()].1;
-        fs::write(rules.join(format!("{name}-{}.js", i / corpus.len())), source).unwrap();
+        fs::write(
+            rules.join(format!("{name}-{}.js", i / corpus.len())),
+            source,
+        )
+        .unwrap();
     }
     let tool = Path::new(env!("CARGO_BIN_EXE_rules2actions"));
     let (check, check_memory) = best_run(tool, &["check", "-q"], &rules, None);
