@@ -127,6 +127,7 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
         &Migration::forget_edits,
     );
     loaded.restore(&mut migrations);
+    loaded.release_scripts();
     let single_file =
         args.inputs.paths.len() == 1 && args.inputs.paths[0].is_file() && loaded.rules.len() == 1;
 
@@ -563,7 +564,13 @@ fn write_tree(
             match out.write(&file) {
                 Ok(outcome) => {
                     if file.path.ends_with("code.js") {
-                        record_state(&mut state, &action, &loaded.sources[index], &file, &outcome);
+                        record_state(
+                            &mut state,
+                            &action,
+                            &loaded.script_fingerprints[index],
+                            &file,
+                            &outcome,
+                        );
                         if let Written::Kept(_) = outcome {
                             // The Action on disk is the team's: judge it, not what was generated.
                             let kept = fs::read_to_string(dir.join(&file.path)).unwrap_or_default();
@@ -679,7 +686,7 @@ fn write_tree(
 fn record_state(
     state: &mut rules2actions::layout::State,
     action: &Planned<'_>,
-    source: &[u8],
+    rule_fingerprint: &str,
     file: &OutputFile,
     written: &Written,
 ) {
@@ -687,7 +694,7 @@ fn record_state(
         state.insert(
             action.name.to_string(),
             Generated {
-                rule: fingerprint(source),
+                rule: rule_fingerprint.to_string(),
                 code: fingerprint(file.contents.as_bytes()),
             },
         );

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use rules2actions::layout::action_names;
+use rules2actions::layout::{action_names, fingerprint};
 use rules2actions::pipeline::{analyse, PipelineFinding, PipelineRule};
 use rules2actions::registry::Code;
 use rules2actions::source::keywords::{self, Placeholder};
@@ -18,8 +18,11 @@ use super::{Global, Inputs, Verbosity};
 /// errors for those that cannot.
 pub struct Loaded {
     pub rules: Vec<RuleSource>,
-    /// The scripts to migrate, with deploy-cli keyword placeholders stood in for.
+    /// The scripts to migrate, with deploy-cli keyword placeholders stood in for (empty after
+    /// [`Loaded::release_scripts`]).
     pub sources: Vec<Vec<u8>>,
+    /// The fingerprint of each script, once [`Loaded::release_scripts`] let the scripts go.
+    pub script_fingerprints: Vec<String>,
     /// The placeholders of each script, put back by [`Loaded::restore`].
     pub placeholders: Vec<Vec<Placeholder>>,
     /// The Action name of each rule in `rules`.
@@ -131,6 +134,7 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Loaded {
     let mut loaded = Loaded {
         rules: Vec::new(),
         sources: Vec::new(),
+        script_fingerprints: Vec::new(),
         placeholders: Vec::new(),
         names: Vec::new(),
         errors: pipeline.errors,
@@ -213,6 +217,13 @@ impl Loaded {
     /// Rules that could not be read or cannot become post-login Actions.
     pub fn unreadable(&self) -> usize {
         self.read - self.merged_away - self.rules.len()
+    }
+
+    /// Lets the scripts go once migrated, keeping their fingerprints (for the state file): each
+    /// migration holds its rule's text, so a large run would otherwise hold every script twice.
+    pub fn release_scripts(&mut self) {
+        self.script_fingerprints = self.sources.iter().map(|s| fingerprint(s)).collect();
+        self.sources = Vec::new();
     }
 
     /// Puts the keyword placeholders back into the migrations' sources and Actions.
