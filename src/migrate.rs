@@ -155,28 +155,60 @@ pub fn migrate_rules_reporting<'o, B: AsRef<[u8]> + Sync>(
     options: impl Fn(usize) -> &'o Options + Sync,
     done: &(dyn Fn(&mut Migration) + Sync),
 ) -> Vec<Migration> {
+    on_workers(inputs.iter().collect(), &|index, bytes: &B| {
+        let mut migration = migrate_on_this_thread(bytes.as_ref(), options(index));
+        done(&mut migration);
+        migration
+    })
+}
+
+/// [`migrate_rules_reporting`] for a caller that needs the inputs no more: each is dropped
+/// once migrated, so a large run never holds every rule's text twice.
+pub fn migrate_rules_consuming<'o>(
+    inputs: Vec<Vec<u8>>,
+    options: impl Fn(usize) -> &'o Options + Sync,
+    done: &(dyn Fn(&mut Migration) + Sync),
+) -> Vec<Migration> {
+    on_workers(inputs, &|index, bytes: Vec<u8>| {
+        let mut migration = migrate_on_this_thread(&bytes, options(index));
+        drop(bytes);
+        done(&mut migration);
+        migration
+    })
+}
+
+/// `migrate(index, input)` for every input, on every core, each worker on a big-stack thread;
+/// results keep the order of `inputs`.
+fn on_workers<T: Send>(
+    inputs: Vec<T>,
+    migrate: &(dyn Fn(usize, T) -> Migration + Sync),
+) -> Vec<Migration> {
+    let total = inputs.len();
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(inputs.len().max(1));
-    let chunk = inputs.len().div_ceil(workers).max(1);
-    let options = &options;
+        .min(total.max(1));
+    let chunk = total.div_ceil(workers).max(1);
+    let mut parts: Vec<Vec<T>> = Vec::new();
+    let mut inputs = inputs.into_iter();
+    loop {
+        let part: Vec<T> = inputs.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        parts.push(part);
+    }
     std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
-            .chunks(chunk)
+        let handles: Vec<_> = parts
+            .into_iter()
             .enumerate()
             .map(|(n, part)| {
                 std::thread::Builder::new()
                     .name("rules2actions-worker".into())
                     .stack_size(RULE_THREAD_STACK)
                     .spawn_scoped(scope, move || {
-                        part.iter()
+                        part.into_iter()
                             .enumerate()
-                            .map(|(i, bytes)| {
-                                let mut migration =
-                                    migrate_on_this_thread(bytes.as_ref(), options(n * chunk + i));
-                                done(&mut migration);
-                                migration
-                            })
+                            .map(|(i, input)| migrate(n * chunk + i, input))
                             .collect::<Vec<_>>()
                     })
                     .expect("spawn a worker thread")

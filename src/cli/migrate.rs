@@ -118,8 +118,8 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
     // Paths that could not be read at all hold no rule to count.
     account.io_errors += loaded.errors.len() - account.unreadable;
     let options = loaded.options(&settings);
-    let mut migrations = super::progress::migrate_showing_progress(
-        &loaded.sources,
+    let mut migrations = super::progress::migrate_consuming_showing_progress(
+        loaded.release_scripts(),
         |i| options[i],
         "migrating",
         global.verbosity == Verbosity::Quiet,
@@ -127,7 +127,6 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
         &Migration::forget_edits,
     );
     loaded.restore(&mut migrations);
-    loaded.release_scripts();
     let single_file =
         args.inputs.paths.len() == 1 && args.inputs.paths[0].is_file() && loaded.rules.len() == 1;
 

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rules2actions::migrate::migrate_rules_reporting;
+use rules2actions::migrate::{migrate_rules_consuming, migrate_rules_reporting};
 use rules2actions::{Migration, Options};
 
 pub struct Progress {
@@ -62,6 +62,24 @@ pub fn migrate_showing_progress<'o, B: AsRef<[u8]> + Sync>(
 ) -> Vec<Migration> {
     let progress = Progress::new(sources.len(), label, quiet);
     let migrations = migrate_rules_reporting(sources, options, &|migration| {
+        keep(migration);
+        progress.advance();
+    });
+    progress.finish();
+    migrations
+}
+
+/// [`migrate_showing_progress`] for a caller done with the scripts: each is dropped once
+/// migrated.
+pub fn migrate_consuming_showing_progress<'o>(
+    sources: Vec<Vec<u8>>,
+    options: impl Fn(usize) -> &'o Options + Sync,
+    label: &'static str,
+    quiet: bool,
+    keep: &(dyn Fn(&mut Migration) + Sync),
+) -> Vec<Migration> {
+    let progress = Progress::new(sources.len(), label, quiet);
+    let migrations = migrate_rules_consuming(sources, options, &|migration| {
         keep(migration);
         progress.advance();
     });

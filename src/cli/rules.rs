@@ -219,11 +219,12 @@ impl Loaded {
         self.read - self.merged_away - self.rules.len()
     }
 
-    /// Lets the scripts go once migrated, keeping their fingerprints (for the state file): each
-    /// migration holds its rule's text, so a large run would otherwise hold every script twice.
-    pub fn release_scripts(&mut self) {
+    /// Hands the scripts over to be migrated, keeping their fingerprints (for the state file):
+    /// each migration holds its rule's text, so a large run would otherwise hold every script
+    /// twice.
+    pub fn release_scripts(&mut self) -> Vec<Vec<u8>> {
         self.script_fingerprints = self.sources.iter().map(|s| fingerprint(s)).collect();
-        self.sources = Vec::new();
+        std::mem::take(&mut self.sources)
     }
 
     /// Puts the keyword placeholders back into the migrations' sources and Actions.
