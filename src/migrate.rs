@@ -89,9 +89,14 @@ impl Migration {
         }
     }
 
-    /// Drops the edits that made the Action, for a caller that uses the text alone (`migrate`).
+    /// Drops the edits that made the Action, for a caller that uses the text alone (`migrate`),
+    /// and the spare room of what it keeps: a large run holds every migration until the end.
     pub fn forget_edits(&mut self) {
         self.edits = Vec::new();
+        if let Outcome::Converted(code) = &mut self.outcome {
+            code.shrink_to_fit();
+        }
+        self.findings.shrink_to_fit();
     }
 
     /// The Action text: the converted code, or the input when it already was an Action.

@@ -17,7 +17,7 @@ use rules2actions::markers::has_error_marker;
 use rules2actions::registry::Severity;
 use rules2actions::report::{render_findings, render_pipeline};
 use rules2actions::results::{
-    migration_markdown, write_json_report, write_migration_html, Deployment,
+    write_json_report, write_migration_html, write_migration_markdown, Deployment,
 };
 use rules2actions::source::{InputFormat, ReadRoot};
 use rules2actions::verify::{verify, VerifyOptions};
@@ -435,9 +435,8 @@ fn write(
             write_json_report(&results, page)
         }),
     );
-    outcome(out.write(&OutputFile {
-        path: "MIGRATION.md".into(),
-        contents: migration_markdown(&results),
+    outcome(out.write_streamed(Path::new("MIGRATION.md"), |page| {
+        write_migration_markdown(&results, page)
     }));
     outcome(
         out.write_streamed(Path::new("migration-report.html"), |page| {

@@ -12,9 +12,14 @@ use super::{status_id, Results, DETAILED_RULES};
 use crate::registry::Severity;
 use crate::report::unified_diff;
 
-pub fn migration_markdown(results: &Results<'_>) -> String {
+/// Writes the report to `page` as it is made, so that a large one is never held whole.
+pub fn write_migration_markdown(
+    results: &Results<'_>,
+    page: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let detailed = results.rules.len() <= DETAILED_RULES;
-    let mut out = String::from("# Rules to Actions migration\n\n");
+    let mut out = Page { page, error: None };
+    let _ = out.write_str("# Rules to Actions migration\n\n");
     let _ = writeln!(
         out,
         "| Rules read | Converted | Needs review | Needs manual work | Already Actions | Failed |\n|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} |\n",
@@ -25,7 +30,7 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
         results.count("already-action"),
         results.count("failed"),
     );
-    out.push_str("| Rule | Action | Status | Errors | Warnings | Secrets | Dependencies |\n|---|---|---|---:|---:|---|---|\n");
+    let _ = out.write_str("| Rule | Action | Status | Errors | Warnings | Secrets | Dependencies |\n|---|---|---|---:|---:|---|---|\n");
     for (index, rule) in results.rules.iter().enumerate() {
         let findings = &rule.migration.findings;
         let of = |severity: Severity| findings.iter().filter(|f| f.severity() == severity).count();
@@ -58,13 +63,13 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
         );
     }
     if !results.errors.is_empty() {
-        out.push_str("\n## Could not be converted\n\n");
+        let _ = out.write_str("\n## Could not be converted\n\n");
         for error in &results.errors {
             let _ = writeln!(out, "- {}", error.replace('\n', " "));
         }
     }
     if !results.pipeline.is_empty() {
-        out.push_str("\n## Across rules\n\n");
+        let _ = out.write_str("\n## Across rules\n\n");
         for finding in &results.pipeline {
             let _ = writeln!(
                 out,
@@ -103,7 +108,8 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
         let _ = writeln!(out, " · **{}**\n", status_id(rule.status()));
         let located = rule.located(Severity::Info);
         if !located.is_empty() {
-            out.push_str("| Code | Line | Severity | Message | Help |\n|---|---|---|---|---|\n");
+            let _ = out
+                .write_str("| Code | Line | Severity | Message | Help |\n|---|---|---|---|---|\n");
             for l in &located {
                 let f = l.finding;
                 let _ = writeln!(
@@ -117,7 +123,7 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
                     cell(f.help.as_deref().unwrap_or("")),
                 );
             }
-            out.push('\n');
+            let _ = out.write_char('\n');
         }
         if let Some(action) = rule
             .migration
@@ -133,7 +139,26 @@ pub fn migration_markdown(results: &Results<'_>) -> String {
             );
         }
     }
-    out
+    out.error.map_or(Ok(()), Err)
+}
+
+/// `fmt::Write` onto the page, keeping the first I/O error (after which nothing more is
+/// written).
+struct Page<'p> {
+    page: &'p mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::fmt::Write for Page<'_> {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        if self.error.is_some() {
+            return Err(std::fmt::Error);
+        }
+        self.page.write_all(text.as_bytes()).map_err(|error| {
+            self.error = Some(error);
+            std::fmt::Error
+        })
+    }
 }
 
 /// Text for a table cell: pipes escaped, on one line.

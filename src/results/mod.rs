@@ -16,7 +16,7 @@ pub use github::github_annotations;
 pub use html::{migration_html, write_migration_html};
 pub use json::{write_json_report, REPORT_VERSION};
 pub use junit::junit_report;
-pub use markdown::migration_markdown;
+pub use markdown::write_migration_markdown;
 pub use sarif::sarif_report;
 
 use crate::finding::Finding;
