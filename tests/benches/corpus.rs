@@ -237,6 +237,8 @@ fn best_run(tool: &Path, args: &[&str], rules: &Path, out: Option<&Path>) -> (Du
 }
 
 /// Runs `command` and returns its exit code and peak resident memory in bytes.
+// The child is reaped by `wait4`, which also reports its peak memory.
+#[allow(clippy::zombie_processes)]
 fn run_measured(command: &mut Command) -> (i32, u64) {
     let child = command.spawn().expect("the tool runs");
     let mut status = 0;

@@ -317,6 +317,7 @@ pub(crate) mod tests {
                 enabled: true,
                 stage: "login_success".to_string(),
                 id: None,
+                repository: 0,
             },
             action: name.to_string(),
             source: rule.as_bytes().to_vec(),
