@@ -1,6 +1,7 @@
 //! Source shapes that must survive conversion exactly: line endings, byte-order marks and
-//! parenthesized rules.
+//! parenthesized rules; and shapes of one rewrite that its doc example does not show.
 
+use rules2actions::registry::Code;
 use rules2actions::{migrate_rule, Outcome};
 
 fn convert(text: &str) -> String {
@@ -119,4 +120,36 @@ fn a_claim_read_back_after_its_token_was_replaced_is_not_the_old_value() {
         .findings
         .iter()
         .any(|f| f.code == rules2actions::registry::Code::ClaimReadBack));
+}
+
+fn migrate_body(body: &str) -> (String, Vec<Code>) {
+    let rule = format!(
+        "function (user, context, callback) {{\n{body}\n  callback(null, user, context);\n}}\n"
+    );
+    let migration = migrate_rule(rule.as_bytes());
+    let output = migration.output().expect("converted").to_string();
+    (output, migration.findings.iter().map(|f| f.code).collect())
+}
+
+#[test]
+fn a_jwt_options_object_read_only_by_jwt_sign_is_converted_where_it_is_written() {
+    let (output, codes) = migrate_body(
+        "  var options = { expiresInMinutes: 2, issuer: 'me' };\n  var t = jwt.sign({}, 'k', options);",
+    );
+    assert!(
+        output.contains("{ expiresIn: 120, issuer: 'me' }"),
+        "{output}"
+    );
+    assert!(codes.contains(&Code::JwtLegacyOption));
+    assert!(!codes.contains(&Code::JwtLegacyOptionLeft));
+}
+
+#[test]
+fn a_jwt_options_object_other_code_reads_is_left_with_an_error() {
+    let (output, codes) = migrate_body(
+        "  var options = { expiresInMinutes: 2 };\n  var t = jwt.sign({}, 'k', options);\n  console.log(options);",
+    );
+    assert!(output.contains("{ expiresInMinutes: 2 }"), "{output}");
+    assert!(codes.contains(&Code::JwtLegacyOptionLeft));
+    assert!(!codes.contains(&Code::JwtLegacyOption));
 }

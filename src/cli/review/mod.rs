@@ -39,6 +39,14 @@ pub fn run(args: ReviewArgs, global: &Global) -> ExitCode {
     let Some(loaded) = rules::load_reporting(&args.inputs, global) else {
         return ExitCode::from(2);
     };
+    if loaded.repositories.len() > 1 {
+        // Each repository's Actions and decisions live in a tree of their own.
+        errln!(
+            "error: review one repository at a time: the inputs hold {}",
+            loaded.repositories.len()
+        );
+        return ExitCode::from(2);
+    }
     loaded.check_settings(&settings);
     let options = loaded.options(&settings);
     let mut migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
