@@ -14,6 +14,7 @@ use std::process::ExitCode;
 
 use rules2actions::layout::{fingerprint, read_state, State};
 use rules2actions::markers::marker_text;
+use rules2actions::migrate::migrate_rules_reporting;
 use rules2actions::pipeline::PipelineFinding;
 use rules2actions::registry::{Code, Severity};
 use rules2actions::report::{render_findings, render_pipeline};
@@ -38,17 +39,18 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
     };
     loaded.check_settings(&settings);
     let options = loaded.options(&settings);
-    let mut migrations = super::progress::migrate_showing_progress(
-        &loaded.sources,
-        |i| options[i],
+    // Committed Actions are compared with the fresh ones; otherwise only findings count.
+    let keep = |migration: &mut Migration| {
+        if args.actions.is_none() {
+            migration.keep_findings_only();
+        }
+    };
+    let mut migrations = super::progress::showing_progress(
+        loaded.sources.len(),
         "checking",
         global.verbosity == Verbosity::Quiet,
-        // Committed Actions are compared with the fresh ones; otherwise only findings count.
-        &|migration| {
-            if args.actions.is_none() {
-                migration.keep_findings_only();
-            }
-        },
+        &keep,
+        |each| migrate_rules_reporting(&loaded.sources, |i| options[i], each),
     );
     loaded.restore(&mut migrations);
     let drift = match &args.actions {

@@ -14,6 +14,7 @@ use rules2actions::layout::{
     OutputFormat, Planned, RealPaths, Written, STATE,
 };
 use rules2actions::markers::has_error_marker;
+use rules2actions::migrate::migrate_rules_consuming;
 use rules2actions::registry::Severity;
 use rules2actions::report::{render_findings, render_pipeline};
 use rules2actions::results::{
@@ -118,13 +119,14 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
     // Paths that could not be read at all hold no rule to count.
     account.io_errors += loaded.errors.len() - account.unreadable;
     let options = loaded.options(&settings);
-    let mut migrations = super::progress::migrate_consuming_showing_progress(
-        loaded.release_scripts(),
-        |i| options[i],
+    let scripts = loaded.release_scripts();
+    let mut migrations = super::progress::showing_progress(
+        scripts.len(),
         "migrating",
         global.verbosity == Verbosity::Quiet,
         // The files, diffs and reports are made from the Action's text.
         &Migration::forget_edits,
+        |each| migrate_rules_consuming(scripts, |i| options[i], each),
     );
     loaded.restore(&mut migrations);
     let single_file =

@@ -6,8 +6,7 @@ use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rules2actions::migrate::{migrate_rules_consuming, migrate_rules_reporting};
-use rules2actions::{Migration, Options};
+use rules2actions::Migration;
 
 pub struct Progress {
     bar: ProgressBar,
@@ -52,34 +51,18 @@ impl Progress {
     }
 }
 
-/// Migrates every rule, with a bar labelled `label` while it runs (see [`Progress`]).
-pub fn migrate_showing_progress<'o, B: AsRef<[u8]> + Sync>(
-    sources: &[B],
-    options: impl Fn(usize) -> &'o Options + Sync,
+/// Runs `migrate` over `total` rules with a bar labelled `label` while it runs (see
+/// [`Progress`]); `migrate` calls the function it is given once per migration, which applies
+/// `keep` (what the caller drops early) and advances the bar.
+pub fn showing_progress(
+    total: usize,
     label: &'static str,
     quiet: bool,
     keep: &(dyn Fn(&mut Migration) + Sync),
+    migrate: impl FnOnce(&(dyn Fn(&mut Migration) + Sync)) -> Vec<Migration>,
 ) -> Vec<Migration> {
-    let progress = Progress::new(sources.len(), label, quiet);
-    let migrations = migrate_rules_reporting(sources, options, &|migration| {
-        keep(migration);
-        progress.advance();
-    });
-    progress.finish();
-    migrations
-}
-
-/// [`migrate_showing_progress`] for a caller done with the scripts: each is dropped once
-/// migrated.
-pub fn migrate_consuming_showing_progress<'o>(
-    sources: Vec<Vec<u8>>,
-    options: impl Fn(usize) -> &'o Options + Sync,
-    label: &'static str,
-    quiet: bool,
-    keep: &(dyn Fn(&mut Migration) + Sync),
-) -> Vec<Migration> {
-    let progress = Progress::new(sources.len(), label, quiet);
-    let migrations = migrate_rules_consuming(sources, options, &|migration| {
+    let progress = Progress::new(total, label, quiet);
+    let migrations = migrate(&|migration| {
         keep(migration);
         progress.advance();
     });
