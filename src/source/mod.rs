@@ -229,13 +229,14 @@ const LOOSE: &str = "rules";
 /// `tenant.yaml` is named after the folder that holds it).
 fn repository_name(path: &Path) -> String {
     let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    let named_after_folder = real.is_file() && stem(&real).eq_ignore_ascii_case("tenant");
-    let named = if named_after_folder {
-        real.parent().unwrap_or(&real)
+    let name = if !real.is_file() {
+        real.file_name()
+    } else if stem(&real).eq_ignore_ascii_case("tenant") {
+        real.parent().and_then(Path::file_name)
     } else {
-        &real
+        real.file_stem()
     };
-    match named.file_stem().and_then(|s| s.to_str()) {
+    match name.and_then(|s| s.to_str()) {
         Some(name) if !name.is_empty() => name.to_string(),
         _ => "repository".to_string(),
     }
@@ -335,4 +336,21 @@ fn stem(path: &Path) -> String {
         .and_then(|s| s.to_str())
         .unwrap_or("rule")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories_are_named_after_their_folder_or_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("acme.example");
+        std::fs::create_dir_all(folder.join("prod")).unwrap();
+        std::fs::write(folder.join("prod/tenant.yaml"), "rules: []\n").unwrap();
+        std::fs::write(folder.join("export.json"), "[]").unwrap();
+        assert_eq!(repository_name(&folder), "acme.example");
+        assert_eq!(repository_name(&folder.join("prod/tenant.yaml")), "prod");
+        assert_eq!(repository_name(&folder.join("export.json")), "export");
+    }
 }
