@@ -4,6 +4,7 @@
 //! [`rewrite`] records span edits and findings, [`markers`] annotates the output, and
 //! [`migrate`] splices the edits into the original text and re-parses the result.
 
+pub mod action_check;
 pub mod diff_rows;
 pub mod diff_view;
 pub mod edit;

@@ -299,8 +299,8 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
     };
     let rule = match parsed {
         Parsed::Rule(rule) => rule,
-        Parsed::Action => {
-            return Migration::unconverted(
+        Parsed::Action(script) => {
+            let mut migration = Migration::unconverted(
                 source,
                 Outcome::AlreadyAction,
                 Finding::new(
@@ -308,7 +308,15 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
                     Span::empty(0),
                     "already a post-login Action; left unchanged",
                 ),
-            )
+            );
+            migration
+                .findings
+                .extend(crate::action_check::unknown_api_members(
+                    &script,
+                    offsets,
+                    migration.trigger,
+                ));
+            return migration;
         }
         Parsed::Other => {
             return Migration::failed(

@@ -27,7 +27,8 @@ pub struct SyntaxError {
 /// What a file holds.
 pub enum Parsed {
     Rule(RuleFunction),
-    Action,
+    /// Already an Action: the whole script, resolved.
+    Action(Box<Script>),
     /// Valid JavaScript, but not a single rule function.
     Other,
 }
@@ -147,7 +148,7 @@ fn significant(script: Script) -> Vec<Stmt> {
 
 fn classify_script(script: Script, offsets: Offsets) -> Parsed {
     if script.body.iter().any(is_action_export) {
-        return Parsed::Action;
+        return Parsed::Action(Box::new(script));
     }
     let mut body = significant(script);
     if body.len() != 1 {
@@ -427,14 +428,14 @@ mod tests {
     #[test]
     fn recognises_actions_and_other_code() {
         let action = "exports.onExecutePostLogin = async (event, api) => {};";
-        assert!(matches!(parse_rule(action), Ok((Parsed::Action, _))));
+        assert!(matches!(parse_rule(action), Ok((Parsed::Action(_), _))));
         assert!(matches!(parse_rule("var a = 1;"), Ok((Parsed::Other, _))));
         assert!(matches!(
             parse_rule("function (a) {}\n(x)"),
             Ok((Parsed::Other, _))
         ));
         let wrapped = "(exports.onExecutePostLogin = async (event, api) => {});";
-        assert!(matches!(parse_rule(wrapped), Ok((Parsed::Action, _))));
+        assert!(matches!(parse_rule(wrapped), Ok((Parsed::Action(_), _))));
     }
 
     #[test]

@@ -85,6 +85,9 @@ codes! {
     RewriteLeftOut = "R2A012", "rewrite-left-out", Error,
         "A statement is left as the Rule wrote it: its rewrites did not fit together",
         "The rewrites of this statement made an Action that does not parse, so the statement was\nleft exactly as the Rule wrote it and the rest of the rule was converted. It still uses the\nRules names (`user`, `context`, `callback`), so the Action fails here until it is converted\nby hand; the Action is written unbound. This is a gap in rules2actions: please report the rule.";
+    ActionApiMemberUnknown = "R2A013", "action-api-member-unknown", Error,
+        "An Action calls an `api` member its trigger does not have",
+        "Action (a widely read tutorial's):\n    api.idToken.addClaim({ 'https://example.com/role': role });\nAction that runs:\n    api.idToken.setCustomClaim('https://example.com/role', role);\n\n`check` reads Actions already in a repository too. The `api` object of each trigger has a fixed\nset of members (for post-login: `access.deny`, `idToken.setCustomClaim`, `accessToken.addScope`,\n`user.setAppMetadata`, …); calling any other one throws `TypeError: … is not a function` on\nevery login that reaches it.";
     UnknownSuppression = "R2A011", "unknown-suppression", Warning,
         "A `rules2actions-ignore` comment names a code that does not exist",
         "`// rules2actions-ignore R2A101` suppresses the findings of that code on its line and the next\n(`rules2actions-ignore-file` on the whole rule). This comment names a code that rules2actions\ndoes not have, so it suppresses nothing: check the spelling with `rules2actions explain`.";

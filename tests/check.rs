@@ -189,3 +189,21 @@ fn an_action_accepted_in_review_is_not_drift_until_its_rule_changes() {
         stale.stdout
     );
 }
+
+#[test]
+fn a_hand_written_action_calling_an_invented_api_member_fails_the_check() {
+    let tutorial = "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.addClaim({ 'https://example.com/roles': event.authorization.roles });\n};\n";
+    let fixed = "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/roles', event.authorization.roles);\n};\n";
+    let dir = workspace(&[("tutorial.js", tutorial), ("fixed.js", fixed)]);
+    let broken = run(&["check", "tutorial.js", "--color", "never"], dir.path());
+    assert_eq!(broken.code, 1, "{}", broken.stdout);
+    assert!(broken.stdout.contains("R2A013"), "{}", broken.stdout);
+    assert!(
+        broken
+            .stdout
+            .contains("api.idToken.setCustomClaim(name, value)"),
+        "{}",
+        broken.stdout
+    );
+    assert_eq!(run(&["check", "fixed.js"], dir.path()).code, 0);
+}

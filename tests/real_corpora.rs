@@ -139,6 +139,15 @@ fn migrated_public_rules_and_marketplace_actions_are_left_alone_when_migrated_ag
         let again = migrate_rule(action.as_bytes());
         assert_eq!(again.outcome, Outcome::AlreadyAction, "{name}");
         assert_eq!(again.output(), Some(action.as_str()), "{name}");
+        // Neither the tool's Actions nor the hand-written ones call an `api` member that
+        // does not exist.
+        let invented: Vec<&str> = again
+            .findings
+            .iter()
+            .filter(|f| f.code == rules2actions::registry::Code::ActionApiMemberUnknown)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert!(invented.is_empty(), "{name}: {invented:?}");
     }
 }
 

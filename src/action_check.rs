@@ -1,0 +1,180 @@
+//! Checks for Actions that are already Actions (written by hand, or in a repository): each call
+//! through a handler's `api` must name a member its trigger has (`R2A013`). The members are the
+//! trigger's data (`crate::trigger`), the same that `verify`'s strict `api` is built from.
+//!
+//! Action:
+//! ```js
+//! exports.onExecutePostLogin = async (event, api) => {
+//!   api.idToken.addClaim({ 'https://example.com/role': event.user.app_metadata.role });
+//! };
+//! ```
+//! Finding: `api.idToken.addClaim` does not exist (the method is `setCustomClaim(name, value)`).
+//! An `api` shadowed by a binding of its own, or reached through a computed member, is not
+//! judged.
+
+use swc_ecma_ast::{
+    AssignTarget, Expr, Id, MemberExpr, MemberProp, Pat, Script, SimpleAssignTarget, Stmt,
+};
+use swc_ecma_visit::{Visit, VisitWith};
+
+use crate::finding::Finding;
+use crate::parse::Offsets;
+use crate::registry::Code;
+use crate::trigger::Trigger;
+
+/// The calls through a handler's `api` that name no member of `trigger`'s `api`.
+pub fn unknown_api_members(script: &Script, offsets: Offsets, trigger: &Trigger) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for stmt in &script.body {
+        let Some((handler, function)) = exported_handler(stmt, trigger) else {
+            continue;
+        };
+        let Some(api) = api_parameter(function) else {
+            continue;
+        };
+        let mut members = ApiMembers {
+            api,
+            trigger,
+            offsets,
+            handler,
+            findings: Vec::new(),
+        };
+        function.visit_with(&mut members);
+        findings.extend(members.findings);
+    }
+    findings
+}
+
+/// `exports.<handler> = <function>` for one of `trigger`'s handlers.
+fn exported_handler<'s>(stmt: &'s Stmt, trigger: &Trigger) -> Option<(&'static str, &'s Expr)> {
+    let Expr::Assign(assign) = &*stmt.as_expr()?.expr else {
+        return None;
+    };
+    let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left else {
+        return None;
+    };
+    let name = member.prop.as_ident()?.sym.as_str();
+    let handler = [Some(trigger.handler), trigger.resume_handler]
+        .into_iter()
+        .flatten()
+        .find(|h| *h == name)?;
+    Some((handler, &assign.right))
+}
+
+/// The binding of the handler's second parameter, `api` by convention.
+fn api_parameter(function: &Expr) -> Option<Id> {
+    let pattern: &Pat = match function {
+        Expr::Arrow(arrow) => arrow.params.get(1)?,
+        Expr::Fn(function) => &function.function.params.get(1)?.pat,
+        Expr::Paren(paren) => return api_parameter(&paren.expr),
+        _ => return None,
+    };
+    Some(pattern.as_ident()?.id.to_id())
+}
+
+struct ApiMembers<'t> {
+    api: Id,
+    trigger: &'t Trigger,
+    offsets: Offsets,
+    handler: &'static str,
+    findings: Vec<Finding>,
+}
+
+impl ApiMembers<'_> {
+    fn is_api(&self, expr: &Expr) -> bool {
+        matches!(expr, Expr::Ident(ident) if ident.to_id() == self.api)
+    }
+
+    fn report(&mut self, member: &MemberExpr, path: &str, help: String) {
+        self.findings.push(
+            Finding::new(
+                Code::ActionApiMemberUnknown,
+                self.offsets.span(member.span),
+                format!(
+                    "`api.{path}` does not exist in the {} trigger's `api` ({}): the call throws",
+                    self.trigger.id, self.handler
+                ),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+impl Visit for ApiMembers<'_> {
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        let name = |prop: &MemberProp| prop.as_ident().map(|p| p.sym.to_string());
+        if self.is_api(&member.obj) {
+            if let Some(object) = name(&member.prop) {
+                if !self.trigger.api.iter().any(|o| o.name == object) {
+                    let objects: Vec<&str> = self.trigger.api.iter().map(|o| o.name).collect();
+                    let help = format!("the members of `api` are {}", objects.join(", "));
+                    self.report(member, &object, help);
+                }
+            }
+        } else if let Expr::Member(inner) = &*member.obj {
+            let object = name(&inner.prop);
+            let known = object
+                .as_deref()
+                .and_then(|o| self.trigger.api.iter().find(|a| a.name == o));
+            if let (true, Some(known), Some(method)) =
+                (self.is_api(&inner.obj), known, name(&member.prop))
+            {
+                if !known.methods.contains(&method.as_str()) {
+                    let help = if known.methods.contains(&"setCustomClaim") {
+                        format!(
+                            "set one claim at a time: `api.{}.setCustomClaim(name, value)`",
+                            known.name
+                        )
+                    } else {
+                        format!(
+                            "`api.{}` has {}",
+                            known.name,
+                            known
+                                .methods
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    self.report(member, &format!("{}.{method}", known.name), help);
+                }
+            }
+        }
+        member.visit_children_with(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_rule, Parsed};
+
+    fn check(action: &str) -> Vec<String> {
+        let Ok((Parsed::Action(script), offsets)) = parse_rule(action) else {
+            panic!("an Action");
+        };
+        unknown_api_members(&script, offsets, &crate::trigger::POST_LOGIN)
+            .into_iter()
+            .map(|f| format!("{} {}", &action[f.span.start..f.span.end], f.message))
+            .collect()
+    }
+
+    #[test]
+    fn an_invented_method_or_object_is_found_and_real_ones_are_not() {
+        let found = check(
+            "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.addClaim({ a: 1 });\n  api.idToken.setCustomClaim('b', 2);\n  api.access.deny('no');\n  api.tokens.set('c');\n};\n",
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("api.idToken.addClaim `api.idToken.addClaim` does not exist"));
+        assert!(found[1].starts_with("api.tokens `api.tokens` does not exist"));
+    }
+
+    #[test]
+    fn a_shadowed_api_and_other_objects_are_not_judged() {
+        let found = check(
+            "exports.onContinuePostLogin = async (event, api) => {\n  [1].forEach((api) => api.whatever());\n  const other = { idToken: {} };\n  other.idToken.addClaim();\n};\n",
+        );
+        assert!(found.is_empty(), "{found:?}");
+    }
+}
