@@ -1,6 +1,7 @@
 //! Checks for Actions that are already Actions (written by hand, or in a repository): each call
-//! through a handler's `api` must name a member its trigger has (`R2A013`). The members are the
-//! trigger's data (`crate::trigger`), the same that `verify`'s strict `api` is built from.
+//! through a handler's `api` must name a member its trigger has (`R2A013`; the members are the
+//! trigger's data, `crate::trigger`, the same that `verify`'s strict `api` is built from), and
+//! code that still runs after `api.access.deny` is a warning (`R2A014`).
 //!
 //! Action:
 //! ```js
@@ -10,10 +11,12 @@
 //! ```
 //! Finding: `api.idToken.addClaim` does not exist (the method is `setCustomClaim(name, value)`).
 //! An `api` shadowed by a binding of its own, or reached through a computed member, is not
-//! judged.
+//! judged. A deny is followed only through the handler's own statements (`if`, blocks, `try`):
+//! one inside a loop, or in a function the handler calls, is not judged.
 
 use swc_ecma_ast::{
-    AssignTarget, Expr, Id, MemberExpr, MemberProp, Pat, Script, SimpleAssignTarget, Stmt,
+    ArrowFunctionBody, AssignTarget, Callee, Expr, Id, MemberExpr, MemberProp, Pat, Script,
+    SimpleAssignTarget, Stmt,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
@@ -33,7 +36,7 @@ pub fn unknown_api_members(script: &Script, offsets: Offsets, trigger: &Trigger)
             continue;
         };
         let mut members = ApiMembers {
-            api,
+            api: api.clone(),
             trigger,
             offsets,
             handler,
@@ -41,8 +44,101 @@ pub fn unknown_api_members(script: &Script, offsets: Offsets, trigger: &Trigger)
         };
         function.visit_with(&mut members);
         findings.extend(members.findings);
+        if let Some(body) = handler_body(function) {
+            code_after_deny(body, true, &api, offsets, &mut findings);
+        }
     }
     findings
+}
+
+fn handler_body(function: &Expr) -> Option<&[Stmt]> {
+    match function {
+        Expr::Arrow(arrow) => match &*arrow.body {
+            ArrowFunctionBody::FunctionBody(block) => Some(&block.stmts),
+            ArrowFunctionBody::Expr(_) => None,
+        },
+        Expr::Fn(function) => Some(&function.function.body.as_ref()?.stmts),
+        Expr::Paren(paren) => handler_body(&paren.expr),
+        _ => None,
+    }
+}
+
+/// Denies in `stmts` after which more of the handler runs. `ends` says whether falling off the
+/// end of `stmts` ends the handler.
+fn code_after_deny(
+    stmts: &[Stmt],
+    ends: bool,
+    api: &Id,
+    offsets: Offsets,
+    findings: &mut Vec<Finding>,
+) {
+    for (i, stmt) in stmts.iter().enumerate() {
+        let next = stmts.get(i + 1);
+        let last = next.is_none();
+        match stmt {
+            Stmt::Expr(expr) if is_deny(&expr.expr, api) => {
+                let stops = matches!(next, Some(Stmt::Return(_) | Stmt::Throw(_)));
+                if !stops && !(last && ends) {
+                    findings.push(
+                        Finding::new(
+                            Code::CodeAfterDeny,
+                            offsets.span(expr.span),
+                            "the handler goes on after `api.access.deny`: the code after it still runs",
+                        )
+                        .with_help("`return api.access.deny(…)` unless the rest is meant to run"),
+                    );
+                }
+            }
+            Stmt::If(branch) => {
+                let ends = ends && last;
+                code_after_deny(
+                    std::slice::from_ref(&*branch.cons),
+                    ends,
+                    api,
+                    offsets,
+                    findings,
+                );
+                if let Some(alt) = &branch.alt {
+                    code_after_deny(std::slice::from_ref(&**alt), ends, api, offsets, findings);
+                }
+            }
+            Stmt::Block(block) => {
+                code_after_deny(&block.stmts, ends && last, api, offsets, findings)
+            }
+            Stmt::Try(attempt) if attempt.finalizer.is_none() => {
+                let ends = ends && last;
+                code_after_deny(&attempt.block.stmts, ends, api, offsets, findings);
+                if let Some(handler) = &attempt.handler {
+                    code_after_deny(&handler.body.stmts, ends, api, offsets, findings);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `api.access.deny(…)`, awaited or not.
+fn is_deny(expr: &Expr, api: &Id) -> bool {
+    let expr = match expr {
+        Expr::Await(awaited) => &*awaited.arg,
+        other => other,
+    };
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let Callee::Expr(callee) = &call.callee else {
+        return false;
+    };
+    let Expr::Member(deny) = &**callee else {
+        return false;
+    };
+    let Expr::Member(access) = &*deny.obj else {
+        return false;
+    };
+    let named = |prop: &MemberProp, name: &str| prop.as_ident().is_some_and(|p| p.sym == name);
+    matches!(&*access.obj, Expr::Ident(ident) if ident.to_id() == *api)
+        && named(&access.prop, "access")
+        && named(&deny.prop, "deny")
 }
 
 /// `exports.<handler> = <function>` for one of `trigger`'s handlers.
@@ -150,12 +246,67 @@ mod tests {
     use super::*;
     use crate::parse::{parse_rule, Parsed};
 
+    fn after_deny(action: &str) -> usize {
+        let Ok((Parsed::Action(script), offsets)) = parse_rule(action) else {
+            panic!("an Action");
+        };
+        unknown_api_members(&script, offsets, &crate::trigger::POST_LOGIN)
+            .iter()
+            .filter(|f| f.code == Code::CodeAfterDeny)
+            .count()
+    }
+
+    #[test]
+    fn a_deny_that_the_handler_goes_on_after_is_found() {
+        let handler = |body: &str| {
+            format!("exports.onExecutePostLogin = async (event, api) => {{\n{body}\n}};\n")
+        };
+        // The last thing the handler does, or followed by a return: nothing runs after it.
+        assert_eq!(
+            after_deny(&handler(
+                "  if (!event.user.email_verified) {\n    api.access.deny('no');\n  }"
+            )),
+            0
+        );
+        assert_eq!(
+            after_deny(&handler(
+                "  if (a) {\n    api.access.deny('no');\n    return;\n  }\n  more();"
+            )),
+            0
+        );
+        assert_eq!(
+            after_deny(&handler(
+                "  if (a) {\n    return api.access.deny('no');\n  }\n  more();"
+            )),
+            0
+        );
+        assert_eq!(
+            after_deny(&handler(
+                "  try {\n    work();\n  } catch (e) {\n    api.access.deny('failed');\n  }"
+            )),
+            0
+        );
+        // The code after it runs.
+        assert_eq!(
+            after_deny(&handler(
+                "  if (a) {\n    api.access.deny('no');\n  }\n  more();"
+            )),
+            1
+        );
+        assert_eq!(
+            after_deny(&handler("  api.access.deny('no');\n  more();")),
+            1
+        );
+        assert_eq!(after_deny(&handler("  if (a) {\n    if (b) {\n      await api.access.deny('no');\n    }\n  } else {\n    x();\n  }\n  more();")), 1);
+    }
+
     fn check(action: &str) -> Vec<String> {
         let Ok((Parsed::Action(script), offsets)) = parse_rule(action) else {
             panic!("an Action");
         };
         unknown_api_members(&script, offsets, &crate::trigger::POST_LOGIN)
             .into_iter()
+            .filter(|f| f.code == Code::ActionApiMemberUnknown)
             .map(|f| format!("{} {}", &action[f.span.start..f.span.end], f.message))
             .collect()
     }

@@ -88,6 +88,9 @@ codes! {
     ActionApiMemberUnknown = "R2A013", "action-api-member-unknown", Error,
         "An Action calls an `api` member its trigger does not have",
         "Action (a widely read tutorial's):\n    api.idToken.addClaim({ 'https://example.com/role': role });\nAction that runs:\n    api.idToken.setCustomClaim('https://example.com/role', role);\n\n`check` reads Actions already in a repository too. The `api` object of each trigger has a fixed\nset of members (for post-login: `access.deny`, `idToken.setCustomClaim`, `accessToken.addScope`,\n`user.setAppMetadata`, …); calling any other one throws `TypeError: … is not a function` on\nevery login that reaches it.";
+    CodeAfterDeny = "R2A014", "code-after-deny", Warning,
+        "An Action goes on after `api.access.deny`",
+        "Action:\n    if (!event.user.email_verified) {\n      api.access.deny('Email is unverified');\n    }\n    api.idToken.setCustomClaim('https://example.com/plan', plan);\nWhat stops there:\n    if (!event.user.email_verified) {\n      return api.access.deny('Email is unverified');\n    }\n\n`api.access.deny` records the denial; it does not end the handler. The code after it still\nruns: its requests are sent, its metadata updates are queued and a later `deny` replaces the\nreason. Return after the deny unless that is meant.";
     UnknownSuppression = "R2A011", "unknown-suppression", Warning,
         "A `rules2actions-ignore` comment names a code that does not exist",
         "`// rules2actions-ignore R2A101` suppresses the findings of that code on its line and the next\n(`rules2actions-ignore-file` on the whole rule). This comment names a code that rules2actions\ndoes not have, so it suppresses nothing: check the spelling with `rules2actions explain`.";

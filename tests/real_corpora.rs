@@ -151,6 +151,49 @@ fn migrated_public_rules_and_marketplace_actions_are_left_alone_when_migrated_ag
     }
 }
 
+/// `check` on the 27 hand-written marketplace Actions: no error, and every other finding is
+/// listed here with its line (each is a real case: `simple-domain-allowlist` goes on after
+/// denying an unverified email, so its domain checks still run).
+#[test]
+fn hand_written_marketplace_actions_get_no_error_and_each_warning_is_listed() {
+    if files(&corpora().join("auth0-rules/src/rules"), "js").is_none() {
+        return;
+    }
+    let templates = corpora().join("auth0-marketplace/templates");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&templates)
+        .expect("the marketplace templates")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 27);
+    let mut lines = Vec::new();
+    for dir in dirs {
+        let text = fs::read_to_string(dir.join("code.js")).unwrap();
+        let checked = migrate_rule(text.as_bytes());
+        assert_eq!(checked.outcome, Outcome::AlreadyAction);
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for finding in &checked.findings {
+            if finding.code == rules2actions::registry::Code::AlreadyAnAction {
+                continue;
+            }
+            assert_ne!(
+                finding.severity(),
+                rules2actions::registry::Severity::Error,
+                "{name}: {}",
+                finding.message
+            );
+            let line = text[..finding.span.start].matches('\n').count() + 1;
+            lines.push(format!(
+                "{name}:{line} {} {}",
+                finding.code.id(),
+                finding.message
+            ));
+        }
+    }
+    let _guard = common::snapshot_settings().bind_to_scope();
+    insta::assert_snapshot!("real_corpora__marketplace_findings", lines.join("\n"));
+}
+
 /// `verify` on every converted public rule, with the packages of `tests/npm-tools`. A rule with
 /// no error finding is never found differing: its Action claims to be complete. Each verdict is
 /// snapshotted, with counts that may only improve.
