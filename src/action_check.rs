@@ -78,7 +78,10 @@ fn code_after_deny(
         match stmt {
             Stmt::Expr(expr) if is_deny(&expr.expr, api) => {
                 let stops = matches!(next, Some(Stmt::Return(_) | Stmt::Throw(_)));
-                if !stops && !(last && ends) {
+                // Nothing of the handler runs after it when it is followed by a return, or is
+                // the last thing the handler does.
+                let nothing_after = stops || (last && ends);
+                if !nothing_after {
                     findings.push(
                         Finding::new(
                             Code::CodeAfterDeny,
