@@ -1,7 +1,8 @@
 //! Checks for Actions that are already Actions (written by hand, or in a repository): each call
 //! through a handler's `api` must name a member its trigger has (`R2A013`; the members are the
 //! trigger's data, `crate::trigger`, the same that `verify`'s strict `api` is built from), and
-//! code that still runs after `api.access.deny` is a warning (`R2A014`).
+//! code that still runs after `api.access.deny` is a warning (`R2A014`). The packages and
+//! secrets it uses are counted against the platform's limits like a converted rule's.
 //!
 //! Action:
 //! ```js
@@ -20,9 +21,12 @@ use swc_ecma_ast::{
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::finding::Finding;
 use crate::parse::Offsets;
 use crate::registry::Code;
+use crate::tables::modules::{is_core_module, split_versioned};
 use crate::trigger::Trigger;
 
 /// The calls through a handler's `api` that name no member of `trigger`'s `api`.
@@ -144,6 +148,77 @@ fn is_deny(expr: &Expr, api: &Id) -> bool {
         && named(&deny.prop, "deny")
 }
 
+/// What an Action written by hand uses that counts against the platform's limits: the npm
+/// packages it requires (core modules and relative paths are not dependencies) and the secrets
+/// it reads (`event.secrets.NAME` in a handler).
+pub fn used_dependencies_and_secrets(
+    script: &Script,
+    trigger: &Trigger,
+) -> (BTreeMap<String, Option<String>>, BTreeSet<String>) {
+    let mut uses = Uses::default();
+    script.visit_with(&mut uses);
+    for stmt in &script.body {
+        let Some((_, function)) = exported_handler(stmt, trigger) else {
+            continue;
+        };
+        if let Some(event) = parameter(function, 0) {
+            let mut secrets = Secrets {
+                event,
+                member: trigger.secrets.event_member,
+                names: BTreeSet::new(),
+            };
+            function.visit_with(&mut secrets);
+            uses.secrets.extend(secrets.names);
+        }
+    }
+    (uses.dependencies, uses.secrets)
+}
+
+#[derive(Default)]
+struct Uses {
+    dependencies: BTreeMap<String, Option<String>>,
+    secrets: BTreeSet<String>,
+}
+
+impl Visit for Uses {
+    fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
+        let is_require = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Ident(i) if i.sym == "require"));
+        let specifier = match call.args.first().map(|a| &*a.expr) {
+            Some(Expr::Lit(swc_ecma_ast::Lit::Str(s))) => s.value.as_atom().map(|a| a.to_string()),
+            _ => None,
+        };
+        if let (true, Some(specifier)) = (is_require, specifier) {
+            let (name, version) = split_versioned(&specifier);
+            let local = name.starts_with('.') || name.starts_with('/');
+            if !local && !is_core_module(name) {
+                self.dependencies
+                    .insert(name.to_string(), version.map(str::to_string));
+            }
+        }
+        call.visit_children_with(self);
+    }
+}
+
+/// `event.secrets.NAME` reads, by the handler's `event` binding.
+struct Secrets {
+    event: Id,
+    member: &'static str,
+    names: BTreeSet<String>,
+}
+
+impl Visit for Secrets {
+    fn visit_member_expr(&mut self, member: &MemberExpr) {
+        if let (Expr::Member(inner), Some(name)) = (&*member.obj, member.prop.as_ident()) {
+            let from_event = matches!(&*inner.obj, Expr::Ident(i) if i.to_id() == self.event);
+            let secrets = inner.prop.as_ident().is_some_and(|p| p.sym == self.member);
+            if from_event && secrets {
+                self.names.insert(name.sym.to_string());
+            }
+        }
+        member.visit_children_with(self);
+    }
+}
+
 /// `exports.<handler> = <function>` for one of `trigger`'s handlers.
 fn exported_handler<'s>(stmt: &'s Stmt, trigger: &Trigger) -> Option<(&'static str, &'s Expr)> {
     let Expr::Assign(assign) = &*stmt.as_expr()?.expr else {
@@ -162,10 +237,15 @@ fn exported_handler<'s>(stmt: &'s Stmt, trigger: &Trigger) -> Option<(&'static s
 
 /// The binding of the handler's second parameter, `api` by convention.
 fn api_parameter(function: &Expr) -> Option<Id> {
+    parameter(function, 1)
+}
+
+/// The binding of the handler's parameter at `index` (`event`, `api`).
+fn parameter(function: &Expr, index: usize) -> Option<Id> {
     let pattern: &Pat = match function {
-        Expr::Arrow(arrow) => arrow.params.get(1)?,
-        Expr::Fn(function) => &function.function.params.get(1)?.pat,
-        Expr::Paren(paren) => return api_parameter(&paren.expr),
+        Expr::Arrow(arrow) => arrow.params.get(index)?,
+        Expr::Fn(function) => &function.function.params.get(index)?.pat,
+        Expr::Paren(paren) => return parameter(&paren.expr, index),
         _ => return None,
     };
     Some(pattern.as_ident()?.id.to_id())
@@ -322,6 +402,27 @@ mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("api.idToken.addClaim `api.idToken.addClaim` does not exist"));
         assert!(found[1].starts_with("api.tokens `api.tokens` does not exist"));
+    }
+
+    #[test]
+    fn packages_and_secrets_are_counted_from_the_code() {
+        let action = "const axios = require('axios@1.6.0');\nconst crypto = require('crypto');\nconst local = require('./x');\nexports.onExecutePostLogin = async (event, api) => {\n  const _ = require('lodash');\n  await axios.post(event.secrets.HOOK_URL, { key: event.secrets.API_KEY, again: event.secrets.API_KEY });\n};\n";
+        let Ok((Parsed::Action(script), _)) = parse_rule(action) else {
+            panic!("an Action");
+        };
+        let (dependencies, secrets) =
+            used_dependencies_and_secrets(&script, &crate::trigger::POST_LOGIN);
+        assert_eq!(
+            dependencies.into_iter().collect::<Vec<_>>(),
+            [
+                ("axios".to_string(), Some("1.6.0".to_string())),
+                ("lodash".to_string(), None)
+            ]
+        );
+        assert_eq!(
+            secrets.into_iter().collect::<Vec<_>>(),
+            ["API_KEY", "HOOK_URL"]
+        );
     }
 
     #[test]

@@ -316,6 +316,14 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
                     offsets,
                     migration.trigger,
                 ));
+            let (dependencies, secrets) =
+                crate::action_check::used_dependencies_and_secrets(&script, migration.trigger);
+            migration.findings.extend(limit_findings(
+                text,
+                Span::empty(0),
+                &secrets,
+                &dependencies,
+            ));
             return migration;
         }
         Parsed::Other => {
