@@ -115,6 +115,24 @@ fn every_public_rule_yields_an_action_node_compiles_or_says_why_not() {
     insta::assert_snapshot!("real_corpora__auth0_rules_statuses", lines.join("\n"));
 }
 
+/// The hand-written marketplace Actions: each template's folder and its `code.js`, in order.
+fn marketplace_actions() -> Vec<(PathBuf, String)> {
+    let templates = corpora().join("auth0-marketplace/templates");
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&templates)
+        .expect("the marketplace templates sit beside the rules")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|dir| {
+            let code = dir.join("code.js");
+            let text =
+                fs::read_to_string(&code).unwrap_or_else(|e| panic!("{}: {e}", code.display()));
+            (dir, text)
+        })
+        .collect()
+}
+
 /// Each Action migrated again is already an Action, left byte for byte as it was.
 #[test]
 fn migrated_public_rules_and_marketplace_actions_are_left_alone_when_migrated_again() {
@@ -123,17 +141,11 @@ fn migrated_public_rules_and_marketplace_actions_are_left_alone_when_migrated_ag
         .iter()
         .filter_map(|(name, m)| Some((name.clone(), m.output()?.to_string())))
         .collect();
-    let templates = corpora().join("auth0-marketplace/templates");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&templates)
-        .expect("the marketplace templates sit beside the rules")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dirs.sort();
-    for dir in dirs {
-        let code = dir.join("code.js");
-        let text = fs::read_to_string(&code).unwrap_or_else(|e| panic!("{}: {e}", code.display()));
-        actions.push((code.display().to_string(), text));
-    }
+    actions.extend(
+        marketplace_actions()
+            .into_iter()
+            .map(|(dir, text)| (dir.join("code.js").display().to_string(), text)),
+    );
     assert!(actions.len() >= 84 + 27, "{} Actions", actions.len());
     for (name, action) in actions {
         let again = migrate_rule(action.as_bytes());
@@ -159,16 +171,10 @@ fn hand_written_marketplace_actions_get_no_error_and_each_warning_is_listed() {
     if files(&corpora().join("auth0-rules/src/rules"), "js").is_none() {
         return;
     }
-    let templates = corpora().join("auth0-marketplace/templates");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&templates)
-        .expect("the marketplace templates")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dirs.sort();
-    assert_eq!(dirs.len(), 27);
+    let actions = marketplace_actions();
+    assert_eq!(actions.len(), 27);
     let mut lines = Vec::new();
-    for dir in dirs {
-        let text = fs::read_to_string(dir.join("code.js")).unwrap();
+    for (dir, text) in actions {
         let checked = migrate_rule(text.as_bytes());
         assert_eq!(checked.outcome, Outcome::AlreadyAction);
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
