@@ -199,13 +199,10 @@ impl OutputDir {
         let shown = path.display().to_string();
         let key = key(relative);
         // Read a piece at a time, like the new text is written.
-        let existing = fs::File::open(&path).ok().map(|_| ());
-        if existing.is_some() && self.is_input(&path) {
-            return Err(format!(
-                "{shown} is one of the inputs; refusing to overwrite it"
-            ));
+        let existing_hash = streamed_fingerprint(&path).ok();
+        if existing_hash.is_some() {
+            self.refuse_input(&path)?;
         }
-        let existing_hash = existing.and_then(|()| streamed_fingerprint(&path).ok());
         let (hash, temporary) = if self.dry_run {
             let mut sink = Hashing::new(std::io::sink());
             render(&mut sink).map_err(|e| format!("{shown}: {e}"))?;
@@ -245,13 +242,25 @@ impl OutputDir {
     /// so only one that exists is looked into.
     fn existing(&mut self, path: &Path) -> Result<Option<Vec<u8>>, String> {
         let existing = fs::read(path).ok();
-        if existing.is_some() && self.is_input(path) {
+        if existing.is_some() {
+            self.refuse_input(path)?;
+        }
+        Ok(existing)
+    }
+
+    /// Refuses to write over the file at `path` (which exists) when it is one of the inputs.
+    fn refuse_input(&mut self, path: &Path) -> Result<(), String> {
+        let is_input = self
+            .real_paths
+            .of_existing(path)
+            .is_some_and(|real| self.inputs.contains(&real));
+        if is_input {
             return Err(format!(
                 "{} is one of the inputs; refusing to overwrite it",
                 path.display()
             ));
         }
-        Ok(existing)
+        Ok(())
     }
 
     /// What writing over the file with `existing_hash` does: nothing when it is `unchanged`,
@@ -319,13 +328,6 @@ impl OutputDir {
             previous,
         });
         Ok(())
-    }
-
-    /// Whether the file at `path` (which exists) is one of the inputs.
-    fn is_input(&mut self, path: &Path) -> bool {
-        self.real_paths
-            .of_existing(path)
-            .is_some_and(|real| self.inputs.contains(&real))
     }
 
     /// Puts every file written since the last call in place: flushed to disk together, then
