@@ -155,8 +155,9 @@ pub fn used_dependencies_and_secrets(
     script: &Script,
     trigger: &Trigger,
 ) -> (BTreeMap<String, Option<String>>, BTreeSet<String>) {
-    let mut uses = Uses::default();
-    script.visit_with(&mut uses);
+    let mut requires = Requires::default();
+    script.visit_with(&mut requires);
+    let mut names = BTreeSet::new();
     for stmt in &script.body {
         let Some((_, function)) = exported_handler(stmt, trigger) else {
             continue;
@@ -168,19 +169,19 @@ pub fn used_dependencies_and_secrets(
                 names: BTreeSet::new(),
             };
             function.visit_with(&mut secrets);
-            uses.secrets.extend(secrets.names);
+            names.extend(secrets.names);
         }
     }
-    (uses.dependencies, uses.secrets)
+    (requires.dependencies, names)
 }
 
+/// The npm packages `require`d, with the version a specifier pins.
 #[derive(Default)]
-struct Uses {
+struct Requires {
     dependencies: BTreeMap<String, Option<String>>,
-    secrets: BTreeSet<String>,
 }
 
-impl Visit for Uses {
+impl Visit for Requires {
     fn visit_call_expr(&mut self, call: &swc_ecma_ast::CallExpr) {
         let is_require = matches!(&call.callee, Callee::Expr(c) if matches!(&**c, Expr::Ident(i) if i.sym == "require"));
         let specifier = match call.args.first().map(|a| &*a.expr) {
