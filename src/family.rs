@@ -72,6 +72,10 @@ families! {
         "`global.X`, kept in a module-scope variable";
     Helpers = "helpers", "src/rewrite/helpers.rs", Leaf,
         "the rule's helper functions that take `user` or `context`";
+    HookParameters = "hook-parameters", "src/rewrite/hook_parameters.rs", Leaf,
+        "a Hook's parameters that are `event` members: `client`, `scope`, `audience`, `recipient`, `text`";
+    HookResult = "hook-result", "src/rewrite/hook_result.rs", Leaf,
+        "what a Hook handed back through its callback: access-token claims and registration metadata";
     ManagementApi = "management-api", "src/rewrite/management_api.rs", Leaf,
         "the `auth0` object's Management API client and its token";
     Metadata = "metadata", "src/rewrite/metadata.rs", Leaf,

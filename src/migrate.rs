@@ -337,7 +337,35 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
             )
         }
     };
-    if let Some(problem) = rewrite::signature_problem(&rule, offsets) {
+    let trigger = match options.trigger {
+        Some(trigger) => trigger,
+        None => match crate::trigger::by_signature(rule.function.params.len(), text, options.hook) {
+            Ok(trigger) => trigger,
+            Err(()) => {
+                return Migration::failed(
+                    source,
+                    Finding::new(
+                        Code::HookPointUnknown,
+                        Span::empty(rule.span.start),
+                        "a Hook whose extensibility point is not known: its signature is the same for several",
+                    )
+                    .with_help("name its `triggerId` (pre-user-registration, post-user-registration or post-change-password) in a deploy-cli `hooks/<name>.json` beside it, or migrate the tenant.yaml or export it came from"),
+                )
+            }
+        },
+    };
+    let with_trigger;
+    // A trigger told by the signature travels with the options, to the rewrite.
+    let options = if options.trigger.is_some() || std::ptr::eq(trigger, crate::trigger::RULES) {
+        options
+    } else {
+        with_trigger = Options {
+            trigger: Some(trigger),
+            ..options.clone()
+        };
+        &with_trigger
+    };
+    if let Some(problem) = rewrite::signature_problem(&rule, offsets, trigger) {
         return Migration::failed(source, problem);
     }
     let extra: Vec<Finding> = match expansion {

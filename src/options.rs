@@ -23,6 +23,15 @@ pub struct Options {
     pub ignore: Vec<crate::registry::Code>,
     /// `--explain-failure`: an internal error (R2A006) carries the text that did not parse.
     pub explain_failure: bool,
+    /// The trigger the input is for, when its source says (a Hook's `triggerId`); otherwise a
+    /// Rule, or a Hook its signature tells (`trigger::by_signature`). Not a user's choice.
+    pub trigger: Option<&'static crate::trigger::Trigger>,
+    /// The source says the input is a Hook (it was read from `hooks/`), so a Rule's signature
+    /// does not make it a Rule.
+    pub hook: bool,
+    /// Package versions the Hook's metadata declared (`dependencies`), for the `require`s that
+    /// name none.
+    pub declared_versions: Vec<(String, String)>,
 }
 
 /// Checks a `--namespace` value and gives it a trailing `/`.

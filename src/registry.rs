@@ -284,6 +284,34 @@ codes! {
         "`api.authentication.setPrimaryUser` has constraints that `context.primaryUser` did not",
         "The authenticating identity must already be a secondary identity of the target user, the\ncall may happen once per transaction, and user metadata set in the same Action is discarded.";
 
+    HookPasswordUnavailable = "R2A850", "hook-password-unavailable", Error,
+        "The Hook reads the user's password, which no Action receives",
+        "Pre-user-registration Hooks received the new user's password (`user.password`), and custom\npassword policies were written with it. The pre-user-registration `event.user` has no password,\nso the check cannot move to an Action as written.\n\nUse the connection's password policy (Authentication → Database → Password Policy), or check\nthe password where it is entered.";
+    HookScopeChange = "R2A851", "hook-scope-change", Error,
+        "The Hook changed the access token's scopes, which the Action does not",
+        "A credentials-exchange Hook could hand back a `scope` that replaced the token's scopes. The\nAction sets the claims only: scope changes need the Early Access `api.transaction` target-scope\nmethods, whose result is intersected with the client grant.\n\nGrant the scopes on the client grant instead, or adopt the Early Access API and test it.";
+    WebtaskStorage = "R2A852", "webtask-storage", Error,
+        "The Hook uses webtask storage, which Actions do not have",
+        "`context.webtask.storage` kept data between runs of a Hook. Actions cannot persist data across\nexecutions; `api.cache` keeps values for a short while only.\n\nKeep the data in a store of your own (a database or an API) and call it from the Action.";
+    HookClaimIgnored = "R2A853", "hook-claim-ignored", Info,
+        "The Hook handed back a key that never became a claim",
+        "A credentials-exchange Hook's result became claims only for keys namespaced with an http(s)\nURL; other keys (except `scope`) were ignored. The Action does not set them either, so the token\nstays as it was.";
+    HookPointUnknown = "R2A854", "hook-point-unknown", Error,
+        "The Hook's extensibility point is not known",
+        "A Hook file with `(user, context, cb)` could be a pre-user-registration, post-user-registration\nor post-change-password Hook, and each becomes a different Action. Without its `triggerId`\n(deploy-cli `hooks/<name>.json`, tenant.yaml `hooks:` or the export) the tool cannot choose.\n\nMigrate the repository the Hook came from, or add the JSON file with its `triggerId`.";
+    HooksEnabledTogether = "R2A855", "hooks-enabled-together", Warning,
+        "More than one Hook of one extensibility point is enabled",
+        "Auth0 ran only one enabled Hook per extensibility point, while every Action bound to a trigger\nruns. The repository enables several Hooks of the same point, so the Actions together do more\nthan the tenant did.\n\nBind only the Action of the Hook that was running, or check that running all of them is meant.";
+    HookErrorCode = "R2A856", "hook-error-code", Warning,
+        "The error code of this denial is chosen by the tool",
+        "A credentials-exchange Hook failed with an error class that named the OAuth error\n(`InvalidScopeError` is `invalid_scope`). A plain `Error` named none; the Action denies with\n`server_error` (what Auth0 answered for a plain error is not documented).\n\nUse `invalid_request` or `invalid_scope` if the client expects it.";
+    HookMemberUnavailable = "R2A857", "hook-member-unavailable", Error,
+        "This member of the Hook's input has no equivalent in the Action's event",
+        "The Hook read a member of its input that the trigger's `event` does not carry, so the Action\nwould read `undefined` where the Hook had a value.\n\nFind the value elsewhere (a Management API call, the connection's settings) or drop the check.";
+    HookUserIdPrefixed = "R2A858", "hook-user-id-prefixed", Warning,
+        "`user.id` had no strategy prefix; `event.user.user_id` has it",
+        "Hooks received the new user's id without its connection strategy (`5f…`), while Actions get the\nfull id (`auth0|5f…`). Code that builds an id from it (`'auth0|' + user.id`) would now repeat\nthe prefix.\n\nCheck how the value is used; strip the prefix where the Hook's shape is needed.";
+
     Auth0Object = "R2A901", "auth0-object", Error,
         "The `auth0` object (Management API token and helpers) does not exist in Actions",
         "Actions get no Management API token. Metadata updates of the current user become\n`api.user.setAppMetadata` / `setUserMetadata`; other calls need an M2M application whose\ncredentials are stored as secrets.";

@@ -3,45 +3,13 @@
 
 mod common;
 
-use common::{corpus, snapshot_settings};
+use common::{corpus, document, snapshot_settings};
 
 use rules2actions::parse::check_script;
-use rules2actions::report::plain_findings;
 use rules2actions::{migrate_rule, Migration, Outcome};
 
 fn status(migration: &Migration) -> &'static str {
     migration.status().label()
-}
-
-fn document(migration: &Migration) -> String {
-    let mut doc = format!(
-        "# Status: {}\n\n# Input\n{}\n",
-        status(migration),
-        migration.source
-    );
-    doc.push_str("\n# Findings\n");
-    doc.push_str(&plain_findings(&migration.source, &migration.findings));
-    if !migration.secrets.is_empty() {
-        doc.push_str(&format!("\n# Secrets\n{}\n", migration.secrets.join("\n")));
-    }
-    if !migration.dependencies.is_empty() {
-        doc.push_str("\n# Dependencies\n");
-        for dependency in &migration.dependencies {
-            let version = dependency.version.as_deref().unwrap_or("(unpinned)");
-            doc.push_str(&format!("{} {version}\n", dependency.name));
-        }
-    }
-    if !migration.claims.is_empty() {
-        doc.push_str("\n# Claims\n");
-        for claim in &migration.claims {
-            let name = claim.name.as_deref().unwrap_or("(unresolved)");
-            doc.push_str(&format!("{} {name}\n", claim.token));
-        }
-    }
-    doc.push_str("\n# Output\n");
-    doc.push_str(migration.output().unwrap_or("(none)"));
-    doc.push('\n');
-    doc
 }
 
 #[test]

@@ -101,17 +101,40 @@ fn auth0_deploy_cli_loads_the_whole_corpus() {
         dir.path(),
     );
     let loaded = load(&deploy_cli, &out, "{}");
-    let rules = fs::read_dir(&corpus)
-        .unwrap()
-        .filter(|e| {
-            e.as_ref()
-                .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|x| x == "js")
-        })
-        .count();
-    assert_eq!(loaded["actions"].as_array().unwrap().len(), rules);
+    let scripts = |dir: &Path| {
+        fs::read_dir(dir)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "js")
+            })
+            .count()
+    };
+    let rules = scripts(&corpus);
+    let hooks = scripts(&corpus.join("hooks"));
+    let actions = loaded["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), rules + hooks);
+    // The corpus's Hooks load as Actions of their own triggers, bound there.
+    let triggers_of = |name: &str| {
+        let action = actions.iter().find(|a| a["name"] == name).unwrap();
+        action["supported_triggers"][0]["id"].clone()
+    };
+    assert_eq!(triggers_of("m2m-tenant-claims"), "credentials-exchange");
+    assert_eq!(triggers_of("twilio-mfa-sms"), "send-phone-message");
+    let bound = |trigger: &str| -> Vec<String> {
+        loaded["triggers"][trigger]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|b| b["action_name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(bound("pre-user-registration"), ["block-disposable-signups"]);
+    assert_eq!(bound("post-change-password"), ["password-change-audit"]);
+    assert_eq!(bound("post-user-registration"), ["slack-new-signup"]);
 }
 
 #[test]

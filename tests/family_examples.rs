@@ -21,7 +21,10 @@ fn rule_of(lines: &[&str]) -> String {
     // `…` elides code the example does not need: a comment keeps the rest valid.
     let lines: Vec<String> = lines.iter().map(|l| l.replace('…', "/* … */")).collect();
     let text = lines.join("\n");
-    if text.trim_start().starts_with("function") || text.trim_start().starts_with("async function")
+    let whole = ["function", "async function", "module.exports"];
+    if whole
+        .iter()
+        .any(|start| text.trim_start().starts_with(start))
     {
         return format!("{text}\n");
     }
@@ -59,8 +62,13 @@ fn every_familys_documented_example_holds() {
                     .unwrap_or(l)
             })
             .collect();
-        let (Some(rule), Some(action)) = (block_after(&doc, "Rule:"), block_after(&doc, "Action:"))
-        else {
+        // A Hook's family shows a Hook, whose signature tells its trigger.
+        let hook_label = doc
+            .iter()
+            .find(|l| l.starts_with("Hook (") && l.ends_with("):"))
+            .map(|l| l.trim());
+        let example = block_after(&doc, "Rule:").or_else(|| block_after(&doc, hook_label?));
+        let (Some(rule), Some(action)) = (example, block_after(&doc, "Action:")) else {
             continue;
         };
         let family = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -50,7 +50,7 @@ pub fn run(args: CheckArgs, global: &Global) -> ExitCode {
         "checking",
         global.verbosity == Verbosity::Quiet,
         &keep,
-        |each| migrate_rules_reporting(&loaded.sources, |i| options[i], each),
+        |each| migrate_rules_reporting(&loaded.sources, |i| &*options[i], each),
     );
     loaded.restore(&mut migrations);
     let drift = match &args.actions {

@@ -144,6 +144,9 @@ impl Settings {
                 .map_err(|e| format!("{file_origin}{e}"))?,
             ignore,
             explain_failure: flags.explain_failure,
+            trigger: None,
+            hook: false,
+            declared_versions: Vec::new(),
         };
         let mut per_rule = BTreeMap::new();
         for (name, section) in &config.rules {
@@ -163,6 +166,9 @@ impl Settings {
                 },
                 ignore,
                 explain_failure: base.explain_failure,
+                trigger: None,
+                hook: false,
+                declared_versions: Vec::new(),
             };
             per_rule.insert(name.clone(), options);
         }

@@ -126,7 +126,7 @@ pub fn run(args: MigrateArgs, global: &Global) -> ExitCode {
         global.verbosity == Verbosity::Quiet,
         // The files, diffs and reports are made from the Action's text.
         &Migration::forget_edits,
-        |each| migrate_rules_consuming(scripts, |i| options[i], each),
+        |each| migrate_rules_consuming(scripts, |i| &*options[i], each),
     );
     loaded.restore(&mut migrations);
     let single_file =

@@ -77,8 +77,8 @@ enum Command {
 /// Where the rules come from.
 #[derive(clap::Args)]
 struct Inputs {
-    /// Rule files, folders of them, an auth0-deploy-cli repository (directory or tenant.yaml),
-    /// or a Management API export (`GET /api/v2/rules` JSON)
+    /// Rule and Hook files, folders of them, an auth0-deploy-cli repository (directory or
+    /// tenant.yaml), or a Management API export (`GET /api/v2/rules` or `/hooks` JSON)
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// The format of the inputs; detected from each path when not given
@@ -267,11 +267,11 @@ impl From<ClaimsPolicyArg> for ClaimsPolicy {
 enum InputFormatArg {
     /// `.js` rule files, or folders of them
     Plain,
-    /// An auth0-deploy-cli repository in directory format (rules/, rules-configs/)
+    /// An auth0-deploy-cli repository in directory format (rules/, rules-configs/, hooks/)
     DeployCli,
     /// An auth0-deploy-cli repository in YAML format (tenant.yaml)
     Yaml,
-    /// The JSON array `GET /api/v2/rules` returns
+    /// The JSON array `GET /api/v2/rules` or `GET /api/v2/hooks` returns
     ApiExport,
 }
 

@@ -1,6 +1,7 @@
 //! Reading the rules named on the command line, for every command: what was read, what was
 //! passed over and why, and the options each rule is migrated with.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rules2actions::layout::{action_names, fingerprint};
@@ -8,6 +9,7 @@ use rules2actions::pipeline::{analyse, PipelineFinding, PipelineRule};
 use rules2actions::registry::Code;
 use rules2actions::source::keywords::{self, Placeholder};
 use rules2actions::source::{self, InputFormat, ReadRoot, Repository, RuleSource, Skipped};
+use rules2actions::trigger::Trigger;
 use rules2actions::{Migration, Options, Outcome};
 
 use super::config::Settings;
@@ -79,28 +81,54 @@ pub fn load_reporting(inputs: &Inputs, global: &Global) -> Option<Loaded> {
     None
 }
 
+/// `R2A855` for each extensibility point that more than one enabled Hook names: only one
+/// could be enabled, and each becomes an Action bound to the trigger, so all of them now run.
+fn hooks_enabled_together<'a>(
+    hooks: impl Iterator<Item = (&'a str, &'static Trigger)>,
+) -> Vec<PipelineFinding> {
+    let mut by_trigger: Vec<(&'static Trigger, Vec<&str>)> = Vec::new();
+    for (name, trigger) in hooks {
+        match by_trigger
+            .iter_mut()
+            .find(|(t, _)| std::ptr::eq(*t, trigger))
+        {
+            Some((_, names)) => names.push(name),
+            None => by_trigger.push((trigger, vec![name])),
+        }
+    }
+    by_trigger
+        .into_iter()
+        .filter(|(_, names)| names.len() > 1)
+        .map(|(trigger, names)| PipelineFinding {
+            code: Code::HooksEnabledTogether,
+            rules: [names[0].to_string(), names[names.len() - 1].to_string()],
+            message: format!(
+                "{} Hooks are enabled for {} ({}); Auth0 ran only one Hook per extensibility point, but every Action bound to `{}` runs",
+                names.len(),
+                trigger.id,
+                names.join(", "),
+                trigger.id
+            ),
+            help: "keep enabled the Hook that ran in the tenant, and disable the others in their metadata (`enabled: false`)".to_string(),
+        })
+        .collect()
+}
+
 /// Why a path may hold no rules.
 fn no_rules_hints(loaded: &Loaded) -> Vec<String> {
     let mut hints = Vec::new();
-    if loaded
-        .skipped
-        .iter()
-        .any(|s| s.reason == source::HOOK_REASON)
-    {
-        hints.push("the input holds Hooks, which rules2actions does not convert yet".to_string());
-    }
     for (path, format) in loaded.paths.iter().zip(&loaded.formats) {
         match format {
             InputFormat::DeployCliYaml => hints.push(format!(
-                "{} has no `rules:`; an auth0-deploy-cli tenant.yaml lists its rules there",
+                "{} has no `rules:` or `hooks:`; an auth0-deploy-cli tenant.yaml lists its rules and Hooks there",
                 path.display()
             )),
             InputFormat::DeployCli => hints.push(format!(
-                "{} has no rules/ folder with rules in it",
+                "{} has no rules/ or hooks/ folder with code in it",
                 path.display()
             )),
             InputFormat::ApiExport => hints.push(format!(
-                "{} holds no rules; export them with `GET /api/v2/rules`",
+                "{} holds no rules; export them with `GET /api/v2/rules` (Hooks: `GET /api/v2/hooks`)",
                 path.display()
             )),
             InputFormat::Plain => {
@@ -175,11 +203,23 @@ pub fn load(paths: &[PathBuf], format: Option<InputFormat>) -> Loaded {
 
 impl Loaded {
     /// The options of each rule in `rules`, in order.
-    pub fn options<'s>(&self, settings: &'s Settings) -> Vec<&'s Options> {
+    /// A Hook's options carry the trigger its metadata names.
+    pub fn options<'s>(&self, settings: &'s Settings) -> Vec<Cow<'s, Options>> {
         self.rules
             .iter()
             .zip(&self.names)
-            .map(|(rule, name)| settings.for_rule(&rule.name, name))
+            .map(|(rule, name)| {
+                let options = settings.for_rule(&rule.name, name);
+                if !rule.hook {
+                    return Cow::Borrowed(options);
+                }
+                Cow::Owned(Options {
+                    trigger: rule.trigger,
+                    hook: true,
+                    declared_versions: rule.declared_versions.clone(),
+                    ..options.clone()
+                })
+            })
             .collect()
     }
 
@@ -340,14 +380,24 @@ impl Loaded {
 
 impl Loaded {
     /// Where the enabled rules, in the order they ran, relied on each other (`R2A950`–`R2A952`),
-    /// and `configuration` keys the repository does not define (`R2A953`).
+    /// `configuration` keys the repository does not define (`R2A953`), and extensibility points
+    /// with more than one enabled Hook (`R2A855`).
     pub fn pipeline(&self, migrations: &[Migration]) -> Vec<PipelineFinding> {
         let mut findings = Vec::new();
+        let is_hook = |i: usize| self.rules[i].hook || migrations[i].trigger.is_hook();
         // Each repository's rules ran in a tenant of their own.
         for (index, repository) in self.repositories.iter().enumerate() {
-            let mut order: Vec<usize> = (0..self.rules.len())
+            let enabled: Vec<usize> = (0..self.rules.len())
                 .filter(|&i| self.rules[i].repository == index && self.rules[i].enabled)
                 .collect();
+            findings.extend(hooks_enabled_together(
+                enabled
+                    .iter()
+                    .filter(|&&i| is_hook(i))
+                    .map(|&i| (self.rules[i].name.as_str(), migrations[i].trigger)),
+            ));
+            // Hooks ran on their own, not in the Rules pipeline.
+            let mut order: Vec<usize> = enabled.into_iter().filter(|&i| !is_hook(i)).collect();
             order.sort_by(|&a, &b| {
                 let key = |i: usize| self.rules[i].order.unwrap_or(f64::INFINITY);
                 key(a).total_cmp(&key(b)).then(a.cmp(&b))
@@ -364,7 +414,8 @@ impl Loaded {
                 continue;
             };
             for (rule, migration) in self.rules.iter().zip(migrations) {
-                if rule.repository != index {
+                // A Hook's secrets are its own, not the rules-configs.
+                if rule.repository != index || rule.hook || migration.trigger.is_hook() {
                     continue;
                 }
                 for secret in migration.secrets.iter().filter(|s| !keys.contains(s)) {

@@ -64,12 +64,17 @@ pub fn run(args: VerifyArgs, global: &Global) -> ExitCode {
     // Each repository's tree keeps its own reviews (the folder itself for one repository).
     let mut reviews: BTreeMap<PathBuf, ReviewState> = BTreeMap::new();
     // Placeholders keep their stand-ins here: the Rule must run in Node as the Action does.
-    let migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
+    let migrations = migrate_rules_each(&loaded.sources, |i| &*options[i]);
     let json = args.format == MigrateFormat::Json;
     let mut verdicts = Vec::new();
     for (index, (name, migration)) in loaded.names.iter().zip(&migrations).enumerate() {
         let rule = &loaded.rules[index];
         let action = match &args.actions {
+            // The scenarios model the post-login transaction only.
+            _ if migration.trigger.is_hook() => Err(RuleVerdict::NotRun(format!(
+                "a Hook ({}); verify runs post-login Actions only, so this Action is not compared",
+                migration.trigger.id
+            ))),
             Some(dir) => match fs::read_to_string(action_path(&loaded.tree(dir, index), name)) {
                 // The deploy tool's keywords get the stand-ins the rule runs with.
                 Ok(action) => Ok(

@@ -1,5 +1,5 @@
 //! The auth0-deploy-cli directory format: `actions/<name>/code.js`, `actions/<name>.json` and
-//! `triggers/triggers.json`, which binds post-login in the rules' order. A disabled rule becomes
+//! `triggers/triggers.json`, which binds post-login in the rules' order (and each Hook's trigger). A disabled rule becomes
 //! an Action that is not bound; one that still needs manual work is written with
 //! `"deployed": false` and not bound either. Secret values never appear: each is the keyword `@@NAME@@`,
 //! which the deploy tool replaces from its `AUTH0_KEYWORD_REPLACE_MAPPINGS`.
@@ -9,7 +9,6 @@ use std::path::PathBuf;
 use serde_json::{json, Value};
 
 use super::{LayoutOptions, OutputFile, Planned};
-use crate::trigger::POST_LOGIN;
 
 /// `actions/<name>.json`.
 pub(super) fn metadata_file(action: &Planned<'_>, options: &LayoutOptions) -> OutputFile {
@@ -27,14 +26,17 @@ pub(super) fn triggers_file(actions: &[Planned<'_>]) -> OutputFile {
     }
 }
 
-/// `{"post-login": [{action_name, display_name}]}` for the enabled rules, in their order.
+/// `{"post-login": [{action_name, display_name}]}` for the enabled rules, in their order, and
+/// the same for each trigger that enabled Hooks are bound to.
 pub(super) fn triggers(actions: &[Planned<'_>]) -> Value {
-    let bindings: Vec<Value> = super::bound(actions)
-        .iter()
-        .map(|a| json!({ "action_name": a.name, "display_name": a.rule.name }))
-        .collect();
     let mut triggers = serde_json::Map::new();
-    triggers.insert(POST_LOGIN.id.to_string(), Value::Array(bindings));
+    for (trigger, bound) in super::bound_by_trigger(actions) {
+        let bindings: Vec<Value> = bound
+            .iter()
+            .map(|a| json!({ "action_name": a.name, "display_name": a.rule.name }))
+            .collect();
+        triggers.insert(trigger.id.to_string(), Value::Array(bindings));
+    }
     Value::Object(triggers)
 }
 
@@ -57,7 +59,7 @@ pub(super) fn metadata(action: &Planned<'_>, options: &LayoutOptions) -> Value {
         "runtime": options.runtime,
         "dependencies": dependencies,
         "secrets": secrets,
-        "supported_triggers": [{ "id": POST_LOGIN.id, "version": POST_LOGIN.version }],
+        "supported_triggers": [{ "id": migration.trigger.id, "version": migration.trigger.version }],
         "deployed": action.deploy,
     })
 }

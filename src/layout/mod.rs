@@ -129,6 +129,26 @@ impl OutputFormat {
 
 /// The Actions bound to post-login: deployed Actions of enabled rules, in `order` (ties, and
 /// rules without one, keep the input order).
+/// The bound Actions of each trigger, in [`crate::trigger::TRIGGERS`] order: post-login always
+/// (the Rules' trigger), every other trigger when something is bound to it.
+pub fn bound_by_trigger<'p, 'a>(
+    actions: &'p [Planned<'a>],
+) -> Vec<(&'static crate::trigger::Trigger, Vec<&'p Planned<'a>>)> {
+    let bound = bound(actions);
+    crate::trigger::TRIGGERS
+        .iter()
+        .map(|trigger| {
+            let of_trigger: Vec<_> = bound
+                .iter()
+                .copied()
+                .filter(|a| std::ptr::eq(a.migration.trigger, *trigger))
+                .collect();
+            (*trigger, of_trigger)
+        })
+        .filter(|(trigger, of_trigger)| !trigger.is_hook() || !of_trigger.is_empty())
+        .collect()
+}
+
 pub fn bound<'p, 'a>(actions: &'p [Planned<'a>]) -> Vec<&'p Planned<'a>> {
     let mut bound: Vec<(usize, &Planned<'_>)> = actions
         .iter()

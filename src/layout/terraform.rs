@@ -1,13 +1,12 @@
 //! Terraform for the Auth0 provider: one `auth0_action` per Action (its code read from
 //! `actions/<name>/code.js` with `file()`), one `auth0_trigger_actions` binding post-login in the
-//! rules' order, and a sensitive variable per secret, so that no value is ever written.
+//! rules' order (and one per trigger Hooks are bound to), and a sensitive variable per secret, so that no value is ever written.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use super::{bound, LayoutOptions, OutputFile, Planned};
-use crate::trigger::POST_LOGIN;
+use super::{bound_by_trigger, LayoutOptions, OutputFile, Planned};
 
 /// `actions.tf` and `variables.tf` for `actions`.
 pub(super) fn terraform_files(actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
@@ -19,8 +18,8 @@ pub(super) fn terraform_files(actions: &[Planned<'_>], options: &LayoutOptions) 
         let _ = write!(
             main,
             "\nresource \"auth0_action\" \"{resource}\" {{\n  name    = {name}\n  runtime = {runtime}\n  deploy  = {deploy}\n  code    = file(\"${{path.module}}/actions/{folder}/code.js\")\n\n  supported_triggers {{\n    id      = \"{trigger}\"\n    version = \"{version}\"\n  }}\n",
-            trigger = POST_LOGIN.id,
-            version = POST_LOGIN.version,
+            trigger = migration.trigger.id,
+            version = migration.trigger.version,
             resource = resource_name(action.name),
             name = string(action.name),
             runtime = string(&options.runtime),
@@ -47,20 +46,22 @@ pub(super) fn terraform_files(actions: &[Planned<'_>], options: &LayoutOptions) 
         }
         main.push_str("}\n");
     }
-    let _ = write!(
-        main,
-        "\nresource \"auth0_trigger_actions\" \"{}\" {{\n  trigger = \"{}\"\n",
-        POST_LOGIN.terraform_binding, POST_LOGIN.id
-    );
-    for action in bound(actions) {
+    for (trigger, bound) in bound_by_trigger(actions) {
         let _ = write!(
             main,
-            "\n  actions {{\n    id           = auth0_action.{resource}.id\n    display_name = {display}\n  }}\n",
-            resource = resource_name(action.name),
-            display = string(&action.rule.name),
+            "\nresource \"auth0_trigger_actions\" \"{}\" {{\n  trigger = \"{}\"\n",
+            trigger.terraform_binding, trigger.id
         );
+        for action in bound {
+            let _ = write!(
+                main,
+                "\n  actions {{\n    id           = auth0_action.{resource}.id\n    display_name = {display}\n  }}\n",
+                resource = resource_name(action.name),
+                display = string(&action.rule.name),
+            );
+        }
+        main.push_str("}\n");
     }
-    main.push_str("}\n");
     files.push(OutputFile {
         path: PathBuf::from("actions.tf"),
         contents: main,

@@ -18,6 +18,8 @@ pub(super) struct Bindings {
     callback: Option<Id>,
     /// Parameters of the rule's helpers that stand for the rule's objects (`helpers.rs`).
     aliases: Vec<(Id, Param)>,
+    /// A Hook's parameters that are `event` members (`recipient`, `client`).
+    events: Vec<(Id, Param)>,
     unresolved: SyntaxContext,
 }
 
@@ -34,6 +36,9 @@ impl Bindings {
                 RuleParam::User => bindings.user = id,
                 RuleParam::Context => bindings.context = id,
                 RuleParam::Callback => bindings.callback = id,
+                RuleParam::Event { path, members } => bindings
+                    .events
+                    .extend(id.map(|id| (id, Param::Event(path, members)))),
             }
         }
         bindings
@@ -49,7 +54,12 @@ impl Bindings {
     pub(super) fn role(&self, ident: &Ident) -> Option<Param> {
         let binds = |(sym, ctxt): &Id| *sym == ident.sym && *ctxt == ident.ctxt;
         let refers_to = |id: &Option<Id>| id.as_ref().is_some_and(binds);
-        if let Some((_, role)) = self.aliases.iter().find(|(id, _)| binds(id)) {
+        if let Some((_, role)) = self
+            .aliases
+            .iter()
+            .chain(&self.events)
+            .find(|(id, _)| binds(id))
+        {
             Some(*role)
         } else if refers_to(&self.user) {
             Some(Param::User)
@@ -77,7 +87,20 @@ impl Bindings {
             Param::User => self.user.as_ref(),
             Param::Context => self.context.as_ref(),
             Param::Callback => self.callback.as_ref(),
+            Param::Event(..) => self
+                .events
+                .iter()
+                .find(|(_, r)| *r == role)
+                .map(|(id, _)| id),
         }
+    }
+
+    /// The binding of the Hook parameter that is the `event` member at `path`.
+    pub(super) fn id_of_event(&self, path: &str) -> Option<&Id> {
+        self.events
+            .iter()
+            .find(|(_, role)| matches!(role, Param::Event(p, _) if *p == path))
+            .map(|(id, _)| id)
     }
 
     /// The name of the rule's parameter in `role`.

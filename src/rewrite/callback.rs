@@ -35,6 +35,7 @@ use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::{line_start, Span};
+use crate::trigger::{CallbackResult, Failure, RuleParam};
 
 /// What the callback family tracks over the walk.
 #[derive(Default)]
@@ -104,13 +105,20 @@ impl Rewriter<'_> {
                         self.secret_leaves(message, call_span, "the deny message the user sees");
                     }
                 }
-                Some(format!("{}.access.deny({reason})", self.api))
+                Some(self.ending(&reason))
             }
-            Outcome::DenyIfSet(error) => Some(format!(
-                "{error} ? {}.access.deny({error}.message ?? String({error})) : undefined",
-                self.api
-            )),
+            Outcome::DenyIfSet(error) => Some(match self.out.trigger.callback.failure {
+                Failure::Throw => format!("if ({error}) throw {error}"),
+                Failure::Deny { code } => format!(
+                    "{error} ? {}.access.deny({}{error}.message ?? String({error})) : undefined",
+                    self.api,
+                    self.error_code_argument(code)
+                ),
+            }),
         };
+        // A Hook that fails throws: a statement of its own, never a returned value.
+        let throws = deny.is_some() && self.out.trigger.callback.failure == Failure::Throw;
+        let value = call.args.get(1).map(|a| &*a.expr);
         let flow = self.flow;
         // The rule body goes on after this call and never calls back or changes `context`
         // again: the Rule ran the rest, so the Action does too.
@@ -127,21 +135,32 @@ impl Rewriter<'_> {
         }
         if runs_on {
             return match deny {
+                None if self.apply_hook_result(stmt, value, "") => {}
                 None => self.delete_statement(Family::Callback, stmt, false),
                 Some(deny) => self.replace(Family::Callback, stmt, format!("{deny};")),
             };
         }
         // The helper's own last statement: nothing of it runs after, and the rule returns.
         let ends_helper = in_helper && self.calls.in_helper == Some(stmt);
+        let ends_here = flow.last_in_rule_body || (is_return && ends_helper);
         let replacement = match (deny, is_return) {
-            (None, true) if flow.last_in_rule_body || ends_helper => {
-                return self.delete_statement(Family::Callback, stmt, true);
+            (None, _) if ends_here || (!is_return && flow.next_is_return) => {
+                if self.apply_hook_result(stmt, value, "") {
+                    return;
+                }
+                return self.delete_statement(
+                    Family::Callback,
+                    stmt,
+                    flow.last_in_rule_body || is_return,
+                );
             }
-            (None, true) => "return;".to_string(),
-            (None, false) if flow.last_in_rule_body || flow.next_is_return => {
-                return self.delete_statement(Family::Callback, stmt, flow.last_in_rule_body);
+            (None, _) => {
+                if self.apply_hook_result(stmt, value, "return;") {
+                    return;
+                }
+                "return;".to_string()
             }
-            (None, false) => "return;".to_string(),
+            (Some(deny), _) if throws => format!("{deny};"),
             (Some(deny), false) if flow.next_is_return => format!("{deny};"),
             (Some(deny), _) => format!("return {deny};"),
         };
@@ -228,6 +247,10 @@ impl Rewriter<'_> {
 
     /// A call of the callback shim: the error stays, the `user` and `context` it handed back go.
     fn shim_call(&mut self, call: &CallExpr) {
+        // A Hook's value goes to the shim, which applies it.
+        if self.out.trigger.callback.result != CallbackResult::UserAndContext {
+            return call.args.iter().for_each(|a| a.visit_with(self));
+        }
         if let Some(error) = call.args.first() {
             error.visit_with(self);
         }
@@ -270,14 +293,19 @@ impl Rewriter<'_> {
         let indent = self.handler.indent.clone();
         let settle = self.free_name("settle");
         let called = self.free_name("called");
-        let api = &self.api;
+        let failure = self.out.trigger.callback.failure;
+        let fail = self.free_name("reject");
         // A body that awaits (an `async` rule, the Management API token) runs as an async
         // function whose failure rejects the promise, as a throw in the Rule failed the login.
         let (open, close_text) = if rule.function.is_async || self.management.uses_token {
-            let fail = self.free_name("reject");
             (
                 format!("await new Promise(({settle}, {fail}) => (async () => {{"),
                 format!("}})().catch({fail}));"),
+            )
+        } else if failure == Failure::Throw {
+            (
+                format!("await new Promise(({settle}, {fail}) => {{"),
+                "});".to_string(),
             )
         } else {
             (
@@ -285,10 +313,38 @@ impl Rewriter<'_> {
                 "});".to_string(),
             )
         };
+        let on_error = match failure {
+            Failure::Deny { code } => format!(
+                "if (error) {}.access.deny({}error?.message ?? String(error));",
+                self.api,
+                self.error_code_argument(code)
+            ),
+            Failure::Throw => format!("if (error) return {fail}(error);"),
+        };
+        // What a Hook hands back is applied when it succeeds.
+        let result = self.free_name("result");
+        let applied = self.hook_result_at_run_time(&result);
+        let (parameters, on_success) = match applied.as_slice() {
+            [] => ("(error)".to_string(), String::new()),
+            [call] => (
+                format!("(error, {result})"),
+                format!("{nl}{indent}  else {call}"),
+            ),
+            calls => (
+                format!("(error, {result})"),
+                format!(
+                    "{nl}{indent}  else {{{}{nl}{indent}  }}",
+                    calls
+                        .iter()
+                        .map(|c| format!("{nl}{indent}    {c}"))
+                        .collect::<String>()
+                ),
+            ),
+        };
         self.fix(Family::CallbackShim, Edit::insert(
             body.start + 1,
             format!(
-                "{nl}{indent}{open}{nl}{indent}let {called} = false;{nl}{indent}const {callback} = (error) => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  if (error) {api}.access.deny(error?.message ?? String(error));{nl}{indent}  {settle}();{nl}{indent}}};"
+                "{nl}{indent}{open}{nl}{indent}let {called} = false;{nl}{indent}const {callback} = {parameters} => {{{nl}{indent}  if ({called}) return;{nl}{indent}  {called} = true;{nl}{indent}  {on_error}{on_success}{nl}{indent}  {settle}();{nl}{indent}}};"
             ),
         ));
         let close = body.end - 1;
@@ -313,6 +369,10 @@ impl Rewriter<'_> {
 
     /// After the walk: a rule that never calls back timed out in Rules.
     pub(super) fn report_uncalled_callback(&mut self, rule: &crate::parse::RuleFunction) {
+        // A Hook that did not block timed out into the log alone.
+        if self.out.trigger.callback.failure == Failure::Throw {
+            return;
+        }
         if self.calls.uses > 0 {
             let body = rule
                 .function
@@ -332,10 +392,17 @@ impl Rewriter<'_> {
             }
             return;
         }
+        let position = self
+            .out
+            .trigger
+            .rule_params
+            .iter()
+            .position(|p| *p == RuleParam::Callback)
+            .unwrap_or(2);
         let at = rule
             .function
             .params
-            .get(2)
+            .get(position)
             .map_or(rule.span, |p| self.span(p.span));
         self.report_at(
             Code::CallbackNeverCalled,
@@ -466,6 +533,10 @@ impl Rewriter<'_> {
     }
 
     fn passes_own_user_and_context(&self, args: &[ExprOrSpread]) -> bool {
+        // A Hook hands back a value of its own, which its trigger reads or ignores.
+        if self.out.trigger.callback.result != CallbackResult::UserAndContext {
+            return args.iter().all(|a| a.spread.is_none());
+        }
         let is = |index: usize, param: Param| match args.get(index) {
             None => true,
             Some(arg) => match unparen(&arg.expr) {
@@ -485,18 +556,49 @@ impl Rewriter<'_> {
             Expr::Lit(Lit::Null(_)) => Outcome::Success,
             Expr::Ident(ident) if &*ident.sym == "undefined" => Outcome::Success,
             Expr::Unary(unary) if unary.op == swc_ecma_ast::UnaryOp::Void => Outcome::Success,
+            Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) if self.out.trigger.is_hook() => {
+                let reason = self.rewritten(error);
+                let span = self.span(swc_common::Spanned::span(error));
+                self.hook_deny(reason, span)
+            }
             Expr::Lit(Lit::Str(_)) | Expr::Tpl(_) => Outcome::Deny(self.rewritten(error)),
             Expr::New(new) => {
                 let class = match &*new.callee {
                     Expr::Ident(class) => class.sym.to_string(),
                     _ => String::new(),
                 };
-                let message = new.args.as_ref().and_then(|args| args.first());
-                let reason = match message {
-                    Some(message) => self.rewritten(&message.expr),
-                    None => self.string_literal(""),
-                };
+                let known = self
+                    .out
+                    .trigger
+                    .callback
+                    .error_classes
+                    .iter()
+                    .find(|c| c.name == class);
+                let taken = known.map_or(1, |c| c.arguments);
+                let args = new.args.as_deref().unwrap_or_default();
+                let mut reason: Vec<String> = args
+                    .iter()
+                    .take(taken)
+                    .map(|a| self.rewritten(&a.expr))
+                    .collect();
+                if reason.is_empty() {
+                    reason.push(self.string_literal(""));
+                }
+                let reason = reason.join(", ");
                 let span = self.span(new.span);
+                if let Some(code) = known.and_then(|c| c.code) {
+                    return Outcome::Deny(format!("{}{reason}", self.string_literal_arg(code)));
+                }
+                if self.out.trigger.is_hook() {
+                    if known.is_none() {
+                        self.report_at(
+                            Code::ErrorValueOfUnknownType,
+                            span,
+                            format!("`{class}` is not an error class of {} Hooks; the Action fails with its first argument", self.out.trigger.id),
+                        );
+                    }
+                    return self.hook_deny(reason, span);
+                }
                 match class.as_str() {
                     "UnauthorizedError" => self.report_unauthorized(
                         Finding::new(
@@ -517,12 +619,14 @@ impl Rewriter<'_> {
             }
             Expr::Ident(ident) if self.catch_params.contains(&ident.sym) => {
                 let name = self.rewritten(error);
-                Outcome::Deny(format!("{name}?.message ?? String({name})"))
+                let span = self.span(ident.span);
+                self.hook_deny(format!("{name}?.message ?? String({name})"), span)
             }
             // Inside `if (err)` the error is set: the Action denies.
             Expr::Ident(ident) if self.calls.tested_truthy.contains(&ident.sym) => {
                 let name = self.rewritten(error);
-                Outcome::Deny(format!("{name}.message ?? String({name})"))
+                let span = self.span(ident.span);
+                self.hook_deny(format!("{name}.message ?? String({name})"), span)
             }
             // An empty error meant success, so the Action decides at run time, as the Rule did.
             Expr::Ident(_) => Outcome::DenyIfSet(self.rewritten(error)),
@@ -537,6 +641,42 @@ impl Rewriter<'_> {
                     "((error) => error?.message ?? String(error))({value})"
                 ))
             }
+        }
+    }
+
+    /// A denial with `reason`, with the trigger's error code first where its `deny` takes one
+    /// (and the Hook named none, which `R2A856` says).
+    fn hook_deny(&mut self, reason: String, span: Span) -> Outcome {
+        match self.out.trigger.callback.failure {
+            Failure::Deny { code: Some(code) } => {
+                self.report(
+                    Finding::new(
+                        Code::HookErrorCode,
+                        span,
+                        format!("the Hook's error named no OAuth error code; the Action denies with `{code}`"),
+                    )
+                    .with_help("use `InvalidRequestError` or `InvalidScopeError` in the Hook's place if the client expects that code"),
+                );
+                Outcome::Deny(format!("{}{reason}", self.string_literal_arg(code)))
+            }
+            _ => Outcome::Deny(reason),
+        }
+    }
+
+    /// `'code', ` for a `deny` that takes an error code first.
+    fn string_literal_arg(&self, code: &str) -> String {
+        format!("{}, ", self.string_literal(code))
+    }
+
+    fn error_code_argument(&self, code: Option<&str>) -> String {
+        code.map(|c| self.string_literal_arg(c)).unwrap_or_default()
+    }
+
+    /// What ends the handler with `reason`: a denial, or a throw where the trigger cannot deny.
+    fn ending(&self, reason: &str) -> String {
+        match self.out.trigger.callback.failure {
+            Failure::Deny { .. } => format!("{}.access.deny({reason})", self.api),
+            Failure::Throw => format!("throw new Error({reason})"),
         }
     }
 

@@ -46,7 +46,9 @@ impl Rewriter<'_> {
             );
             return;
         };
-        if keys.starts_with(&["accessToken", "scope"]) {
+        // Hooks had no tokens on `context`.
+        let tokens = !self.out.trigger.is_hook();
+        if tokens && keys.starts_with(&["accessToken", "scope"]) {
             let span = chain.prefix_span(2);
             let replacement = match &self.access_scopes.set {
                 Some(granted) => format!("[...{granted}]"),
@@ -62,7 +64,7 @@ impl Rewriter<'_> {
             );
             return self.replace(Family::ContextReads, span, replacement);
         }
-        if TOKEN_MEMBERS.contains(first) {
+        if tokens && TOKEN_MEMBERS.contains(first) {
             // Read back after the rule set it: the value it set.
             let set = match chain.links.get(1) {
                 Some(link) if chain.links.len() == 2 => self.claim_set_before(first, &link.key),
@@ -81,7 +83,7 @@ impl Rewriter<'_> {
             );
             return;
         }
-        let Some((depth, read)) = longest_match(&keys) else {
+        let Some((depth, read)) = longest_match(self.out.trigger.context_reads, &keys) else {
             self.report_at(
                 Code::ContextMemberUnknown,
                 chain.prefix_span(1),
@@ -91,6 +93,12 @@ impl Rewriter<'_> {
         };
         let path = keys[..depth].join(".");
         match read {
+            ContextRead::Secrets => self.hook_secret_read(chain, depth),
+            ContextRead::Unavailable(code) => self.report_at(
+                *code,
+                chain.prefix_span(depth),
+                format!("`context.{path}` has no Actions equivalent"),
+            ),
             ContextRead::Unsupported => self.report_at(
                 Code::ContextMemberUnsupported,
                 chain.prefix_span(depth),

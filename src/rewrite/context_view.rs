@@ -52,8 +52,11 @@ impl Rewriter<'_> {
     /// The Rules-shaped value of `context.<path>` built from `event`, for an object the table
     /// describes whole; `None` when some member has no Actions equivalent.
     pub(super) fn rules_view(&mut self, path: &str) -> Option<String> {
-        let (_, read) = longest_match(&path.split('.').collect::<Vec<_>>())
-            .filter(|(depth, _)| *depth == path.split('.').count())?;
+        let (_, read) = longest_match(
+            self.out.trigger.context_reads,
+            &path.split('.').collect::<Vec<_>>(),
+        )
+        .filter(|(depth, _)| *depth == path.split('.').count())?;
         let ContextRead::Event {
             target, children, ..
         } = read
@@ -68,7 +71,10 @@ impl Rewriter<'_> {
             return Some(format!("{}.{target}", self.event));
         }
         let prefix = format!("{path}.");
-        let members: Vec<&str> = CONTEXT_READS
+        let members: Vec<&str> = self
+            .out
+            .trigger
+            .context_reads
             .iter()
             .map(|(p, _)| *p)
             .filter(|p| {
@@ -87,7 +93,7 @@ impl Rewriter<'_> {
     /// The view of a table object with members of its own (`request.geoip`, `stats`).
     pub(super) fn rules_view_if_closed(&mut self, path: &str) -> Option<String> {
         let keys: Vec<&str> = path.split('.').collect();
-        match longest_match(&keys) {
+        match longest_match(self.out.trigger.context_reads, &keys) {
             Some((
                 depth,
                 ContextRead::Event {
@@ -173,7 +179,7 @@ impl Rewriter<'_> {
         };
         let path = literal.value.as_atom()?.to_string();
         let keys: Vec<&str> = path.split('.').collect();
-        let (depth, read) = longest_match(&keys)?;
+        let (depth, read) = longest_match(self.out.trigger.context_reads, &keys)?;
         let ContextRead::Event {
             target,
             children,
@@ -260,7 +266,10 @@ impl Rewriter<'_> {
     fn context_view_members(&mut self) -> (Vec<(String, String)>, Vec<String>) {
         let mut members = Vec::new();
         let mut missing = Vec::new();
-        let top: Vec<&str> = CONTEXT_READS
+        let top: Vec<&str> = self
+            .out
+            .trigger
+            .context_reads
             .iter()
             .map(|(p, _)| *p)
             .filter(|p| !p.contains('.'))

@@ -39,7 +39,11 @@ pub(super) struct Handler {
 }
 
 /// Why the function cannot be treated as a rule, if it cannot.
-pub fn signature_problem(rule: &RuleFunction, offsets: Offsets) -> Option<Finding> {
+pub fn signature_problem(
+    rule: &RuleFunction,
+    offsets: Offsets,
+    trigger: &crate::trigger::Trigger,
+) -> Option<Finding> {
     let function = &rule.function;
     let header = Span::new(
         rule.span.start,
@@ -50,8 +54,12 @@ pub fn signature_problem(rule: &RuleFunction, offsets: Offsets) -> Option<Findin
     );
     let problem = if function.is_generator {
         "a generator function cannot be a rule"
-    } else if function.params.len() > 3 {
-        "a rule takes at most three parameters: (user, context, callback)"
+    } else if function.params.len() > trigger.rule_params.len() {
+        if trigger.is_hook() {
+            "the Hook takes more parameters than its extensibility point passes"
+        } else {
+            "a rule takes at most three parameters: (user, context, callback)"
+        }
     } else if function
         .params
         .iter()

@@ -18,6 +18,8 @@ mod credentials;
 mod globals;
 mod header;
 mod helpers;
+mod hook_parameters;
+mod hook_result;
 mod management_api;
 mod metadata;
 mod modules;
@@ -122,6 +124,8 @@ enum Param {
     User,
     Context,
     Callback,
+    /// A Hook parameter that is the `event` member at this path, with the members that moved.
+    Event(&'static str, &'static [(&'static str, &'static str)]),
 }
 
 /// Whether an expression's value is used, and whether it is a whole statement.
@@ -229,6 +233,7 @@ impl<'s> Rewriter<'s> {
     }
 
     fn new(source: &'s str, offsets: Offsets, rule: &RuleFunction, options: Options) -> Self {
+        let trigger = options.trigger.unwrap_or(crate::trigger::RULES);
         Rewriter {
             source,
             options,
@@ -246,7 +251,7 @@ impl<'s> Rewriter<'s> {
             binding_depth: 0,
             loops: 0,
             flow: Flow::default(),
-            out: Rewrite::for_trigger(crate::trigger::RULES),
+            out: Rewrite::for_trigger(trigger),
             handler: Default::default(),
             calls: Default::default(),
             tokens: Default::default(),

@@ -196,6 +196,19 @@ impl Rewriter<'_> {
             self.replace(Family::Modules, span, text);
             return true;
         }
+        // A Hook's metadata declared the version its `require` does not name: the Action's
+        // dependency keeps it.
+        let declared = self
+            .options
+            .declared_versions
+            .iter()
+            .find(|(declared, _)| declared == name);
+        if let (None, Some((_, declared))) = (version, declared) {
+            self.out
+                .dependencies
+                .insert(name.to_string(), Some(declared.clone()));
+            return true;
+        }
         if let (None, Some((pinned, why))) = (version, rules_era_pin(name)) {
             self.out
                 .dependencies

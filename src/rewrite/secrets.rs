@@ -38,6 +38,26 @@ impl Rewriter<'_> {
         }
     }
 
+    /// `context.webtask.secrets.NAME` in a Hook, the secrets object at `depth`.
+    pub(super) fn hook_secret_read(&mut self, chain: &Chain<'_>, depth: usize) {
+        let secrets = format!("{}.{}", self.event, self.out.trigger.secrets.event_member);
+        match chain.static_key(depth) {
+            Some(name) => {
+                self.record_secret(name.to_string(), chain.prefix_span(depth + 1));
+                self.replace(Family::Secrets, chain.prefix_span(depth), secrets);
+            }
+            None => {
+                let span = chain.prefix_span(depth);
+                self.report_at(
+                    Code::SecretsUsedDynamically,
+                    span,
+                    "the Hook's secrets are used as a whole object, so the secrets this Action needs are not known",
+                );
+                self.replace(Family::Secrets, span, secrets);
+            }
+        }
+    }
+
     pub(super) fn record_secret(&mut self, name: String, span: Span) {
         if self.out.secrets.insert(name.clone()) {
             self.report_at(

@@ -21,7 +21,7 @@ use crate::family::Family;
 use crate::finding::Finding;
 use crate::registry::Code;
 use crate::span::Span;
-use crate::tables::user::{EVENT_USER_PROPERTIES, UPSTREAM_TOKEN_KEYS, USER_REDIRECTS};
+use crate::tables::user::UPSTREAM_TOKEN_KEYS;
 
 impl Rewriter<'_> {
     pub(super) fn user_read(&mut self, chain: &Chain<'_>) {
@@ -42,10 +42,24 @@ impl Rewriter<'_> {
         if let Some(local) = first.and_then(|key| self.user_local(key, chain.root_span.start)) {
             return self.replace(Family::User, chain.prefix_span(1), local);
         }
-        if let Some((key, target, code)) = USER_REDIRECTS.iter().find(|(k, ..)| Some(*k) == first) {
+        let fields = &self.out.trigger.user_fields;
+        if let Some((key, code)) = fields.unsupported.iter().find(|(k, _)| Some(*k) == first) {
+            return self.report_at(
+                *code,
+                chain.prefix_span(1),
+                format!(
+                    "`user.{key}` has no equivalent in {} Actions",
+                    self.out.trigger.id
+                ),
+            );
+        }
+        if let Some((key, target, code)) = fields.redirects.iter().find(|(k, ..)| Some(*k) == first)
+        {
             let replacement = format!("{}.{target}", self.event);
             let span = chain.prefix_span(1);
-            self.report_at(*code, span, format!("`user.{key}` becomes `{replacement}`"));
+            if let Some(code) = code {
+                self.report_at(*code, span, format!("`user.{key}` becomes `{replacement}`"));
+            }
             return self.replace(Family::User, span, replacement);
         }
         self.replace(
@@ -68,7 +82,7 @@ impl Rewriter<'_> {
                     "call the provider's API outside the login flow, or use the Token Vault",
                 ),
             );
-        } else if let Some(key) = first.filter(|k| !EVENT_USER_PROPERTIES.contains(k)) {
+        } else if let Some(key) = first.filter(|k| !fields.properties.contains(k)) {
             let help = match key {
                 "logins_count" => "use `event.stats.logins_count`",
                 _ => "check that the property is present on `event.user` for your connections",

@@ -566,6 +566,7 @@ impl Rewriter<'_> {
         match self.param(chain.root) {
             Some(Param::User) => self.user_read(chain),
             Some(Param::Context) => self.context_read(chain),
+            Some(Param::Event(path, members)) => self.hook_parameter_read(chain, path, members),
             Some(Param::Callback) => {
                 self.calls.uses += 1;
                 if !self.shim {
@@ -594,6 +595,7 @@ impl Rewriter<'_> {
         let span = self.span(ident.span);
         match self.param(ident) {
             Some(Param::User) => self.replace(Family::User, span, format!("{}.user", self.event)),
+            Some(Param::Event(path, _)) => self.hook_parameter_value(span, path, ""),
             Some(Param::Context) => self.report_at(
                 Code::ContextAsValue,
                 span,
@@ -620,6 +622,9 @@ impl Rewriter<'_> {
         match self.param(ident) {
             Some(Param::User) => {
                 self.replace(Family::User, span, format!("user: {}.user", self.event))
+            }
+            Some(Param::Event(path, _)) => {
+                self.hook_parameter_value(span, path, &format!("{}: ", ident.sym))
             }
             Some(Param::Context) if self.view.library_arguments > 0 => {
                 self.context_view(span, "context: ")

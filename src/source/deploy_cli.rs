@@ -6,7 +6,8 @@
 //! a JSON file may not parse (a trailing comma): that rule alone gets the error, as does one
 //! whose `enabled` is not a boolean or whose `order` is not a number. Scripts, links included,
 //! must stay inside the repository. `rules-configs/<key>.json` (`{key, value}`) is the global
-//! configuration; only keys are kept. `hooks/` holds Hooks, which are listed as skipped.
+//! configuration; only keys are kept. `hooks/` holds Hooks the same way, `hooks/<name>.json` with
+//! `{name, script, triggerId, enabled, dependencies, secrets}`.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,9 +17,6 @@ use serde_json::Value;
 
 use super::files::{entries, ignored_name, read_inside, resolve, Resolved};
 use super::{enabled, inside, order, stem, Pipeline, ReadRoot, RuleSource, LOGIN_SUCCESS};
-
-/// Why a Hook is not read.
-pub const HOOK: &str = "a Hook; rules2actions converts Rules only";
 
 pub(super) fn load(root: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
     let real_root = fs::canonicalize(root).map_err(|e| e.to_string())?;
@@ -64,9 +62,43 @@ pub(super) fn load(root: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
             .unwrap_or_else(|| stem(&config));
         pipeline.config_keys.push(key);
     }
-    for hook in entries(&root.join("hooks"))? {
-        if !ignored_name(&hook) {
-            pipeline.skip(&hook, HOOK);
+    load_hooks(&root.join("hooks"), &real_root, pipeline)
+}
+
+/// The Hooks of a `hooks/` folder: `<name>.json` metadata with their scripts, and scripts
+/// without metadata. Scripts must stay inside `real_root`.
+pub(super) fn load_hooks(
+    hooks_dir: &Path,
+    real_root: &Path,
+    pipeline: &mut Pipeline,
+) -> Result<(), String> {
+    let (jsons, scripts) = files(hooks_dir, real_root, pipeline)?;
+    let mut hook_scripts = BTreeSet::new();
+    for json in jsons {
+        let (rule, script) = from_metadata(hooks_dir, real_root, &json);
+        hook_scripts.extend(script);
+        let metadata = fs::read_to_string(&json)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .unwrap_or_default();
+        let mut hook = RuleSource::hook(
+            rule.name.clone(),
+            rule.origin.clone(),
+            rule.script.clone(),
+            metadata["triggerId"].as_str(),
+            super::dependencies(&metadata["dependencies"]),
+        );
+        hook.label = rule.label;
+        hook.enabled = metadata["enabled"].as_bool().unwrap_or(false) && rule.enabled;
+        pipeline.rules.push(hook);
+    }
+    // A script without metadata is not deployed by the deploy tool, but it is still a Hook.
+    for (script, real) in scripts {
+        if !hook_scripts.contains(&real) && pipeline.first_read(&real) {
+            let code = fs::read(&real).map_err(|e| e.to_string());
+            let mut hook = RuleSource::hook(stem(&script), script, code, None, Vec::new());
+            hook.enabled = true;
+            pipeline.rules.push(hook);
         }
     }
     Ok(())
@@ -150,10 +182,12 @@ fn from_metadata(rules_dir: &Path, root: &Path, json: &Path) -> (RuleSource, Opt
         }
     }
     let Some(path) = script else {
+        let folder = rules_dir.file_name().unwrap_or_default().to_string_lossy();
         rule.script = Err(format!(
-            "the script of rule `{}` ({}) is outside rules/",
+            "the script of {} `{}` ({}) is outside {folder}/",
+            if folder == "hooks" { "Hook" } else { "rule" },
             rule.name,
-            relative.replace('\\', "/")
+            relative.replace('\\', "/"),
         ));
         return (rule, None);
     };

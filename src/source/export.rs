@@ -1,5 +1,7 @@
 //! A Management API export: the JSON array `GET /api/v2/rules` returns,
-//! `[{id, name, script, order, enabled, stage}]`.
+//! `[{id, name, script, order, enabled, stage}]`, or the one of `GET /api/v2/hooks`,
+//! `[{id, name, script, triggerId, enabled, dependencies}]`; an entry with a `triggerId` is a
+//! Hook.
 
 use std::fs;
 use std::path::Path;
@@ -17,9 +19,12 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
         });
     }
     let value: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("not valid JSON ({e}); a Management API export is the array `GET /api/v2/rules` returns"))?;
+        .map_err(|e| format!("not valid JSON ({e}); a Management API export is the array `GET /api/v2/rules` or `GET /api/v2/hooks` returns"))?;
     let Value::Array(items) = value else {
-        return Err("expected the JSON array `GET /api/v2/rules` returns".to_string());
+        return Err(
+            "expected the JSON array `GET /api/v2/rules` or `GET /api/v2/hooks` returns"
+                .to_string(),
+        );
     };
     for (index, item) in items.iter().enumerate() {
         let name = item["name"]
@@ -32,7 +37,16 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
             (Some(script), Ok(_)) => Ok(script.as_bytes().to_vec()),
             (None, Ok(_)) => Err(format!("entry {} has no `script`", index + 1)),
         };
-        let mut rule = RuleSource::new(name, path.to_path_buf(), script);
+        let mut rule = match item.get("triggerId") {
+            Some(trigger_id) => RuleSource::hook(
+                name,
+                path.to_path_buf(),
+                script,
+                Some(trigger_id.as_str().unwrap_or_default()),
+                super::dependencies(&item["dependencies"]),
+            ),
+            None => RuleSource::new(name, path.to_path_buf(), script),
+        };
         rule.label = format!("{}[{}]", path.display(), rule.name);
         if let Ok((enabled, order)) = settings {
             rule.enabled = enabled;

@@ -1,12 +1,12 @@
-//! Where rules come from: a rule file or a folder of them, an auth0-deploy-cli repository in
-//! directory format, or a Management API export (`GET /api/v2/rules`). The format is detected
-//! from the paths; `--input-format` overrides it.
+//! Where rules and Hooks come from: a rule file or a folder of them, an auth0-deploy-cli
+//! repository in directory format, or a Management API export (`GET /api/v2/rules`,
+//! `GET /api/v2/hooks`). The format is detected from the paths; `--input-format` overrides it.
 //!
 //! Every rule found becomes a [`RuleSource`], even one whose metadata is broken: its `script`
 //! then holds the error, so that the rule is accounted for instead of silently dropped. Files
 //! on disk are not always what they seem: each file is read once, by its real path; symbolic
 //! links never lead out of the folder or repository named on the command line; and every entry
-//! that is passed over (a broken or looping link, an output folder of this tool, a Hook) is a
+//! that is passed over (a broken or looping link, an output folder of this tool) is a
 //! [`Skipped`] with its reason, so that the run's account covers it.
 
 mod deploy_cli;
@@ -19,7 +19,6 @@ mod yaml;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-pub use deploy_cli::HOOK as HOOK_REASON;
 pub use files::OUTPUT_MANIFEST;
 
 /// The input formats.
@@ -31,7 +30,7 @@ pub enum InputFormat {
     DeployCli,
     /// An auth0-deploy-cli repository in YAML format (`tenant.yaml`).
     DeployCliYaml,
-    /// The JSON array returned by `GET /api/v2/rules`.
+    /// The JSON array returned by `GET /api/v2/rules` or `GET /api/v2/hooks`.
     ApiExport,
 }
 
@@ -66,6 +65,13 @@ pub struct RuleSource {
     pub id: Option<String>,
     /// The index of the [`Repository`] it belongs to.
     pub repository: usize,
+    /// Read where Hooks are kept (`hooks/`, `hooks:`, an export of Hooks): its code is a Hook's,
+    /// even when its signature is a Rule's.
+    pub hook: bool,
+    /// For a Hook whose metadata names its `triggerId`: the trigger it becomes.
+    pub trigger: Option<&'static crate::trigger::Trigger>,
+    /// The package versions a Hook's metadata declared.
+    pub declared_versions: Vec<(String, String)>,
 }
 
 impl RuleSource {
@@ -80,7 +86,39 @@ impl RuleSource {
             stage: LOGIN_SUCCESS.to_string(),
             id: None,
             repository: 0,
+            hook: false,
+            trigger: None,
+            declared_versions: Vec::new(),
         }
+    }
+
+    /// A Hook, with what its metadata says: the `triggerId` (one that is not an extensibility
+    /// point is an error for this Hook) and the `dependencies` it declares. Hooks are disabled
+    /// unless their metadata enables them, as the deploy tool reads them.
+    fn hook(
+        name: String,
+        origin: PathBuf,
+        script: Result<Vec<u8>, String>,
+        trigger_id: Option<&str>,
+        dependencies: Vec<(String, String)>,
+    ) -> Self {
+        let mut hook = RuleSource::new(name, origin, script);
+        hook.hook = true;
+        hook.enabled = false;
+        hook.declared_versions = dependencies;
+        if let Some(trigger_id) = trigger_id {
+            match crate::trigger::for_hook(trigger_id) {
+                Some(trigger) => hook.trigger = Some(trigger),
+                None if hook.script.is_ok() => {
+                    hook.script = Err(format!(
+                        "`{trigger_id}` is not a Hook extensibility point; they are {}",
+                        crate::trigger::hook_points().join(", ")
+                    ))
+                }
+                None => {}
+            }
+        }
+        hook
     }
 
     /// Rules of other stages cannot become post-login Actions.
@@ -90,7 +128,7 @@ impl RuleSource {
 }
 
 /// The Rules stage that post-login Actions replace.
-pub const LOGIN_SUCCESS: &str = crate::trigger::POST_LOGIN.rules_stage;
+pub const LOGIN_SUCCESS: &str = crate::trigger::LOGIN_SUCCESS;
 
 /// An entry of the input that holds no rule to migrate, and why it was passed over.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,7 +305,10 @@ pub fn detect(path: &Path) -> InputFormat {
         if yaml::tenant_file(path).is_some() {
             return InputFormat::DeployCliYaml;
         }
-        if path.join("rules").is_dir() || path.join("rules-configs").is_dir() {
+        if ["rules", "rules-configs", "hooks"]
+            .iter()
+            .any(|folder| path.join(folder).is_dir())
+        {
             return InputFormat::DeployCli;
         }
         return InputFormat::Plain;
@@ -286,6 +327,17 @@ pub fn detect(path: &Path) -> InputFormat {
     } else {
         InputFormat::Plain
     }
+}
+
+/// A Hook's `dependencies`, `{name: version}`; entries that are not a string version are left
+/// out, and the `require` then names the package alone.
+fn dependencies(value: &serde_json::Value) -> Vec<(String, String)> {
+    value
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, version)| Some((name.clone(), version.as_str()?.to_string())))
+        .collect()
 }
 
 /// `enabled` as the deploy tool reads it: absent means enabled, anything but a boolean is an

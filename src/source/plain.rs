@@ -1,5 +1,5 @@
 //! `.js` rule files, and folders searched for them. Hidden entries and `node_modules` are not
-//! rules. Links are followed inside the folder named on the command line only, each folder is
+//! rules; a `hooks/` folder holds Hooks, read with their deploy-cli metadata. Links are followed inside the folder named on the command line only, each folder is
 //! walked once (so a link back to a parent cannot loop), and an output folder of this tool is
 //! never read back as rules.
 
@@ -51,6 +51,11 @@ fn walk(
         match resolve(&entry, root) {
             Resolved::Dir(real) if walked.contains(&real) => {
                 pipeline.skip(&entry, "a link to a folder that is already read");
+            }
+            // A `hooks/` folder holds Hooks, as in a deploy-cli repository, with their metadata.
+            Resolved::Dir(real) if entry.file_name().is_some_and(|n| n == "hooks") => {
+                walked.insert(real);
+                super::deploy_cli::load_hooks(&entry, root, pipeline)?;
             }
             Resolved::Dir(real) => walk(&entry, &real, root, pipeline, walked)?,
             Resolved::File(_) if entry.extension().is_none_or(|e| e != "js") => {}

@@ -3,7 +3,7 @@
 //! are resolved relative to the YAML file, as the deploy tool does, and must stay beside it
 //! (links included). `enabled` must be a boolean and `order` a number; a wrong one is an error
 //! for that rule. Keyword placeholders (`@@KEY@@`, `##KEY##`) are read as they are. `hooks:`
-//! entries are listed as skipped.
+//! lists Hooks the same way, `{name, script, triggerId, enabled, dependencies, secrets}`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -50,50 +50,28 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
             whole: true,
         });
     }
-    let rules = match tenant.get("rules") {
-        None | Some(Value::Null) => None,
-        Some(Value::Sequence(rules)) => Some(rules),
-        Some(_) => return Err(named("`rules` must be a list of rules".to_string())),
+    let tenant_file = TenantFile {
+        file: &file,
+        base,
+        real_base: &real_base,
+        placeholders: &placeholders,
     };
-    for (index, entry) in rules.into_iter().flatten().enumerate() {
-        let name = text_of(entry.get("name")).unwrap_or_else(|| format!("rule-{}", index + 1));
-        let script_path = text_of(entry.get("script"));
-        let mut rule = RuleSource::new(name, file.clone(), Ok(Vec::new()));
-        rule.stage = text_of(entry.get("stage")).unwrap_or_else(|| LOGIN_SUCCESS.to_string());
-        let path = script_path
-            .as_deref()
-            .and_then(|relative| inside(base, relative));
-        if let Some(path) = &path {
-            rule.label = path.display().to_string();
-            rule.origin = path.clone();
+    for kind in [Kind::Rule, Kind::Hook] {
+        let entries = match tenant.get(kind.key()) {
+            None | Some(Value::Null) => None,
+            Some(Value::Sequence(entries)) => Some(entries),
+            Some(_) => {
+                return Err(named(format!(
+                    "`{}` must be a list of {}",
+                    kind.key(),
+                    kind.key()
+                )))
+            }
+        };
+        for (index, entry) in entries.into_iter().flatten().enumerate() {
+            let rule = tenant_file.entry(entry, index, kind, pipeline);
+            pipeline.rules.push(rule);
         }
-        let settings = if entry.as_mapping().is_none() {
-            Err("each entry of `rules` must be a mapping with `name` and `script`".to_string())
-        } else {
-            enabled(entry.get("enabled")).and_then(|e| order(entry.get("order")).map(|o| (e, o)))
-        };
-        rule.script = match (settings, &script_path, &path) {
-            (Err(error), _, _) => Err(format!("{}: {error}", file.display())),
-            (Ok(_), None, _) => Err("this rule has no `script`".to_string()),
-            (Ok(_), Some(relative), None) => {
-                Err(format!("the script {relative} is outside the repository"))
-            }
-            (Ok((enabled, order)), Some(_), Some(path)) => {
-                rule.enabled = enabled;
-                rule.order = order;
-                read_inside(path, &real_base).and_then(|(real, code)| {
-                    if pipeline.first_read(&real) {
-                        Ok(code)
-                    } else {
-                        Err(format!(
-                            "{} is the script of another rule too",
-                            path.display()
-                        ))
-                    }
-                })
-            }
-        };
-        pipeline.rules.push(rule);
     }
     let configs = tenant.get("rulesConfigs").and_then(Value::as_sequence);
     for config in configs.into_iter().flatten() {
@@ -101,25 +79,144 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
             pipeline.config_keys.push(key);
         }
     }
-    for hook in tenant
-        .get("hooks")
-        .and_then(Value::as_sequence)
-        .into_iter()
-        .flatten()
-    {
-        let name = text_of(hook.get("name")).unwrap_or_else(|| "hook".to_string());
-        pipeline.skip(
-            &file.join(format!("hooks[{name}]")),
-            super::deploy_cli::HOOK,
-        );
-    }
     Ok(())
 }
 
-/// `enabled`: absent, or a boolean.
-fn enabled(value: Option<&Value>) -> Result<bool, String> {
+/// The lists of tenant.yaml that hold code.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Rule,
+    Hook,
+}
+
+impl Kind {
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Rule => "rules",
+            Kind::Hook => "hooks",
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Rule => "rule",
+            Kind::Hook => "Hook",
+        }
+    }
+}
+
+/// The tenant.yaml being read, and where its scripts may be.
+struct TenantFile<'a> {
+    file: &'a Path,
+    base: &'a Path,
+    real_base: &'a Path,
+    placeholders: &'a [keywords::Placeholder],
+}
+
+impl TenantFile<'_> {
+    fn text(&self, value: Option<&Value>) -> Option<String> {
+        value
+            .and_then(Value::as_str)
+            .map(|s| keywords::restore(s, self.placeholders))
+    }
+
+    /// One entry of `rules:` (`{name, script, order, enabled, stage}`) or `hooks:`
+    /// (`{name, script, triggerId, enabled, dependencies, secrets}`).
+    fn entry(
+        &self,
+        entry: &Value,
+        index: usize,
+        kind: Kind,
+        pipeline: &mut Pipeline,
+    ) -> RuleSource {
+        let file = self.file;
+        let fallback = match kind {
+            Kind::Rule => format!("rule-{}", index + 1),
+            Kind::Hook => format!("hook-{}", index + 1),
+        };
+        let name = self.text(entry.get("name")).unwrap_or(fallback);
+        let script_path = self.text(entry.get("script"));
+        let mut rule = match kind {
+            Kind::Rule => RuleSource::new(name, file.to_path_buf(), Ok(Vec::new())),
+            Kind::Hook => RuleSource::hook(
+                name,
+                file.to_path_buf(),
+                Ok(Vec::new()),
+                self.text(entry.get("triggerId")).as_deref(),
+                dependencies(entry.get("dependencies")),
+            ),
+        };
+        rule.stage = self
+            .text(entry.get("stage"))
+            .unwrap_or_else(|| LOGIN_SUCCESS.to_string());
+        let path = script_path
+            .as_deref()
+            .and_then(|relative| inside(self.base, relative));
+        if let Some(path) = &path {
+            rule.label = path.display().to_string();
+            rule.origin = path.clone();
+        }
+        let settings = if entry.as_mapping().is_none() {
+            Err(format!(
+                "each entry of `{}` must be a mapping with `name` and `script`",
+                kind.key()
+            ))
+        } else {
+            let default = kind == Kind::Rule;
+            enabled(entry.get("enabled"), default)
+                .and_then(|e| order(entry.get("order")).map(|o| (e, o)))
+        };
+        let script = match (settings, &script_path, &path) {
+            (Err(error), _, _) => Err(format!("{}: {error}", file.display())),
+            (Ok(_), None, _) => Err(format!("this {} has no `script`", kind.noun())),
+            (Ok(_), Some(relative), None) => {
+                Err(format!("the script {relative} is outside the repository"))
+            }
+            (Ok((enabled, order)), Some(_), Some(path)) => {
+                rule.enabled = enabled;
+                rule.order = order;
+                read_inside(path, self.real_base).and_then(|(real, code)| {
+                    if pipeline.first_read(&real) {
+                        Ok(code)
+                    } else {
+                        Err(format!(
+                            "{} is the script of another {} too",
+                            path.display(),
+                            kind.noun()
+                        ))
+                    }
+                })
+            }
+        };
+        // A Hook's own error (a `triggerId` that is no extensibility point) comes first.
+        if rule.script.is_ok() {
+            rule.script = script;
+        }
+        rule
+    }
+}
+
+/// A Hook's `dependencies`, `{name: version}`.
+fn dependencies(value: Option<&Value>) -> Vec<(String, String)> {
+    value
+        .and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, version)| {
+            let version = match version {
+                Value::String(v) => v.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return None,
+            };
+            Some((name.as_str()?.to_string(), version))
+        })
+        .collect()
+}
+
+/// `enabled`: absent (`default`: rules are enabled, Hooks are not), or a boolean.
+fn enabled(value: Option<&Value>, default: bool) -> Result<bool, String> {
     match value {
-        None => Ok(true),
+        None => Ok(default),
         Some(Value::Bool(enabled)) => Ok(*enabled),
         Some(other) => Err(format!(
             "`enabled` must be true or false, not {}",

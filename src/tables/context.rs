@@ -2,6 +2,7 @@
 
 use crate::registry::Code;
 
+#[derive(Debug)]
 pub enum ContextRead {
     /// Rewrite the matched path to `event.<target>`.
     Event {
@@ -13,9 +14,14 @@ pub enum ContextRead {
     },
     /// No Actions equivalent; reported, left in place.
     Unsupported,
+    /// No Actions equivalent, with a finding of its own; reported, left in place.
+    Unavailable(Code),
+    /// The Hook's secrets (`context.webtask.secrets`): each becomes `event.secrets.<name>`, a
+    /// secret the Action declares.
+    Secrets,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Children {
     Open,
     Closed,
@@ -24,7 +30,7 @@ pub enum Children {
 use Children::{Closed, Open};
 use ContextRead::{Event, Unsupported};
 
-const fn event(target: &'static str) -> ContextRead {
+pub const fn event(target: &'static str) -> ContextRead {
     Event {
         target,
         finding: None,
@@ -32,7 +38,7 @@ const fn event(target: &'static str) -> ContextRead {
     }
 }
 
-const fn object(target: &'static str, finding: Option<Code>) -> ContextRead {
+pub const fn object(target: &'static str, finding: Option<Code>) -> ContextRead {
     Event {
         target,
         finding,
@@ -40,7 +46,7 @@ const fn object(target: &'static str, finding: Option<Code>) -> ContextRead {
     }
 }
 
-const fn noted(target: &'static str, code: Code) -> ContextRead {
+pub const fn noted(target: &'static str, code: Code) -> ContextRead {
     Event {
         target,
         finding: Some(code),
@@ -148,7 +154,10 @@ pub static PROTOCOLS_ABSENT_IN_ACTIONS: &[&str] = &["redirect-callback", "delega
 pub static TOKEN_MEMBERS: &[&str] = &["idToken", "accessToken"];
 
 /// The longest table entry that is a prefix of `keys`, and how many keys it covers.
-pub fn longest_match(keys: &[&str]) -> Option<(usize, &'static ContextRead)> {
+pub fn longest_match<'t>(
+    table: &'t [(&str, ContextRead)],
+    keys: &[&str],
+) -> Option<(usize, &'t ContextRead)> {
     let mut path = String::new();
     let mut best = None;
     for (depth, key) in keys.iter().enumerate() {
@@ -156,7 +165,7 @@ pub fn longest_match(keys: &[&str]) -> Option<(usize, &'static ContextRead)> {
             path.push('.');
         }
         path.push_str(key);
-        match CONTEXT_READS.iter().find(|(p, _)| *p == path) {
+        match table.iter().find(|(p, _)| *p == path) {
             Some((_, read)) => best = Some((depth + 1, read)),
             None => break,
         }
@@ -170,8 +179,11 @@ mod tests {
 
     #[test]
     fn longest_prefix_wins() {
-        let (depth, read) = longest_match(&["request", "geoip", "country_code", "toLowerCase"])
-            .expect("geoip is mapped");
+        let (depth, read) = longest_match(
+            CONTEXT_READS,
+            &["request", "geoip", "country_code", "toLowerCase"],
+        )
+        .expect("geoip is mapped");
         assert_eq!(depth, 3);
         assert!(matches!(
             read,
@@ -184,7 +196,7 @@ mod tests {
 
     #[test]
     fn unknown_members_do_not_match() {
-        assert!(longest_match(&["someCustomThing"]).is_none());
+        assert!(longest_match(CONTEXT_READS, &["someCustomThing"]).is_none());
     }
 
     #[test]

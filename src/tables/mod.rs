@@ -3,6 +3,7 @@
 pub mod claims;
 pub mod context;
 pub mod credentials;
+pub mod hook_context;
 pub mod limits;
 pub mod modules;
 pub mod saml;

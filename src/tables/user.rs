@@ -26,9 +26,17 @@ pub static EVENT_USER_PROPERTIES: &[&str] = &[
 ];
 
 /// `user.<key>` reads that do not map to `event.user.<key>`: `(key, event target, finding)`.
-pub static USER_REDIRECTS: &[(&str, &str, Code)] = &[
-    ("connection", "connection.name", Code::UnofficialMapping),
-    ("clientID", "client.client_id", Code::UnofficialMapping),
+pub static USER_REDIRECTS: &[(&str, &str, Option<Code>)] = &[
+    (
+        "connection",
+        "connection.name",
+        Some(Code::UnofficialMapping),
+    ),
+    (
+        "clientID",
+        "client.client_id",
+        Some(Code::UnofficialMapping),
+    ),
 ];
 
 /// Tokens from the upstream identity provider that Rules exposed under `user.identities[i]`.

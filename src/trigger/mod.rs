@@ -5,9 +5,22 @@
 //! Action's handlers and gives it exactly the trigger's `api` by it. A second trigger
 //! (the Hooks' ones) is a second description here, not edits across the code.
 
+mod credentials_exchange;
+mod post_change_password;
 mod post_login;
+mod post_user_registration;
+mod pre_user_registration;
+mod send_phone_message;
 
-pub use post_login::POST_LOGIN;
+pub use credentials_exchange::CREDENTIALS_EXCHANGE;
+pub use post_change_password::POST_CHANGE_PASSWORD;
+pub use post_login::{LOGIN_SUCCESS, POST_LOGIN};
+pub use post_user_registration::POST_USER_REGISTRATION;
+pub use pre_user_registration::PRE_USER_REGISTRATION;
+pub use send_phone_message::SEND_PHONE_MESSAGE;
+
+use crate::registry::Code;
+use crate::tables::context::ContextRead;
 
 /// One Auth0 Actions trigger.
 #[derive(Debug)]
@@ -25,8 +38,8 @@ pub struct Trigger {
     pub handler_params: [HandlerParam; 2],
     /// What the Rules-era function's parameters are, by position.
     pub rule_params: &'static [RuleParam],
-    /// The Rules stage that ran where this trigger runs (deploy-cli and export `stage`).
-    pub rules_stage: &'static str,
+    /// What ran here before Actions: a Rules stage or a Hook extensibility point.
+    pub legacy: Legacy,
     /// The Rules global that held the secrets, and the `event` member that holds them.
     pub secrets: Secrets,
     /// The Terraform resource name of the trigger's bindings.
@@ -34,6 +47,76 @@ pub struct Trigger {
     /// Every member of the handler's `api`, by object: `verify` gives the Action exactly these,
     /// and any other member throws, as it does in Auth0.
     pub api: &'static [ApiObject],
+    /// The Rules-era `context` members and their `event` equivalents, longest prefix first.
+    pub context_reads: &'static [(&'static str, ContextRead)],
+    /// The Rules-era `user` object's members on `event.user`.
+    pub user_fields: UserFields,
+    /// What the Rules-era callback meant.
+    pub callback: CallbackContract,
+}
+
+/// Where the code an Action of this trigger replaces ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Legacy {
+    /// A Rules stage (deploy-cli and export `stage`).
+    RulesStage(&'static str),
+    /// A Hook extensibility point (its `triggerId`).
+    Hook(&'static str),
+}
+
+/// The members of the Rules-era `user` object.
+#[derive(Debug)]
+pub struct UserFields {
+    /// Members that are the same on `event.user`.
+    pub properties: &'static [&'static str],
+    /// Members found elsewhere on `event`: `(member, event path, finding)`.
+    pub redirects: &'static [(&'static str, &'static str, Option<Code>)],
+    /// Members with no equivalent, and the finding they get.
+    pub unsupported: &'static [(&'static str, Code)],
+}
+
+/// What the Rules-era callback's arguments meant, and what an error did.
+#[derive(Debug)]
+pub struct CallbackContract {
+    /// What a successful call handed back.
+    pub result: CallbackResult,
+    /// What an error did to the transaction.
+    pub failure: Failure,
+    /// The error classes the sandbox defined, and what each becomes.
+    pub error_classes: &'static [ErrorClass],
+}
+
+/// The value a successful `cb(null, value)` handed back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallbackResult {
+    /// Rules: the same `user` and `context`, or the login fails differently.
+    UserAndContext,
+    /// Logged and ignored.
+    Ignored,
+    /// The access token's claims (credentials-exchange): namespaced keys become claims.
+    AccessTokenClaims,
+    /// `{ user: { app_metadata, user_metadata } }` (pre-user-registration).
+    RegistrationMetadata,
+}
+
+/// What an error passed to the callback did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// It ended the transaction with an error: `api.access.deny(…)`, with this error code first
+    /// where the trigger's `deny` takes one (credentials-exchange).
+    Deny { code: Option<&'static str> },
+    /// It was logged (the trigger does not block) or failed the delivery: the Action throws.
+    Throw,
+}
+
+/// An error class the Rules-era sandbox defined.
+#[derive(Debug)]
+pub struct ErrorClass {
+    pub name: &'static str,
+    /// The `deny` error code it stands for (credentials-exchange).
+    pub code: Option<&'static str>,
+    /// How many of its arguments `deny` takes (`PreUserRegistrationError(log, userMessage)`).
+    pub arguments: usize,
 }
 
 /// One object of a handler's `api` and its methods (`api.idToken.setCustomClaim`).
@@ -55,6 +138,12 @@ pub enum RuleParam {
     User,
     Context,
     Callback,
+    /// A Hook parameter that is an `event` member (`recipient` is `event.message_options.recipient`),
+    /// with the members that moved (`client.id` is `event.client.client_id`), as `event` paths.
+    Event {
+        path: &'static str,
+        members: &'static [(&'static str, &'static str)],
+    },
 }
 
 #[derive(Debug)]
@@ -63,8 +152,91 @@ pub struct Secrets {
     pub event_member: &'static str,
 }
 
+/// The handler parameters of the Actions Hooks become.
+const HOOK_HANDLER_PARAMS: [HandlerParam; 2] = [
+    HandlerParam {
+        name: "event",
+        fallback: "actionEvent",
+    },
+    HandlerParam {
+        name: "api",
+        fallback: "actionApi",
+    },
+];
+
+/// Hooks read their secrets from `context.webtask.secrets` (the context tables), never a global.
+const HOOK_SECRETS: Secrets = Secrets {
+    rules_global: "",
+    event_member: "secrets",
+};
+
+/// The `api` of the triggers that only read: the cache.
+const CACHE_ONLY: &[ApiObject] = &[ApiObject {
+    name: "cache",
+    methods: &["get", "set", "delete"],
+}];
+
+/// The callback of a Hook that does not block: its result was ignored, an error only logged.
+const LOGGED_ONLY: CallbackContract = CallbackContract {
+    result: CallbackResult::Ignored,
+    failure: Failure::Throw,
+    error_classes: &[ErrorClass {
+        name: "Error",
+        code: None,
+        arguments: 1,
+    }],
+};
+
 /// Every trigger the tool writes Actions for.
-pub static TRIGGERS: &[&Trigger] = &[&POST_LOGIN];
+pub static TRIGGERS: &[&Trigger] = &[
+    &POST_LOGIN,
+    &CREDENTIALS_EXCHANGE,
+    &PRE_USER_REGISTRATION,
+    &POST_USER_REGISTRATION,
+    &POST_CHANGE_PASSWORD,
+    &SEND_PHONE_MESSAGE,
+];
+
+/// The trigger a Hook of this extensibility point (`triggerId`) becomes.
+pub fn for_hook(trigger_id: &str) -> Option<&'static Trigger> {
+    TRIGGERS
+        .iter()
+        .copied()
+        .find(|t| matches!(t.legacy, Legacy::Hook(point) if point == trigger_id))
+}
+
+/// The Hook extensibility points, as `triggerId`s name them.
+pub fn hook_points() -> Vec<&'static str> {
+    TRIGGERS
+        .iter()
+        .filter_map(|t| match t.legacy {
+            Legacy::Hook(point) => Some(point),
+            Legacy::RulesStage(_) => None,
+        })
+        .collect()
+}
+
+/// The trigger of code with `params` parameters and no metadata: five are a
+/// credentials-exchange Hook's, four a send-phone-message Hook's; three are a Rule's, unless the
+/// code is known to be a Hook (`hook`) or uses what only a Hook had. `Err` for a Hook whose
+/// extensibility point the code does not tell (`R2A854`).
+pub fn by_signature(params: usize, text: &str, hook: bool) -> Result<&'static Trigger, ()> {
+    match params {
+        5 => Ok(&CREDENTIALS_EXCHANGE),
+        4 => Ok(&SEND_PHONE_MESSAGE),
+        _ if text.contains("PreUserRegistrationError") => Ok(&PRE_USER_REGISTRATION),
+        _ if hook || text.contains("context.webtask") => Err(()),
+        _ => Ok(RULES),
+    }
+}
+
+/// The trigger a Rule of this stage becomes.
+pub fn for_rules_stage(stage: &str) -> Option<&'static Trigger> {
+    TRIGGERS
+        .iter()
+        .copied()
+        .find(|t| matches!(t.legacy, Legacy::RulesStage(s) if s == stage))
+}
 
 /// The trigger Rules become.
 pub static RULES: &Trigger = &POST_LOGIN;
@@ -85,6 +257,16 @@ impl Trigger {
         self.api
             .iter()
             .any(|o| o.name == object && o.methods.contains(&method))
+    }
+
+    /// Whether it replaces a Hook.
+    pub fn is_hook(&self) -> bool {
+        matches!(self.legacy, Legacy::Hook(_))
+    }
+
+    /// `api.access.deny` exists for it.
+    pub fn denies(&self) -> bool {
+        matches!(self.callback.failure, Failure::Deny { .. })
     }
 
     /// Whether `name` is one of the handlers an Action of this trigger exports.
@@ -110,7 +292,8 @@ mod tests {
         );
         assert!(is_handler("onExecutePostLogin"));
         assert!(is_handler("onContinuePostLogin"));
-        assert!(!is_handler("onExecuteCredentialsExchange"));
+        assert!(is_handler("onExecuteCredentialsExchange"));
+        assert!(!is_handler("onExecuteSomethingElse"));
         assert!(POST_LOGIN.has_api("idToken", "setCustomClaim"));
         assert!(!POST_LOGIN.has_api("idToken", "addClaim"));
     }

@@ -3,7 +3,15 @@
 //! `exports.onContinuePostLogin`. Secrets move from `configuration` to `event.secrets`; the
 //! context members map through `tables::context`.
 
-use super::{ApiObject, HandlerParam, RuleParam, Secrets, Trigger};
+use super::{
+    ApiObject, CallbackContract, CallbackResult, ErrorClass, Failure, HandlerParam, Legacy,
+    RuleParam, Secrets, Trigger, UserFields,
+};
+use crate::tables::context::CONTEXT_READS;
+use crate::tables::user::{EVENT_USER_PROPERTIES, USER_REDIRECTS};
+
+/// The Rules stage post-login Actions replace.
+pub const LOGIN_SUCCESS: &str = "login_success";
 
 pub const POST_LOGIN: Trigger = Trigger {
     id: "post-login",
@@ -21,13 +29,35 @@ pub const POST_LOGIN: Trigger = Trigger {
         },
     ],
     rule_params: &[RuleParam::User, RuleParam::Context, RuleParam::Callback],
-    rules_stage: "login_success",
+    legacy: Legacy::RulesStage(LOGIN_SUCCESS),
     secrets: Secrets {
         rules_global: "configuration",
         event_member: "secrets",
     },
     terraform_binding: "post_login",
     api: API,
+    context_reads: CONTEXT_READS,
+    user_fields: UserFields {
+        properties: EVENT_USER_PROPERTIES,
+        redirects: USER_REDIRECTS,
+        unsupported: &[],
+    },
+    callback: CallbackContract {
+        result: CallbackResult::UserAndContext,
+        failure: Failure::Deny { code: None },
+        error_classes: &[
+            ErrorClass {
+                name: "UnauthorizedError",
+                code: None,
+                arguments: 1,
+            },
+            ErrorClass {
+                name: "Error",
+                code: None,
+                arguments: 1,
+            },
+        ],
+    },
 };
 
 /// Every member of the post-login `api` (`../shared/reference/auth0-rules-to-actions.md` §8).

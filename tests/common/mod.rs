@@ -33,6 +33,67 @@ pub fn corpus_scenarios(name: &str) -> Option<Vec<serde_json::Value>> {
     Some(rules2actions::verify::read_scenarios(&text).unwrap_or_else(|e| panic!("{name}: {e}")))
 }
 
+/// The Hooks of `rule-corpus/hooks/`, a deploy-cli `hooks/` folder, as the tool reads them:
+/// `(name, bytes, options)`, the options carrying each Hook's trigger and declared versions.
+pub fn corpus_hooks() -> Vec<(String, Vec<u8>, rules2actions::Options)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus");
+    let pipeline = rules2actions::source::load(&[dir], None);
+    assert!(pipeline.errors.is_empty(), "{:?}", pipeline.errors);
+    let mut hooks: Vec<_> = pipeline
+        .rules
+        .into_iter()
+        .filter(|source| source.hook)
+        .map(|hook| {
+            assert!(hook.trigger.is_some(), "{} names no triggerId", hook.label);
+            let options = rules2actions::Options {
+                trigger: hook.trigger,
+                hook: true,
+                declared_versions: hook.declared_versions.clone(),
+                ..Default::default()
+            };
+            (hook.name, hook.script.expect("readable Hook"), options)
+        })
+        .collect();
+    hooks.sort_by(|a, b| a.0.cmp(&b.0));
+    hooks
+}
+
+/// A migration as a snapshot shows it: status, input, findings, secrets, dependencies, claims
+/// and output.
+pub fn document(migration: &rules2actions::Migration) -> String {
+    let mut doc = format!(
+        "# Status: {}\n\n# Input\n{}\n",
+        migration.status().label(),
+        migration.source
+    );
+    doc.push_str("\n# Findings\n");
+    doc.push_str(&rules2actions::report::plain_findings(
+        &migration.source,
+        &migration.findings,
+    ));
+    if !migration.secrets.is_empty() {
+        doc.push_str(&format!("\n# Secrets\n{}\n", migration.secrets.join("\n")));
+    }
+    if !migration.dependencies.is_empty() {
+        doc.push_str("\n# Dependencies\n");
+        for dependency in &migration.dependencies {
+            let version = dependency.version.as_deref().unwrap_or("(unpinned)");
+            doc.push_str(&format!("{} {version}\n", dependency.name));
+        }
+    }
+    if !migration.claims.is_empty() {
+        doc.push_str("\n# Claims\n");
+        for claim in &migration.claims {
+            let name = claim.name.as_deref().unwrap_or("(unresolved)");
+            doc.push_str(&format!("{} {name}\n", claim.token));
+        }
+    }
+    doc.push_str("\n# Output\n");
+    doc.push_str(migration.output().unwrap_or("(none)"));
+    doc.push('\n');
+    doc
+}
+
 /// Snapshots live in `snapshots/`, named without the test module.
 pub fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();

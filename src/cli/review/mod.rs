@@ -49,7 +49,7 @@ pub fn run(args: ReviewArgs, global: &Global) -> ExitCode {
     }
     loaded.check_settings(&settings);
     let options = loaded.options(&settings);
-    let mut migrations = migrate_rules_each(&loaded.sources, |i| options[i]);
+    let mut migrations = migrate_rules_each(&loaded.sources, |i| &*options[i]);
     loaded.restore(&mut migrations);
     let inputs: BTreeSet<PathBuf> = loaded
         .rules
