@@ -300,22 +300,40 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
     let rule = match parsed {
         Parsed::Rule(rule) => rule,
         Parsed::Action(script) => {
+            let trigger = crate::action_check::trigger_of(&script);
             let mut migration = Migration::unconverted(
                 source,
                 Outcome::AlreadyAction,
                 Finding::new(
                     Code::AlreadyAnAction,
                     Span::empty(0),
-                    "already a post-login Action; left unchanged",
+                    format!("already a {} Action; left unchanged", trigger.id),
                 ),
             );
-            migration
-                .findings
-                .extend(crate::action_check::unknown_api_members(
-                    &script,
-                    offsets,
-                    migration.trigger,
-                ));
+            migration.trigger = trigger;
+            migration.findings.extend(crate::action_check::check_action(
+                &script,
+                offsets,
+                trigger,
+                options.claims_policy,
+            ));
+            if let Some(runtime) = options
+                .declared_runtime
+                .as_deref()
+                .filter(|r| !crate::tables::limits::RUNTIMES.contains(r))
+            {
+                migration.findings.push(
+                    Finding::new(
+                        Code::RuntimeUnsupported,
+                        Span::empty(0),
+                        format!(
+                            "its metadata names the runtime `{runtime}`; Actions run on {}",
+                            crate::tables::limits::RUNTIMES.join(" or ")
+                        ),
+                    )
+                    .with_help("set `\"runtime\": \"node22\"` in its actions/<name>.json"),
+                );
+            }
             let (dependencies, secrets) =
                 crate::action_check::used_dependencies_and_secrets(&script, migration.trigger);
             migration.findings.extend(limit_findings(
@@ -340,8 +358,8 @@ fn migrate_source(text: &str, options: &Options, expansion: Expansion<'_>) -> Mi
     let trigger = match options.trigger {
         Some(trigger) => trigger,
         None => match crate::trigger::by_signature(rule.function.params.len(), text, options.hook) {
-            Ok(trigger) => trigger,
-            Err(()) => {
+            Some(trigger) => trigger,
+            None => {
                 return Migration::failed(
                     source,
                     Finding::new(

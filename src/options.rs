@@ -29,6 +29,8 @@ pub struct Options {
     /// The source says the input is a Hook (it was read from `hooks/`), so a Rule's signature
     /// does not make it a Rule.
     pub hook: bool,
+    /// The `runtime` the metadata of an Action already written names (`actions/<name>.json`).
+    pub declared_runtime: Option<String>,
     /// Package versions the Hook's metadata declared (`dependencies`), for the `require`s that
     /// name none.
     pub declared_versions: Vec<(String, String)>,

@@ -91,6 +91,12 @@ codes! {
     CodeAfterDeny = "R2A014", "code-after-deny", Warning,
         "An Action goes on after `api.access.deny`",
         "Action:\n    if (!event.user.email_verified) {\n      api.access.deny('Email is unverified');\n    }\n    api.idToken.setCustomClaim('https://example.com/plan', plan);\nWhat stops there:\n    if (!event.user.email_verified) {\n      return api.access.deny('Email is unverified');\n    }\n\n`api.access.deny` records the denial; it does not end the handler. The code after it still\nruns: its requests are sent, its metadata updates are queued and a later `deny` replaces the\nreason. Return after the deny unless that is meant.";
+    ActionEventMemberUnknown = "R2A015", "action-event-member-unknown", Warning,
+        "An Action reads an `event` member its trigger does not have",
+        "Action:\n    exports.onExecuteCredentialsExchange = async (event, api) => {\n      if (event.user.email_verified) { … }\n    };\n\nEach trigger's `event` has a fixed set of members: a credentials exchange has a `client` and\nno `user`, a post-login has no `message_options`. Reading one it lacks gives `undefined`, and\nreading a member of that throws on every execution. `check` knows each trigger's top-level\nmembers; read the one the trigger has (`event.client`, `event.resource_server`).";
+    PromiseNotAwaited = "R2A016", "promise-not-awaited", Warning,
+        "An Action starts asynchronous work it does not await",
+        "Action:\n    exports.onExecutePostLogin = async (event, api) => {\n      axios.post(event.secrets.AUDIT_URL, { user: event.user.user_id });\n    };\nWhat waits for it:\n    await axios.post(event.secrets.AUDIT_URL, { user: event.user.user_id });\n\nAuth0 may end the execution as soon as the handler's promise settles: a request that is not\nawaited may never be sent, an `api` call in its `.then` lands after the handler returned and is\nignored, and its failure is never seen. `check` reports calls that return a promise (`fetch`,\n`axios`, a `ManagementClient` method, a `.then` chain, an `async` function of the file) made\nas a statement of the handler without `await` or `return`.";
     UnknownSuppression = "R2A011", "unknown-suppression", Warning,
         "A `rules2actions-ignore` comment names a code that does not exist",
         "`// rules2actions-ignore R2A101` suppresses the findings of that code on its line and the next\n(`rules2actions-ignore-file` on the whole rule). This comment names a code that rules2actions\ndoes not have, so it suppresses nothing: check the spelling with `rules2actions explain`.";
@@ -369,6 +375,9 @@ codes! {
     ActionLimitExceeded = "R2A955", "action-limit-exceeded", Error,
         "The Action is over an Actions limit: 10 dependencies, 30 secrets or 100 kB of code",
         "Auth0 refuses to save an Action with more than 10 npm dependencies, more than 30 secrets or\nmore than 100 kB of code. Move code that does not need the login into an API of your own,\nreplace small dependencies with built-ins (`fetch`, `crypto`), or split the rule into\nActions that run one after another.";
+    RuntimeUnsupported = "R2A956", "runtime-unsupported", Error,
+        "The Action's `runtime` is not one Auth0 deploys",
+        "Actions run on `node22` (recommended) or `node18`. An Action whose metadata names another\nruntime (`node12`, `node16`, the Rules-era versions) is refused when it is saved, or runs on a\nruntime that no longer receives fixes. Set `\"runtime\": \"node22\"` in `actions/<name>.json`\nand test the packages it requires on Node 22.";
     ActionStale = "R2A960", "action-stale", Error,
         "The rule changed after its Action was generated",
         "`check --actions DIR` found that the rule's source no longer matches the one its Action in\nDIR was generated from (`DIR/.rules2actions-state.json` records both). The committed Action\nis stale: run `rules2actions migrate … --out DIR` again (an Action a human edited since is\nkept and reported; replace it with `--force` once the edit is carried over).";

@@ -123,7 +123,7 @@ fn auth0_deploy_cli_loads_the_whole_corpus() {
         action["supported_triggers"][0]["id"].clone()
     };
     assert_eq!(triggers_of("m2m-tenant-claims"), "credentials-exchange");
-    assert_eq!(triggers_of("twilio-mfa-sms"), "send-phone-message");
+    assert_eq!(triggers_of("sms-gateway-otp"), "send-phone-message");
     let bound = |trigger: &str| -> Vec<String> {
         loaded["triggers"][trigger]
             .as_array()

@@ -488,3 +488,224 @@ fn corpus_hooks_snapshots() {
         .collect();
     assert!(changed.is_empty(), "changed snapshots: {changed:?}");
 }
+
+/// The scenarios written for a corpus Hook: `rule-corpus/hook-scenarios/<name>.json`.
+fn hook_scenarios(name: &str) -> Vec<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("rule-corpus/hook-scenarios")
+        .join(format!("{name}.json"));
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    rules2actions::verify::read_scenarios(&text).unwrap()
+}
+
+fn verify_options(name: &str) -> Option<rules2actions::verify::VerifyOptions> {
+    if !common::has("node") {
+        return None;
+    }
+    Some(rules2actions::verify::VerifyOptions {
+        scenarios: hook_scenarios(name),
+        modules: Some(common::npm_tools()?),
+        budget: common::scenario_budget(),
+        ..Default::default()
+    })
+}
+
+/// Every corpus Hook runs beside its Action, each with its trigger's `event` and `api`: the
+/// two behave the same on every scenario, and every branch of the Hook is reached.
+#[test]
+fn verify_proves_every_corpus_hook() {
+    for (name, bytes, options) in common::corpus_hooks() {
+        let Some(verify_options) = verify_options(&name) else {
+            return;
+        };
+        let migration = rules2actions::migrate_rule_with(&bytes, &options);
+        let action = migration.output().unwrap();
+        let verification = rules2actions::verify::verify(&migration, action, &verify_options)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            verification.missing_packages.is_empty(),
+            "{name}: {:?}",
+            verification.missing_packages
+        );
+        assert_eq!(
+            verification.verdict(),
+            rules2actions::verify::Verdict::Equivalent,
+            "{name}: {:#?}\n{:?}",
+            verification
+                .unexpected
+                .first()
+                .map(|m| (m.changes(), &m.rule, &m.action)),
+            verification.coverage
+        );
+        let hook = verification.coverage.rule.as_ref().expect("instrumented");
+        assert_eq!(
+            hook.reached, hook.total,
+            "{name}: Hook branches never reached at lines {:?}",
+            hook.unreached
+        );
+        assert_eq!(
+            verification.given.len(),
+            hook_scenarios(&name).len(),
+            "{name}"
+        );
+    }
+}
+
+/// An Action that drops what its Hook did fails verify: a lost deny, a lost claim, lost
+/// metadata, a payload that changed, a failure that no longer fails.
+#[test]
+fn verify_fails_a_hook_action_that_behaves_differently() {
+    let tampered = [
+        (
+            "m2m-tenant-claims",
+            "return api.access.deny('invalid_request', ",
+            "return (",
+        ),
+        (
+            "m2m-tenant-claims",
+            "namespace + 'plan'",
+            "namespace + 'tier'",
+        ),
+        (
+            "block-disposable-signups",
+            "return api.access.deny(LOG_MESSAGE, USER_MESSAGE);",
+            "return;",
+        ),
+        (
+            "block-disposable-signups",
+            "api.user.setAppMetadata(key, value)",
+            "key",
+        ),
+        ("slack-new-signup", "signed up with", "joined"),
+        ("password-change-audit", "if (err) throw err;", ""),
+        (
+            "sms-gateway-otp",
+            "throw new Error('Voice messages are not enabled for this tenant');",
+            "",
+        ),
+    ];
+    let hooks = common::corpus_hooks();
+    for (name, from, to) in tampered {
+        let (_, bytes, options) = hooks.iter().find(|(n, _, _)| n == name).unwrap();
+        let Some(verify_options) = verify_options(name) else {
+            return;
+        };
+        let migration = rules2actions::migrate_rule_with(bytes, options);
+        let action = migration.output().unwrap();
+        assert!(action.contains(from), "{name}: {action}");
+        let broken = action.replacen(from, to, 1);
+        let verification = rules2actions::verify::verify(&migration, &broken, &verify_options)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            verification.verdict(),
+            rules2actions::verify::Verdict::Differs,
+            "{name} with `{from}` → `{to}` passed verify:\n{broken}"
+        );
+    }
+}
+
+/// `check` on Actions written by hand, of other triggers than post-login, with their deploy-cli
+/// metadata: members their trigger lacks, work not awaited, and a runtime Auth0 does not run.
+#[test]
+fn check_judges_hand_written_actions_by_the_trigger_they_export() {
+    let dir = common::workspace(&[
+        (
+            "tree/actions/m2m-claims/code.js",
+            "exports.onExecuteCredentialsExchange = async (event, api) => {\n  if (event.user) api.idToken.setCustomClaim('https://example.com/a', 1);\n  fetch(event.secrets.AUDIT_URL, { method: 'POST' });\n  api.accessToken.setCustomClaim('https://example.com/plan', event.client.metadata.plan);\n};\n",
+        ),
+        (
+            "tree/actions/m2m-claims.json",
+            r#"{"name": "m2m-claims", "code": "./actions/m2m-claims/code.js", "runtime": "node16", "supported_triggers": [{"id": "credentials-exchange", "version": "v2"}]}"#,
+        ),
+    ]);
+    let (report, code) = checked(dir.path(), "tree/actions");
+    let text = report.to_string();
+    assert_eq!(code, 1, "{text}");
+    for expected in ["R2A013", "R2A015", "R2A016", "R2A956"] {
+        assert!(
+            codes_of(&report).contains(&expected.to_string()),
+            "{expected}: {text}"
+        );
+    }
+    assert!(
+        text.contains("already a credentials-exchange Action"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`api.idToken` does not exist in the credentials-exchange trigger"),
+        "{text}"
+    );
+}
+
+/// The corpus Hooks in the YAML layout (a tenant.yaml written from their deploy-cli metadata)
+/// migrate to the same Actions, bound to the same triggers, as in the directory layout.
+#[test]
+fn corpus_hooks_in_a_tenant_yaml_become_the_same_actions() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus/hooks");
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("yaml/hooks")).unwrap();
+    let mut yaml = String::from("hooks:\n");
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&corpus).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let metadata: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let name = metadata["name"].as_str().unwrap().to_string();
+        let script = format!("{name}.js");
+        fs::copy(
+            corpus.join(&script),
+            dir.path().join("yaml/hooks").join(&script),
+        )
+        .unwrap();
+        yaml.push_str(&format!(
+            "  - name: {name}\n    script: ./hooks/{script}\n    triggerId: {}\n    enabled: {}\n    dependencies: {}\n",
+            metadata["triggerId"].as_str().unwrap(),
+            metadata["enabled"],
+            metadata["dependencies"]
+        ));
+        names.push(name);
+    }
+    fs::write(dir.path().join("yaml/tenant.yaml"), yaml).unwrap();
+    let migrate = |input: &Path, out: &str| {
+        let out = dir.path().join(out);
+        let run = common::run(
+            &[
+                "migrate",
+                input.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            dir.path(),
+        );
+        assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+        out
+    };
+    let from_yaml = migrate(&dir.path().join("yaml/tenant.yaml"), "from-yaml");
+    let from_directory = migrate(&corpus, "from-directory");
+    assert_eq!(names.len(), 5);
+    for name in &names {
+        let code = |tree: &Path| {
+            fs::read_to_string(tree.join("actions").join(name).join("code.js")).unwrap()
+        };
+        assert_eq!(code(&from_yaml), code(&from_directory), "{name}");
+    }
+    let tenant = fs::read_to_string(from_yaml.join("tenant.yaml")).unwrap();
+    let bindings: Value = serde_json::from_str(
+        &fs::read_to_string(from_directory.join("triggers/triggers.json")).unwrap(),
+    )
+    .unwrap();
+    let bound_hooks = bindings
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter_map(|(trigger, bound)| Some((trigger, bound[0]["action_name"].as_str()?)));
+    assert_eq!(bound_hooks.clone().count(), 5, "{bindings}");
+    for (trigger, name) in bound_hooks {
+        assert!(
+            tenant.contains(&format!("{trigger}:\n  - action_name: {name}")),
+            "{trigger} {name}:\n{tenant}"
+        );
+    }
+}

@@ -146,6 +146,7 @@ impl Settings {
             explain_failure: flags.explain_failure,
             trigger: None,
             hook: false,
+            declared_runtime: None,
             declared_versions: Vec::new(),
         };
         let mut per_rule = BTreeMap::new();
@@ -168,6 +169,7 @@ impl Settings {
                 explain_failure: base.explain_failure,
                 trigger: None,
                 hook: false,
+                declared_runtime: None,
                 declared_versions: Vec::new(),
             };
             per_rule.insert(name.clone(), options);

@@ -210,12 +210,13 @@ impl Loaded {
             .zip(&self.names)
             .map(|(rule, name)| {
                 let options = settings.for_rule(&rule.name, name);
-                if !rule.hook {
+                if !rule.hook && rule.runtime.is_none() {
                     return Cow::Borrowed(options);
                 }
                 Cow::Owned(Options {
                     trigger: rule.trigger,
-                    hook: true,
+                    hook: rule.hook,
+                    declared_runtime: rule.runtime.clone(),
                     declared_versions: rule.declared_versions.clone(),
                     ..options.clone()
                 })

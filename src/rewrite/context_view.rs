@@ -36,6 +36,11 @@ pub(super) struct View {
     pub(super) needs_geoip_helper: bool,
     /// A view of the whole `context` uses `rulesContext`.
     pub(super) needs_context_helper: bool,
+    /// A view of the whole `user` uses `rulesUser` (announced once).
+    pub(super) needs_user_helper: bool,
+    /// `user` as the first argument of a method that changes it in place (`_.extend(user, …)`:
+    /// not a copy, since later reads must see the change) or reads a path of it (`_.get`).
+    pub(super) user_kept: Vec<crate::span::Span>,
     /// Inside the arguments of a library method call (`request.post(…)`), outside any
     /// function of their own.
     pub(super) library_arguments: usize,
@@ -47,6 +52,18 @@ pub(super) struct View {
 const GEOIP_HELPER: &str = "rulesGeoip";
 /// The helper for `context` read whole, with its name.
 const CONTEXT_HELPER: &str = "rulesContext";
+/// The helper for `user` read whole, with its name.
+const USER_HELPER: &str = "rulesUser";
+/// Methods that change their first argument in place.
+const IN_PLACE: &[&str] = &[
+    "assign",
+    "assignIn",
+    "defaults",
+    "defaultsDeep",
+    "extend",
+    "merge",
+    "mergeWith",
+];
 
 impl Rewriter<'_> {
     /// The Rules-shaped value of `context.<path>` built from `event`, for an object the table
@@ -229,6 +246,83 @@ impl Rewriter<'_> {
         );
     }
 
+    /// `user` handed whole to a library method, which only reads it (a request body,
+    /// `JSON.stringify`, `_.extend({}, user, …)`): `rulesUser(event)`, the profile with the
+    /// members Rules had put on it and `event.user` lacks (the trigger's user redirects:
+    /// `clientID`, `connection`). `false` where there are none (Hooks) or the method changes
+    /// `user` in place, and the value stays `event.user`.
+    pub(super) fn user_view(&mut self, span: crate::span::Span, prefix: &str) -> bool {
+        let trigger = self.out.trigger;
+        if trigger.is_hook()
+            || trigger.user_fields.redirects.is_empty()
+            || self.view.user_kept.contains(&span)
+        {
+            return false;
+        }
+        if !self.view.needs_user_helper {
+            let added: Vec<String> = trigger
+                .user_fields
+                .redirects
+                .iter()
+                .map(|(key, _, _)| format!("`{key}`"))
+                .collect();
+            self.report(crate::finding::Finding::new(
+                crate::registry::Code::UnofficialMapping,
+                span,
+                format!(
+                    "`user` read whole becomes `{USER_HELPER}({})`, with the {} the Rules profile carried",
+                    self.event,
+                    added.join(" and ")
+                ),
+            ));
+        }
+        self.view.needs_user_helper = true;
+        self.replace(
+            Family::ContextView,
+            span,
+            format!("{prefix}{USER_HELPER}({})", self.event),
+        );
+        true
+    }
+
+    /// Notes the `user` that needs no copy: one that `_.extend(user, …)` and the like change in
+    /// place, and one `_.get(user, 'a.b')` or `_.pick(user, [...])` reads members of that
+    /// `event.user` has as they are.
+    pub(super) fn note_user_kept(&mut self, call: &CallExpr) {
+        let Some((_, method)) = super::recognise::method_call(call) else {
+            return;
+        };
+        let Some(Expr::Ident(ident)) = call.args.first().map(|a| unparen(&a.expr)) else {
+            return;
+        };
+        if self.param(ident) != Some(Param::User) {
+            return;
+        }
+        let added = &self.out.trigger.user_fields.redirects;
+        let reads_own_path = matches!(method, "get" | "has")
+            && matches!(call.args.get(1).map(|a| unparen(&a.expr)), Some(Expr::Lit(Lit::Str(path)))
+            if path.value.as_atom().is_some_and(|p| {
+                let first = p.split(['.', '[']).next().unwrap_or_default();
+                !added.iter().any(|(key, _, _)| *key == first)
+            }));
+        // `_.pick(user, ['email', 'user_id'])` keeps members `event.user` has as they are.
+        let picks_own_members = method == "pick"
+            && match call.args.get(1).map(|a| unparen(&a.expr)) {
+                Some(Expr::Array(array)) => string_list(array),
+                Some(Expr::Ident(list)) => self.view.string_lists.get(&list.sym).cloned(),
+                _ => None,
+            }
+            .is_some_and(|keys| {
+                !keys
+                    .iter()
+                    .any(|k| added.iter().any(|(key, _, _)| key == k))
+            });
+        if IN_PLACE.contains(&method) || reads_own_path || picks_own_members {
+            let span = self.span(ident.span);
+            self.view.user_kept.push(span);
+        }
+    }
+
     /// `JSON.stringify(context)`, `console.log('…', context)`: whether the call was one, with
     /// its other arguments visited.
     pub(super) fn context_view_call(&mut self, call: &CallExpr) -> bool {
@@ -284,9 +378,25 @@ impl Rewriter<'_> {
         (members, missing)
     }
 
-    /// `rulesGeoip` and `rulesContext` above the handler, when a view uses them.
+    /// `rulesGeoip`, `rulesContext` and `rulesUser` above the handler, when a view uses them.
     pub(super) fn declare_view_helpers(&mut self, at: usize) {
         let nl = newline_of(self.source);
+        if self.view.needs_user_helper {
+            let event = self.event.clone();
+            let added: Vec<String> = self
+                .out
+                .trigger
+                .user_fields
+                .redirects
+                .iter()
+                .map(|(key, target, _)| format!("{key}: {event}.{target}"))
+                .collect();
+            let text = format!(
+                "// `user` as Rules gave it: the profile, with what Rules added to it.{nl}function {USER_HELPER}({event}) {{{nl}  return {{ ...{event}.user, {} }};{nl}}}{nl}{nl}",
+                added.join(", ")
+            );
+            self.fix(Family::ContextView, crate::edit::Edit::insert(at, text));
+        }
         if self.view.needs_context_helper {
             let event = self.event.clone();
             let (members, _) = self.context_view_members();

@@ -513,6 +513,7 @@ impl Visit for Rewriter<'_> {
                     // are only read by it.
                     let library = matches!(&call.callee, swc_ecma_ast::Callee::Expr(callee)
                         if matches!(unparen(callee), Expr::Member(_)));
+                    self.note_user_kept(call);
                     self.view.library_arguments += usize::from(library);
                     call.visit_children_with(self);
                     self.view.library_arguments -= usize::from(library);
@@ -594,7 +595,11 @@ impl Rewriter<'_> {
     fn identifier(&mut self, ident: &swc_ecma_ast::Ident) {
         let span = self.span(ident.span);
         match self.param(ident) {
-            Some(Param::User) => self.replace(Family::User, span, format!("{}.user", self.event)),
+            Some(Param::User) => {
+                if self.view.library_arguments == 0 || !self.user_view(span, "") {
+                    self.replace(Family::User, span, format!("{}.user", self.event))
+                }
+            }
             Some(Param::Event(path, _)) => self.hook_parameter_value(span, path, ""),
             Some(Param::Context) => self.report_at(
                 Code::ContextAsValue,
@@ -621,7 +626,9 @@ impl Rewriter<'_> {
         let span = self.span(ident.span);
         match self.param(ident) {
             Some(Param::User) => {
-                self.replace(Family::User, span, format!("user: {}.user", self.event))
+                if self.view.library_arguments == 0 || !self.user_view(span, "user: ") {
+                    self.replace(Family::User, span, format!("user: {}.user", self.event))
+                }
             }
             Some(Param::Event(path, _)) => {
                 self.hook_parameter_value(span, path, &format!("{}: ", ident.sym))

@@ -72,6 +72,8 @@ pub struct RuleSource {
     pub trigger: Option<&'static crate::trigger::Trigger>,
     /// The package versions a Hook's metadata declared.
     pub declared_versions: Vec<(String, String)>,
+    /// The `runtime` an Action's deploy-cli metadata (`actions/<name>.json`) names.
+    pub runtime: Option<String>,
 }
 
 impl RuleSource {
@@ -89,6 +91,7 @@ impl RuleSource {
             hook: false,
             trigger: None,
             declared_versions: Vec::new(),
+            runtime: None,
         }
     }
 
@@ -305,10 +308,9 @@ pub fn detect(path: &Path) -> InputFormat {
         if yaml::tenant_file(path).is_some() {
             return InputFormat::DeployCliYaml;
         }
-        if ["rules", "rules-configs", "hooks"]
-            .iter()
-            .any(|folder| path.join(folder).is_dir())
-        {
+        // A folder with only `hooks/` is read as loose files: its `hooks/` is read as Hooks,
+        // and the rule files beside it are not lost.
+        if path.join("rules").is_dir() || path.join("rules-configs").is_dir() {
             return InputFormat::DeployCli;
         }
         return InputFormat::Plain;

@@ -26,6 +26,9 @@ pub(super) fn load(path: &Path, pipeline: &mut Pipeline) -> Result<(), String> {
         }
         return Ok(());
     }
+    if real.file_name().is_some_and(|n| n == "hooks") {
+        return super::deploy_cli::load_hooks(path, &real, pipeline);
+    }
     walk(path, &real, &real, pipeline, &mut BTreeSet::new())
 }
 
@@ -87,5 +90,19 @@ fn read(path: &Path, real: &Path) -> RuleSource {
         other => other.to_string(),
     };
     let script = fs::read(real).map_err(|e| e.to_string());
-    RuleSource::new(name, path.to_path_buf(), script)
+    let mut rule = RuleSource::new(name, path.to_path_buf(), script);
+    // An Action of a deploy-cli tree, `actions/<name>/code.js`, has its metadata beside its
+    // folder: what `check` needs of it is the runtime.
+    if stem(path) == "code" {
+        let metadata = path
+            .parent()
+            .map(|folder| folder.with_extension("json"))
+            .and_then(|json| fs::read_to_string(json).ok())
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+        rule.runtime = metadata
+            .as_ref()
+            .and_then(|m| m["runtime"].as_str())
+            .map(str::to_string);
+    }
+    rule
 }

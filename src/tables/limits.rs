@@ -9,3 +9,5 @@ pub const DEPENDENCIES_PER_ACTION: usize = 10;
 pub const SECRETS_PER_ACTION: usize = 30;
 /// Bytes of code of one Action ("100 kB").
 pub const CODE_BYTES_PER_ACTION: usize = 100_000;
+/// The Node runtimes an Action may name (`runtime` in its metadata).
+pub const RUNTIMES: &[&str] = &["node18", "node22"];

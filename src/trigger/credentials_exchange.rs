@@ -49,6 +49,18 @@ pub const CREDENTIALS_EXCHANGE: Trigger = Trigger {
             methods: &["get", "set", "delete"],
         },
     ],
+    // `configuration` holds a Marketplace integration's settings.
+    event_members: &[
+        "accessToken",
+        "client",
+        "configuration",
+        "custom_domain",
+        "request",
+        "resource_server",
+        "secrets",
+        "tenant",
+        "transaction",
+    ],
     context_reads: WEBTASK_ONLY,
     user_fields: UserFields {
         properties: &[],

@@ -47,6 +47,8 @@ pub struct Trigger {
     /// Every member of the handler's `api`, by object: `verify` gives the Action exactly these,
     /// and any other member throws, as it does in Auth0.
     pub api: &'static [ApiObject],
+    /// The top-level members of the handler's `event` (`user`, `client`, …).
+    pub event_members: &'static [&'static str],
     /// The Rules-era `context` members and their `event` equivalents, longest prefix first.
     pub context_reads: &'static [(&'static str, ContextRead)],
     /// The Rules-era `user` object's members on `event.user`.
@@ -218,15 +220,15 @@ pub fn hook_points() -> Vec<&'static str> {
 
 /// The trigger of code with `params` parameters and no metadata: five are a
 /// credentials-exchange Hook's, four a send-phone-message Hook's; three are a Rule's, unless the
-/// code is known to be a Hook (`hook`) or uses what only a Hook had. `Err` for a Hook whose
+/// code is known to be a Hook (`hook`) or uses what only a Hook had. `None` for a Hook whose
 /// extensibility point the code does not tell (`R2A854`).
-pub fn by_signature(params: usize, text: &str, hook: bool) -> Result<&'static Trigger, ()> {
+pub fn by_signature(params: usize, text: &str, hook: bool) -> Option<&'static Trigger> {
     match params {
-        5 => Ok(&CREDENTIALS_EXCHANGE),
-        4 => Ok(&SEND_PHONE_MESSAGE),
-        _ if text.contains("PreUserRegistrationError") => Ok(&PRE_USER_REGISTRATION),
-        _ if hook || text.contains("context.webtask") => Err(()),
-        _ => Ok(RULES),
+        5 => Some(&CREDENTIALS_EXCHANGE),
+        4 => Some(&SEND_PHONE_MESSAGE),
+        _ if text.contains("PreUserRegistrationError") => Some(&PRE_USER_REGISTRATION),
+        _ if hook || text.contains("context.webtask") => None,
+        _ => Some(RULES),
     }
 }
 
@@ -264,6 +266,21 @@ impl Trigger {
         matches!(self.legacy, Legacy::Hook(_))
     }
 
+    /// What `api.access.deny`'s arguments are, in order: `reason`, after the error code
+    /// (`error`) where the trigger's failure names one, and before the message shown to the
+    /// user (`userMessage`) where an error class carried one.
+    pub fn deny_arguments(&self) -> Vec<&'static str> {
+        let mut arguments = Vec::new();
+        if matches!(self.callback.failure, Failure::Deny { code: Some(_) }) {
+            arguments.push("error");
+        }
+        arguments.push("reason");
+        if self.callback.error_classes.iter().any(|c| c.arguments > 1) {
+            arguments.push("userMessage");
+        }
+        arguments
+    }
+
     /// `api.access.deny` exists for it.
     pub fn denies(&self) -> bool {
         matches!(self.callback.failure, Failure::Deny { .. })
@@ -273,6 +290,11 @@ impl Trigger {
     pub fn exports_handler(&self, name: &str) -> bool {
         name == self.handler || self.resume_handler == Some(name)
     }
+}
+
+/// The trigger of an exported handler (`onExecutePostLogin`, `onContinuePostLogin`).
+pub fn for_handler(name: &str) -> Option<&'static Trigger> {
+    TRIGGERS.iter().copied().find(|t| t.exports_handler(name))
 }
 
 /// Whether `name` is a handler some trigger's Action exports.

@@ -18,6 +18,16 @@ pub const POST_CHANGE_PASSWORD: Trigger = Trigger {
     secrets: super::HOOK_SECRETS,
     terraform_binding: "post_change_password",
     api: super::CACHE_ONLY,
+    // `configuration` holds a Marketplace integration's settings.
+    event_members: &[
+        "configuration",
+        "connection",
+        "request",
+        "secrets",
+        "tenant",
+        "transaction",
+        "user",
+    ],
     context_reads: PASSWORD_CHANGE,
     user_fields: UserFields {
         properties: &[

@@ -19,6 +19,16 @@ pub const POST_USER_REGISTRATION: Trigger = Trigger {
     secrets: super::HOOK_SECRETS,
     terraform_binding: "post_user_registration",
     api: super::CACHE_ONLY,
+    // `configuration` holds a Marketplace integration's settings.
+    event_members: &[
+        "configuration",
+        "connection",
+        "request",
+        "secrets",
+        "tenant",
+        "transaction",
+        "user",
+    ],
     context_reads: REGISTRATION,
     user_fields: UserFields {
         properties: &[

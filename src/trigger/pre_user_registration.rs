@@ -40,6 +40,18 @@ pub const PRE_USER_REGISTRATION: Trigger = Trigger {
             methods: &["get", "set", "delete"],
         },
     ],
+    // `configuration` holds a Marketplace integration's settings.
+    event_members: &[
+        "client",
+        "configuration",
+        "connection",
+        "custom_domain",
+        "request",
+        "secrets",
+        "tenant",
+        "transaction",
+        "user",
+    ],
     context_reads: REGISTRATION,
     user_fields: UserFields {
         // The pre-user-registration `event.user` (hooks-and-runtime.md §2.2).

@@ -31,6 +31,17 @@ pub const SEND_PHONE_MESSAGE: Trigger = Trigger {
     secrets: super::HOOK_SECRETS,
     terraform_binding: "send_phone_message",
     api: super::CACHE_ONLY,
+    // `configuration` holds a Marketplace integration's settings.
+    event_members: &[
+        "client",
+        "configuration",
+        "custom_domain",
+        "message_options",
+        "request",
+        "secrets",
+        "tenant",
+        "user",
+    ],
     context_reads: PHONE_MESSAGE,
     user_fields: UserFields {
         properties: &[],

@@ -39,6 +39,7 @@ use crate::registry::{Code, Severity};
 use crate::tables::claims::{OIDC_PROFILE_CLAIMS, RESTRICTED_CLAIMS};
 use crate::tables::context::PROTOCOLS_THAT_CANNOT_REDIRECT;
 use crate::tables::modules::SANDBOX_GLOBALS;
+use crate::trigger::Failure;
 
 /// One scenario on which the Rule and the Action did different things.
 #[derive(Debug, Clone)]
@@ -363,12 +364,28 @@ fn settings(migration: &Migration, options: &VerifyOptions) -> Value {
         .iter()
         .map(|object| (object.name.to_string(), json!(object.methods)))
         .collect();
+    // A Hook's side needs its callback contract: the error classes in scope and what they did.
+    let hook = trigger.is_hook().then(|| {
+        let contract = &trigger.callback;
+        let failure = match contract.failure {
+            Failure::Deny { code } => json!({ "kind": "deny", "code": code }),
+            Failure::Throw => json!({ "kind": "throw" }),
+        };
+        let classes: Vec<Value> = contract
+            .error_classes
+            .iter()
+            .map(|c| json!({ "name": c.name, "code": c.code, "arguments": c.arguments }))
+            .collect();
+        json!({ "failure": failure, "errorClasses": classes })
+    });
     json!({
         "trigger": {
             "id": trigger.id,
             "handler": trigger.handler,
             "resumeHandler": trigger.resume_handler,
             "api": api,
+            "deny": trigger.deny_arguments(),
+            "hook": hook,
         },
         "movedSecrets": moved_credentials(migration),
         "claimsPolicy": match options.claims_policy {
@@ -482,7 +499,11 @@ fn announced_by(
             Code::ManagementApiFromClientCredentials if token_exchange_fails(scenario) => {
                 Explains::Everything
             }
-            Code::ManagementApiFromClientCredentials => Explains::Effects(&["http"]),
+            Code::ManagementApiFromClientCredentials => Explains::Effects(&["http", "sent"]),
+            // A copy of `context` without the members Actions lack goes where the rule sent it.
+            Code::ContextView => Explains::Effects(&["sent"]),
+            // The Hook's bare id and the Action's full one may go anywhere the code sends it.
+            Code::HookUserIdPrefixed => Explains::Everything,
             // A user without metadata: the Rule failed (or caught its own failure).
             Code::MetadataNeverMissing => when(absent("app_metadata") || absent("user_metadata")),
             Code::MetadataUpdateBatched => when(truthy(&scenario["managementApiFails"])),

@@ -233,9 +233,9 @@ impl Collector<'_> {
 
 impl Visit for Collector<'_> {
     fn visit_function(&mut self, function: &Function) {
-        // The rule function's third parameter is its callback.
-        if self.side == Side::Rule && self.callback.is_none() {
-            if let Some(Pat::Ident(name)) = function.params.get(2).map(|p| &p.pat) {
+        // The last parameter of the rule function (the third) or the Hook's is its callback.
+        if self.side == Side::Rule && self.callback.is_none() && function.params.len() >= 3 {
+            if let Some(Pat::Ident(name)) = function.params.last().map(|p| &p.pat) {
                 self.callback = Some(name.id.sym.clone());
             }
         }

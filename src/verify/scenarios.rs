@@ -299,7 +299,14 @@ pub fn base() -> Value {
         "locale": "en",
         "sessionId": "sess_1",
         "requestedScopes": ["openid", "profile", "read:reports"],
-        "secrets": {}
+        "secrets": {},
+        // What only Hooks read: the API a credentials exchange asks for, and the message a
+        // send-phone-message Hook delivers.
+        "audience": "https://api.example.com",
+        "message": {
+            "recipient": "+15555550100", "text": "Your code is 246810", "message_type": "sms",
+            "action": "second-factor-authentication", "code": "246810"
+        }
     })
 }
 

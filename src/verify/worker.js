@@ -89,6 +89,9 @@ let run = null;
 function canned(method, target, authorization, sent) {
   const url = URL.canParse(String(target)) ? new URL(String(target)).href : String(target);
   run.http.push(`${method} ${url}`);
+  // What a request carried is an effect too: a webhook's payload is all a Hook may do.
+  // A JSON payload says the same whatever the order of its keys.
+  if (typeof sent === 'string' && sent !== '') run.sent.push(`${method} ${url} ${comparablePayload(sent)}`);
   // Only a PATCH the API accepts changes the profile.
   const patch = { url, body: sent, accepted: false };
   if (method === 'PATCH' && managementApi(url) && typeof sent === 'string') run.patches.push(patch);
@@ -110,6 +113,14 @@ function canned(method, target, authorization, sent) {
   run.bodies.set(body, `${method} ${url}`);
   patch.accepted = !entry?.error && (entry?.status ?? 200) < 400;
   return { call: `${method} ${url}`, status: entry?.status ?? 200, body, error: entry?.error };
+}
+
+function comparablePayload(sent) {
+  try {
+    return JSON.stringify(sortedKeys(nativeParse(sent)));
+  } catch {
+    return sent;
+  }
 }
 
 const MANAGEMENT_TOKEN = 'management-api-token';
@@ -210,8 +221,9 @@ function record(value, path) {
   const proxy = new Proxy(value, {
     get(target, key, receiver) {
       const found = Reflect.get(target, key, receiver);
-      // `await value` asks for `then`: not a field the code reads.
-      if (typeof key !== 'string' || key === 'then') return found;
+      // `await value` asks for `then`, and `JSON.stringify(value)` for `toJSON`: not fields
+      // the code reads.
+      if (typeof key !== 'string' || key === 'then' || key === 'toJSON') return found;
       // Inherited members (methods) are not fields of the scenario.
       const inherited = key in (Object.getPrototypeOf(target) ?? {}) && !Object.prototype.hasOwnProperty.call(target, key);
       // An array's elements and methods are reads of the array itself; fields of its elements
@@ -283,6 +295,131 @@ const ACTION_FIELDS = {
   'event.session.clients.[].client_id': ['currentClients', '[]'],
   'event.transaction.locale': ['locale'], 'event.session.id': ['sessionId'],
 };
+// Hooks (`../shared/reference/hooks-and-runtime.md` §2.1–2.2): for each extensibility point,
+// the Hook's arguments and `context` and the Action's `event`, built from the same scenario;
+// the fields each side reads, as scenario fields; and what the Hook's `cb(null, data)` did.
+const REQUEST_EVENT = (s) => ({
+  ip: s.request?.ip, language: s.locale, user_agent: s.request?.userAgent,
+  geoip: Object.fromEntries(Object.entries(GEOIP).map(([camel, snake]) => [camel, s.request?.geoip?.[snake]])),
+});
+const HOOK_REQUEST = (s) => ({ ip: s.request?.ip, language: s.locale, userAgent: s.request?.userAgent, geoip: s.request?.geoip });
+const CONNECTION_EVENT = (s) => ({ id: s.connectionID, name: s.connection, strategy: s.connectionStrategy, metadata: s.connectionMetadata });
+const HOOK_CONNECTION = (s) => ({ id: s.connectionID, name: s.connection, tenant: s.tenant });
+// Hooks had the user's id without its provider prefix.
+const bareId = (s) => String(s.user?.user_id ?? '').replace(/^[^|]*\|/, '');
+const registering = (s) => ({
+  tenant: s.tenant, username: s.user?.username, email: s.user?.email, emailVerified: s.user?.email_verified,
+  phoneNumber: s.user?.phone_number, phoneNumberVerified: s.user?.phone_verified,
+  user_metadata: s.user?.user_metadata ?? {}, app_metadata: s.user?.app_metadata ?? {},
+});
+const USER_FIELDS = {
+  'user.id': ['user', 'user_id'], 'user.emailVerified': ['user', 'email_verified'], 'user.phoneNumber': ['user', 'phone_number'],
+  'user.phoneNumberVerified': ['user', 'phone_verified'], 'user.tenant': ['tenant'], user: ['user'],
+};
+const CONTEXT_FIELDS = {
+  'context.webtask.secrets': ['secrets'], 'context.requestLanguage': ['locale'], 'context.renderLanguage': ['locale'],
+  'context.connection.id': ['connectionID'], 'context.connection.name': ['connection'], 'context.connection.tenant': ['tenant'],
+  'context.request.ip': ['request', 'ip'], 'context.request.language': ['locale'], 'context.request.userAgent': ['request', 'userAgent'],
+  'context.request.geoip': ['request', 'geoip'],
+};
+const HOOKS = {
+  'credentials-exchange': {
+    args: (s) => [
+      { id: s.clientID, name: s.clientName, tenant: s.tenant, metadata: s.clientMetadata },
+      [...(s.requestedScopes ?? [])], s.audience,
+    ],
+    names: [['client'], ['requestedScopes'], ['audience']],
+    context: () => ({}),
+    event: (s) => ({
+      client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata },
+      tenant: { id: s.tenant }, resource_server: { identifier: s.audience },
+      accessToken: { scope: [...(s.requestedScopes ?? [])] },
+      transaction: { requested_scopes: [...(s.requestedScopes ?? [])] },
+      request: REQUEST_EVENT(s),
+    }),
+    fields: {
+      'client.id': ['clientID'], 'client.name': ['clientName'], 'client.metadata': ['clientMetadata'], 'client.tenant': ['tenant'],
+      requestedScopes: ['requestedScopes'], audience: ['audience'],
+    },
+    // Only claims namespaced with an http(s) URL outside Auth0's own hosts became claims;
+    // `scope` replaced the token's scopes.
+    apply: (effects, data, config) => {
+      for (const [name, value] of Object.entries(unwrap(data) ?? {})) {
+        if (name === 'scope') effects.scopes = scopeList(value);
+        else if (/^https?:\/\//.test(name) && claimSurvives(name, config)) effects.accessToken[name] = value;
+      }
+    },
+  },
+  'pre-user-registration': {
+    args: (s) => [registering(s)],
+    names: [['user']],
+    context: (s) => ({ requestLanguage: s.locale, renderLanguage: s.locale, request: HOOK_REQUEST(s), connection: HOOK_CONNECTION(s) }),
+    event: (s) => ({
+      user: {
+        email: s.user?.email, username: s.user?.username, phone_number: s.user?.phone_number, name: s.user?.name,
+        nickname: s.user?.nickname, given_name: s.user?.given_name, family_name: s.user?.family_name, picture: s.user?.picture,
+        app_metadata: s.user?.app_metadata, user_metadata: s.user?.user_metadata,
+      },
+      connection: CONNECTION_EVENT(s), tenant: { id: s.tenant }, request: REQUEST_EVENT(s),
+      client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata }, transaction: { locale: s.locale },
+    }),
+    fields: { ...USER_FIELDS, ...CONTEXT_FIELDS },
+    // Only the metadata of `{ user: { app_metadata, user_metadata } }` was applied, without
+    // keys that start with `$` or hold a `.`.
+    apply: (effects, data) => {
+      const user = unwrap(data)?.user ?? {};
+      for (const kind of ['app_metadata', 'user_metadata']) {
+        const changes = Object.fromEntries(Object.entries(user[kind] ?? {}).filter(([key]) => !key.startsWith('$') && !key.includes('.')));
+        persistMetadata(effects, kind, changes);
+      }
+    },
+  },
+  'post-user-registration': {
+    args: (s) => [{ ...registering(s), id: bareId(s) }],
+    names: [['user']],
+    context: (s) => ({ requestLanguage: s.locale, connection: HOOK_CONNECTION(s) }),
+    event: (s) => ({ user: s.user, connection: CONNECTION_EVENT(s), tenant: { id: s.tenant }, request: REQUEST_EVENT(s) }),
+    fields: { ...USER_FIELDS, ...CONTEXT_FIELDS },
+    apply: () => {},
+  },
+  'post-change-password': {
+    args: (s) => [{ id: bareId(s), username: s.user?.username, email: s.user?.email, last_password_reset: s.user?.last_password_reset, tenant: s.tenant }],
+    names: [['user']],
+    context: (s) => ({ connection: HOOK_CONNECTION(s) }),
+    event: (s) => ({ user: s.user, connection: CONNECTION_EVENT(s), tenant: { id: s.tenant }, request: REQUEST_EVENT(s) }),
+    fields: { ...USER_FIELDS, ...CONTEXT_FIELDS },
+    apply: () => {},
+  },
+  'send-phone-message': {
+    args: (s) => [s.message?.recipient, s.message?.text],
+    names: [['message', 'recipient'], ['message', 'text']],
+    context: (s) => ({
+      message_type: s.message?.message_type, action: s.message?.action, code: s.message?.code, language: s.locale,
+      ip: s.request?.ip, user_agent: s.request?.userAgent,
+      client: { client_id: s.clientID, name: s.clientName, client_metadata: s.clientMetadata },
+      user: { user_id: s.user?.user_id, name: s.user?.name, email: s.user?.email, app_metadata: s.user?.app_metadata, user_metadata: s.user?.user_metadata },
+    }),
+    event: (s) => ({
+      message_options: { ...s.message },
+      client: { client_id: s.clientID, name: s.clientName, metadata: s.clientMetadata },
+      user: { user_id: s.user?.user_id, name: s.user?.name, email: s.user?.email, app_metadata: s.user?.app_metadata, user_metadata: s.user?.user_metadata },
+      request: REQUEST_EVENT(s), tenant: { id: s.tenant },
+    }),
+    fields: {
+      ...CONTEXT_FIELDS, 'message.recipient': ['message', 'recipient'], 'message.text': ['message', 'text'],
+      'context.message_type': ['message', 'message_type'], 'context.action': ['message', 'action'], 'context.code': ['message', 'code'],
+      'context.language': ['locale'], 'context.ip': ['request', 'ip'], 'context.user_agent': ['request', 'userAgent'],
+      'context.client.client_id': ['clientID'], 'context.client.name': ['clientName'], 'context.client.client_metadata': ['clientMetadata'],
+      'context.user': ['user'],
+    },
+    apply: () => {},
+  },
+};
+const HOOK_EVENT_FIELDS = {
+  'event.message_options': ['message'], 'event.resource_server.identifier': ['audience'],
+  'event.accessToken.scope': ['requestedScopes'], 'event.request.language': ['locale'],
+};
+
 /** A read path as the scenario field it comes from (longest known prefix), or `null`. */
 function scenarioField(path, fields) {
   if (path[0] === '@http') return path;
@@ -470,8 +607,12 @@ function recordingApi(effects, s, config) {
       removeScope: (scope) => { effects.scopes = effects.scopes.filter((x) => x !== scope); },
     },
     access: {
-      deny: (reason) => {
-        if (effects.denied === null) Object.assign(effects, { denied: String(reason), error: 'access_denied' });
+      // The trigger's own arguments: `(reason)`, `(code, reason)` or `(reason, userMessage)`.
+      deny: (...args) => {
+        if (effects.denied !== null) return;
+        const given = Object.fromEntries(config.trigger.deny.map((name, index) => [name, args[index]]));
+        Object.assign(effects, { denied: String(given.reason), error: given.error ?? 'access_denied' });
+        if (given.userMessage !== undefined) effects.userMessage = String(given.userMessage);
       },
     },
     multifactor: {
@@ -549,7 +690,7 @@ function scopeList(scopes) {
 function emptyEffects(s) {
   return {
     denied: null, error: null, idToken: {}, accessToken: {}, scopes: scopeList(s.requestedScopes), mfa: null,
-    primaryUser: null, redirect: null, saml: null, http: run.http, calls: [],
+    primaryUser: null, redirect: null, saml: null, http: run.http, sent: run.sent, calls: [],
     // `api` calls made after the handler returned: work the Action did not await.
     late: [],
     // The stored profile's metadata after the login: only the final state matters.
@@ -712,6 +853,61 @@ async function runRule(s, config) {
   return effects;
 }
 
+/** A Hook, called as its extensibility point called it; its `cb` ends the run. */
+async function runHook(s, config) {
+  const effects = emptyEffects(s);
+  const point = HOOKS[config.trigger.id];
+  const hook = compiled();
+  if (typeof hook !== 'function') throw new Error('the code exports no Hook function');
+  const args = point.args(clone(s)).map((value, index) => {
+    // An argument that is a plain value cannot record its reads: it counts as read.
+    if (value === null || typeof value !== 'object') run.reads.add(JSON.stringify(point.names[index]));
+    return record(value, point.names[index]);
+  });
+  const context = { ...point.context(clone(s)), webtask: { secrets: withSecrets(s.secrets) } };
+  let called = false;
+  let failure = null;
+  let data;
+  let finish;
+  const finished = new Promise((resolve) => { finish = resolve; });
+  const result = hook(...args, record(context, ['context']), (error, response) => {
+    if (called) return;
+    called = true;
+    if (error) failure = error;
+    else data = response;
+    finish();
+  });
+  await settle(Promise.resolve(result).then(() => (called ? undefined : finished)), 50);
+  run.ended = true;
+  for (let turn = 0; turn < 3; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+  if (!called) Object.assign(effects, { denied: 'timeout: callback never called', error: 'timeout' });
+  else if (failure !== null) {
+    const message = String(failure instanceof Error ? failure.message : failure);
+    const { failure: how, errorClasses } = config.trigger.hook;
+    // Where the trigger cannot deny, the Hook's error failed it, as a throw fails the Action.
+    if (how.kind === 'throw') throw new Error(message);
+    const known = errorClasses.find((c) => failure?.name === c.name && c.name !== 'Error');
+    Object.assign(effects, { denied: message, error: known?.code ?? how.code ?? 'access_denied' });
+    if (failure?.userMessage !== undefined) effects.userMessage = String(failure.userMessage);
+  } else point.apply(effects, data, config);
+  if (effects.denied !== null) Object.assign(effects, { accessToken: {}, scopes: [] });
+  return effects;
+}
+
+/** The error classes a Hook's extensibility point put in scope, by name. */
+function hookErrorClasses(classes) {
+  return classes.filter((c) => c.name !== 'Error').map(({ name, arguments: count }) => {
+    const made = class extends Error {
+      constructor(message, userMessage) {
+        super(message);
+        this.name = name;
+        if (count > 1 && userMessage !== undefined) this.userMessage = userMessage;
+      }
+    };
+    return [name, made];
+  });
+}
+
 async function runAction(s, config) {
   const effects = emptyEffects(s);
   const module = { exports: {} };
@@ -722,12 +918,16 @@ async function runAction(s, config) {
   const resumed = s.protocol === 'redirect-callback' && resumeHandler && module.exports[resumeHandler];
   const handler = resumed ? module.exports[resumeHandler] : module.exports[name];
   if (typeof handler !== 'function') throw new Error(`the code exports no ${name} handler`);
-  const event = actionEvent(clone({ ...s, secrets: undefined }));
+  const point = HOOKS[config.trigger.id];
+  const plain = clone({ ...s, secrets: undefined });
+  const event = point ? point.event(plain) : actionEvent(plain);
   // Credentials the migration moved into secrets hold what the rule had written.
   event.secrets = withSecrets({ ...s.secrets, ...config.movedSecrets });
   // In Actions a user's metadata is always an object, `{}` when there is none.
-  event.user.app_metadata ??= {};
-  event.user.user_metadata ??= {};
+  if (event.user) {
+    event.user.app_metadata ??= {};
+    event.user.user_metadata ??= {};
+  }
   const ended = await settle(handler(record(event, ['event']), recordingApi(effects, s, config)), 50);
   run.ended = true;
   // Work the handler started but did not await gets a few turns of the event loop to show.
@@ -815,20 +1015,22 @@ async function scenario(id, s, config) {
   const hits = new Set();
   globalThis.__r2aHits = hits;
   run = {
-    scenario: s, http: [], reads: new Set(), seen: new Set(), bodies: new Map(), ended: false,
+    scenario: s, http: [], sent: [], reads: new Set(), seen: new Set(), bodies: new Map(), ended: false,
     lastRead: new Map(), missing: [], comparisons: new Map(), listHints: [], tokens: new Set([MANAGEMENT_TOKEN]),
     patches: [],
   };
   let result;
   try {
-    const effects = config.side === 'rule' ? await runRule(s, config) : await runAction(s, config);
+    const hook = config.side === 'rule' && config.trigger.hook;
+    const effects = hook ? await runHook(s, config) : config.side === 'rule' ? await runRule(s, config) : await runAction(s, config);
     ownProfilePatches(s, effects);
     result = outcome(effects, config);
   } catch (error) {
     result = `throws: ${error?.message ?? String(error)}`;
   }
   run.ended = true;
-  const fields = config.side === 'rule' ? RULE_FIELDS : ACTION_FIELDS;
+  const point = HOOKS[config.trigger.id];
+  const fields = config.side === 'rule' ? (point?.fields ?? RULE_FIELDS) : { ...ACTION_FIELDS, ...(point ? HOOK_EVENT_FIELDS : {}) };
   const reads = [...run.reads].map((r) => scenarioField(JSON.parse(r), fields)).filter(Boolean);
   answer({ id, outcome: result, hits: [...hits], reads, http: run.http, seen: [...run.seen], hints: hints(fields) });
 }
@@ -877,7 +1079,17 @@ async function main() {
         return value;
       };
       try {
-        if (config.side === 'rule') {
+        if (config.side === 'rule' && config.trigger.hook) {
+          // A Hook is a module whose export is the function; a bare function is one too.
+          const classes = hookErrorClasses(config.trigger.hook.errorClasses);
+          const body = /\bmodule\.exports\b/.test(config.code) ? config.code : `module.exports = (${config.code.trim().replace(/;$/, '')});`;
+          const factory = new Function('module', 'exports', 'require', 'global', '__r2a', '__r2aV', ...classes.map(([name]) => name), body);
+          compiled = () => {
+            const module = { exports: {} };
+            factory(module, module.exports, moduleRequire, {}, probe, seen, ...classes.map(([, made]) => made));
+            return module.exports;
+          };
+        } else if (config.side === 'rule') {
           const globals = Object.entries(config.sandboxGlobals).filter(([name]) => new RegExp(`\\b${name.replace('$', '\\$')}\\b`).test(config.code));
           const factory = new Function('configuration', 'UnauthorizedError', 'require', 'auth0', 'global', '__r2a', '__r2aV', ...globals.map(([name]) => name),
             `return (${config.code.trim().replace(/;$/, '')});`);

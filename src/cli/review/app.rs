@@ -321,6 +321,7 @@ pub(crate) mod tests {
                 hook: false,
                 trigger: None,
                 declared_versions: Vec::new(),
+                runtime: None,
             },
             action: name.to_string(),
             source: rule.as_bytes().to_vec(),

@@ -15,27 +15,57 @@
 //! judged. A deny is followed only through the handler's own statements (`if`, blocks, `try`):
 //! one inside a loop, or in a function the handler calls, is not judged.
 
+mod claim_names;
+mod event_members;
+mod unawaited;
+
 use swc_ecma_ast::{
     ArrowFunctionBody, AssignTarget, Callee, Expr, Id, MemberExpr, MemberProp, Pat, Script,
     SimpleAssignTarget, Stmt,
 };
 use swc_ecma_visit::{Visit, VisitWith};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use self::claim_names::ClaimNames;
+use self::event_members::EventMembers;
+use self::unawaited::Asynchronous;
 
 use crate::finding::Finding;
+use crate::options::ClaimsPolicy;
 use crate::parse::Offsets;
 use crate::registry::Code;
 use crate::tables::modules::{is_core_module, split_versioned};
 use crate::trigger::Trigger;
 
-/// The calls through a handler's `api` that name no member of `trigger`'s `api`.
-pub fn unknown_api_members(script: &Script, offsets: Offsets, trigger: &Trigger) -> Vec<Finding> {
+/// What an Action of `trigger` does that Auth0 does not: calls through its `api` and reads of
+/// its `event` that name no member of the trigger's (`R2A013`, `R2A015`), code after a deny
+/// (`R2A014`), claim names Auth0 drops (`R2A401`–`R2A403`, `R2A408`), and asynchronous work it
+/// does not await (`R2A016`).
+pub fn check_action(
+    script: &Script,
+    offsets: Offsets,
+    trigger: &Trigger,
+    claims_policy: ClaimsPolicy,
+) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let asynchronous = Asynchronous::of(script);
+    let mut module_constants = HashMap::new();
+    claim_names::string_constants(&script.body, &mut module_constants);
     for stmt in &script.body {
         let Some((handler, function)) = exported_handler(stmt, trigger) else {
             continue;
         };
+        if let Some(event) = parameter(function, 0) {
+            let mut members = EventMembers {
+                event,
+                trigger,
+                offsets,
+                findings: Vec::new(),
+            };
+            function.visit_with(&mut members);
+            findings.extend(members.findings);
+        }
         let Some(api) = api_parameter(function) else {
             continue;
         };
@@ -48,11 +78,43 @@ pub fn unknown_api_members(script: &Script, offsets: Offsets, trigger: &Trigger)
         };
         function.visit_with(&mut members);
         findings.extend(members.findings);
+        let mut constants = module_constants.clone();
+        if let Some(body) = handler_body(function) {
+            claim_names::string_constants(body, &mut constants);
+        }
+        let mut claims = ClaimNames {
+            api: api.clone(),
+            constants,
+            claims_policy,
+            offsets,
+            findings: Vec::new(),
+        };
+        function.visit_with(&mut claims);
+        findings.extend(claims.findings);
         if let Some(body) = handler_body(function) {
             code_after_deny(body, true, &api, offsets, &mut findings);
+            unawaited::unawaited(body, &asynchronous, offsets, &mut findings);
         }
     }
+    findings.sort_by_key(|f| f.span.start);
     findings
+}
+
+/// The trigger of the handlers an Action exports (post-login when it exports none known).
+pub fn trigger_of(script: &Script) -> &'static Trigger {
+    script
+        .body
+        .iter()
+        .find_map(|stmt| {
+            let Expr::Assign(assign) = &*stmt.as_expr()?.expr else {
+                return None;
+            };
+            let AssignTarget::Simple(SimpleAssignTarget::Member(member)) = &assign.left else {
+                return None;
+            };
+            crate::trigger::for_handler(member.prop.as_ident()?.sym.as_str())
+        })
+        .unwrap_or(crate::trigger::RULES)
 }
 
 fn handler_body(function: &Expr) -> Option<&[Stmt]> {
@@ -334,10 +396,15 @@ mod tests {
         let Ok((Parsed::Action(script), offsets)) = parse_rule(action) else {
             panic!("an Action");
         };
-        unknown_api_members(&script, offsets, &crate::trigger::POST_LOGIN)
-            .iter()
-            .filter(|f| f.code == Code::CodeAfterDeny)
-            .count()
+        check_action(
+            &script,
+            offsets,
+            &crate::trigger::POST_LOGIN,
+            ClaimsPolicy::Enforced,
+        )
+        .iter()
+        .filter(|f| f.code == Code::CodeAfterDeny)
+        .count()
     }
 
     #[test]
@@ -388,11 +455,16 @@ mod tests {
         let Ok((Parsed::Action(script), offsets)) = parse_rule(action) else {
             panic!("an Action");
         };
-        unknown_api_members(&script, offsets, &crate::trigger::POST_LOGIN)
-            .into_iter()
-            .filter(|f| f.code == Code::ActionApiMemberUnknown)
-            .map(|f| format!("{} {}", &action[f.span.start..f.span.end], f.message))
-            .collect()
+        check_action(
+            &script,
+            offsets,
+            &crate::trigger::POST_LOGIN,
+            ClaimsPolicy::Enforced,
+        )
+        .into_iter()
+        .filter(|f| f.code == Code::ActionApiMemberUnknown)
+        .map(|f| format!("{} {}", &action[f.span.start..f.span.end], f.message))
+        .collect()
     }
 
     #[test]
@@ -432,5 +504,64 @@ mod tests {
             "exports.onContinuePostLogin = async (event, api) => {\n  [1].forEach((api) => api.whatever());\n  const other = { idToken: {} };\n  other.idToken.addClaim();\n};\n",
         );
         assert!(found.is_empty(), "{found:?}");
+    }
+
+    fn codes(action: &str) -> Vec<(String, &'static str)> {
+        let Ok((Parsed::Action(script), offsets)) = parse_rule(action) else {
+            panic!("an Action");
+        };
+        check_action(
+            &script,
+            offsets,
+            trigger_of(&script),
+            ClaimsPolicy::Enforced,
+        )
+        .into_iter()
+        .map(|f| (action[f.span.start..f.span.end].to_string(), f.code.id()))
+        .collect()
+    }
+
+    #[test]
+    fn event_members_are_judged_by_the_trigger_the_handler_exports() {
+        let credentials = "exports.onExecuteCredentialsExchange = async (event, api) => {\n  if (event.user.email_verified) api.accessToken.setCustomClaim('https://example.com/v', event.client.name);\n};\n";
+        assert_eq!(codes(credentials), [("event.user".to_string(), "R2A015")]);
+        let login = "exports.onExecutePostLogin = async (event, api) => {\n  const id = event.user.user_id + event.message_options;\n};\n";
+        assert_eq!(
+            codes(login),
+            [("event.message_options".to_string(), "R2A015")]
+        );
+    }
+
+    #[test]
+    fn claim_names_auth0_drops_are_found_when_they_are_constants() {
+        let action = "const NS = 'https://example.com/';\nexports.onExecutePostLogin = async (event, api) => {\n  const local = 'tier';\n  api.idToken.setCustomClaim('roles', []);\n  api.idToken.setCustomClaim(NS + 'roles', []);\n  api.accessToken.setCustomClaim(local, 1);\n  api.idToken.setCustomClaim('https://x.auth0.com/a', 1);\n  api.idToken.setCustomClaim(event.secrets.NAME, 1);\n  api.idToken.setCustomClaim(`picture`, 1);\n};\n";
+        assert_eq!(
+            codes(action),
+            [
+                ("'roles'".to_string(), "R2A401"),
+                ("local".to_string(), "R2A403"),
+                ("'https://x.auth0.com/a'".to_string(), "R2A402"),
+            ]
+        );
+    }
+
+    #[test]
+    fn promises_the_handler_does_not_await_are_found() {
+        let action = "const axios = require('axios@1.6.0');\nconst { ManagementClient } = require('auth0');\nasync function notify(user) { await axios.post('https://x.example.com', user); }\nexports.onExecutePostLogin = async (event, api) => {\n  const management = new ManagementClient({ domain: event.secrets.DOMAIN });\n  axios.post(event.secrets.URL, {});\n  await axios.get(event.secrets.URL);\n  if (event.user.email) {\n    notify(event.user);\n  }\n  management.users.update({ id: event.user.user_id }, {});\n  fetch(event.secrets.URL).then((r) => r.json());\n  const kept = fetch(event.secrets.URL);\n  await kept;\n  [1].forEach(() => { fetch(event.secrets.URL); });\n  return fetch(event.secrets.URL);\n};\n";
+        let found: Vec<String> = codes(action)
+            .iter()
+            .filter(|(_, code)| *code == "R2A016")
+            .map(|(text, _)| {
+                text.split('(')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            found,
+            ["axios.post", "notify", "management.users.update", "fetch"]
+        );
     }
 }
