@@ -185,3 +185,41 @@ fn auth0_deploy_cli_loads_the_yaml_output_and_fills_the_keywords_the_rules_kept(
     assert_eq!(bindings.len(), 2, "{loaded:#}");
     assert_eq!(bindings[1]["display_name"], "Tag staging logins");
 }
+
+#[test]
+fn auth0_deploy_cli_loads_hooks_written_in_the_yaml_format() {
+    let Some(deploy_cli) = npm_tools() else {
+        return;
+    };
+    let hooks = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus/hooks");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let result = run(
+        &[
+            "migrate",
+            hooks.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--output-format",
+            "yaml",
+        ],
+        dir.path(),
+    );
+    assert!(out.join("tenant.yaml").exists(), "{}", result.stderr);
+    let loaded = load(&deploy_cli, &out.join("tenant.yaml"), "{}");
+    let actions = loaded["actions"].as_array().unwrap();
+    assert_eq!(actions.len(), 5);
+    let ids: std::collections::BTreeSet<&str> = actions
+        .iter()
+        .map(|a| a["supported_triggers"][0]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 5, "one Action per extensibility point: {ids:?}");
+    for id in ids {
+        assert_eq!(
+            loaded["triggers"][id].as_array().map(Vec::len),
+            Some(1),
+            "{id}: {}",
+            loaded["triggers"]
+        );
+    }
+}

@@ -286,6 +286,17 @@ fn a_deploy_cli_repository_binds_hooks_to_their_triggers_with_their_declared_ver
         repo.path(),
     );
     assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+    // The plan numbers each trigger's bindings on their own.
+    let transcript = run.transcript();
+    assert!(transcript.contains("yes (#1)"), "{transcript}");
+    assert!(
+        transcript.contains("yes (pre-user-registration #1)"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("yes (post-change-password #1)"),
+        "{transcript}"
+    );
     let read = |path: &str| -> Value {
         serde_json::from_str(&fs::read_to_string(Path::new(&out).join(path)).unwrap()).unwrap()
     };
@@ -708,4 +719,48 @@ fn corpus_hooks_in_a_tenant_yaml_become_the_same_actions() {
             "{trigger} {name}:\n{tenant}"
         );
     }
+}
+
+/// Terraform: each Hook's Action names its trigger, and each trigger gets one
+/// `auth0_trigger_actions` of its own.
+#[test]
+fn terraform_binds_each_hook_to_its_own_trigger() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("rule-corpus/hooks");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tf");
+    let run = common::run(
+        &[
+            "migrate",
+            corpus.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--output-format",
+            "terraform",
+        ],
+        dir.path(),
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.transcript());
+    let tf = fs::read_to_string(out.join("actions.tf")).unwrap();
+    for trigger in [
+        "credentials-exchange",
+        "pre-user-registration",
+        "post-user-registration",
+        "post-change-password",
+        "send-phone-message",
+    ] {
+        assert_eq!(
+            tf.matches(&format!("id      = \"{trigger}\"")).count(),
+            1,
+            "{trigger}:\n{tf}"
+        );
+        assert_eq!(
+            tf.matches(&format!("trigger = \"{trigger}\"")).count(),
+            1,
+            "{trigger}:\n{tf}"
+        );
+    }
+    assert!(
+        tf.contains("resource \"auth0_trigger_actions\" \"send_phone_message\""),
+        "{tf}"
+    );
 }

@@ -10,8 +10,8 @@ use std::process::ExitCode;
 
 use rules2actions::diff_view::{diff_with_findings, DiffStyle};
 use rules2actions::layout::{
-    bound, fingerprint, read_state, state_text, Generated, LayoutOptions, OutputDir, OutputFile,
-    OutputFormat, Planned, RealPaths, Written, STATE,
+    bound_by_trigger, fingerprint, read_state, state_text, Generated, LayoutOptions, OutputDir,
+    OutputFile, OutputFormat, Planned, RealPaths, Written, STATE,
 };
 use rules2actions::markers::has_error_marker;
 use rules2actions::migrate::migrate_rules_consuming;
@@ -622,15 +622,24 @@ fn write_tree(
             placed.push(action);
         }
     }
-    let positions: BTreeMap<&str, usize> = bound(&placed)
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.name, i + 1))
+    // Each trigger binds its Actions in its own order: a Hook's Action is the first of its own.
+    let positions: BTreeMap<&str, String> = bound_by_trigger(&placed)
+        .into_iter()
+        .flat_map(|(trigger, actions)| {
+            actions.into_iter().enumerate().map(move |(i, a)| {
+                let position = if trigger.is_hook() {
+                    format!("{} #{}", trigger.id, i + 1)
+                } else {
+                    format!("#{}", i + 1)
+                };
+                (a.name, position)
+            })
+        })
         .collect();
     for (index, status, reason, files) in table_rows {
         let name = loaded.names[index].as_str();
         let bound = match (positions.get(name), &reason) {
-            (Some(position), _) => format!("yes (#{position})"),
+            (Some(position), _) => format!("yes ({position})"),
             (None, Some(reason)) => format!("no: {reason}"),
             (None, None) => "no".to_string(),
         };

@@ -6,7 +6,9 @@
 //!   if (api.rules.wasExecuted('rul_8fK2mQ1')) return;
 //!   …
 //! ```
-//! Only rules whose id is known (a Management API export) can be guarded.
+//! Only rules whose id is known (a Management API export) can be guarded. A Hook's Action is
+//! not: `api.rules` is post-login's alone, and a Hook runs beside its Action until it is
+//! disabled.
 
 /// `code` with the guard for `rule_id` as the first statement of `onExecutePostLogin`, or
 /// `None` when the handler's header is not where the tool wrote it or the result would not

@@ -81,6 +81,7 @@ fn rule_json(rule: &RuleResult<'_>) -> Value {
         "name": rule.name,
         "source": rule.source,
         "action": rule.action,
+        "trigger": migration.trigger.id,
         "status": status_id(rule.status()),
         "output": rule.output,
         "secrets": migration.secrets,

@@ -23,7 +23,7 @@
 //! Refused: a `scope` handed back (`R2A851`: the Action cannot change a token's scopes); keys the
 //! Hook ignored are not set either (`R2A853`).
 
-use swc_ecma_ast::{Expr, ObjectLit, Prop, PropName, PropOrSpread};
+use swc_ecma_ast::{Expr, KeyValueProp, ObjectLit, Prop, PropName, PropOrSpread};
 
 use super::walk::unparen;
 use super::{Param, Rewriter};
@@ -54,6 +54,30 @@ fn static_key(name: &PropName) -> Option<String> {
         PropName::Str(text) => text.value.as_atom().map(|a| a.to_string()),
         _ => None,
     }
+}
+
+/// The members of an object literal whose every member is `key: value` with a name written out,
+/// in order; `None` for one with a spread, a method, a shorthand or a computed name.
+fn static_entries(object: &ObjectLit) -> Option<Vec<(String, &KeyValueProp)>> {
+    object
+        .props
+        .iter()
+        .map(|prop| match prop {
+            PropOrSpread::Prop(prop) => match &**prop {
+                Prop::KeyValue(kv) => Some((static_key(&kv.key)?, kv)),
+                _ => None,
+            },
+            PropOrSpread::Spread(_) => None,
+        })
+        .collect()
+}
+
+/// The value of member `name` among `entries`.
+fn member_of<'e>(entries: &[(String, &'e KeyValueProp)], name: &str) -> Option<&'e Expr> {
+    entries
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, kv)| &*kv.value)
 }
 
 impl Rewriter<'_> {
@@ -103,19 +127,10 @@ impl Rewriter<'_> {
 
     fn claims_handed_back(&mut self, value: &Expr) -> Vec<String> {
         match unparen(value) {
-            Expr::Object(object) if self.static_object(object) => {
+            Expr::Object(object) if static_entries(object).is_some() => {
                 let mut calls = Vec::new();
-                for prop in &object.props {
-                    let PropOrSpread::Prop(prop) = prop else {
-                        continue;
-                    };
-                    let Prop::KeyValue(kv) = &**prop else {
-                        continue;
-                    };
-                    let Some(key) = static_key(&kv.key) else {
-                        continue;
-                    };
-                    let span = self.span(swc_common::Spanned::span(&**prop));
+                for (key, kv) in static_entries(object).unwrap_or_default() {
+                    let span = self.span(swc_common::Spanned::span(kv));
                     if key == "scope" {
                         if !self.is_hook_scope(&kv.value) {
                             self.report_scope_change(span);
@@ -175,21 +190,11 @@ impl Rewriter<'_> {
                 }
             };
         };
-        let user = response.props.iter().find_map(|prop| match prop {
-            PropOrSpread::Prop(prop) => match &**prop {
-                Prop::KeyValue(kv) if static_key(&kv.key).as_deref() == Some("user") => {
-                    Some(&*kv.value)
-                }
-                Prop::Shorthand(ident) if &*ident.sym == "user" => None,
-                _ => None,
-            },
-            PropOrSpread::Spread(_) => None,
-        });
-        if !self.static_object(response) {
+        let Some(entries) = static_entries(response) else {
             let response = self.rewritten(value);
             return self.metadata_loops(&format!("{response}.user"));
-        }
-        let Some(user) = user else {
+        };
+        let Some(user) = member_of(&entries, "user") else {
             return Vec::new();
         };
         let Expr::Object(user) = unparen(user) else {
@@ -210,19 +215,15 @@ impl Rewriter<'_> {
                 },
                 PropOrSpread::Spread(_) => None,
             });
-            match metadata.map(unparen) {
-                None => {}
-                Some(Expr::Object(object)) if self.static_object(object) => {
-                    for prop in &object.props {
-                        let PropOrSpread::Prop(prop) = prop else {
-                            continue;
-                        };
-                        let Prop::KeyValue(kv) = &**prop else {
-                            continue;
-                        };
-                        let Some(key) = static_key(&kv.key) else {
-                            continue;
-                        };
+            // A literal's members are set one by one; any other value is read at run time.
+            let known = metadata.map(unparen).and_then(|m| match m {
+                Expr::Object(object) => static_entries(object),
+                _ => None,
+            });
+            match (metadata.map(unparen), known) {
+                (None, _) => {}
+                (Some(_), Some(entries)) => {
+                    for (key, kv) in entries {
                         let value = self.rewritten(&kv.value);
                         calls.push(format!(
                             "{}.user.{setter}({}, {value});",
@@ -231,7 +232,7 @@ impl Rewriter<'_> {
                         ));
                     }
                 }
-                Some(other) => {
+                (Some(other), None) => {
                     let value = self.rewritten(other);
                     calls.push(self.metadata_loop(&value, setter));
                 }
@@ -255,17 +256,6 @@ impl Rewriter<'_> {
             "for (const [{key}, {value}] of Object.entries({metadata} ?? {{}})) {}.user.{setter}({key}, {value});",
             self.api
         )
-    }
-
-    /// Only `key: value` members with static keys.
-    fn static_object(&self, object: &ObjectLit) -> bool {
-        object.props.iter().all(|prop| match prop {
-            PropOrSpread::Prop(prop) => match &**prop {
-                Prop::KeyValue(kv) => static_key(&kv.key).is_some(),
-                _ => false,
-            },
-            PropOrSpread::Spread(_) => false,
-        })
     }
 
     /// The value is the Hook's own `scope` parameter: handing it back changed nothing.
