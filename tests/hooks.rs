@@ -459,10 +459,13 @@ fn a_hook_script_without_metadata_needs_its_trigger_id_when_its_signature_is_a_r
             "module.exports = function (user, context, cb) {\n  cb();\n};\n",
         ),
         ("tenant/hooks/claims.js", CREDENTIALS_EXCHANGE),
+        ("tenant/hooks/audit.js", POST_CHANGE_PASSWORD),
     ]);
     let (report, _) = checked(dir.path(), "tenant");
     let text = report.to_string();
     assert!(codes_of(&report).contains(&"R2A854".to_string()), "{text}");
+    // Hooks whose point is not known do not compete for one.
+    assert!(!codes_of(&report).contains(&"R2A855".to_string()), "{text}");
     // Five parameters are a credentials-exchange Hook's: that one converts.
     assert!(text.contains("claims"), "{text}");
     assert!(!text.contains("R2A002"), "{text}");
@@ -762,5 +765,25 @@ fn terraform_binds_each_hook_to_its_own_trigger() {
     assert!(
         tf.contains("resource \"auth0_trigger_actions\" \"send_phone_message\""),
         "{tf}"
+    );
+}
+
+/// Secrets destructured from `context.webtask.secrets` are each declared.
+#[test]
+fn destructured_hook_secrets_are_declared() {
+    let hook = "module.exports = function (user, context, cb) {\n  const { SLACK_URL, 'SLACK-TOKEN': token } = context.webtask.secrets;\n  console.log(SLACK_URL, token);\n  cb();\n};\n";
+    let options = rules2actions::Options {
+        trigger: Some(&rules2actions::trigger::POST_USER_REGISTRATION),
+        hook: true,
+        ..Default::default()
+    };
+    let migration = rules2actions::migrate_rule_with(hook.as_bytes(), &options);
+    let action = migration.output().unwrap();
+    assert!(action.contains("= event.secrets;"), "{action}");
+    assert_eq!(migration.secrets, ["SLACK-TOKEN", "SLACK_URL"]);
+    assert!(
+        migration.findings.iter().all(|f| f.code.id() != "R2A502"),
+        "{:?}",
+        migration.findings
     );
 }

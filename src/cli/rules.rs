@@ -391,10 +391,11 @@ impl Loaded {
             let enabled: Vec<usize> = (0..self.rules.len())
                 .filter(|&i| self.rules[i].repository == index && self.rules[i].enabled)
                 .collect();
+            // Only Hooks whose extensibility point is known compete for it.
             findings.extend(hooks_enabled_together(
                 enabled
                     .iter()
-                    .filter(|&&i| is_hook(i))
+                    .filter(|&&i| migrations[i].trigger.is_hook())
                     .map(|&i| (self.rules[i].name.as_str(), migrations[i].trigger)),
             ));
             // Hooks ran on their own, not in the Rules pipeline.

@@ -10,6 +10,19 @@
 //! const { CLIENT_ID, CLIENT_SECRET } = event.secrets;
 //! const key = event.secrets.API_KEY;
 //! ```
+//! Hook (post-user-registration):
+//! ```js
+//! module.exports = function (user, context, cb) {
+//!   const { SLACK_URL } = context.webtask.secrets;
+//!   const token = context.webtask.secrets.SLACK_TOKEN;
+//!   cb();
+//! };
+//! ```
+//! Action:
+//! ```js
+//!   const { SLACK_URL } = event.secrets;
+//!   const token = event.secrets.SLACK_TOKEN;
+//! ```
 //! Computed keys and whole-object uses convert with `R2A502` (the secret list is incomplete);
 //! writes are refused with `R2A503`.
 
@@ -17,10 +30,11 @@ use swc_ecma_ast::{AssignExpr, Expr, ObjectPatProp, Pat, PropName, VarDeclarator
 use swc_ecma_visit::VisitWith;
 
 use super::chain::Chain;
-use super::Rewriter;
+use super::{Param, Rewriter};
 use crate::family::Family;
 use crate::registry::Code;
 use crate::span::Span;
+use crate::tables::context::{longest_match, ContextRead};
 
 impl Rewriter<'_> {
     pub(super) fn secret_read(&mut self, chain: &Chain<'_>) {
@@ -85,18 +99,21 @@ impl Rewriter<'_> {
         );
     }
 
-    /// `const { A, B } = configuration;`
+    /// `const { A, B } = configuration;`, or a Hook's `= context.webtask.secrets;`.
     pub(super) fn secrets_destructuring(&mut self, declarator: &VarDeclarator) -> bool {
         let (Pat::Object(pattern), Some(init)) = (&declarator.name, declarator.init.as_deref())
         else {
             return false;
         };
-        let Expr::Ident(source) = init else {
-            return false;
+        let source = match init {
+            Expr::Ident(source)
+                if self.is_global(source, self.out.trigger.secrets.rules_global) =>
+            {
+                self.span(source.span)
+            }
+            Expr::Member(member) if self.is_context_secrets(init) => self.span(member.span),
+            _ => return false,
         };
-        if !self.is_global(source, self.out.trigger.secrets.rules_global) {
-            return false;
-        }
         for prop in &pattern.props {
             let name = match prop {
                 ObjectPatProp::Assign(assign) => Some(assign.key.id.sym.to_string()),
@@ -119,11 +136,33 @@ impl Rewriter<'_> {
         }
         self.replace(
             Family::Secrets,
-            self.span(source.span),
+            source,
             format!("{}.{}", self.event, self.out.trigger.secrets.event_member),
         );
         declarator.name.visit_with(self);
         true
+    }
+
+    /// `context.webtask.secrets`: the member of the rule's `context` that the trigger's table
+    /// says holds the secrets.
+    fn is_context_secrets(&self, expr: &Expr) -> bool {
+        let mut keys = Vec::new();
+        let mut cursor = expr;
+        while let Expr::Member(member) = cursor {
+            let Some(key) = member.prop.as_ident() else {
+                return false;
+            };
+            keys.push(key.sym.as_str());
+            cursor = &member.obj;
+        }
+        keys.reverse();
+        let from_context =
+            matches!(cursor, Expr::Ident(root) if self.param(root) == Some(Param::Context));
+        from_context
+            && matches!(
+                longest_match(self.out.trigger.context_reads, &keys),
+                Some((depth, ContextRead::Secrets)) if depth == keys.len()
+            )
     }
 
     pub(super) fn configuration_write(&mut self, assign: &AssignExpr) {
