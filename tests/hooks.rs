@@ -787,3 +787,44 @@ fn destructured_hook_secrets_are_declared() {
         migration.findings
     );
 }
+
+/// What a Hook had and its Action has not is a finding with a marker, never a silent change:
+/// the password being registered, webtask storage, members a trigger does not give.
+#[test]
+fn what_a_hook_had_and_its_action_has_not_is_announced() {
+    let cases = [
+        (
+            &rules2actions::trigger::PRE_USER_REGISTRATION,
+            "module.exports = function (user, context, cb) {\n  if (user.password.length < 12) {\n    return cb(new PreUserRegistrationError('weak password', 'Use at least 12 characters'));\n  }\n  cb(null, {});\n};\n",
+            "R2A850",
+        ),
+        (
+            &rules2actions::trigger::POST_USER_REGISTRATION,
+            "module.exports = function (user, context, cb) {\n  context.webtask.storage.get(function (error, data) {\n    cb(error);\n  });\n};\n",
+            "R2A852",
+        ),
+        (
+            &rules2actions::trigger::SEND_PHONE_MESSAGE,
+            "module.exports = function (recipient, text, context, cb) {\n  console.log(context.factor_type);\n  cb();\n};\n",
+            "R2A857",
+        ),
+    ];
+    for (trigger, hook, code) in cases {
+        let options = rules2actions::Options {
+            trigger: Some(trigger),
+            hook: true,
+            ..Default::default()
+        };
+        let migration = rules2actions::migrate_rule_with(hook.as_bytes(), &options);
+        assert!(
+            migration.findings.iter().any(|f| f.code.id() == code),
+            "{code}: {:?}",
+            migration.findings
+        );
+        let action = migration.output().unwrap_or_default();
+        assert!(
+            action.contains(&format!("rules2actions {code}")),
+            "{code}: {action}"
+        );
+    }
+}
