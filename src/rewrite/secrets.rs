@@ -146,19 +146,12 @@ impl Rewriter<'_> {
     /// `context.webtask.secrets`: the member of the rule's `context` that the trigger's table
     /// says holds the secrets.
     fn is_context_secrets(&self, expr: &Expr) -> bool {
-        let mut keys = Vec::new();
-        let mut cursor = expr;
-        while let Expr::Member(member) = cursor {
-            let Some(key) = member.prop.as_ident() else {
-                return false;
-            };
-            keys.push(key.sym.as_str());
-            cursor = &member.obj;
-        }
-        keys.reverse();
-        let from_context =
-            matches!(cursor, Expr::Ident(root) if self.param(root) == Some(Param::Context));
-        from_context
+        let Some(chain) = super::chain::flatten(expr, self.offsets) else {
+            return false;
+        };
+        let keys = chain.static_prefix();
+        self.param(chain.root) == Some(Param::Context)
+            && keys.len() == chain.links.len()
             && matches!(
                 longest_match(self.out.trigger.context_reads, &keys),
                 Some((depth, ContextRead::Secrets)) if depth == keys.len()
