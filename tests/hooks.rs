@@ -828,3 +828,44 @@ fn what_a_hook_had_and_its_action_has_not_is_announced() {
         );
     }
 }
+
+/// Pre-user-registration applied no metadata key that starts with `$` or holds a `.`: the
+/// Action sets none either, whether the keys are written out or known only at run time.
+#[test]
+fn metadata_keys_the_hook_did_not_apply_are_not_set() {
+    let hook = "module.exports = function (user, context, cb) {\n  const extra = {};\n  extra['plan.tier'] = 'gold';\n  extra.region = 'eu';\n  cb(null, { user: { app_metadata: { '$internal': 1, 'a.b': 2, kept: 3 }, user_metadata: extra } });\n};\n";
+    let options = rules2actions::Options {
+        trigger: Some(&rules2actions::trigger::PRE_USER_REGISTRATION),
+        hook: true,
+        ..Default::default()
+    };
+    let migration = rules2actions::migrate_rule_with(hook.as_bytes(), &options);
+    let action = migration.output().unwrap();
+    assert!(
+        action.contains("api.user.setAppMetadata('kept', 3)"),
+        "{action}"
+    );
+    assert!(!action.contains("setAppMetadata('a.b'"), "{action}");
+    assert!(!action.contains("setAppMetadata('$internal'"), "{action}");
+    let Some(modules) = common::npm_tools() else {
+        return;
+    };
+    if !common::has("node") {
+        return;
+    }
+    let options = rules2actions::verify::VerifyOptions {
+        modules: Some(modules),
+        budget: common::scenario_budget(),
+        ..Default::default()
+    };
+    let verification = rules2actions::verify::verify(&migration, action, &options).unwrap();
+    assert_eq!(
+        verification.verdict(),
+        rules2actions::verify::Verdict::Equivalent,
+        "{:?}",
+        verification
+            .unexpected
+            .first()
+            .map(|m| (&m.rule, &m.action))
+    );
+}

@@ -72,6 +72,12 @@ fn static_entries(object: &ObjectLit) -> Option<Vec<(String, &KeyValueProp)>> {
         .collect()
 }
 
+/// Whether pre-user-registration applied a metadata key: not one that starts with `$` or holds a
+/// `.` (hooks-and-runtime.md §2.1).
+fn applied_metadata_key(key: &str) -> bool {
+    !key.starts_with('$') && !key.contains('.')
+}
+
 /// The value of member `name` among `entries`.
 fn member_of<'e>(entries: &[(String, &'e KeyValueProp)], name: &str) -> Option<&'e Expr> {
     entries
@@ -223,7 +229,7 @@ impl Rewriter<'_> {
             match (metadata.map(unparen), known) {
                 (None, _) => {}
                 (Some(_), Some(entries)) => {
-                    for (key, kv) in entries {
+                    for (key, kv) in entries.into_iter().filter(|(k, _)| applied_metadata_key(k)) {
                         let value = self.rewritten(&kv.value);
                         calls.push(format!(
                             "{}.user.{setter}({}, {value});",
@@ -249,11 +255,12 @@ impl Rewriter<'_> {
         ]
     }
 
+    /// A loop over metadata known only at run time, with the Hook's rule for keys.
     fn metadata_loop(&mut self, metadata: &str, setter: &str) -> String {
         let key = self.free_name("key");
         let value = self.free_name("value");
         format!(
-            "for (const [{key}, {value}] of Object.entries({metadata} ?? {{}})) {}.user.{setter}({key}, {value});",
+            "for (const [{key}, {value}] of Object.entries({metadata} ?? {{}})) if (!{key}.startsWith('$') && !{key}.includes('.')) {}.user.{setter}({key}, {value});",
             self.api
         )
     }
