@@ -1,5 +1,6 @@
 //! The `redirect-callback` branch moves into `onContinuePostLogin` only where that handler runs
-//! the same code the Rule ran on resume.
+//! the same code the Rule ran on resume; elsewhere the test becomes the handler's flag and
+//! `onContinuePostLogin` runs the whole handler again, as Rules ran the whole rule again.
 
 use rules2actions::migrate_rule;
 use rules2actions::registry::Code;
@@ -34,42 +35,61 @@ fn a_rule_that_never_redirects_keeps_its_branch_and_the_error() {
     assert!(!output.contains("onContinuePostLogin"), "{output}");
 }
 
+const RERUN: &str = "exports.onContinuePostLogin = async (event, api) => exports.onExecutePostLogin(event, api, true);";
+
+/// The rule went on past the branch, or ran earlier statements again, or read a local that
+/// changed: only running the whole handler again does what the Rule did on resume.
+fn assert_reruns(body: &str) -> String {
+    let (codes, output) = migrate(body);
+    assert!(!codes.contains(&Code::ProtocolValueAbsent), "{output}");
+    assert!(codes.contains(&Code::ResumeRunsHandlerAgain), "{output}");
+    assert!(
+        output.contains("exports.onExecutePostLogin = async (event, api, resumed = false) => {"),
+        "{output}"
+    );
+    assert!(output.contains("  if (resumed) {"), "{output}");
+    assert!(output.ends_with(&format!("{RERUN}\n")), "{output}");
+    output
+}
+
 #[test]
-fn a_branch_that_falls_through_keeps_the_error() {
-    // In Rules the rest of the rule ran again after this branch; the continue handler would not.
+fn a_branch_that_falls_through_runs_the_whole_handler_again() {
     let falls_through =
         "  if (context.protocol === 'redirect-callback') {\n    console.log('back');\n  }";
-    let (codes, output) = migrate(&format!("{falls_through}\n{REDIRECT}"));
-    assert!(codes.contains(&Code::ProtocolValueAbsent), "{output}");
+    let output = assert_reruns(&format!("{falls_through}\n{REDIRECT}"));
     assert!(output.contains("console.log('back');\n  }\n"), "{output}");
 }
 
 #[test]
-fn declarations_the_branch_uses_are_copied_and_earlier_checks_reported() {
-    let body = "  var NS = 'https://example.com/';\n  var unused = 1;\n  if (context.clientName !== 'Shop') return callback(null, user, context);\n  if (context.protocol === 'redirect-callback') {\n    context.idToken[NS + 'back'] = true;\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://consent.example.com' };";
-    let (codes, output) = migrate(body);
-    let continue_handler = &output[output.find("onContinuePostLogin").expect("moved")..];
+fn a_branch_after_other_statements_runs_the_whole_handler_again() {
+    let body = "  var NS = 'https://example.com/';\n  if (context.clientName !== 'Shop') return callback(null, user, context);\n  if (context.protocol === 'redirect-callback') {\n    context.idToken[NS + 'back'] = true;\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://consent.example.com' };";
+    let output = assert_reruns(body);
+    // The earlier check holds on resume too, as it did in Rules.
     assert!(
-        continue_handler.contains(
-            "var NS = 'https://example.com/';\n  api.idToken.setCustomClaim(NS + 'back', true);"
-        ),
-        "{output}"
-    );
-    assert!(!continue_handler.contains("unused"), "{output}");
-    assert!(
-        codes.contains(&Code::ResumeSkipsEarlierStatements),
-        "{output}"
-    );
-    // The branch's markers travel with it.
-    assert!(
-        continue_handler.contains("// TODO(rules2actions R2A909)"),
+        output.contains("if (event.client.name !== 'Shop') return;\n  if (resumed) {"),
         "{output}"
     );
 }
 
 #[test]
-fn a_branch_using_a_reassigned_local_stays() {
+fn a_branch_using_a_reassigned_local_runs_the_whole_handler_again() {
     let body = "  var n = 1;\n  n = 2;\n  if (context.protocol === 'redirect-callback') {\n    context.idToken['https://example.com/n'] = n;\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://consent.example.com' };";
+    assert_reruns(body);
+}
+
+#[test]
+fn a_negated_test_inside_a_block_becomes_the_negated_flag() {
+    let body = "  try {\n    if (context.protocol !== 'redirect-callback' && !user.email_verified) {\n      context.redirect = { url: 'https://verify.example.com' };\n    }\n  } catch (e) {\n    console.log(e);\n  }";
     let (codes, output) = migrate(body);
-    assert!(codes.contains(&Code::ProtocolValueAbsent), "{output}");
+    assert!(codes.contains(&Code::ResumeRunsHandlerAgain), "{output}");
+    assert!(output.contains("if (!resumed && !event.user.email_verified) {"), "{output}");
+    assert!(output.contains(RERUN), "{output}");
+}
+
+#[test]
+fn a_rule_that_names_a_local_resumed_gets_another_flag() {
+    let body = "  var resumed = false;\n  if (user.email && context.protocol === 'redirect-callback') resumed = true;\n  context.idToken['https://example.com/resumed'] = resumed;\n  context.redirect = { url: 'https://consent.example.com' };";
+    let (_, output) = migrate(body);
+    assert!(output.contains("async (event, api, resumed2 = false) =>"), "{output}");
+    assert!(output.contains("if (event.user.email && resumed2) resumed = true;"), "{output}");
 }

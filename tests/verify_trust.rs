@@ -91,6 +91,54 @@ fn an_action_calling_an_api_member_the_trigger_lacks_differs() {
 }
 
 #[test]
+fn a_continue_handler_that_skips_what_the_rule_ran_again_on_resume_differs() {
+    if !node_or_skip() {
+        return;
+    }
+    // On resume Rules ran the rule again from the top: the client check held then too.
+    let rule = "function (user, context, callback) {\n  if (context.clientName !== 'Shop') return callback(null, user, context);\n  if (context.protocol === 'redirect-callback') {\n    context.idToken['https://example.com/consent'] = context.request.query.consent === 'yes';\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://consent.example.com' };\n  callback(null, user, context);\n}\n";
+    let branch_only = "exports.onExecutePostLogin = async (event, api) => {\n  if (event.client.name !== 'Shop') return;\n  api.redirect.sendUserTo('https://consent.example.com');\n};\n\nexports.onContinuePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('https://example.com/consent', event.request.query.consent === 'yes');\n};\n";
+    let result = verify_action(rule, branch_only);
+    assert_eq!(result.code, 1, "{}", result.stdout);
+    assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
+    // What the migration writes runs the whole handler again, and is proven.
+    let migration = rules2actions::migrate_rule(rule.as_bytes());
+    let migrated = migration.output().expect("converted");
+    assert!(migrated.contains("resumed = false"), "{migrated}");
+    let result = verify_action(rule, migrated);
+    assert_eq!(result.code, 0, "{}", result.stdout);
+}
+
+#[test]
+fn an_update_after_the_callback_that_the_action_drops_differs() {
+    if !node_or_skip() {
+        return;
+    }
+    // The rule called back first; the update still reached the profile in Rules.
+    let rule = "function (user, context, callback) {\n  const request = require('request');\n  user.app_metadata = user.app_metadata || {};\n  request.post({ url: 'https://crm.example.com/contacts', json: { email: user.email } }, function (err) {\n    if (err) return;\n    user.app_metadata.in_crm = true;\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata);\n  });\n  callback(null, user, context);\n}\n";
+    let dropped = "exports.onExecutePostLogin = async (event, api) => {\n  const request = require('request');\n  request.post({ url: 'https://crm.example.com/contacts', json: { email: event.user.email } }, function (err) {});\n};\n";
+    let Some(modules) = common::npm_tools() else {
+        return;
+    };
+    let with_request = |action: &str| {
+        let dir = workspace(&[("rule.js", rule), ("out/actions/rule/code.js", action)]);
+        let modules = modules.to_string_lossy().into_owned();
+        run(
+            &["verify", "rule.js", "--actions", "out", "--node-modules", &modules],
+            dir.path(),
+        )
+    };
+    let result = with_request(dropped);
+    assert_eq!(result.code, 1, "{}", result.stdout);
+    assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
+    let migration = rules2actions::migrate_rule(rule.as_bytes());
+    let migrated = migration.output().expect("converted");
+    assert!(migrated.contains("managementApiUpdateMetadata(event, null,"), "{migrated}");
+    let result = with_request(migrated);
+    assert_eq!(result.code, 0, "{}", result.stdout);
+}
+
+#[test]
 fn excuses_come_from_the_action_under_test_and_never_cover_a_broken_one() {
     if !node_or_skip() {
         return;

@@ -221,12 +221,17 @@ impl Rewriter<'_> {
         if self.guards.in_skip_test && compared_equal {
             return;
         }
+        // After the resume branch that moved out, which ended the Rule on resume, the handler
+        // runs only where the Rule's protocol was not `redirect-callback` either.
+        if value == "redirect-callback" && self.resume.continue_body.is_some() {
+            return;
+        }
         if PROTOCOLS_ABSENT_IN_ACTIONS.contains(&value.as_str()) {
             self.report(
                 Finding::new(
                     Code::ProtocolValueAbsent,
                     self.span(literal.span),
-                    format!("`event.transaction.protocol` is never `{value}`: this comparison is always false in the Action"),
+                    format!("`event.transaction.protocol` is never `{value}`: this comparison always has the same result in the Action"),
                 )
                 .with_help("move the resumed-login code into `exports.onContinuePostLogin`"),
             );

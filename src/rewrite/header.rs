@@ -90,7 +90,13 @@ impl Rewriter<'_> {
         if self.shim {
             self.callback_shim(rule, body_span);
         }
-        let handler = self.out.trigger.header(&self.event, &self.api);
+        let handler = match &self.resume.rerun_flag {
+            Some(flag) => self
+                .out
+                .trigger
+                .header(&self.event, &format!("{}, {flag} = false", self.api)),
+            None => self.out.trigger.header(&self.event, &self.api),
+        };
         self.replace(
             Family::Header,
             Span::new(rule.span.start, body_span.start),

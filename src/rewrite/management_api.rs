@@ -14,8 +14,9 @@
 //! ```
 //! Every client of the Management API keeps working with its own library version; only the
 //! token's origin changes. `auth0.users.updateAppMetadata(otherUserId, changes)` (another user's
-//! metadata; the user's own goes through `api.user`) becomes a helper that PATCHes the user, which
-//! merges metadata at the root as the Rules call did. Reported once with `R2A913`, which names the secrets and the M2M
+//! metadata; the user's own at the top of the rule goes through `api.user`, and inside a
+//! function, which may run after the handler returned, goes here too) becomes a helper that
+//! PATCHes the user, which merges metadata at the root as the Rules call did. Reported once with `R2A913`, which names the secrets and the M2M
 //! application to create. Refused (`R2A901` stays): `auth0.accessToken` inside a nested function,
 //! where `await` is not available, and `auth0.users.*` calls other than the user's own metadata.
 
@@ -34,8 +35,10 @@ pub(super) struct Management {
     /// The Action needs the Management API token helper.
     pub(super) uses_token: bool,
     pub(super) reported: bool,
-    /// The Action updates other users' metadata through the Management API.
-    pub(super) updates_other_users: bool,
+    /// The Action updates metadata through the Management API.
+    pub(super) updates_metadata: bool,
+    /// Some of those updates may run after the handler returned, without `api`.
+    pub(super) updates_late: bool,
     /// Locals the rewrite introduced, so that none is declared twice.
     pub(super) fresh_locals: Vec<String>,
 }
@@ -77,8 +80,9 @@ impl Rewriter<'_> {
         true
     }
 
-    /// `auth0.users.updateAppMetadata(id, changes)` for any user but the one logging in
-    /// (`metadata.rs` converts that one). Returns whether the call was converted.
+    /// `auth0.users.updateAppMetadata(id, changes)` for any user but the one logging in, and for
+    /// that one inside a function (`metadata.rs` converts the rest). Returns whether the call
+    /// was converted.
     pub(super) fn other_user_metadata_update(&mut self, call: &swc_ecma_ast::CallExpr) -> bool {
         use swc_common::Spanned;
         let swc_ecma_ast::Callee::Expr(callee) = &call.callee else {
@@ -96,12 +100,18 @@ impl Rewriter<'_> {
             || callee.links.len() != 2
             || call.args.len() != 2
             || call.args.iter().any(|a| a.spread.is_some())
-            || self.is_own_user_id(&call.args[0].expr)
         {
             return false;
         }
+        // The user's own update at the top of the rule becomes `api.user` (`metadata.rs`); inside
+        // a function, typically a request's callback that ran after the rule called back, the
+        // handler may be over, so it goes to the Management API as it did in Rules.
+        let own = self.is_own_user_id(&call.args[0].expr);
+        if own && self.depth == 0 {
+            return false;
+        }
         self.management.uses_token = true;
-        self.management.updates_other_users = true;
+        self.management.updates_metadata = true;
         for secret in SECRETS {
             self.out.secrets.insert(secret.to_string());
         }
@@ -110,19 +120,27 @@ impl Rewriter<'_> {
             self.span(call.args[0].expr.span()).start,
         );
         let field = self.string_literal(field);
+        // After the handler returned its `api` is gone: the token is then not cached.
+        self.management.updates_late |= self.depth > 0;
+        let api = if self.depth == 0 { self.api.as_str() } else { "null" };
         self.replace(
             Family::ManagementApi,
             span,
             format!(
-                "managementApiUpdateMetadata({}, {}, {field}, ",
-                self.event, self.api
+                "managementApiUpdateMetadata({}, {api}, {field}, ",
+                self.event
             ),
         );
+        let whose = if own {
+            "the user's metadata is updated from a nested function, which may run after the handler returned, so through the Management API"
+        } else {
+            "another user's metadata is updated through the Management API"
+        };
         self.report(
             Finding::new(
                 Code::ManagementApiFromClientCredentials,
                 self.span(call.span),
-                "another user's metadata is updated through the Management API, with a token from an M2M application's client credentials in the secrets DOMAIN, CLIENT_ID and CLIENT_SECRET",
+                format!("{whose}, with a token from an M2M application's client credentials in the secrets DOMAIN, CLIENT_ID and CLIENT_SECRET"),
             )
             .with_help("create a Machine to Machine application authorized for the Auth0 Management API with `update:users`, and add its domain, client id and secret to the Action's secrets"),
         );
@@ -172,10 +190,23 @@ impl Rewriter<'_> {
         }
         let nl = newline_of(self.source);
         let name = self.management_token_helper();
+        // Work that runs after the handler returned has no `api`, so no cache.
+        let cache = if self.management.updates_late {
+            "?.cache"
+        } else {
+            ".cache"
+        };
+        let mut comment = vec!["// Management API token from the M2M application's client credentials, cached between executions.".to_string()];
+        if self.management.updates_late {
+            comment.push(
+                "// `api` is null for work that runs after the handler returned: no cache then."
+                    .to_string(),
+            );
+        }
         let lines = [
-            "// Management API token from the M2M application's client credentials, cached between executions.".to_string(),
+            comment.join(nl),
             format!("async function {name}(event, api) {{"),
-            "  const cached = api.cache.get('management-api-token');".to_string(),
+            format!("  const cached = api{cache}.get('management-api-token');"),
             "  if (cached?.value) return cached.value;".to_string(),
             "  const response = await fetch(`https://${event.secrets.DOMAIN}/oauth/token`, {".to_string(),
             "    method: 'POST',".to_string(),
@@ -189,15 +220,15 @@ impl Rewriter<'_> {
             "  });".to_string(),
             "  if (!response.ok) throw new Error(`Management API token request failed: ${response.status}`);".to_string(),
             "  const { access_token: token, expires_in: lifetime } = await response.json();".to_string(),
-            "  api.cache.set('management-api-token', token, { ttl: Math.max(lifetime - 60, 60) * 1000 });".to_string(),
+            format!("  api{cache}.set('management-api-token', token, {{ ttl: Math.max(lifetime - 60, 60) * 1000 }});"),
             "  return token;".to_string(),
             "}".to_string(),
             String::new(),
         ];
         let mut text: String = lines.iter().map(|l| format!("{l}{nl}")).collect();
-        if self.management.updates_other_users {
+        if self.management.updates_metadata {
             let update = [
-                "// Another user's metadata, merged at the root as the Rules `auth0.users` call did.",
+                "// A user's metadata, merged at the root as the Rules `auth0.users` call did.",
                 "async function managementApiUpdateMetadata(event, api, field, userId, changes) {",
                 "  const response = await fetch(`https://${event.secrets.DOMAIN}/api/v2/users/${encodeURIComponent(userId)}`, {",
                 "    method: 'PATCH',",

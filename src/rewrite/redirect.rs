@@ -19,11 +19,18 @@
 //! };
 //! ```
 //! Every redirect reports `R2A904`: Rules redirected after all rules ran, an Action suspends
-//! the flow right after itself. Refused: redirect objects with more than `url`; resume branches
-//! with an `else`, that use rule locals other than top-level declarations before the branch
-//! (those are copied into the continue handler, as Rules ran them again), that do not end in
-//! `return`, or in a
-//! rule that never redirects (`R2A207` stays); and redirects whose value is used (`R2A204`).
+//! the flow right after itself. The branch moves alone only where that is all the Rule ran on
+//! resume: a top-level `if` on the protocol alone, without `else`, ending in `return`, after
+//! nothing but declarations it may use (copied into the continue handler). Anywhere else the
+//! protocol test becomes the handler's third parameter, and `onContinuePostLogin` runs the
+//! whole handler again, as Rules ran the whole rule again (`R2A917`, a note):
+//! ```js
+//! exports.onExecutePostLogin = async (event, api, resumed = false) => {
+//!   if (resumed && event.request.query.token) {
+//! ```
+//! Refused: redirect objects with more than `url`, redirects whose value is used (`R2A204`),
+//! and resume tests in a rule that never redirects (`R2A207` stays: only the Action that
+//! redirected resumes).
 //!
 //! In a rule that redirects, a guard such as
 //! `if (context.protocol === 'oauth2-refresh-token') return callback(null, user, context);`
@@ -60,6 +67,9 @@ pub(super) struct Resume {
     pub(super) top_defaults: Vec<Span>,
     /// The rule body's own `var`/`let`/`const` and function declarations.
     pub(super) top_declarations: Vec<super::TopDeclaration>,
+    /// The handler parameter that resume tests became, when `onContinuePostLogin` runs the
+    /// whole handler again (as Rules ran the whole rule again) instead of a moved branch.
+    pub(super) rerun_flag: Option<String>,
 }
 
 impl Rewriter<'_> {
@@ -102,42 +112,37 @@ impl Rewriter<'_> {
         );
     }
 
-    /// `if (context.protocol === 'redirect-callback') { … }` at the top of the rule body.
-    /// Returns whether it moved into `onContinuePostLogin`.
+    /// `if (context.protocol === 'redirect-callback') { …; return … }` at the top of the rule
+    /// body, before any statement other than declarations. Returns whether it moved into
+    /// `onContinuePostLogin`: on resume the Rule ran the declarations and then this branch, and
+    /// nothing else, which is what the continue handler runs.
     pub(super) fn resume_branch(&mut self, branch: &IfStmt, statement: Span) -> bool {
         let top_level = self.depth == 0 && self.scopes.len() == 1 && self.flow.in_list;
-        // Only the Action that redirected resumes, and in Rules the rest of the rule ran again
-        // after a branch that falls through: neither has an equivalent, so R2A207 stays.
+        // Anywhere else, the protocol test becomes the handler's flag and the whole handler
+        // runs again (`resume_flag`).
         if !top_level || !self.resume.in_rule || branch.alt.is_some() {
             return false;
         }
-        let Some(condition) = self.resume_condition(&branch.test) else {
+        if self.resume.rerun_flag.is_some() || !self.is_resume_test(&branch.test) {
             return false;
-        };
+        }
         let stmts: &[Stmt] = match &*branch.cons {
             Stmt::Block(block) => &block.stmts,
             single => std::slice::from_ref(single),
         };
-        // It ends in `return`, or in a call of the callback, after which the Rule went on with
-        // the statements after the branch (`R2A105` says so at the call).
-        let ends = match stmts.last() {
-            Some(Stmt::Return(_)) => true,
-            Some(Stmt::Expr(last)) => self.bindings.name(Param::Callback).is_some_and(|callback| {
-                super::promise_shape::is_callback_call(&last.expr, callback)
-            }),
-            _ => false,
-        };
-        if !ends {
+        // A branch that falls through went on with the statements after it.
+        if !matches!(stmts.last(), Some(Stmt::Return(_))) {
             return false;
         }
-        let falls_through = match stmts.last() {
-            Some(Stmt::Expr(last)) => Some(self.span(last.span)),
-            _ => None,
-        };
+        let after_other_statements = self.resume.top_statements.iter().any(|s| {
+            s.start < statement.start && !self.resume.top_declarations.iter().any(|d| d.span == *s)
+        });
+        if after_other_statements {
+            return false;
+        }
         // The continue handler is a new function: the rule's own locals do not exist there.
         let mut used = UsedNames::default();
         stmts.iter().for_each(|s| s.visit_with(&mut used));
-        condition.iter().for_each(|term| term.visit_with(&mut used));
         // Rules ran the statements before the branch again on resume: the declarations the
         // branch needs are copied into the continue handler.
         let declared_inside = scope::body_names(stmts);
@@ -147,33 +152,7 @@ impl Rewriter<'_> {
         };
         let saved_flow = self.flow;
         let findings_before = self.out.findings.len();
-        if let Some(call) = falls_through {
-            self.report(
-                Finding::new(
-                    Code::CodeAfterCallback,
-                    call,
-                    "the branch ends in this `callback` call without `return`: the Rule went on with the statements after the branch, `onContinuePostLogin` ends here",
-                )
-                .with_help("move side effects that must still happen on resume before this line"),
-            );
-        }
         self.resume.in_branch = true;
-        let condition = match (condition.first(), condition.last()) {
-            (Some(first), Some(last)) => {
-                let span = Span::new(self.span(first.span()).start, self.span(last.span()).end);
-                let edits = self.capture(|this| condition.iter().for_each(|t| t.visit_with(this)));
-                self.report(
-                    Finding::new(
-                        Code::ResumeConditionEndsHandler,
-                        span,
-                        "on resume, when the branch's other conditions do not hold, the Rule ran the rest of the rule again; `onContinuePostLogin` just ends",
-                    )
-                    .with_help("if the statements after the branch must also run on resume, repeat them in `onContinuePostLogin`"),
-                );
-                Some((span, self.render(span, &edits)))
-            }
-            _ => None,
-        };
         let inner = self.capture(|this| {
             this.with_scope(scope::block_names(stmts), |this| {
                 this.visit_statement_list(stmts, true)
@@ -192,22 +171,9 @@ impl Rewriter<'_> {
             .first()
             .map(|s| self.span(swc_common::Spanned::span(s)).start);
         let indent = first.map_or("", |at| crate::span::indentation_at(self.source, at));
-        let guarded = self.resume.top_statements.iter().any(|s| {
-            s.start < statement.start && !self.resume.top_declarations.iter().any(|d| d.span == *s)
-        });
-        if guarded {
-            self.report(
-                Finding::new(
-                    Code::ResumeSkipsEarlierStatements,
-                    statement,
-                    "in Rules the statements before this branch ran again when the user came back; `onContinuePostLogin` runs only the branch and the declarations it uses",
-                )
-                .with_help("if an earlier check must also hold on resume, repeat it at the top of `onContinuePostLogin`"),
-            );
-        }
         // The branch's markers move with it, each beside the line it concerns, as in the
         // main handler; a finding about the branch as a whole goes to the top.
-        let (inside, about_branch): (Vec<Finding>, Vec<Finding>) = self.out.findings
+        let (inside, mut on_top): (Vec<Finding>, Vec<Finding>) = self.out.findings
             [findings_before..]
             .iter()
             .cloned()
@@ -222,7 +188,6 @@ impl Rewriter<'_> {
         let top = first.map_or(body.start, |at| crate::span::line_start(self.source, at));
         let markers = crate::markers::marker_edits(self.source, &inside, &statements, &inner, top);
         let beside = top > body.start && markers.iter().all(|m| m.span.start >= top);
-        let mut on_top = about_branch;
         let text = if beside {
             let mut edits = inner.clone();
             edits.extend(markers);
@@ -248,20 +213,55 @@ impl Rewriter<'_> {
         }
         let header = lines.concat();
         self.out.moved.push(statement);
-        let branch_text = match condition {
-            // The branch keeps its own test, and its indentation inside it.
-            Some((_, test)) => {
-                let handler_indent = &self.handler.indent;
-                format!(
-                    "{nl}{handler_indent}if ({test}) {{{}{handler_indent}}}{nl}",
-                    text.trim_end_matches([' ', '\t'])
-                )
-            }
-            None => dedent_block(&text, indent, &self.handler.indent),
-        };
+        let branch_text = dedent_block(&text, indent, &self.handler.indent);
         let defaults = self.defaults_before(statement);
         self.resume.continue_body = Some(format!("{header}{copied}{defaults}{branch_text}"));
         self.delete_statement(Family::Redirect, statement, self.flow.last_in_rule_body);
+        true
+    }
+
+    /// `context.protocol === 'redirect-callback'` (or `!==`) where no branch moved into
+    /// `onContinuePostLogin`, in a rule that redirects: it becomes the handler's third
+    /// parameter, which `onContinuePostLogin` sets when it runs the handler again. Returns
+    /// whether the comparison was replaced.
+    pub(super) fn resume_flag(&mut self, bin: &swc_ecma_ast::BinExpr) -> bool {
+        if !self.resume.in_rule || self.resume.in_branch || self.resume.continue_body.is_some() {
+            return false;
+        }
+        let negated = match bin.op {
+            BinaryOp::EqEqEq | BinaryOp::EqEq => false,
+            BinaryOp::NotEqEq | BinaryOp::NotEq => true,
+            _ => return false,
+        };
+        if self.protocol_operand(bin).as_deref() != Some("redirect-callback") {
+            return false;
+        }
+        let flag = match &self.resume.rerun_flag {
+            Some(flag) => flag.clone(),
+            None => {
+                let taken = |n: &str| self.source.contains(n);
+                let flag = std::iter::once("resumed".to_string())
+                    .chain((2..).map(|i| format!("resumed{i}")))
+                    .find(|n| !taken(n))
+                    .unwrap_or_default();
+                self.resume.rerun_flag = Some(flag.clone());
+                flag
+            }
+        };
+        let span = self.span(bin.span);
+        self.replace(
+            Family::Redirect,
+            span,
+            if negated { format!("!{flag}") } else { flag.clone() },
+        );
+        self.report(
+            Finding::new(
+                Code::ResumeRunsHandlerAgain,
+                span,
+                format!("on resume the Rule ran again with `context.protocol` `redirect-callback`: `onContinuePostLogin` runs this handler again with `{flag}` true"),
+            )
+            .with_help("earlier Actions do not run again on resume, where earlier rules did"),
+        );
         true
     }
 
@@ -342,23 +342,6 @@ impl Rewriter<'_> {
         self.protocol_compared_with(test).as_deref() == Some("redirect-callback")
     }
 
-    /// For a test that holds exactly on resume: `Some([])` for the protocol comparison alone,
-    /// the other terms for `<comparison> && a && b` (the comparison first).
-    fn resume_condition<'e>(&self, test: &'e Expr) -> Option<Vec<&'e Expr>> {
-        let mut rest = Vec::new();
-        let mut first = unparen(test);
-        // `a && b && c` is `(a && b) && c`: the comparison is the leftmost term.
-        while let Expr::Bin(bin) = first {
-            if bin.op != BinaryOp::LogicalAnd {
-                break;
-            }
-            rest.push(&*bin.right);
-            first = unparen(&bin.left);
-        }
-        rest.reverse();
-        self.is_resume_test(first).then_some(rest)
-    }
-
     /// `'x'` in `context.protocol === 'x'` (either side, `==` too).
     fn protocol_compared_with(&self, test: &Expr) -> Option<String> {
         let Expr::Bin(bin) = unparen(test) else {
@@ -367,6 +350,11 @@ impl Rewriter<'_> {
         if !matches!(bin.op, BinaryOp::EqEqEq | BinaryOp::EqEq) {
             return None;
         }
+        self.protocol_operand(bin)
+    }
+
+    /// `'x'` in `context.protocol <op> 'x'` (either side), whatever the operator.
+    fn protocol_operand(&self, bin: &swc_ecma_ast::BinExpr) -> Option<String> {
         let is_protocol = |e: &Expr| {
             chain::flatten(unparen(e), self.offsets).is_some_and(|c| {
                 self.param(c.root) == Some(Param::Context)
@@ -387,16 +375,24 @@ impl Rewriter<'_> {
 
     /// The `onContinuePostLogin` handler, when the rule redirects or resumes.
     pub(super) fn continue_handler(&self) -> Option<String> {
-        if !self.resume.converted && self.resume.continue_body.is_none() {
+        let resumes = self.resume.continue_body.is_some() || self.resume.rerun_flag.is_some();
+        if !self.resume.converted && !resumes {
             return None;
+        }
+        let nl = crate::span::newline_of(self.source);
+        let handler = self.out.trigger.resume_handler?;
+        if self.resume.rerun_flag.is_some() {
+            let (event, api) = (&self.event, &self.api);
+            return Some(format!(
+                "{nl}{nl}// Rules ran the whole rule again when the user came back, with `context.protocol` 'redirect-callback'.{nl}exports.{handler} = async ({event}, {api}) => exports.{}({event}, {api}, true);",
+                self.out.trigger.handler
+            ));
         }
         // Each handler starts from the profile, as every rule did again on resume.
         let body = match &self.resume.continue_body {
             Some(branch) => format!("{}{branch}", self.handler.declarations.concat()),
             None => String::new(),
         };
-        let nl = crate::span::newline_of(self.source);
-        let handler = self.out.trigger.resume_handler?;
         Some(format!(
             "{nl}{nl}exports.{handler} = async ({}, {}) => {{{body}}};",
             self.event, self.api

@@ -13,9 +13,12 @@
 //! ```
 //! Action:
 //! ```js
-//!   if (api.redirect.canRedirect() && !event.user.app_metadata.verified) {
+//!   if (!resumed && api.redirect.canRedirect() && !event.user.app_metadata.verified) {
 //!     api.redirect.sendUserTo(event.secrets.VERIFY_URL + '?session_token=' + jwt.sign({ ip: event.request.ip, iss: `https://${event.request.hostname}/`, sub: event.user.user_id }, event.secrets.SESSION_TOKEN_SECRET, { expiresIn: event.secrets.SESSION_TOKEN_EXPIRES_IN || '3d' }));
 //! ```
+//! `canRedirect` and `doRedirect` also refused a resumed login (`context.protocol` was
+//! `redirect-callback`), which Rules ran again from the top: the Action runs again on resume
+//! too, with `resumed` set (`redirect.rs`).
 //! The session token keeps the library's claims and `jsonwebtoken` calls, because the site on
 //! the other end verifies and signs those tokens. `Auth0UserUpdateUtilities` becomes reads and
 //! writes of `user.app_metadata` / `user_metadata` (under its namespace) and
@@ -743,7 +746,16 @@ impl Expander<'_> {
                     "`canRedirect` becomes `api.redirect.canRedirect()`, which does not know whether an earlier rule redirected or required multifactor",
                     "the library also refused to redirect when `context.redirect` or `context.multifactor` was already set by an earlier rule; check the Actions before this one",
                 );
-                format!("{API_PLACEHOLDER}.redirect.canRedirect()")
+                // The library never redirected a resumed login again; Actions can.
+                let test = format!(
+                    "{context}.protocol !== {} && {API_PLACEHOLDER}.redirect.canRedirect()",
+                    self.literal("redirect-callback")
+                );
+                if self.safe_tests.contains(&span) {
+                    test
+                } else {
+                    format!("({test})")
+                }
             }
             _ => {
                 self.refused = true;
@@ -967,8 +979,11 @@ impl Expander<'_> {
                 let guard = if self.redirect_guarded > 0 {
                     String::new()
                 } else {
+                    // The library refused to redirect a resumed login again.
                     format!(
-                        "if (!{API_PLACEHOLDER}.redirect.canRedirect() || !{url_text}) throw new Error({});{nl}{indent}",
+                        "if ({}.protocol === {} || !{API_PLACEHOLDER}.redirect.canRedirect() || !{url_text}) throw new Error({});{nl}{indent}",
+                        self.context,
+                        self.literal("redirect-callback"),
                         self.literal("Cannot redirect")
                     )
                 };

@@ -374,6 +374,9 @@ impl Visit for Rewriter<'_> {
     /// `a && a.b`: inside the right side, `a` is known to be set, so a `?.` right after its
     /// rewritten text is noise (`event.authorization && event.authorization.roles`).
     fn visit_bin_expr(&mut self, bin: &swc_ecma_ast::BinExpr) {
+        if self.resume_flag(bin) {
+            return;
+        }
         if bin.op != swc_ecma_ast::BinaryOp::LogicalAnd {
             return bin.visit_children_with(self);
         }

@@ -722,10 +722,14 @@ function samlSetting(effects, method, args) {
   effects.saml.settings[key] = unwrap(args[0]);
 }
 
-/** Auth0 merges metadata updates at the root; `null` removes a key. */
+/**
+ * Auth0 merges metadata updates at the root; `null` removes a key. An update travels as JSON,
+ * so a key set to `undefined` is not sent and keeps its value (Actions skip it too).
+ */
 function persistMetadata(effects, kind, changes) {
   const stored = effects.metadata[kind];
   for (const [key, value] of Object.entries(unwrap(changes) ?? {})) {
+    if (value === undefined) continue;
     if (value === null) delete stored[key];
     else stored[key] = value;
   }
@@ -919,7 +923,9 @@ async function runAction(s, config) {
   const handler = resumed ? module.exports[resumeHandler] : module.exports[name];
   if (typeof handler !== 'function') throw new Error(`the code exports no ${name} handler`);
   const point = HOOKS[config.trigger.id];
-  const plain = clone({ ...s, secrets: undefined });
+  // The login that resumes is the one that redirected: Actions report its own protocol, never
+  // `redirect-callback`.
+  const plain = clone({ ...s, secrets: undefined, ...(resumed ? { protocol: 'oidc-basic-profile' } : {}) });
   const event = point ? point.event(plain) : actionEvent(plain);
   // Credentials the migration moved into secrets hold what the rule had written.
   event.secrets = withSecrets({ ...s.secrets, ...config.movedSecrets });
