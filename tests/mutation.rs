@@ -81,14 +81,22 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
         "the budget: the risk engine answering `level: \"medium\"` is one of many body values, \
          and the four written scenarios' variants use up the 256 first",
     )),
+    ("metadata-crm-contact-after-callback", "drop-await", 26, Equivalent(
+        "the update request is sent whether or not its answer is awaited; only the log line differs",
+    )),
+    ("metadata-crm-contact-after-callback", "negate-condition", 31, Equivalent(
+        "the update was sent before the check; a throw after it only reaches the rule's logging `.catch`",
+    )),
+    ("metadata-crm-contact-after-callback", "weaken-condition", 47, BlindSpot(
+        "R2A913 announces every difference in the requests the Action makes, and the extra \
+         update after a failed CRM call stores nothing (`body.id` is undefined)",
+    )),
     ("modules-scoped-slack-webhook", "negate-condition", 7, Equivalent(
         "neither branch has an effect: the webhook client is only constructed",
     )),
     ("modules-scoped-slack-webhook", "change-literal", 7, Equivalent(
         "neither branch has an effect: the webhook client is only constructed",
     )),
-    ("redirect-marketing-consent-sandbox-jwt", "drop-call", 37, TOKEN_STATE),
-    ("redirect-marketing-consent-sandbox-jwt", "drop-call", 38, TOKEN_STATE),
     ("redirect-progressive-profile-job-title", "drop-call", 34, TOKEN_STATE),
     ("redirect-progressive-profile-job-title", "drop-call", 35, TOKEN_STATE),
     ("rule-utilities-terms-acceptance", "weaken-condition", 9, Equivalent(

@@ -111,6 +111,18 @@ fn every_public_rule_yields_an_action_node_compiles_or_says_why_not() {
         .filter(|(_, m)| m.status() == Status::Failed)
         .count();
     assert_eq!(failed, 0, "every public rule converts, in full or in part");
+    // Issue 15's bar, and a ratchet: lower it when fewer need a person.
+    let manual: Vec<&str> = rules
+        .iter()
+        .filter(|(_, m)| m.status() == Status::ManualWork)
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert!(
+        manual.len() <= 10,
+        "{} public rules need manual work: {}",
+        manual.len(),
+        manual.join(", ")
+    );
     let _guard = common::snapshot_settings().bind_to_scope();
     insta::assert_snapshot!("real_corpora__auth0_rules_statuses", lines.join("\n"));
 }

@@ -82,7 +82,10 @@ fn a_negated_test_inside_a_block_becomes_the_negated_flag() {
     let body = "  try {\n    if (context.protocol !== 'redirect-callback' && !user.email_verified) {\n      context.redirect = { url: 'https://verify.example.com' };\n    }\n  } catch (e) {\n    console.log(e);\n  }";
     let (codes, output) = migrate(body);
     assert!(codes.contains(&Code::ResumeRunsHandlerAgain), "{output}");
-    assert!(output.contains("if (!resumed && !event.user.email_verified) {"), "{output}");
+    assert!(
+        output.contains("if (!resumed && !event.user.email_verified) {"),
+        "{output}"
+    );
     assert!(output.contains(RERUN), "{output}");
 }
 
@@ -90,6 +93,26 @@ fn a_negated_test_inside_a_block_becomes_the_negated_flag() {
 fn a_rule_that_names_a_local_resumed_gets_another_flag() {
     let body = "  var resumed = false;\n  if (user.email && context.protocol === 'redirect-callback') resumed = true;\n  context.idToken['https://example.com/resumed'] = resumed;\n  context.redirect = { url: 'https://consent.example.com' };";
     let (_, output) = migrate(body);
-    assert!(output.contains("async (event, api, resumed2 = false) =>"), "{output}");
-    assert!(output.contains("if (event.user.email && resumed2) resumed = true;"), "{output}");
+    assert!(
+        output.contains("async (event, api, resumed2 = false) =>"),
+        "{output}"
+    );
+    assert!(
+        output.contains("if (event.user.email && resumed2) resumed = true;"),
+        "{output}"
+    );
+}
+
+#[test]
+fn a_rule_that_never_tests_for_the_return_says_the_continue_handler_does_nothing() {
+    // Rules ran it again on resume, and it redirected again unless its condition had changed.
+    let body = "  if (!user.app_metadata.terms) {\n    context.redirect = { url: 'https://terms.example.com' };\n  }";
+    let (codes, output) = migrate(body);
+    assert!(codes.contains(&Code::ResumeRunsNothing), "{output}");
+    assert!(
+        output.ends_with("exports.onContinuePostLogin = async (event, api) => {};\n"),
+        "{output}"
+    );
+    let (codes, output) = migrate(&format!("{RESUME_THEN_RETURN}\n{REDIRECT}"));
+    assert!(!codes.contains(&Code::ResumeRunsNothing), "{output}");
 }

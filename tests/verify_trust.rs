@@ -90,6 +90,46 @@ fn an_action_calling_an_api_member_the_trigger_lacks_differs() {
     assert_eq!(result.code, 0, "{}", result.stdout);
 }
 
+/// Like [`verify_action`], with the npm packages of `tests/npm-tools`; `None` without npm.
+fn verify_with_packages(rule: &str, action: &str) -> Option<common::Run> {
+    let modules = common::npm_tools()?;
+    let dir = workspace(&[("rule.js", rule), ("out/actions/rule/code.js", action)]);
+    let modules = modules.to_string_lossy().into_owned();
+    Some(run(
+        &[
+            "verify",
+            "rule.js",
+            "--actions",
+            "out",
+            "--node-modules",
+            &modules,
+        ],
+        dir.path(),
+    ))
+}
+
+#[test]
+fn the_search_signs_the_token_a_site_sends_back_so_what_follows_its_check_is_compared() {
+    if !node_or_skip() {
+        return;
+    }
+    let rule = "function (user, context, callback) {\n  const jwt = require('jsonwebtoken');\n  if (context.protocol === 'redirect-callback') {\n    try {\n      jwt.verify(context.request.query.session_token, configuration.SESSION_SECRET, { subject: user.user_id });\n    } catch (e) {\n      return callback(new Error('bad token'));\n    }\n    context.idToken['https://example.com/verified'] = true;\n    return callback(null, user, context);\n  }\n  context.redirect = { url: 'https://verify.example.com' };\n  callback(null, user, context);\n}\n";
+    let no_claim = "const jwt = require('jsonwebtoken');\nexports.onExecutePostLogin = async (event, api) => {\n  api.redirect.sendUserTo('https://verify.example.com');\n};\n\nexports.onContinuePostLogin = async (event, api) => {\n  try {\n    jwt.verify(event.request.query.session_token, event.secrets.SESSION_SECRET, { subject: event.user.user_id });\n  } catch (e) {\n    return api.access.deny('bad token');\n  }\n};\n";
+    let Some(result) = verify_with_packages(rule, no_claim) else {
+        return;
+    };
+    assert_eq!(result.code, 1, "{}", result.stdout);
+    assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
+    // Only a token signed with the secret gets past `jwt.verify` to the claim.
+    assert!(
+        result
+            .stdout
+            .contains("request.query.session_token = \"r2a-signed-token:SESSION_SECRET\""),
+        "{}",
+        result.stdout
+    );
+}
+
 #[test]
 fn a_continue_handler_that_skips_what_the_rule_ran_again_on_resume_differs() {
     if !node_or_skip() {
@@ -117,24 +157,18 @@ fn an_update_after_the_callback_that_the_action_drops_differs() {
     // The rule called back first; the update still reached the profile in Rules.
     let rule = "function (user, context, callback) {\n  const request = require('request');\n  user.app_metadata = user.app_metadata || {};\n  request.post({ url: 'https://crm.example.com/contacts', json: { email: user.email } }, function (err) {\n    if (err) return;\n    user.app_metadata.in_crm = true;\n    auth0.users.updateAppMetadata(user.user_id, user.app_metadata);\n  });\n  callback(null, user, context);\n}\n";
     let dropped = "exports.onExecutePostLogin = async (event, api) => {\n  const request = require('request');\n  request.post({ url: 'https://crm.example.com/contacts', json: { email: event.user.email } }, function (err) {});\n};\n";
-    let Some(modules) = common::npm_tools() else {
+    let Some(result) = verify_with_packages(rule, dropped) else {
         return;
     };
-    let with_request = |action: &str| {
-        let dir = workspace(&[("rule.js", rule), ("out/actions/rule/code.js", action)]);
-        let modules = modules.to_string_lossy().into_owned();
-        run(
-            &["verify", "rule.js", "--actions", "out", "--node-modules", &modules],
-            dir.path(),
-        )
-    };
-    let result = with_request(dropped);
     assert_eq!(result.code, 1, "{}", result.stdout);
     assert!(result.stdout.contains("DIFFERS"), "{}", result.stdout);
     let migration = rules2actions::migrate_rule(rule.as_bytes());
     let migrated = migration.output().expect("converted");
-    assert!(migrated.contains("managementApiUpdateMetadata(event, null,"), "{migrated}");
-    let result = with_request(migrated);
+    assert!(
+        migrated.contains("managementApiUpdateMetadata(event, null,"),
+        "{migrated}"
+    );
+    let result = verify_with_packages(rule, migrated).expect("installed");
     assert_eq!(result.code, 0, "{}", result.stdout);
 }
 

@@ -122,7 +122,11 @@ impl Rewriter<'_> {
         let field = self.string_literal(field);
         // After the handler returned its `api` is gone: the token is then not cached.
         self.management.updates_late |= self.depth > 0;
-        let api = if self.depth == 0 { self.api.as_str() } else { "null" };
+        let api = if self.depth == 0 {
+            self.api.as_str()
+        } else {
+            "null"
+        };
         self.replace(
             Family::ManagementApi,
             span,

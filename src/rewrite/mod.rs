@@ -436,6 +436,7 @@ impl Rewriter<'_> {
             self.metadata.persisted = prepass.metadata_persisted;
         }
         self.visit_statement_list(&body.stmts, true);
+        self.report_resume_without_rerun();
         self.report_mixed_helpers();
 
         self.report_claim_sizes(rule.span);

@@ -55,6 +55,8 @@ use swc_common::Spanned;
 pub(super) struct Resume {
     /// The rule's redirect was converted, so the Action needs `onContinuePostLogin`.
     pub(super) converted: bool,
+    /// Where the first converted redirect is.
+    pub(super) redirect_at: Option<Span>,
     /// The rule assigns `context.redirect` somewhere, converted or not.
     pub(super) in_rule: bool,
     /// The resumed-login branch, rewritten, for `onContinuePostLogin`.
@@ -97,6 +99,9 @@ impl Rewriter<'_> {
         };
         let url = self.rewritten(&url);
         self.resume.converted = true;
+        self.resume
+            .redirect_at
+            .get_or_insert(self.span(assign.span));
         self.report(
             Finding::new(
                 Code::RedirectSuspendsFlow,
@@ -252,7 +257,11 @@ impl Rewriter<'_> {
         self.replace(
             Family::Redirect,
             span,
-            if negated { format!("!{flag}") } else { flag.clone() },
+            if negated {
+                format!("!{flag}")
+            } else {
+                flag.clone()
+            },
         );
         self.report(
             Finding::new(
@@ -371,6 +380,26 @@ impl Rewriter<'_> {
             (_, true) => literal(&bin.left),
             _ => None,
         }
+    }
+
+    /// A rule that redirects but never tests for the login coming back ran again from the top
+    /// on resume, and redirected again unless what it tested had changed; the Action's
+    /// `onContinuePostLogin` does nothing, as Auth0's own template does.
+    pub(super) fn report_resume_without_rerun(&mut self) {
+        let Some(at) = self.resume.redirect_at else {
+            return;
+        };
+        if self.resume.continue_body.is_some() || self.resume.rerun_flag.is_some() {
+            return;
+        }
+        self.report(
+            Finding::new(
+                Code::ResumeRunsNothing,
+                at,
+                "when the user came back, the Rule ran again from the top (and redirected again if it still applied); `onContinuePostLogin` does nothing",
+            )
+            .with_help("if something must happen when the user comes back, test `context.protocol === 'redirect-callback'` in the rule, or write it in `onContinuePostLogin`"),
+        );
     }
 
     /// The `onContinuePostLogin` handler, when the rule redirects or resumes.

@@ -514,7 +514,9 @@ fn announced_by(
                 PROTOCOLS_THAT_CANNOT_REDIRECT.contains(&protocol)
                     || scenario["request"]["query"]["prompt"] == json!("none"),
             ),
-            Code::RedirectTokenValidated => when(protocol == "redirect-callback"),
+            Code::RedirectTokenValidated | Code::ResumeRunsNothing => {
+                when(protocol == "redirect-callback")
+            }
             Code::RuleUtilitiesNamespace => when(namespace_not_object),
             // Shapes and statements after the callback change what the code computes.
             Code::ShapeChanges | Code::CodeAfterCallback | Code::ProtocolValueAbsent => {

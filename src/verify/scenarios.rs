@@ -603,11 +603,15 @@ pub fn candidates(
     if path == ["managementApiFails"] {
         return vec![Some(json!(true))];
     }
+    // The login that comes back from a redirect: an Action tests it with a flag of its own, and
+    // a library the Rule used (`@auth0/rule-utilities`) with a literal the search cannot see.
+    let resumed = (path == ["protocol"]).then(|| Some(json!("redirect-callback")));
     let field = path.last().map_or("", String::as_str);
     let scopes = path.first().is_some_and(|k| k == "requestedScopes");
     // What a comparison wanted this field to hold comes first, then the changes that take
     // most branches (the other boolean, nothing, empty values), then the code's literals.
     let mut out: Vec<Option<Value>> = harvest.hinted(path).into_iter().map(Some).collect();
+    out.extend(resumed);
     match current {
         Some(Value::Bool(b)) => out.push(Some(json!(!b))),
         Some(Value::Number(n)) => {
@@ -711,6 +715,21 @@ pub fn candidates(
         seen.insert(serde_json::to_string(v).unwrap_or_default()) && v.as_ref() != current
     });
     out
+}
+
+/// For a parameter of the request that comes back to /continue, a token signed with each of the
+/// secrets the Rule read, as the site the user was sent to signs it (`withSignedTokens` in
+/// `worker.js` signs it): without one, the code that validates it is never reached.
+pub fn signed_tokens(path: &[String], secrets: &[&str]) -> Vec<Option<Value>> {
+    let parameter =
+        path.len() == 3 && path[0] == "request" && matches!(path[1].as_str(), "query" | "body");
+    if !parameter {
+        return Vec::new();
+    }
+    secrets
+        .iter()
+        .map(|name| Some(json!(format!("r2a-signed-token:{name}"))))
+        .collect()
 }
 
 /// Canned answers for one HTTP call: its failures (a network error, 404, 500), each of which may
@@ -844,6 +863,32 @@ fn lists(method: &str, url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_continue_parameter_gets_a_token_per_secret_the_rule_read() {
+        let path = |p: &[&str]| p.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            signed_tokens(&path(&["request", "query", "session_token"]), &["A", "B"]),
+            vec![
+                Some(json!("r2a-signed-token:A")),
+                Some(json!("r2a-signed-token:B"))
+            ]
+        );
+        assert!(signed_tokens(&path(&["request", "body", "token"]), &["A"]).len() == 1);
+        assert!(signed_tokens(&path(&["user", "email"]), &["A"]).is_empty());
+        assert!(signed_tokens(&path(&["request", "query"]), &["A"]).is_empty());
+    }
+
+    #[test]
+    fn the_protocol_is_tried_as_a_login_coming_back_from_a_redirect() {
+        let harvest = Harvest::of(&[]);
+        let candidates = candidates(
+            Some(&json!("oidc-basic-profile")),
+            &["protocol".to_string()],
+            &harvest,
+        );
+        assert!(candidates.contains(&Some(json!("redirect-callback"))));
+    }
 
     #[test]
     fn code_that_reads_the_date_meets_other_days_and_hours() {

@@ -449,9 +449,20 @@ impl Search<'_> {
                 .into_iter()
                 .map(|group| group.into_iter().map(http_change).collect()),
         );
+        let secrets: Vec<&str> = rule
+            .reads
+            .iter()
+            .filter(|p| p.len() == 2 && p[0] == "secrets")
+            .map(|p| p[1].as_str())
+            .collect();
         per_field.extend(fields.iter().map(|path| {
-            scenarios::candidates(scenarios::get(scenario, path), path, &self.harvest)
+            scenarios::signed_tokens(path, &secrets)
                 .into_iter()
+                .chain(scenarios::candidates(
+                    scenarios::get(scenario, path),
+                    path,
+                    &self.harvest,
+                ))
                 .map(|value| Mutation {
                     change: format!(
                         "{signature} {} = {}",

@@ -1016,16 +1016,45 @@ function hints(fields) {
   return out;
 }
 
-async function scenario(id, s, config) {
+/**
+ * A `/continue` parameter the search set to `r2a-signed-token:NAME` holds the token a site that
+ * shares the secret NAME signs: HS256, for the user logging in, issued by the tenant, valid for
+ * an hour. Both sides get the same token, so the code that validates it runs.
+ */
+const SIGNED_TOKEN = 'r2a-signed-token:';
+function withSignedTokens(s) {
+  const sign = (value) => {
+    if (typeof value !== 'string' || !value.startsWith(SIGNED_TOKEN)) return value;
+    // The secret's value as both sides read it.
+    const secret = withSecrets(s.secrets)[value.slice(SIGNED_TOKEN.length)];
+    if (typeof secret !== 'string') return value;
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: s.user?.user_id, iss: `https://${s.request?.hostname}/`, ip: s.request?.ip, iat: now, exp: now + 3600 };
+    try {
+      return moduleRequire('jsonwebtoken').sign(claims, secret);
+    } catch {
+      return value;
+    }
+  };
+  const signed = (values) => values && typeof values === 'object'
+    ? Object.fromEntries(Object.entries(values).map(([key, value]) => [key, sign(value)]))
+    : values;
+  if (!s.request) return s;
+  return { ...s, request: { ...s.request, query: signed(s.request.query), body: signed(s.request.body) } };
+}
+
+async function scenario(id, given, config) {
   resetRandomness();
   const hits = new Set();
   globalThis.__r2aHits = hits;
   run = {
-    scenario: s, http: [], sent: [], reads: new Set(), seen: new Set(), bodies: new Map(), ended: false,
+    scenario: given, http: [], sent: [], reads: new Set(), seen: new Set(), bodies: new Map(), ended: false,
     lastRead: new Map(), missing: [], comparisons: new Map(), listHints: [], tokens: new Set([MANAGEMENT_TOKEN]),
     patches: [],
   };
   let result;
+  const s = withSignedTokens(given);
+  run.scenario = s;
   try {
     const hook = config.side === 'rule' && config.trigger.hook;
     const effects = hook ? await runHook(s, config) : config.side === 'rule' ? await runRule(s, config) : await runAction(s, config);
