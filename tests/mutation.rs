@@ -87,7 +87,7 @@ const SURVIVORS: &[(&str, &str, usize, Why)] = &[
     ("metadata-crm-contact-after-callback", "negate-condition", 31, Equivalent(
         "the update was sent before the check; a throw after it only reaches the rule's logging `.catch`",
     )),
-    ("metadata-crm-contact-after-callback", "weaken-condition", 47, BlindSpot(
+    ("metadata-crm-contact-after-callback", "weaken-condition", 55, BlindSpot(
         "R2A913 announces every difference in the requests the Action makes, and the extra \
          update after a failed CRM call stores nothing (`body.id` is undefined)",
     )),

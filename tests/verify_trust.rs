@@ -165,7 +165,7 @@ fn an_update_after_the_callback_that_the_action_drops_differs() {
     let migration = rules2actions::migrate_rule(rule.as_bytes());
     let migrated = migration.output().expect("converted");
     assert!(
-        migrated.contains("managementApiUpdateMetadata(event, null,"),
+        migrated.contains("managementApiUpdateMetadataLater(event, 'app_metadata',"),
         "{migrated}"
     );
     let result = verify_with_packages(rule, migrated).expect("installed");

@@ -16,7 +16,9 @@
 //! token's origin changes. `auth0.users.updateAppMetadata(otherUserId, changes)` (another user's
 //! metadata; the user's own at the top of the rule goes through `api.user`, and inside a
 //! function, which may run after the handler returned, goes here too) becomes a helper that
-//! PATCHes the user, which merges metadata at the root as the Rules call did. Reported once with `R2A913`, which names the secrets and the M2M
+//! PATCHes the user, which merges metadata at the root as the Rules call did. Inside a function
+//! it goes through `managementApiUpdateMetadataLater`, which logs a failure nothing waits for
+//! instead of leaving an unhandled rejection. Reported once with `R2A913`, which names the secrets and the M2M
 //! application to create. Refused (`R2A901` stays): `auth0.accessToken` inside a nested function,
 //! where `await` is not available, and `auth0.users.*` calls other than the user's own metadata.
 
@@ -120,21 +122,18 @@ impl Rewriter<'_> {
             self.span(call.args[0].expr.span()).start,
         );
         let field = self.string_literal(field);
-        // After the handler returned its `api` is gone: the token is then not cached.
+        // After the handler returned its `api` is gone (the token is then not cached), and
+        // nothing may be left to catch a failure.
         self.management.updates_late |= self.depth > 0;
-        let api = if self.depth == 0 {
-            self.api.as_str()
-        } else {
-            "null"
-        };
-        self.replace(
-            Family::ManagementApi,
-            span,
+        let replacement = if self.depth == 0 {
             format!(
-                "managementApiUpdateMetadata({}, {api}, {field}, ",
-                self.event
-            ),
-        );
+                "managementApiUpdateMetadata({}, {}, {field}, ",
+                self.event, self.api
+            )
+        } else {
+            format!("managementApiUpdateMetadataLater({}, {field}, ", self.event)
+        };
+        self.replace(Family::ManagementApi, span, replacement);
         let whose = if own {
             "the user's metadata is updated from a nested function, which may run after the handler returned, so through the Management API"
         } else {
@@ -245,6 +244,19 @@ impl Rewriter<'_> {
                 "",
             ];
             text.extend(update.iter().map(|l| format!("{l}{nl}")));
+        }
+        if self.management.updates_late {
+            let later = [
+                "// An update that may run after the handler returned: nothing waits for it, so a failure is",
+                "// logged (an unhandled rejection would end the Action's process; the Rules sandbox only warned).",
+                "function managementApiUpdateMetadataLater(event, field, userId, changes) {",
+                "  const update = managementApiUpdateMetadata(event, null, field, userId, changes);",
+                "  update.catch((err) => console.log(`Management API user update failed: ${err.message}`));",
+                "  return update;",
+                "}",
+                "",
+            ];
+            text.extend(later.iter().map(|l| format!("{l}{nl}")));
         }
         self.fix(Family::ManagementApi, crate::edit::Edit::insert(at, text));
     }

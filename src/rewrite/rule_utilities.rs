@@ -726,19 +726,15 @@ impl Expander<'_> {
             return;
         };
         let context = self.context.clone();
+        // A test written where an operand was: parenthesised unless it stands alone.
+        let safe = self.safe_tests.contains(&span);
+        let as_operand = |test: String| if safe { test } else { format!("({test})") };
         let replacement = match (class, key) {
             (Class::Redirect, "queryParams") => format!("{context}.request.query"),
-            (Class::Redirect, "isRedirectCallback") => {
-                let test = format!(
-                    "{context}.protocol === {}",
-                    self.literal("redirect-callback")
-                );
-                if self.safe_tests.contains(&span) {
-                    test
-                } else {
-                    format!("({test})")
-                }
-            }
+            (Class::Redirect, "isRedirectCallback") => as_operand(format!(
+                "{context}.protocol === {}",
+                self.literal("redirect-callback")
+            )),
             (Class::Redirect, "canRedirect") => {
                 self.report(
                     Code::CanRedirectIgnoresEarlierRules,
@@ -747,15 +743,10 @@ impl Expander<'_> {
                     "the library also refused to redirect when `context.redirect` or `context.multifactor` was already set by an earlier rule; check the Actions before this one",
                 );
                 // The library never redirected a resumed login again; Actions can.
-                let test = format!(
+                as_operand(format!(
                     "{context}.protocol !== {} && {API_PLACEHOLDER}.redirect.canRedirect()",
                     self.literal("redirect-callback")
-                );
-                if self.safe_tests.contains(&span) {
-                    test
-                } else {
-                    format!("({test})")
-                }
+                ))
             }
             _ => {
                 self.refused = true;
