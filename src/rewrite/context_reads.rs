@@ -221,9 +221,10 @@ impl Rewriter<'_> {
         if self.guards.in_skip_test && compared_equal {
             return;
         }
-        // After the resume branch that moved out, which ended the Rule on resume, the handler
-        // runs only where the Rule's protocol was not `redirect-callback` either.
-        if value == "redirect-callback" && self.resume.continue_body.is_some() {
+        // After the resume branch that moved out, which ended the Rule on resume, the handler's
+        // own statements run only where the Rule's protocol was not `redirect-callback` either.
+        // A function may have been called before the branch, so its comparisons stay findings.
+        if value == "redirect-callback" && self.resume.continue_body.is_some() && self.depth == 0 {
             return;
         }
         if PROTOCOLS_ABSENT_IN_ACTIONS.contains(&value.as_str()) {

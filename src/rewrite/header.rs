@@ -90,13 +90,10 @@ impl Rewriter<'_> {
         if self.shim {
             self.callback_shim(rule, body_span);
         }
-        let handler = match &self.resume.rerun_flag {
-            Some(flag) => self
-                .out
+        let handler =
+            self.out
                 .trigger
-                .header(&self.event, &format!("{}, {flag} = false", self.api)),
-            None => self.out.trigger.header(&self.event, &self.api),
-        };
+                .header(&self.event, &self.api, self.resume.rerun_flag.as_deref());
         self.replace(
             Family::Header,
             Span::new(rule.span.start, body_span.start),

@@ -244,11 +244,7 @@ impl Rewriter<'_> {
         let flag = match &self.resume.rerun_flag {
             Some(flag) => flag.clone(),
             None => {
-                let taken = |n: &str| self.source.contains(n);
-                let flag = std::iter::once("resumed".to_string())
-                    .chain((2..).map(|i| format!("resumed{i}")))
-                    .find(|n| !taken(n))
-                    .unwrap_or_default();
+                let flag = self.free_name("resumed");
                 self.resume.rerun_flag = Some(flag.clone());
                 flag
             }

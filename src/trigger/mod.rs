@@ -245,8 +245,16 @@ pub static RULES: &Trigger = &POST_LOGIN;
 
 impl Trigger {
     /// `exports.onExecutePostLogin = async (event, api) => `.
-    pub fn header(&self, event: &str, api: &str) -> String {
-        format!("exports.{} = async ({event}, {api}) => ", self.handler)
+    /// `exports.<handler> = async (event, api) => `, with a third parameter `flag = false` when
+    /// the resume handler runs this one again (`rewrite/redirect.rs`).
+    pub fn header(&self, event: &str, api: &str, resume_flag: Option<&str>) -> String {
+        match resume_flag {
+            Some(flag) => format!(
+                "exports.{} = async ({event}, {api}, {flag} = false) => ",
+                self.handler
+            ),
+            None => format!("exports.{} = async ({event}, {api}) => ", self.handler),
+        }
     }
 
     /// The start of the header as the tool writes it, up to the parameters.
@@ -309,7 +317,7 @@ mod tests {
     #[test]
     fn the_header_and_the_handlers_come_from_the_description() {
         assert_eq!(
-            POST_LOGIN.header("event", "api"),
+            POST_LOGIN.header("event", "api", None),
             "exports.onExecutePostLogin = async (event, api) => "
         );
         assert!(is_handler("onExecutePostLogin"));
