@@ -1,5 +1,7 @@
 //! A finding is data: what the tool noticed, where, and what it did about it.
 
+use std::borrow::Cow;
+
 use crate::edit::Edit;
 use crate::registry::{Code, Severity};
 use crate::span::Span;
@@ -19,14 +21,16 @@ pub enum Applicability {
 pub struct Finding {
     pub code: Code,
     pub span: Span,
-    pub message: String,
-    pub help: Option<String>,
+    /// Most messages and helps are fixed text: borrowed, 46,000 findings of 10,000 rules cost
+    /// no copy of them.
+    pub message: Cow<'static, str>,
+    pub help: Option<Cow<'static, str>>,
     pub fix: Option<Vec<Edit>>,
     pub applicability: Applicability,
 }
 
 impl Finding {
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, span: Span, message: impl Into<Cow<'static, str>>) -> Self {
         let applicability = match code.severity() {
             Severity::Error => Applicability::Manual,
             Severity::Warning => Applicability::Unsafe,
@@ -42,7 +46,7 @@ impl Finding {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub fn with_help(mut self, help: impl Into<Cow<'static, str>>) -> Self {
         self.help = Some(help.into());
         self
     }

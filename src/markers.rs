@@ -4,7 +4,7 @@
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::registry::Severity;
-use crate::span::{indentation_at, line_start, newline_of, Span};
+use crate::span::{newline_of, LineIndex, Span};
 
 pub const MARKER_PREFIX: &str = "// TODO(rules2actions ";
 
@@ -62,6 +62,8 @@ pub fn marker_edits(
         return Vec::new();
     }
     let newline = newline_of(source);
+    // Many findings on a minified rule's one line: each finds its line start without a search.
+    let lines = LineIndex::new(source);
     marked.sort_by_key(|f| f.span.start);
     // Statements nest, so one sweep with a stack of open statements finds every finding's
     // enclosing statements, innermost last.
@@ -90,21 +92,19 @@ pub fn marker_edits(
             .rev()
             .map(|s| s.start)
             .find(|&start| {
-                let line = line_start(source, start);
+                let line = lines.line_start(start);
                 source[line..start].trim().is_empty() && !inside_edit(line)
             })
             .unwrap_or(fallback);
-        let line = line_start(source, anchor);
+        let line = lines.line_start(anchor);
         // A warning repeated word for word needs one marker, at its first place.
         let message = marker_text(finding);
         if finding.severity() == Severity::Warning && !warned.insert(message) {
             continue;
         }
-        let text = format!(
-            "{}{}{newline}",
-            indentation_at(source, anchor),
-            marker_text(finding)
-        );
+        let rest = &source[line..];
+        let indentation = &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()];
+        let text = format!("{indentation}{}{newline}", marker_text(finding));
         if seen.insert((line, text.clone())) {
             placed.push((line, text));
         }

@@ -96,7 +96,7 @@ fn handler(color: bool) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme).with_width(100)
 }
 
-fn diagnostic(code: Code, message: String, help: Option<&String>) -> MietteDiagnostic {
+fn diagnostic(code: Code, message: String, help: Option<&str>) -> MietteDiagnostic {
     let severity = match code.severity() {
         Severity::Error => miette::Severity::Error,
         Severity::Warning => miette::Severity::Warning,
@@ -113,7 +113,11 @@ fn diagnostic(code: Code, message: String, help: Option<&String>) -> MietteDiagn
 }
 
 fn miette_report(name: &str, source: &Arc<str>, finding: &Finding) -> Report {
-    let diagnostic = diagnostic(finding.code, finding.message.clone(), finding.help.as_ref());
+    let diagnostic = diagnostic(
+        finding.code,
+        finding.message.to_string(),
+        finding.help.as_deref(),
+    );
     // miette cannot lay out labels on very long lines (minified code, generated blobs).
     if line_length_at(source, finding.span.start) > MAX_SNIPPET_LINE {
         return Report::new(diagnostic);

@@ -39,25 +39,62 @@ pub struct LineColumn {
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Every [`CHECKPOINT`] bytes (moved back to a character boundary), the characters before
+    /// it: a column on a minified rule's one long line costs no count from the line's start.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Bytes between two [`LineIndex`] checkpoints: what a column costs at most to count.
+const CHECKPOINT: usize = 1024;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, line_starts }
+        let mut checkpoints = vec![(0, 0)];
+        let mut at = CHECKPOINT;
+        while at < text.len() {
+            let boundary = (0..=at)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0);
+            let &(previous, characters) = checkpoints.last().expect("the first checkpoint");
+            checkpoints.push((
+                boundary,
+                characters + text[previous..boundary].chars().count(),
+            ));
+            at += CHECKPOINT;
+        }
+        LineIndex {
+            text,
+            line_starts,
+            checkpoints,
+        }
     }
 
     pub fn position(&self, offset: usize) -> LineColumn {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text[start..offset].chars().count() + 1;
         LineColumn {
             line: line + 1,
-            column,
+            column: self.characters_before(offset) - self.characters_before(start) + 1,
         }
+    }
+
+    /// Offset of the first byte of the line that contains `offset`, like [`line_start`]
+    /// without a search back through the line.
+    pub fn line_start(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        self.line_starts[self.line_starts.partition_point(|&s| s <= offset) - 1]
+    }
+
+    /// The characters of the text before `offset`, a character boundary.
+    fn characters_before(&self, offset: usize) -> usize {
+        let nearest = self.checkpoints.partition_point(|&(at, _)| at <= offset) - 1;
+        let (at, characters) = self.checkpoints[nearest];
+        characters + self.text[at..offset].chars().count()
     }
 }
 
@@ -94,6 +131,22 @@ mod tests {
         assert_eq!(index.position(0), LineColumn { line: 1, column: 1 });
         let eq = text.find('=').unwrap();
         assert_eq!(index.position(eq), LineColumn { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn positions_past_checkpoints_count_like_the_line_from_its_start() {
+        // Long lines of multi-byte characters, so checkpoints fall inside characters.
+        let line = "aé€😀 ".repeat(700);
+        let text = format!("{line}\n{line}\nb{line}");
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().step_by(7) {
+            let start = line_start(&text, offset);
+            let expected = LineColumn {
+                line: text[..offset].matches('\n').count() + 1,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(index.position(offset), expected, "at {offset}");
+        }
     }
 
     #[test]

@@ -169,7 +169,7 @@ fn migrated_public_rules_and_marketplace_actions_are_left_alone_when_migrated_ag
             .findings
             .iter()
             .filter(|f| f.code == rules2actions::registry::Code::ActionApiMemberUnknown)
-            .map(|f| f.message.as_str())
+            .map(|f| f.message.as_ref())
             .collect();
         assert!(invented.is_empty(), "{name}: {invented:?}");
     }

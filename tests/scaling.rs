@@ -101,6 +101,20 @@ fn the_report_of_a_minified_rule_is_linear_in_its_line() {
 }
 
 #[test]
+fn migrating_a_minified_rule_is_linear_in_its_line() {
+    // Every statement on the one line carries a finding and its marker.
+    let line = |n: usize| {
+        let body = "if(context.clientID==='a'){user.x=1;}".repeat(n / 38 + 1);
+        format!("function (user, context, callback) {{{body}callback(null, user, context);}}\n")
+    };
+    let texts = [line(64_000), line(256_000)];
+    assert_linear("migrating one long line", 64_000, |n| {
+        let migration = migrate_rule(texts[usize::from(n > 64_000)].as_bytes());
+        assert!(migration.output().is_some());
+    });
+}
+
+#[test]
 fn reading_a_large_export_is_linear_in_its_rules() {
     let dir = tempfile::tempdir().unwrap();
     let export = |n: usize| -> PathBuf {

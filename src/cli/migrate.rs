@@ -398,7 +398,7 @@ fn write(
         let state = write_tree(dir, tree, &mut out, &mut written, loaded, args, &options);
         states.push(OutputFile {
             path: state_path,
-            contents: state_text(&state),
+            contents: state_text(&state).into(),
         });
     }
     let TreesWritten {
@@ -445,7 +445,7 @@ fn write(
             write_migration_html(&results, page)
         }),
     );
-    let mut write_report = |file: &OutputFile| outcome(out.write(file));
+    let mut write_report = |file: &OutputFile<'_>| outcome(out.write(file));
     for state in &states {
         write_report(state);
     }
@@ -495,7 +495,7 @@ impl Tree<'_> {
         }
     }
 
-    fn file(&self, file: OutputFile) -> OutputFile {
+    fn file<'f>(&self, file: OutputFile<'f>) -> OutputFile<'f> {
         OutputFile {
             path: self.path(&file.path),
             contents: file.contents,
@@ -696,7 +696,7 @@ fn record_state(
     state: &mut rules2actions::layout::State,
     action: &Planned<'_>,
     rule_fingerprint: &str,
-    file: &OutputFile,
+    file: &OutputFile<'_>,
     written: &Written,
 ) {
     if written.holds_generated() {

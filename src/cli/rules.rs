@@ -284,11 +284,11 @@ impl Loaded {
                 .iter_mut()
                 .chain(&mut migration.suppressed)
             {
-                finding.message = keywords::restore(&finding.message, placeholders);
+                finding.message = keywords::restore(&finding.message, placeholders).into();
                 finding.help = finding
                     .help
                     .as_deref()
-                    .map(|h| keywords::restore(h, placeholders));
+                    .map(|h| keywords::restore(h, placeholders).into());
             }
         }
     }

@@ -11,18 +11,18 @@ use serde_json::{json, Value};
 use super::{LayoutOptions, OutputFile, Planned};
 
 /// `actions/<name>.json`.
-pub(super) fn metadata_file(action: &Planned<'_>, options: &LayoutOptions) -> OutputFile {
+pub(super) fn metadata_file(action: &Planned<'_>, options: &LayoutOptions) -> OutputFile<'static> {
     OutputFile {
         path: PathBuf::from("actions").join(format!("{}.json", action.name)),
-        contents: pretty(&metadata(action, options)),
+        contents: pretty(&metadata(action, options)).into(),
     }
 }
 
 /// `triggers/triggers.json`.
-pub(super) fn triggers_file(actions: &[Planned<'_>]) -> OutputFile {
+pub(super) fn triggers_file(actions: &[Planned<'_>]) -> OutputFile<'static> {
     OutputFile {
         path: PathBuf::from("triggers").join("triggers.json"),
-        contents: pretty(&triggers(actions)),
+        contents: pretty(&triggers(actions)).into(),
     }
 }
 

@@ -13,16 +13,18 @@ pub use names::action_names;
 pub use state::{fingerprint, read_state, state_text, Generated, State, STATE};
 pub use write::{Kept, OutputDir, RealPaths, Written, MANIFEST};
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crate::source::RuleSource;
 use crate::Migration;
 
-/// One file of the output tree, with its path relative to the output folder.
+/// One file of the output tree, with its path relative to the output folder. An Action's code
+/// is borrowed from its migration, so a whole tree costs no second copy of every Action.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
+pub struct OutputFile<'a> {
     pub path: PathBuf,
-    pub contents: String,
+    pub contents: Cow<'a, str>,
 }
 
 /// A rule, its migration and the name its Action gets.
@@ -54,15 +56,15 @@ impl Default for LayoutOptions {
     }
 }
 
-impl Planned<'_> {
+impl<'a> Planned<'a> {
     /// The Action's code, guarded when asked and the rule's id is known.
-    pub fn code(&self, options: &LayoutOptions) -> Option<String> {
+    pub fn code(&self, options: &LayoutOptions) -> Option<Cow<'a, str>> {
         let code = self.migration.output()?;
         let guarded = match (&self.rule.id, options.guard) {
             (Some(id), true) => guard::guarded(code, id),
             _ => None,
         };
-        Some(guarded.unwrap_or_else(|| code.to_string()))
+        Some(guarded.map_or(Cow::Borrowed(code), Cow::Owned))
     }
 }
 
@@ -87,7 +89,11 @@ impl OutputFormat {
     }
 
     /// The files of one Action: its code, and its metadata where the format keeps it apart.
-    pub fn action_files(self, action: &Planned<'_>, options: &LayoutOptions) -> Vec<OutputFile> {
+    pub fn action_files<'a>(
+        self,
+        action: &Planned<'a>,
+        options: &LayoutOptions,
+    ) -> Vec<OutputFile<'a>> {
         let Some(code) = action.code(options) else {
             return Vec::new();
         };
@@ -108,7 +114,7 @@ impl OutputFormat {
         self,
         actions: &[Planned<'_>],
         options: &LayoutOptions,
-    ) -> Vec<OutputFile> {
+    ) -> Vec<OutputFile<'static>> {
         match self {
             OutputFormat::DeployCli => vec![deploy_cli::triggers_file(actions)],
             OutputFormat::Yaml => vec![yaml::tenant_file(actions, options)],
@@ -117,7 +123,7 @@ impl OutputFormat {
     }
 
     /// The whole tree, as a run that writes every file would leave it.
-    pub fn tree(self, actions: &[Planned<'_>], options: &LayoutOptions) -> Vec<OutputFile> {
+    pub fn tree<'a>(self, actions: &[Planned<'a>], options: &LayoutOptions) -> Vec<OutputFile<'a>> {
         let mut files: Vec<OutputFile> = actions
             .iter()
             .flat_map(|action| self.action_files(action, options))

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
 pub const STATE: &str = ".rules2actions-state.json";
 
@@ -46,14 +47,36 @@ pub fn read_state(dir: &Path) -> State {
         .collect()
 }
 
-/// The state file's text for `state`.
+/// The state file as written: keys in sorted order, as `read_state` and older versions expect.
+#[derive(Serialize)]
+struct StateFile<'a> {
+    actions: BTreeMap<&'a str, StateEntry<'a>>,
+    version: u32,
+}
+
+#[derive(Serialize)]
+struct StateEntry<'a> {
+    code: &'a str,
+    rule: &'a str,
+}
+
+/// The state file's text for `state`, serialised straight from it: a JSON value tree of
+/// 10,000 Actions would cost ten times the text.
 pub fn state_text(state: &State) -> String {
-    let actions: serde_json::Map<String, Value> = state
-        .iter()
-        .map(|(name, g)| (name.clone(), json!({ "rule": g.rule, "code": g.code })))
-        .collect();
-    let mut text = serde_json::to_string_pretty(&json!({ "version": 1, "actions": actions }))
-        .expect("JSON serialises");
+    let file = StateFile {
+        actions: state
+            .iter()
+            .map(|(name, g)| {
+                let entry = StateEntry {
+                    code: &g.code,
+                    rule: &g.rule,
+                };
+                (name.as_str(), entry)
+            })
+            .collect(),
+        version: 1,
+    };
+    let mut text = serde_json::to_string_pretty(&file).expect("JSON serialises");
     text.push('\n');
     text
 }
@@ -73,4 +96,29 @@ pub(super) fn fingerprint_more(mut hash: u64, bytes: &[u8]) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_file_keeps_its_sorted_keys_and_reads_back() {
+        let mut state = State::new();
+        for (name, rule, code) in [("b", "02", "0b"), ("a", "01", "0a")] {
+            let generated = Generated {
+                rule: rule.into(),
+                code: code.into(),
+            };
+            state.insert(name.into(), generated);
+        }
+        let text = state_text(&state);
+        assert_eq!(
+            text,
+            "{\n  \"actions\": {\n    \"a\": {\n      \"code\": \"0a\",\n      \"rule\": \"01\"\n    },\n    \"b\": {\n      \"code\": \"0b\",\n      \"rule\": \"02\"\n    }\n  },\n  \"version\": 1\n}\n"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(STATE), text).unwrap();
+        assert_eq!(read_state(dir.path()), state);
+    }
 }

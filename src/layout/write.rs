@@ -167,7 +167,7 @@ impl OutputDir {
 
     /// Writes one file (relative to the folder), or says what writing it would do. A file
     /// created or updated is in place once [`OutputDir::land`] (or `finish`) has run.
-    pub fn write(&mut self, file: &OutputFile) -> Result<Written, String> {
+    pub fn write(&mut self, file: &OutputFile<'_>) -> Result<Written, String> {
         let path = self.dir.join(&file.path);
         let key = key(&file.path);
         let hash = fingerprint(file.contents.as_bytes());
@@ -591,7 +591,7 @@ fn key(relative: &Path) -> String {
 mod tests {
     use super::*;
 
-    fn file(path: &str, contents: &str) -> OutputFile {
+    fn file(path: &'static str, contents: &'static str) -> OutputFile<'static> {
         OutputFile {
             path: path.into(),
             contents: contents.into(),

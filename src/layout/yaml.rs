@@ -10,7 +10,7 @@ use super::deploy_cli::{metadata, triggers};
 use super::{LayoutOptions, OutputFile, Planned};
 
 /// `tenant.yaml`, with every Action in `actions` and the bindings.
-pub(super) fn tenant_file(actions: &[Planned<'_>], options: &LayoutOptions) -> OutputFile {
+pub(super) fn tenant_file(actions: &[Planned<'_>], options: &LayoutOptions) -> OutputFile<'static> {
     let entries: Vec<Value> = actions
         .iter()
         .filter(|a| a.migration.output().is_some())
@@ -19,6 +19,8 @@ pub(super) fn tenant_file(actions: &[Planned<'_>], options: &LayoutOptions) -> O
     let tenant = json!({ "actions": entries, "triggers": triggers(actions) });
     OutputFile {
         path: PathBuf::from("tenant.yaml"),
-        contents: yaml_serde::to_string(&tenant).expect("JSON values serialise as YAML"),
+        contents: yaml_serde::to_string(&tenant)
+            .expect("JSON values serialise as YAML")
+            .into(),
     }
 }

@@ -25,7 +25,7 @@ pub fn github_annotations(results: &Results<'_>, threshold: Severity) -> String 
             }
             let title = format!("{} {}", finding.code.id(), finding.code.name());
             properties.push_str(&format!(",title={}", property(&title)));
-            let mut message = finding.message.clone();
+            let mut message = finding.message.to_string();
             if let Some(help) = &finding.help {
                 message.push_str(&format!("\nhelp: {help}"));
             }

@@ -78,7 +78,7 @@ pub fn write_migration_html(
     page.write_all(out.as_bytes())?;
     let compact = results.rules.len() > DETAILED_RULES;
     for (block, rules) in results.rules.chunks(BLOCK).enumerate() {
-        page.write_all(sections(block, rules, compact).as_bytes())?;
+        sections(page, block, rules, compact)?;
     }
     page.write_all(b"</main>\n<script>\n")?;
     page.write_all(SCRIPT.as_bytes())?;
@@ -86,13 +86,18 @@ pub fn write_migration_html(
 }
 
 /// The rules whose sections are made together (on every core), and whose compact rows share
-/// one block of the page.
-const BLOCK: usize = 512;
+/// one block of the page: what a block holds while it is written is the report's peak memory.
+const BLOCK: usize = 256;
 
-/// The sections of block `block` of the rules, rendered on every core (the diffs are most of
-/// a large report's cost), in the rules' order; `compact` keeps each diff as rows the page
-/// renders when opened, in one script element for the block.
-fn sections(block: usize, rules: &[RuleResult<'_>], compact: bool) -> String {
+/// Writes the sections of block `block` of the rules, rendered on every core (the diffs are
+/// most of a large report's cost), in the rules' order; `compact` keeps each diff as rows the
+/// page renders when opened, in one script element for the block.
+fn sections(
+    page: &mut dyn std::io::Write,
+    block: usize,
+    rules: &[RuleResult<'_>],
+    compact: bool,
+) -> std::io::Result<()> {
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(rules.len().max(1));
@@ -122,28 +127,27 @@ fn sections(block: usize, rules: &[RuleResult<'_>], compact: bool) -> String {
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut out = String::new();
     let mut all_rows = Vec::new();
     for (html, part) in parts {
-        out.push_str(&html);
+        page.write_all(html.as_bytes())?;
         all_rows.push(part);
     }
     if compact {
         // The block's diffs in one element, indexed by rule: the page parses it when one of
         // them is first opened (one element per block loads much faster than one per rule).
-        let _ = write!(
-            out,
+        write!(
+            page,
             "<script type=\"application/json\" id=\"diff-rows-{block}\">["
-        );
+        )?;
         for (i, row) in all_rows.into_iter().flatten().enumerate() {
             if i > 0 {
-                out.push(',');
+                page.write_all(b",")?;
             }
-            out.push_str(&row);
+            page.write_all(row.as_bytes())?;
         }
-        out.push_str("]</script>\n");
+        page.write_all(b"]</script>\n")?;
     }
-    out
+    Ok(())
 }
 
 /// Where a rule's section is: its place among all rules, and in its block.

@@ -302,7 +302,12 @@ impl<'s> Rewriter<'s> {
         }
     }
 
-    fn report_at(&mut self, code: Code, span: Span, message: impl Into<String>) {
+    fn report_at(
+        &mut self,
+        code: Code,
+        span: Span,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) {
         self.report(Finding::new(code, span, message));
     }
 

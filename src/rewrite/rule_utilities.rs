@@ -667,7 +667,7 @@ impl Expander<'_> {
 
     fn report(&mut self, code: Code, span: Span, message: &str, help: &str) {
         self.findings
-            .push(Finding::new(code, span, message).with_help(help.to_string()));
+            .push(Finding::new(code, span, message.to_string()).with_help(help.to_string()));
     }
 
     /// The signed session token `createSessionToken(extra)` made.

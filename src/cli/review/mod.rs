@@ -205,7 +205,7 @@ impl Session {
         let mut files = OutputFormat::DeployCli.tree(&accepted, &options);
         files.push(OutputFile {
             path: REVIEW_FILE.into(),
-            contents: self.state.to_text(),
+            contents: self.state.to_text().into(),
         });
         // The reviewer decided on these files: they replace what was there.
         let mut out = OutputDir::open(&self.dir, true, self.inputs.clone(), || {})?;
