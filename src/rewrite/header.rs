@@ -74,8 +74,11 @@ pub fn signature_problem(
 
 /// `'` unless the rule mostly uses `"`.
 pub fn dominant_quote(source: &str) -> char {
-    let double = source.matches('"').count();
-    let single = source.matches('\'').count();
+    let (double, single) = source.bytes().fold((0, 0), |(d, s), b| match b {
+        b'"' => (d + 1, s),
+        b'\'' => (d, s + 1),
+        _ => (d, s),
+    });
     if double > single {
         '"'
     } else {

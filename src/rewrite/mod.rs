@@ -399,7 +399,7 @@ impl Rewriter<'_> {
             .filter_map(|s| self.top_declaration(s))
             .collect();
         self.collect_jwt_names(&body.stmts);
-        self.modules.option_objects = modules::option_objects(&body.stmts);
+        self.modules.option_objects = modules::option_objects(self.source, &body.stmts);
         self.resume.top_statements = body
             .stmts
             .iter()

@@ -69,7 +69,12 @@ pub(super) struct OptionObject {
 }
 
 /// `const options = { expiresInMinutes: 2, … }` anywhere in the rule.
-pub(super) fn option_objects(stmts: &[Stmt]) -> HashMap<Id, OptionObject> {
+pub(super) fn option_objects(source: &str, stmts: &[Stmt]) -> HashMap<Id, OptionObject> {
+    // Most rules name no legacy key, and the walks cost every rule: a key is written as is
+    // (`expiresIn…`) or with escapes, which need a backslash.
+    if !source.contains("expiresIn") && !source.contains('\\') {
+        return HashMap::new();
+    }
     let mut declared = OptionObjects::default();
     stmts.visit_with(&mut declared);
     if declared.objects.is_empty() {
