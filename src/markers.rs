@@ -4,7 +4,7 @@
 use crate::edit::Edit;
 use crate::finding::Finding;
 use crate::registry::Severity;
-use crate::span::{newline_of, LineIndex, Span};
+use crate::span::{indentation_of_line, newline_of, LineIndex, Span};
 
 pub const MARKER_PREFIX: &str = "// TODO(rules2actions ";
 
@@ -102,9 +102,11 @@ pub fn marker_edits(
         if finding.severity() == Severity::Warning && !warned.insert(message) {
             continue;
         }
-        let rest = &source[line..];
-        let indentation = &rest[..rest.len() - rest.trim_start_matches([' ', '\t']).len()];
-        let text = format!("{indentation}{}{newline}", marker_text(finding));
+        let text = format!(
+            "{}{}{newline}",
+            indentation_of_line(source, line),
+            marker_text(finding)
+        );
         if seen.insert((line, text.clone())) {
             placed.push((line, text));
         }

@@ -114,8 +114,12 @@ pub fn line_start(text: &str, offset: usize) -> usize {
 
 /// The whitespace that starts the line containing `offset`.
 pub fn indentation_at(text: &str, offset: usize) -> &str {
-    let start = line_start(text, offset);
-    let line = &text[start..];
+    indentation_of_line(text, line_start(text, offset))
+}
+
+/// The whitespace that starts the line beginning at `line_start`.
+pub fn indentation_of_line(text: &str, line_start: usize) -> &str {
+    let line = &text[line_start..];
     let width = line.len() - line.trim_start_matches([' ', '\t']).len();
     &line[..width]
 }
