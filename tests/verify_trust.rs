@@ -347,6 +347,24 @@ fn endless_loops_memory_bombs_and_patched_output_cannot_fake_a_result() {
     assert!(lied.stdout.contains("DIFFERS"), "{}", lied.stdout);
 }
 
+#[test]
+fn a_rule_slow_only_on_a_loaded_machine_is_not_taken_for_one_that_never_ends() {
+    if !node_or_skip() {
+        return;
+    }
+    // The first scenario of each process blocks for 3 s (the clock is the sandbox's), past the 2 s a scenario gets: as a
+    // rule's first run can take on a loaded CI runner. The second, longer wait sees it end.
+    let rule = "function (user, context, callback) {\n  if (!globalThis.warmedUp) {\n    globalThis.warmedUp = true;\n    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);\n  }\n  if (!user.email_verified) {\n    return callback(new Error('Verify your email first'));\n  }\n  callback(null, user, context);\n}\n";
+    let action = "exports.onExecutePostLogin = async (event, api) => {\n  if (!event.user.email_verified) {\n    return api.access.deny('Verify your email first');\n  }\n};\n";
+    let result = verify_action(rule, action);
+    assert!(
+        !result.stdout.contains("did not finish within"),
+        "{}",
+        result.stdout
+    );
+    assert_eq!(result.code, 0, "{}\n{}", result.stdout, result.stderr);
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn node_processes_die_with_verify() {
